@@ -1,0 +1,197 @@
+"""Cross-reference and expression checks that a schema alone cannot express.
+
+Pydantic checks each object on its own; this module checks that the objects agree with each other:
+every role, state, pool, variable, action and source named anywhere exists, every expression parses
+and is well typed over the scenario's declared names, and every effect gives its variable a value of
+the right kind. Problems are returned as ``(field path, message)`` pairs so the loader can put a file
+position on each and report them all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from engine.errors import ExpressionError
+from engine.expressions import Names, compile_expression, did_you_mean
+from engine.model import Action, Duration, Effects, Scenario
+from engine.yamlsafe import Path
+
+Found = list[tuple[Path, str]]
+"""Problems: where (a path into the document) and what."""
+
+
+def names_of(scenario: Scenario) -> Names:
+    """The names an expression in ``scenario`` may use."""
+    kinds = {"bool": "bool", "int": "number", "float": "number", "enum": "text"}
+    return Names(
+        variables={k: kinds[v.type] for k, v in scenario.variables.items()},
+        choices={k: tuple(v.values) for k, v in scenario.variables.items() if v.type == "enum"},
+        parameters={k: p.value for k, p in scenario.parameters.items()},
+        states=frozenset([*scenario.states, *scenario.endings]),
+        actions=frozenset(scenario.actions),
+    )
+
+
+def effect_expression(scenario: Scenario, var: str, value: object) -> str | None:
+    """The expression text of one effect value, or None when the value is a literal."""
+    variable = scenario.variables[var]
+    if isinstance(value, str) and not (variable.type == "enum" and value in variable.values):
+        return value
+    return None
+
+
+def check_scenario(scenario: Scenario) -> Found:
+    """Every cross-reference and expression problem in ``scenario``."""
+    return _Checker(scenario).run()
+
+
+class _Checker:
+    def __init__(self, scenario: Scenario) -> None:
+        self.s = scenario
+        self.names = names_of(scenario)
+        self.found: Found = []
+        self.places = {*scenario.states, *scenario.endings}
+
+    def run(self) -> Found:
+        s = self.s
+        if s.initial not in s.states:
+            self._unknown(("initial",), "state", s.initial, s.states)
+        for clash in sorted(set(s.states) & set(s.endings)):
+            self.found.append((("endings", clash), f"'{clash}' is both a state and an ending"))
+        self._number(("limit",), s.limit)
+        for pid, param in s.parameters.items():
+            self._source(("parameters", pid, "source"), param.source)
+        for rid, role in s.roles.items():
+            if role.pool is not None:
+                self._ref(("roles", rid, "pool"), "staff pool", role.pool, s.staff)
+        for aid, action in s.actions.items():
+            self._action(aid, action)
+        for hid, hazard in s.hazards.items():
+            base = ("hazards", hid)
+            self._condition((*base, "active"), hazard.active)
+            self._source((*base, "source"), hazard.source)
+            for i, ref in enumerate(hazard.requires):
+                if self._ref((*base, "requires", i), "action", ref, s.actions):
+                    if s.actions[ref].life != "life-safety":
+                        self.found.append(((*base, "requires", i), f"'{ref}' must be tagged life: life-safety"))
+        for iid, inject in s.injects.items():
+            base = ("injects", iid)
+            if inject.at is not None:
+                self._number((*base, "at"), inject.at)
+            if inject.when is not None:
+                self._condition((*base, "when"), inject.when)
+            self._ref((*base, "from"), "role", inject.from_, s.roles)
+            self._ref((*base, "to"), "role", inject.to, s.roles)
+            for i, ref in enumerate(inject.expect):
+                self._ref((*base, "expect", i), "action", ref, s.actions)
+            self._effects((*base, "effects"), inject.effects)
+            self._goto((*base, "goto"), inject.goto)
+        for did, dynamic in s.dynamics.items():
+            base = ("dynamics", did)
+            if self._ref((*base, "var"), "variable", dynamic.var, s.variables):
+                if s.variables[dynamic.var].type not in ("int", "float"):
+                    self.found.append(((*base, "var"), f"'{dynamic.var}' is not a number variable"))
+            if isinstance(dynamic.rate, str):
+                self._expression((*base, "rate"), dynamic.rate, "number")
+            self._condition((*base, "while"), dynamic.while_)
+        for tid, trans in s.transitions.items():
+            base = ("transitions", tid)
+            self._condition((*base, "when"), trans.when)
+            self._states((*base, "in"), trans.in_)
+            self._goto((*base, "goto"), trans.goto)
+            self._effects((*base, "effects"), trans.effects)
+        for tid, timer in s.timers.items():
+            base = ("timers", tid)
+            if timer.start is not None:
+                self._condition((*base, "start"), timer.start)
+            self._condition((*base, "met"), timer.met)
+            self._number((*base, "deadline"), timer.deadline)
+            self._source((*base, "source"), timer.source)
+            if timer.missed is not None:
+                self._effects((*base, "missed", "effects"), timer.missed.effects)
+                self._goto((*base, "missed", "goto"), timer.missed.goto)
+        return self.found
+
+    def _action(self, aid: str, action: Action) -> None:
+        s, base = self.s, ("actions", aid)
+        if self._ref((*base, "role"), "role", action.role, s.roles):
+            role = s.roles[action.role]
+            if role.kind == "external" and action.staff:
+                self.found.append(((*base, "staff"), "an external role does not use the site's staff pools"))
+        self._states((*base, "in"), action.in_)
+        if action.when is not None:
+            self._condition((*base, "when"), action.when)
+        self._duration((*base, "duration"), action.duration)
+        for pool in action.staff or {}:
+            self._ref((*base, "staff", pool), "staff pool", pool, s.staff)
+        self._effects((*base, "effects"), action.effects)
+        self._goto((*base, "goto"), action.goto)
+        for i, forbid in enumerate(action.forbidden):
+            self._condition((*base, "forbidden", i, "when"), forbid.when)
+            self._source((*base, "forbidden", i, "source"), forbid.source)
+        for i, ref in enumerate(action.sources):
+            self._source((*base, "sources", i), ref)
+
+    # Small checks -----------------------------------------------------------------------------
+
+    def _unknown(self, path: Path, what: str, name: str, pool: Iterable[str]) -> None:
+        self.found.append((path, f"unknown {what} '{name}'{did_you_mean(name, list(pool))}"))
+
+    def _ref(self, path: Path, what: str, name: str, pool: Mapping[str, object]) -> bool:
+        if name in pool:
+            return True
+        self._unknown(path, what, name, pool)
+        return False
+
+    def _source(self, path: Path, ref: str | None) -> None:
+        if ref is not None:
+            self._ref(path, "source", ref, self.s.sources)
+
+    def _states(self, path: Path, refs: list[str] | None) -> None:
+        for i, ref in enumerate(refs or []):
+            if ref in self.s.endings:
+                self.found.append(((*path, i), f"'{ref}' is an ending; nothing happens after an ending"))
+            else:
+                self._ref((*path, i), "state", ref, self.s.states)
+
+    def _goto(self, path: Path, ref: str | None) -> None:
+        if ref is not None and ref not in self.places:
+            self._unknown(path, "state or ending", ref, self.places)
+
+    def _number(self, path: Path, value: object) -> None:
+        if isinstance(value, str):
+            self._ref(path, "parameter", value, self.s.parameters)
+        elif isinstance(value, float) and value < 0:
+            self.found.append((path, f"{value} is negative; minutes cannot be"))
+
+    def _duration(self, path: Path, duration: Duration) -> None:
+        if isinstance(duration, str | float | int):
+            self._number(path, duration)
+            return
+        for field, value in duration:
+            if field != "dist" and value is not None:
+                self._number((*path, field), value)
+
+    def _expression(self, path: Path, text: str, want: str) -> None:
+        try:
+            compile_expression(text, self.names, want=want)
+        except ExpressionError as exc:
+            self.found.append((path, str(exc)))
+
+    def _condition(self, path: Path, text: str) -> None:
+        self._expression(path, text, "bool")
+
+    def _effects(self, path: Path, effects: Effects) -> None:
+        for var, value in effects.items():
+            where = (*path, var)
+            if not self._ref(where, "variable", var, self.s.variables):
+                continue
+            variable = self.s.variables[var]
+            kind = self.names.variables[var]
+            text = effect_expression(self.s, var, value)
+            if text is not None:
+                self._expression(where, text, kind)
+            elif variable.type == "bool" and not isinstance(value, bool):
+                self.found.append((where, f"'{var}' is true/false, got {value!r}"))
+            elif variable.type in ("int", "float") and (isinstance(value, bool) or not isinstance(value, int | float)):
+                self.found.append((where, f"'{var}' is a number, got {value!r}"))

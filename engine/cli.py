@@ -1,0 +1,316 @@
+"""The headless commands: validate, run, replay, schema, list.
+
+Exit codes: 0 done; 1 a check failed (invalid content in ``validate``, a record that does not
+verify); 2 bad input or usage (a file that cannot be loaded for ``run``, a wrong option). Every
+error is one clear line per problem on stderr, never a traceback (set ``DRILLSIM_DEBUG=1`` to see
+one). Nothing here imports Textual: these commands must start fast.
+
+The top-level ``drillsim`` command (:mod:`tui.cli`) adds the console and, later, scoring commands
+on top of :func:`add_commands`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from engine import __version__
+from engine.content import library_dirs, prepare
+from engine.drive import Pacer, play_random, play_script
+from engine.errors import ContentError, DrillError, EngineError, RecordError
+from engine.loader import load, load_script, yaml_files
+from engine.model import Plan, Scenario, Script
+from engine.record import RecordWriter, header_for, verify
+from engine.run import Event_
+from engine.timeline import Timeline
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(DrillError):
+    """Wrong command-line use: reported with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def default_lang() -> str:
+    """``zh`` or ``en``: DRILLSIM_LANG, else the system locale, else Chinese."""
+    explicit = os.environ.get("DRILLSIM_LANG", "")
+    if explicit in ("zh", "en"):
+        return explicit
+    system = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "en" if system.startswith("en") else "zh"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for the headless commands."""
+    parser = _Parser(prog="drillsim", description="Drill engine for property-management emergency and complaint exercises.")
+    parser.add_argument("--version", action="version", version=f"drillsim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    add_commands(sub)
+    return parser
+
+
+def add_commands(sub: Any) -> None:
+    """Register the engine's commands on a subparsers object."""
+    p = sub.add_parser("validate", help="check scenario, plan and script files", description="Check files or folders; every problem is listed as path:line:col: field: message.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are searched for .yaml files)")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("run", help="run a drill headless and print its timeline", description="Run a scenario or drill plan headless. Without --script or --policy nobody decides anything: the incident plays out on its own.")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario or plan file, or a shipped id such as elevator-entrapment")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--script", metavar="FILE", help="YAML list of timed decisions by role")
+    who.add_argument("--policy", choices=["random"], help="let a policy decide: random picks among the actions offered")
+    p.add_argument("--seed", type=int, default=1, help="seed of the drill's random generator (default 1)")
+    p.add_argument("--mode", choices=["strict", "observe"], help="strict refuses rule-breaking decisions; observe records them (default: the plan's, else observe)")
+    p.add_argument("--record", metavar="FILE", help="write the drill's record (JSONL) to FILE, line by line as it happens")
+    p.add_argument("--speed", type=float, metavar="X", help="pace the drill at X times real time (default: as fast as possible)")
+    p.add_argument("--locale", metavar="NAME", help="use the scenario's parameter values for this locale (e.g. county)")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the timeline (default from DRILLSIM_LANG or LANG)")
+    p.add_argument("--json", action="store_true", help="print one JSON summary instead of the timeline")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("replay", help="list or verify a drill record", description="Print a record's timeline, or with --verify re-execute its decisions and check every event.")
+    p.add_argument("record", metavar="RECORD", help="a .jsonl record written by drillsim run --record")
+    p.add_argument("--verify", action="store_true", help="re-execute and compare; exit 1 naming the first difference")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the listing")
+    p.set_defaults(handler=cmd_replay)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the file formats", description="Print the JSON Schema for editors (e.g. yaml-language-server).")
+    p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script"], default="scenario")
+    p.set_defaults(handler=cmd_schema)
+
+    p = sub.add_parser("list", help="list the scenarios and drill plans available", description="List shipped scenarios and plans, and those in the given folders.")
+    p.add_argument("paths", nargs="*", metavar="FOLDER")
+    p.add_argument("--lang", choices=["zh", "en"])
+    p.set_defaults(handler=cmd_list)
+
+
+# Commands -------------------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    files = list(yaml_files(args.paths))
+    for name in args.paths:
+        if not Path(name).exists():
+            raise UsageError(f"{name}: no such file or folder")
+    bad = 0
+    for path in files:
+        try:
+            loaded = load(path) if not _looks_like_list(path) else load_script(path)
+        except ContentError as exc:
+            bad += 1
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            continue
+        kind = {Scenario: "scenario", Plan: "plan", Script: "script"}[type(loaded.model)]
+        print(f"ok  {path}  ({kind})")
+    print(f"{len(files) - bad} of {len(files)} files valid" if files else "no .yaml files found", file=sys.stderr if bad else sys.stdout)
+    return 1 if bad or not files else 0
+
+
+def _looks_like_list(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    lines = [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return bool(lines) and lines[0].lstrip().startswith("- ")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    setup = prepare(args.scenario, locale=args.locale)
+    plan = setup.plan.model if setup.plan else None
+    mode = args.mode or (plan.mode if plan else "observe")
+    script = None
+    if args.script:
+        script = load_script(args.script)
+        _check_script(script.path, script.model, setup)
+    if args.speed is not None and args.speed <= 0:
+        raise UsageError("drillsim run: --speed must be greater than 0")
+    lang = args.lang or default_lang()
+    drill = setup.drill(seed=args.seed, mode=mode)
+    timeline = Timeline(setup.scenarios(), lang)
+    writer = None
+    if args.record:
+        writer = RecordWriter(args.record, header_for(setup, seed=args.seed, mode=mode, source=args.scenario))
+        drill.subscribe(writer.write)
+    if not args.json:
+        drill.subscribe(lambda e: _print_line(timeline.line(e)))
+    drill.start()
+    pacer = Pacer(drill, args.speed) if args.speed else None
+    try:
+        if script is not None:
+            play_script(drill, script.model.decisions, pacer=pacer)
+        elif args.policy == "random":
+            play_random(drill, args.seed, pacer=pacer)
+        elif pacer is not None:
+            pacer.run_to_end()
+        else:
+            drill.run_to_end()
+    finally:
+        if writer is not None:
+            writer.close()
+    if args.json:
+        print(json.dumps(summary(drill.events, setup.title_id, args.seed, mode, drill.outcome, lang), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _print_line(line: str | None) -> None:
+    if line is not None:
+        print(line, flush=True)
+
+
+def _check_script(path: str, script: Script, setup: Any) -> None:
+    """Refuse a script that names actions, roles or incidents the drill does not have."""
+    problems = []
+    if script.scenario and len(setup.sources) == 1 and script.scenario != setup.sources[0].model.id:
+        problems.append(f"{path}: scenario: the script is for '{script.scenario}', not '{setup.sources[0].model.id}'")
+    for index, decision in enumerate(script.decisions):
+        if decision.incident >= len(setup.sources):
+            problems.append(f"{path}: decisions.{index}.incident: there is no incident {decision.incident}")
+            continue
+        model = setup.sources[decision.incident].model
+        action = model.actions.get(decision.action)
+        if action is None:
+            from engine.expressions import did_you_mean
+
+            problems.append(f"{path}: decisions.{index}.action: unknown action '{decision.action}'{did_you_mean(decision.action, model.actions)}")
+        elif action.role != decision.role:
+            problems.append(f"{path}: decisions.{index}.role: '{decision.action}' is done by '{action.role}', not '{decision.role}'")
+    if problems:
+        raise UsageError("\n".join(problems))
+
+
+def summary(events: Sequence[Event_], scenario: str, seed: int, mode: str, outcome: str | None, lang: str) -> dict[str, Any]:
+    """The ``--json`` result of a run: what happened, in one object."""
+    findings = [
+        {
+            "rule": e["rule"],
+            "kind": e["kind"],
+            "t": e["t"],
+            "incident": e["incident"],
+            "action": e.get("action"),
+            "detail": e["detail"].get(lang) or next(iter(e["detail"].values())),
+        }
+        for e in events
+        if e["type"] == "finding"
+    ]
+    ends = [{"incident": e["incident"], "ending": e["ending"], "outcome": e["outcome"]} for e in events if e["type"] == "end"]
+    decisions = [e for e in events if e["type"] == "decision"]
+    return {
+        "scenario": scenario,
+        "seed": seed,
+        "mode": mode,
+        "outcome": outcome,
+        "endings": ends,
+        "sim_minutes": events[-1]["t"] if events else 0,
+        "events": len(events),
+        "decisions": {s: sum(1 for d in decisions if d["status"] == s) for s in ("accepted", "refused", "unavailable")},
+        "findings": findings,
+    }
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    if args.verify:
+        result = verify(args.record)
+        print(f"{args.record}: {result.message}", file=sys.stdout if result.ok else sys.stderr)
+        return 0 if result.ok else 1
+    from engine.record import read, setup_from
+
+    record = read(args.record)
+    timeline = Timeline(setup_from(record).scenarios(), args.lang or default_lang())
+    for event in record.events:
+        _print_line(timeline.line(event))
+    if record.truncated:
+        print(f"{args.record}: the record was cut short; it ends here", file=sys.stderr)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    cls = {"scenario": Scenario, "plan": Plan, "script": Script}[args.kind]
+    schema = cls.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://drillsim.invalid/schema/{args.kind}-1.json"
+    print(json.dumps(schema, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    lang = args.lang or default_lang()
+    folders = [Path(p) for p in args.paths] or library_dirs()
+    rows = []
+    for path in yaml_files([str(f) for f in folders]):
+        try:
+            loaded = load(path)
+        except ContentError as exc:
+            print(f"skipped {path}: {exc.problems[0].message}", file=sys.stderr)
+            continue
+        model = loaded.model
+        if isinstance(model, Scenario):
+            rows.append((model.id, model.version, model.category, model.title.get(lang), str(path)))
+        elif isinstance(model, Plan):
+            rows.append((model.id, model.version, "plan", model.title.get(lang), str(path)))
+    for row in rows:
+        print("  ".join(row))
+    if not rows:
+        print("no scenarios or plans found", file=sys.stderr)
+    return 0
+
+
+# Entry ----------------------------------------------------------------------------------------
+
+
+def dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
+    """Parse ``argv`` and run the command; turn every error into one line and an exit code."""
+    try:
+        args = parser.parse_args(argv)
+        handler: Handler | None = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return 0
+        return handler(args)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    except RecordError as exc:
+        print(f"drillsim: {exc}", file=sys.stderr)
+        return 1
+    except (EngineError, DrillError) as exc:
+        print(f"drillsim: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("drillsim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
+        if os.environ.get("DRILLSIM_DEBUG"):
+            raise
+        print(f"drillsim: internal error: {type(exc).__name__}: {exc} (set DRILLSIM_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the headless commands (``python -m engine.cli``)."""
+    return dispatch(build_parser(), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""Finding content and turning it into a ready drill.
+
+One function answers "where is scenario X?": an explicit path first, then the folder of the file
+that refers to it, then the shipped library (the repository's ``scenarios/`` and ``drills/`` in a
+checkout, or the copy installed inside the ``engine`` package by a wheel). Everything that builds a
+drill from a scenario or a plan goes through :func:`build`, so the CLI, the console, replay and
+Monte Carlo all get the same drill from the same inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.compile import CompiledScenario, compiled
+from engine.errors import ContentError, Problem
+from engine.loader import Loaded, load, load_scenario
+from engine.model import Plan, Scenario
+from engine.run import Drill
+
+_HERE = Path(__file__).resolve().parent
+
+
+def library_dirs() -> list[Path]:
+    """Folders of the shipped library, in search order (those that exist)."""
+    candidates = [_HERE.parent / "scenarios", _HERE.parent / "drills", _HERE / "content" / "scenarios", _HERE / "content" / "drills"]
+    return [c for c in candidates if c.is_dir()]
+
+
+def find(name: str, *, near: Path | None = None) -> Path:
+    """Locate a scenario or plan given as a path or as an id.
+
+    Raises:
+        ContentError: Nothing by that name exists.
+    """
+    path = Path(name)
+    if path.is_file():
+        return path
+    folders = ([near] if near is not None else []) + library_dirs()
+    for folder in folders:
+        for candidate in (folder / name, folder / f"{name}.yaml", folder / f"{name}.yml"):
+            if candidate.is_file():
+                return candidate
+    raise ContentError([Problem(name, 0, 0, "", "no such file, and no shipped scenario or plan has that id")])
+
+
+@dataclass
+class Setup:
+    """Everything needed to start a drill, and to write a record header that reproduces it."""
+
+    sources: list[Loaded[Scenario]]
+    starts: list[float]
+    plan: Loaded[Plan] | None = None
+    staffing: dict[str, int] = field(default_factory=dict)
+    locale: str | None = None
+
+    def scenarios(self) -> list[CompiledScenario]:
+        """Compiled scenarios (cached across drills)."""
+        return [compiled(s.model, s.digest, self.locale) for s in self.sources]
+
+    def drill(self, *, seed: int, mode: str, keep: bool = True) -> Drill:
+        """A fresh, unstarted drill."""
+        return Drill(list(zip(self.scenarios(), self.starts, strict=True)), seed=seed, mode=mode, staffing=self.staffing, keep=keep)
+
+    @property
+    def title_id(self) -> str:
+        """The id a record is filed under: the plan's, or the lone scenario's."""
+        return self.plan.model.id if self.plan else self.sources[0].model.id
+
+
+def prepare(name: str, *, locale: str | None = None) -> Setup:
+    """Load a scenario or a plan (with its scenarios) into a :class:`Setup`.
+
+    Raises:
+        ContentError: The file or a scenario it names cannot be loaded.
+    """
+    path = find(name)
+    loaded = load(path)
+    if isinstance(loaded.model, Scenario):
+        return Setup([loaded], [0.0], locale=locale)
+    if not isinstance(loaded.model, Plan):
+        raise ContentError([Problem(str(path), 1, 1, "schema", "a script cannot be run on its own; pass it with --script")])
+    plan: Plan = loaded.model
+    sources, problems = [], []
+    for index, incident in enumerate(plan.incidents):
+        try:
+            sources.append(load_scenario(find(incident.scenario, near=path.parent)))
+        except ContentError as exc:
+            line, col = loaded.document.where(("incidents", index, "scenario"))
+            for problem in exc.problems:
+                problems.append(Problem(str(path), line, col, f"incidents.{index}.scenario", f"{problem}"))
+    if problems:
+        raise ContentError(problems)
+    pools = {pool for s in sources for pool in s.model.staff}
+    for pool in plan.staffing:
+        if pool not in pools:
+            line, col = loaded.document.where(("staffing", pool), key=True)
+            raise ContentError([Problem(str(path), line, col, f"staffing.{pool}", f"no scenario of this plan has a staff pool '{pool}'")])
+    return Setup(
+        sources,
+        [i.start for i in plan.incidents],
+        plan=loaded,  # type: ignore[arg-type]
+        staffing=dict(plan.staffing),
+        locale=locale or plan.locale,
+    )

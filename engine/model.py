@@ -1,0 +1,526 @@
+"""The scenario format, version 1, as frozen pydantic models.
+
+This module *is* the format: the loader validates YAML against these classes, ``drillsim schema``
+exports them as JSON Schema for editors, and ``docs/scenario-format.md`` explains them with
+examples. Nothing past the loader sees YAML; everything past it sees these objects.
+
+Shape, in one breath: a scenario describes one incident. It declares who acts (``roles``), what can
+be known about the situation (typed, bounded ``variables``), the staff it competes for (``staff``
+pools, which become SimPy resources), where the incident can be (``states``) and how it can end
+(``endings``), and what people can do (``actions``, each tagged with its loop stage and life tag).
+Around those: ``hazards`` (life hazards the life-first rule watches), ``injects`` (MSEL rows),
+``dynamics`` (variables that drift over sim time), ``transitions`` (automatic moves when a
+condition holds), ``timers`` (SLA deadlines) and ``parameters`` (the SLA numbers, per locale, in
+one place).
+
+Growing the format: every file names its ``schema`` (``scenario/1``). Later features (a rubric,
+dialogue turns, several incidents in one plan) arrive as new *optional* sections, so a v1 file stays
+valid; a change that would break v1 files gets a new schema name and a converter. Mappings keyed by
+id are used wherever things are referred to, so ids are unique by construction and YAML order is
+kept (it is the order a console lists them in).
+
+All times are sim minutes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+FORMAT_SCENARIO = "scenario/1"
+"""Schema name of a v1 scenario file."""
+
+FORMAT_PLAN = "plan/1"
+"""Schema name of a v1 drill plan file."""
+
+FORMAT_SCRIPT = "script/1"
+"""Schema name of a v1 decision script file."""
+
+Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,47}$")]
+"""An id that expressions can name: lower case, digits and underscores, starting with a letter."""
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
+"""A scenario or plan id: lower case words joined by hyphens."""
+
+Number = float | Ident
+"""A figure written directly, or the name of a parameter (so SLA numbers live in one place)."""
+
+Stage = Literal["report", "handle", "feedback"]
+"""The loop stage an action belongs to: 上报 (report), 处置 (handle), 反馈 (feedback)."""
+
+LifeTag = Literal["life-safety", "support", "property", "admin"]
+"""What an action protects. ``life-safety`` saves people; ``support`` is neutral (communication,
+securing a scene); ``property`` protects things; ``admin`` is paperwork. While a life hazard is
+active, ``property`` and ``admin`` actions wait for the hazard's required life-safety actions."""
+
+Channel = Literal[
+    "phone", "radio", "intercom", "in-person", "alarm-panel", "cctv", "pa", "app", "sms", "email"
+]
+"""How an inject reaches its recipient (the MSEL's delivery method)."""
+
+
+class Frozen(BaseModel):
+    """Base of every format object: immutable, and unknown keys are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Text(Frozen):
+    """A piece of user-facing text in Chinese (zh-CN) and English. At least one is required;
+    a scenario meant for both audiences gives both (the linter reports a missing one)."""
+
+    zh: str | None = None
+    """Simplified Chinese."""
+    en: str | None = None
+    """English."""
+
+    @model_validator(mode="after")
+    def _one_language_at_least(self) -> Text:
+        if not (self.zh or self.en):
+            raise ValueError("give the text in zh, en or both")
+        return self
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` (``"zh"`` or ``"en"``), falling back to the other language."""
+        first, second = (self.zh, self.en) if lang == "zh" else (self.en, self.zh)
+        return first or second or ""
+
+
+class Source(Frozen):
+    """Where a rule or figure comes from, so a reviewer can check it."""
+
+    title: str
+    """The document (standard, regulation, SOP) as its readers know it."""
+    url: str | None = None
+    """A link, when there is a public one."""
+    note: str | None = None
+    """What exactly it supports, or how reliable it is."""
+
+
+class Parameter(Frozen):
+    """A named figure, usually an SLA, with values per locale (they vary by city)."""
+
+    value: float
+    """The default value."""
+    unit: Literal["min", "count", "cm", "mm", "percent", "m"] = "min"
+    """What the figure measures; durations and deadlines are in minutes."""
+    label: Text | None = None
+    """What the figure means, for the console and reports."""
+    source: Ident | None = None
+    """Id of the entry in ``sources`` that sets this figure."""
+    locales: dict[Ident, float] = Field(default_factory=dict)
+    """Values that replace ``value`` in a given locale (for example ``county: 60``)."""
+
+
+class Role(Frozen):
+    """Someone who acts or speaks in the incident."""
+
+    kind: Literal["staff", "external"]
+    """``staff`` are the property company's people; ``external`` are 119, 110, 120, 96333, the
+    maintenance contractor, owners, neighbours..."""
+    label: Text
+    """Name shown to players."""
+    pool: Ident | None = None
+    """Staff pool an action by this role draws one person from, unless the action says otherwise."""
+
+
+class Variable(Frozen):
+    """A typed, bounded fact about the situation. Numbers are clamped to their bounds."""
+
+    type: Literal["bool", "int", "float", "enum"]
+    """``bool``, whole number, decimal number, or one of ``values``."""
+    initial: bool | int | float | str
+    """Value when the drill starts."""
+    min: float | None = None
+    """Lower bound (required for numbers)."""
+    max: float | None = None
+    """Upper bound (required for numbers)."""
+    values: list[Ident] = Field(default_factory=list)
+    """The choices of an ``enum``."""
+    label: Text | None = None
+    """Name shown on the console."""
+    unit: str | None = None
+    """Unit shown beside the value."""
+    show: Literal["meter", "value", "hidden"] = "value"
+    """``meter`` draws a gauge between the bounds; ``hidden`` is for the controller only."""
+
+    @model_validator(mode="after")
+    def _typed_and_bounded(self) -> Variable:
+        value = self.initial
+        if self.type == "bool":
+            if not isinstance(value, bool):
+                raise ValueError("initial must be true or false for a bool variable")
+        elif self.type == "enum":
+            if not self.values:
+                raise ValueError("an enum variable needs its values")
+            if value not in self.values:
+                raise ValueError(f"initial {value!r} is not one of values {self.values}")
+        else:
+            if self.min is None or self.max is None:
+                raise ValueError(f"a {self.type} variable needs min and max")
+            if self.min > self.max:
+                raise ValueError(f"min {self.min} is greater than max {self.max}")
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"initial must be a number for a {self.type} variable")
+            if self.type == "int" and not float(value).is_integer():
+                raise ValueError(f"initial {value} is not a whole number")
+            if not self.min <= value <= self.max:
+                raise ValueError(f"initial {value} is outside [{self.min}, {self.max}]")
+        return self
+
+
+class StaffPool(Frozen):
+    """People of one kind on shift: a SimPy resource. Two guards means the third task waits."""
+
+    capacity: int = Field(ge=1, le=1000)
+    """How many are on shift; a drill plan may change it."""
+    label: Text
+    """Name shown on the staff board."""
+
+
+class Fixed(Frozen):
+    """A duration that is always the same."""
+
+    dist: Literal["fixed"]
+    """Always ``fixed``."""
+    value: Number
+    """Minutes."""
+
+
+class Uniform(Frozen):
+    """A duration drawn evenly between two bounds."""
+
+    dist: Literal["uniform"]
+    """Always ``uniform``."""
+    low: Number
+    """Shortest, minutes."""
+    high: Number
+    """Longest, minutes."""
+
+
+class Triangular(Frozen):
+    """A duration with a most likely value: good for travel and arrival times."""
+
+    dist: Literal["triangular"]
+    """Always ``triangular``."""
+    low: Number
+    """Shortest, minutes."""
+    mode: Number
+    """Most likely, minutes."""
+    high: Number
+    """Longest, minutes."""
+
+
+class Normal(Frozen):
+    """A bell-curve duration, cut to ``[low, high]`` (never negative)."""
+
+    dist: Literal["normal"]
+    """Always ``normal``."""
+    mean: Number
+    """Average, minutes."""
+    sd: Number
+    """Standard deviation, minutes."""
+    low: Number = 0.0
+    """Cut below, minutes."""
+    high: Number | None = None
+    """Cut above, minutes (none: no cut)."""
+
+
+class Exponential(Frozen):
+    """A memoryless duration: good for 'some time later' with a known average."""
+
+    dist: Literal["exponential"]
+    """Always ``exponential``."""
+    mean: Number
+    """Average, minutes."""
+    high: Number | None = None
+    """Cut above, minutes."""
+
+
+Distribution = Annotated[
+    Fixed | Uniform | Triangular | Normal | Exponential, Field(discriminator="dist")
+]
+"""A random duration, drawn from the drill's seeded generator."""
+
+Duration = Number | Distribution
+"""Minutes: a figure, a parameter name, or a distribution."""
+
+Effects = dict[Ident, bool | int | float | str]
+"""Variable -> new value. A number or true/false is taken as is; text is an expression
+(``distress - 20``), except that a choice of an enum variable is taken as that choice."""
+
+
+class Forbid(Frozen):
+    """A condition under which an action must never be done (life-first, outright)."""
+
+    when: str
+    """Condition; while it holds, the action is forbidden."""
+    reason: Text
+    """Why, shown when strict mode refuses it and in the finding."""
+    source: Ident | None = None
+    """Id of the source that forbids it."""
+
+
+class State(Frozen):
+    """A phase the incident can be in."""
+
+    narration: Text
+    """What the players are told on entering it."""
+    label: Text | None = None
+    """Short name for the console."""
+
+
+class Ending(Frozen):
+    """A final state: the incident is over, with an outcome."""
+
+    outcome: Literal["success", "partial", "failure"]
+    """How it went, before any scoring."""
+    narration: Text
+    """What the players are told."""
+    label: Text | None = None
+    """Short name for the console."""
+
+
+class Action(Frozen):
+    """Something a role can decide to do."""
+
+    role: Ident
+    """Who does it (a key of ``roles``)."""
+    label: Text
+    """What the players see as the choice."""
+    stage: Stage
+    """Its place in the report -> handle -> feedback loop."""
+    life: LifeTag
+    """What it protects; drives the life-first rule."""
+    in_: list[Ident] | None = Field(default=None, alias="in")
+    """States in which it can be chosen (default: every state)."""
+    when: str | None = None
+    """Extra condition for it to be offered."""
+    duration: Duration = 0.0
+    """How long it takes once staff are free; effects apply at the end."""
+    staff: dict[Ident, Annotated[int, Field(ge=0, le=100)]] | None = None
+    """People needed from each pool while it runs (default: one from the role's pool)."""
+    effects: Effects = Field(default_factory=dict)
+    """Changes applied when it completes."""
+    goto: Ident | None = None
+    """State or ending the incident moves to when it completes."""
+    repeatable: bool = False
+    """Whether it can be chosen again after it has started once."""
+    forbidden: list[Forbid] = Field(default_factory=list)
+    """Conditions under which doing it breaks the life-first rule outright."""
+    explain: Text | None = None
+    """Debrief note: why this choice is right or wrong."""
+    sources: list[Ident] = Field(default_factory=list)
+    """Ids of the sources behind it."""
+
+
+class Hazard(Frozen):
+    """A threat to life that the life-first rule watches."""
+
+    label: Text
+    """What the danger is."""
+    active: str
+    """Condition under which people are at risk."""
+    requires: list[Ident] = Field(min_length=1)
+    """Life-safety actions that must have started before property or admin work is acceptable."""
+    source: Ident | None = None
+    """Id of the source."""
+
+
+class Inject(Frozen):
+    """A scripted event delivered to players: a row of the MSEL."""
+
+    at: Number | None = None
+    """Sim minute to deliver it (or use ``when``)."""
+    when: str | None = None
+    """Condition that delivers it the first time it holds (or use ``at``)."""
+    from_: Ident = Field(alias="from")
+    """Role who sends it."""
+    to: Ident
+    """Role who receives it."""
+    channel: Channel
+    """Delivery method."""
+    message: Text
+    """What is said or shown."""
+    expect: list[Ident] = Field(default_factory=list)
+    """Actions the players are expected to take in response."""
+    effects: Effects = Field(default_factory=dict)
+    """Changes applied on delivery."""
+    goto: Ident | None = None
+    """State or ending the incident moves to on delivery."""
+    controller_note: Text | None = None
+    """For the facilitator only; never shown on the projector."""
+
+    @model_validator(mode="after")
+    def _at_or_when(self) -> Inject:
+        if (self.at is None) == (self.when is None):
+            raise ValueError("give exactly one of 'at' (a sim minute) or 'when' (a condition)")
+        return self
+
+
+class Dynamic(Frozen):
+    """A variable that changes by itself over sim time while a condition holds."""
+
+    var: Ident
+    """The number variable that changes."""
+    rate: float | str
+    """Change per sim minute (a number or an expression)."""
+    while_: str = Field(default="true", alias="while")
+    """Condition under which it changes."""
+    every: float = Field(default=1.0, gt=0, le=1440)
+    """Step in sim minutes between updates."""
+
+
+class Transition(Frozen):
+    """An automatic move taken as soon as its condition holds."""
+
+    when: str
+    """Condition."""
+    in_: list[Ident] | None = Field(default=None, alias="in")
+    """States it applies in (default: every state)."""
+    goto: Ident
+    """State or ending to move to."""
+    effects: Effects = Field(default_factory=dict)
+    """Changes applied when it fires."""
+
+
+class Miss(Frozen):
+    """What happens when a timer's deadline passes unmet."""
+
+    effects: Effects = Field(default_factory=dict)
+    """Changes applied."""
+    goto: Ident | None = None
+    """State or ending to move to."""
+
+
+class Timer(Frozen):
+    """A deadline: an SLA such as 'voice contact within 3 minutes'."""
+
+    label: Text
+    """What must happen in time."""
+    start: str | None = None
+    """Condition that starts the clock (default: when the drill starts)."""
+    deadline: Number
+    """Minutes from the start; usually a parameter name."""
+    met: str
+    """Condition that satisfies it. Met exactly at the deadline counts as on time."""
+    missed: Miss | None = None
+    """Consequences of missing it (a finding is always recorded)."""
+    source: Ident | None = None
+    """Id of the source of the deadline."""
+
+
+class Scenario(Frozen):
+    """One incident, as a branching, timed model."""
+
+    schema_: Literal["scenario/1"] = Field(alias="schema")
+    """Format name and version: ``scenario/1``."""
+    id: Slug
+    """Stable id, used in records and history."""
+    version: Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")]
+    """Content version (``1``, ``1.2``, ``1.2.0``); bump it when the content changes."""
+    category: Literal["elevator", "fire", "water", "dispute", "weather", "complaint", "other"]
+    """Kind of incident."""
+    title: Text
+    """Name of the scenario."""
+    summary: Text
+    """What happens and what it trains, in two or three sentences."""
+    sources: dict[Ident, Source] = Field(default_factory=dict)
+    """Documents behind the rules and figures, by id."""
+    parameters: dict[Ident, Parameter] = Field(default_factory=dict)
+    """Named figures (SLAs), with per-locale values."""
+    limit: Number = 120.0
+    """The drill stops after this many sim minutes if no ending is reached."""
+    roles: dict[Ident, Role]
+    """Who acts, by id."""
+    variables: dict[Ident, Variable] = Field(default_factory=dict)
+    """Facts about the situation, by name."""
+    staff: dict[Ident, StaffPool] = Field(default_factory=dict)
+    """Staff pools, by id."""
+    initial: Ident
+    """State the incident starts in."""
+    states: dict[Ident, State]
+    """Phases, by id."""
+    endings: dict[Ident, Ending]
+    """Final states, by id."""
+    actions: dict[Ident, Action]
+    """Choices, by id."""
+    hazards: dict[Ident, Hazard] = Field(default_factory=dict)
+    """Life hazards, by id."""
+    injects: dict[Ident, Inject] = Field(default_factory=dict)
+    """Scripted events, by id."""
+    dynamics: dict[Ident, Dynamic] = Field(default_factory=dict)
+    """Variables that drift, by id."""
+    transitions: dict[Ident, Transition] = Field(default_factory=dict)
+    """Automatic moves, by id."""
+    timers: dict[Ident, Timer] = Field(default_factory=dict)
+    """Deadlines, by id."""
+
+
+class PlanIncident(Frozen):
+    """One scenario inside a drill plan."""
+
+    scenario: str
+    """Scenario id (a shipped one or one beside the plan) or a path relative to the plan."""
+    start: float = Field(default=0.0, ge=0)
+    """Sim minute at which this incident begins."""
+
+
+class Plan(Frozen):
+    """A drill plan: what to run, with whom, and how."""
+
+    schema_: Literal["plan/1"] = Field(alias="schema")
+    """Format name and version: ``plan/1``."""
+    id: Slug
+    """Stable id."""
+    version: Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")]
+    """Content version."""
+    title: Text
+    """Name of the exercise."""
+    summary: Text | None = None
+    """What it exercises."""
+    incidents: list[PlanIncident] = Field(min_length=1)
+    """Scenarios to run; several share the plan's staff."""
+    staffing: dict[Ident, Annotated[int, Field(ge=0, le=1000)]] = Field(default_factory=dict)
+    """Pool capacities for this exercise (a night shift has fewer guards)."""
+    team: dict[Ident, list[str]] = Field(default_factory=dict)
+    """Role -> names of the people who play it (may be filled in at set-up instead)."""
+    mode: Literal["strict", "observe"] = "observe"
+    """How the two rules act: refuse (strict) or record (observe)."""
+    kind: Literal["practice", "assessment"] = "practice"
+    """Practice runs are kept out of statistics."""
+    speed: float = Field(default=1.0, gt=0, le=3600)
+    """Time compression: sim minutes per wall minute."""
+    locale: Ident | None = None
+    """Which per-locale parameter values to use."""
+    objectives: list[Text] = Field(default_factory=list)
+    """What the exercise is meant to test."""
+
+
+class Decision(Frozen):
+    """One timed choice in a script: at minute ``t``, ``role`` does ``action``."""
+
+    t: float = Field(ge=0)
+    """Sim minute."""
+    role: Ident
+    """Who decides."""
+    action: Ident
+    """What they do."""
+    incident: Annotated[int, Field(ge=0)] = 0
+    """Which incident of a plan (0 for a lone scenario)."""
+    note: str | None = None
+    """Why, for the decision log."""
+
+
+class Script(Frozen):
+    """A list of timed decisions, for headless runs and scenario tests."""
+
+    schema_: Literal["script/1"] = Field(alias="schema")
+    """Format name and version: ``script/1``."""
+    scenario: Slug | None = None
+    """Scenario id the script is written for (checked when given)."""
+    title: str | None = None
+    """What the script plays."""
+    decisions: list[Decision]
+    """The decisions, in any order; they are played sorted by time, ties kept in file order."""

@@ -1,0 +1,267 @@
+"""Drill records: one JSONL file per drill, written as it happens, and their verification.
+
+Line 1 is a header (what ran: scenario ids, versions, content digests, seed, mode, locale, staffing,
+engine version, wall-clock start); every other line is one drill event (``seq``, ``t`` in sim
+minutes, ``type``, fields). Each line is flushed as soon as it is written, so a crash or ``kill -9``
+loses at most the line in flight.
+
+Wall-clock stamps live only in fields whose names start with ``wall``; everything else is a pure
+function of scenario, seed and decisions, so two runs can be compared line by line.
+
+Each line also carries ``chk``, a short checksum chaining it to the line before (wall fields left
+out). Verification has two parts: the chain says whether any line was altered after it was written
+(and names the first), and a replay re-executes the recorded decisions on the same scenario and
+seed and checks that every event comes out the same (and names the first that does not). A record
+cut short by a crash verifies as a consistent prefix and says where it ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from engine import __version__
+from engine.content import Setup, find
+from engine.errors import ContentError, RecordError
+from engine.loader import load_scenario
+from engine.run import Event_, Submission
+
+FORMAT = "drillsim-record/1"
+"""Format name written in every header."""
+
+_SEED = "drillsim"
+
+
+def _core(event: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in event.items() if not k.startswith("wall") and k != "chk"}
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _chain(previous: str, core_line: str) -> str:
+    return hashlib.blake2b((previous + core_line).encode(), digest_size=6).hexdigest()
+
+
+def header_for(setup: Setup, *, seed: int, mode: str, source: str) -> dict[str, Any]:
+    """The header describing a drill built from ``setup``."""
+    plan = setup.plan
+    return {
+        "type": "header",
+        "format": FORMAT,
+        "engine": __version__,
+        "id": setup.title_id,
+        "source": source,
+        "plan": None if plan is None else {"id": plan.model.id, "version": plan.model.version, "digest": plan.digest},
+        "incidents": [
+            {"scenario": s.model.id, "version": s.model.version, "digest": s.digest, "path": s.path, "start": start}
+            for s, start in zip(setup.sources, setup.starts, strict=True)
+        ],
+        "seed": seed,
+        "mode": mode,
+        "locale": setup.locale,
+        "staffing": setup.staffing,
+        "wall_start": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+class RecordWriter:
+    """Appends a drill's events to a JSONL file as they happen. Subscribe :meth:`write` to the drill."""
+
+    def __init__(self, path: str | Path, header: dict[str, Any]) -> None:
+        try:
+            self._file: IO[str] = open(path, "x", encoding="utf-8")  # noqa: SIM115 - lives as long as the drill
+        except FileExistsError as exc:
+            raise RecordError(f"{path}: already exists; records are never overwritten") from exc
+        except OSError as exc:
+            raise RecordError(f"{path}: cannot create: {exc.strerror or exc}") from exc
+        self.path = str(path)
+        self._chk = _SEED
+        self.write(header)
+
+    def write(self, event: Event_) -> None:
+        """Append one line and flush it."""
+        core = _dumps(_core(event))
+        self._chk = _chain(self._chk, core)
+        if any(k.startswith("wall") for k in event):
+            line = _dumps({**event, "chk": self._chk})
+        else:  # the common case: reuse the text already made for the checksum
+            line = core[:-1] + f',"chk":"{self._chk}"}}'
+        self._file.write(line + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        """Close the file."""
+        self._file.close()
+
+
+@dataclass
+class Record:
+    """A record read back: header, events, and whether it was cut short."""
+
+    path: str
+    header: dict[str, Any]
+    events: list[dict[str, Any]]
+    truncated: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether the drill reached its end in this record."""
+        return bool(self.events) and self.events[-1].get("type") == "drill_end"
+
+
+def read(path: str | Path) -> Record:
+    """Read a record. A torn last line (crash mid-write) is dropped and noted.
+
+    Raises:
+        RecordError: Not a drillsim record, or a damaged line before the last.
+    """
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise RecordError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"{name}: not a drillsim record (not UTF-8 text)") from exc
+    lines = text.split("\n")
+    torn = lines[-1] != ""
+    if not torn:
+        lines = lines[:-1]
+    parsed: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("not an object")
+        except ValueError as exc:
+            if number == len(lines) and number > 1:
+                notes.append(f"line {number} is incomplete (the drill was interrupted while writing it); ignored")
+                torn = True
+                break
+            raise RecordError(f"{name}:{number}: not a valid record line") from exc
+        parsed.append(item)
+    if not parsed or parsed[0].get("type") != "header" or parsed[0].get("format") != FORMAT:
+        raise RecordError(f"{name}: not a drillsim record (no '{FORMAT}' header on line 1)")
+    record = Record(name, parsed[0], parsed[1:], notes=notes)
+    record.truncated = not record.complete
+    return record
+
+
+@dataclass
+class Verification:
+    """Outcome of :func:`verify`."""
+
+    ok: bool
+    checked: int
+    message: str
+
+
+def verify(path: str | Path) -> Verification:
+    """Check a record's integrity and replay its decisions; see the module docstring."""
+    record = read(path)
+    broken = _first_broken_link(record)
+    if broken is not None:
+        return Verification(False, 0, broken)
+    try:
+        setup = setup_from(record)
+    except ContentError as exc:
+        return Verification(False, 0, f"cannot load the scenario this drill ran: {exc.problems[0]}")
+    except RecordError as exc:
+        return Verification(False, 0, str(exc))
+    produced = replay(record, setup)
+    for index, expected in enumerate(record.events):
+        if index >= len(produced):
+            return Verification(False, index, f"event {expected.get('seq')} is in the record but the replay ends before it")
+        got = _core(produced[index])
+        want = _core(expected)
+        if got != want:
+            return Verification(False, index, f"event {expected.get('seq')} differs: {_difference(want, got)}")
+    count = len(record.events)
+    if record.complete:
+        if len(produced) != count:
+            return Verification(False, count, f"the replay goes on past the record's end (event {count + 1})")
+        return Verification(True, count, f"{count} events verified; the record is complete")
+    last = record.events[-1] if record.events else None
+    where = f"seq {last['seq']} at sim minute {last['t']:g}" if last else "the header"
+    extra = f" ({'; '.join(record.notes)})" if record.notes else ""
+    return Verification(True, count, f"{count} events verified; the record was cut short and ends at {where}{extra}")
+
+
+def _first_broken_link(record: Record) -> str | None:
+    chk = _SEED
+    for number, item in enumerate([record.header, *record.events], start=1):
+        chk = _chain(chk, _dumps(_core(item)))
+        if item.get("chk") != chk:
+            what = "the header" if number == 1 else f"event {item.get('seq', '?')}"
+            return f"{what} (line {number}) was altered after it was written (its checksum does not match)"
+    return None
+
+
+def setup_from(record: Record) -> Setup:
+    """Rebuild the drill set-up a record was made with; the scenarios must be unchanged.
+
+    Raises:
+        RecordError: A scenario has changed since the drill (its digest differs).
+        ContentError: A scenario cannot be found or loaded.
+    """
+    header = record.header
+    try:
+        incidents = list(header["incidents"])
+        sources = []
+        for incident in incidents:
+            path = Path(incident["path"]) if Path(incident["path"]).is_file() else find(incident["scenario"])
+            loaded = load_scenario(path)
+            if loaded.digest != incident["digest"]:
+                raise RecordError(
+                    f"scenario '{incident['scenario']}' ({path}) has changed since this drill was run (content hash differs)"
+                )
+            sources.append(loaded)
+        return Setup(
+            sources, [float(i["start"]) for i in incidents], staffing=dict(header.get("staffing") or {}), locale=header.get("locale")
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RecordError(f"{record.path}: the header is incomplete ({exc})") from exc
+
+
+def decisions(record: Record) -> Iterator[tuple[float, Submission]]:
+    """The recorded decisions, in order, as they were submitted."""
+    for event in record.events:
+        if event.get("type") == "decision":
+            yield float(event["t"]), Submission(
+                role=event["role"],
+                action=event["action"],
+                incident=int(event.get("incident", 0)),
+                source=event.get("source", "replay"),
+                note=event.get("note"),
+                wall=event.get("wall"),
+            )
+
+
+def replay(record: Record, setup: Setup) -> list[Event_]:
+    """Re-execute the record's decisions on a fresh drill and return every event it produces."""
+    header = record.header
+    drill = setup.drill(seed=int(header["seed"]), mode=str(header["mode"]))
+    drill.start()
+    for t, submission in decisions(record):
+        drill.advance_to(t)
+        if drill.finished:
+            break
+        drill.submit(submission)
+    drill.run_to_end()
+    return drill.events
+
+
+def _difference(want: dict[str, Any], got: dict[str, Any]) -> str:
+    keys = [k for k in dict.fromkeys([*want, *got]) if want.get(k) != got.get(k)]
+    parts = [f"{k}: recorded {json.dumps(want.get(k), ensure_ascii=False)}, replay {json.dumps(got.get(k), ensure_ascii=False)}" for k in keys[:3]]
+    return "; ".join(parts)

@@ -1,0 +1,147 @@
+"""The two rules every drill enforces: life first (生命优先) and report -> handle -> feedback (上报-处置-反馈).
+
+They are built in: a scenario only tags its actions (``stage``, ``life``, ``forbidden``, ``hazards``)
+and can never switch a rule off. This module is pure: given an incident's situation and an action,
+it says which rules the decision would break. The drill decides what to do with that answer:
+strict mode refuses the decision and shows the reasons; observe mode lets it happen and records
+each breach as a finding.
+
+Rule ids and kinds (stable: records, reports and history refer to them):
+
+- ``life-first``/``forbidden``: the action is forbidden outright in the present situation;
+- ``life-first``/``order``: property or paperwork while people are still at risk and the required
+  life-safety actions have not started;
+- ``report-handle-feedback``/``order``: handling before anything was reported (life-safety actions
+  are exempt: no procedure may hold back a rescue), or feedback before any handling;
+- ``report-handle-feedback``/``premature-close``: a decision that closes the incident successfully
+  before the loop is closed;
+- ``report-handle-feedback``/``open``: the incident ended with the loop not closed (recorded by the
+  drill when an ending is reached, whatever the route);
+- ``deadline``/``missed``: a timer's deadline passed unmet (recorded by the drill).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from engine.model import Text
+
+if TYPE_CHECKING:
+    from engine.compile import CAction, CompiledScenario
+    from engine.expressions import Context
+
+LIFE_FIRST = "life-first"
+"""Rule id of 生命优先."""
+
+LOOP = "report-handle-feedback"
+"""Rule id of the 上报-处置-反馈 closed loop."""
+
+DEADLINE = "deadline"
+"""Rule id of a missed SLA deadline."""
+
+_GATED = frozenset({"property", "admin"})
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """One rule a decision breaks (or an incident broke), with a bilingual explanation."""
+
+    rule: str
+    kind: str
+    detail: Text
+    source: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        """The breach as it appears in records."""
+        data: dict[str, object] = {"rule": self.rule, "kind": self.kind, "detail": _text(self.detail)}
+        if self.source:
+            data["source"] = self.source
+        return data
+
+
+def _text(text: Text) -> dict[str, str]:
+    return {k: v for k, v in (("zh", text.zh), ("en", text.en)) if v}
+
+
+def check(
+    scenario: CompiledScenario,
+    ctx: Context,
+    stages_begun: set[str],
+    stages_done: set[str],
+    action: CAction,
+) -> list[Breach]:
+    """Every rule deciding ``action`` now would break, in a fixed order (forbidden first)."""
+    found: list[Breach] = []
+    for rule in action.forbidden:
+        if rule.when(ctx):
+            found.append(Breach(LIFE_FIRST, "forbidden", rule.reason, rule.source))
+    if action.life in _GATED:
+        for hazard in scenario.hazards:
+            missing = [a for a in hazard.requires if a not in ctx.started]
+            if missing and hazard.active(ctx):
+                labels_zh = "、".join(scenario.actions[a].label.get("zh") for a in missing)
+                labels_en = "; ".join(scenario.actions[a].label.get("en") for a in missing)
+                found.append(
+                    Breach(
+                        LIFE_FIRST,
+                        "order",
+                        Text(
+                            zh=f"生命优先：{hazard.label.get('zh')}尚未解除，须先开展：{labels_zh}",
+                            en=f"Life first: {hazard.label.get('en')} is ongoing; first start: {labels_en}",
+                        ),
+                    )
+                )
+    if action.stage == "handle" and action.life != "life-safety" and "report" not in stages_begun:
+        found.append(
+            Breach(
+                LOOP,
+                "order",
+                Text(zh="闭环：处置前须先上报（接报登记或通知负责人）", en="Loop: report the incident before handling it"),
+            )
+        )
+    elif action.stage == "feedback" and "handle" not in stages_begun:
+        found.append(
+            Breach(LOOP, "order", Text(zh="闭环：尚未处置，不能先反馈", en="Loop: there is nothing to feed back before handling"))
+        )
+    if action.goto in scenario.endings and scenario.endings[action.goto] != "failure":
+        if not loop_closed(stages_done):
+            found.append(
+                Breach(
+                    LOOP,
+                    "premature-close",
+                    Text(
+                        zh="闭环：上报、处置、反馈未全部完成，不能结案",
+                        en="Loop: the case cannot be closed before report, handling and feedback are all done",
+                    ),
+                )
+            )
+    return found
+
+
+def loop_closed(stages_done: set[str]) -> bool:
+    """Whether report, handle and feedback have all been completed."""
+    return len(stages_done) == 3
+
+
+def open_loop(stages_done: set[str]) -> Breach:
+    """The finding recorded when an incident ends with its loop open."""
+    missing = [s for s in ("report", "handle", "feedback") if s not in stages_done]
+    zh_names = {"report": "上报", "handle": "处置", "feedback": "反馈"}
+    return Breach(
+        LOOP,
+        "open",
+        Text(
+            zh="闭环未完成，缺少：" + "、".join(zh_names[s] for s in missing),
+            en="Loop left open; missing: " + ", ".join(missing),
+        ),
+    )
+
+
+def missed_deadline(label: Text, deadline: float) -> Breach:
+    """The finding recorded when a timer expires unmet."""
+    return Breach(
+        DEADLINE,
+        "missed",
+        Text(zh=f"超时：{label.get('zh')}（时限 {deadline:g} 分钟）", en=f"Missed: {label.get('en')} (within {deadline:g} min)"),
+    )

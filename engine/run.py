@@ -1,0 +1,549 @@
+"""A drill: one run of one or more incidents over shared staff, driven from outside.
+
+SimPy's plain ``Environment`` owns sim time (minutes). Everything timed is an event on its queue:
+action durations, staff queues (pools are ``simpy.Resource``s shared by every incident of the drill),
+timed injects, dynamics steps, deadlines, the time limit. ``transitions`` owns which state each
+incident is in, through a token borrowed from the compiled scenario.
+
+The drill never reads a clock and never blocks. Whoever drives it (the console's tick, a script, a
+policy, a replay) calls :meth:`Drill.advance_to` to move sim time and :meth:`Drill.submit` to make
+a decision at the current sim time, and listens with :meth:`Drill.subscribe`. Pausing is simply not
+calling ``advance_to``.
+
+Ordering, so that the same seed and decisions always give the same events:
+
+- ``advance_to(t)`` processes everything strictly before ``t`` and stops *before* anything due at
+  ``t``; a decision submitted then is handled before those events;
+- events due at the same instant run in the order they were scheduled (SimPy's counter);
+- deadlines are checked *after* everything else due at their instant (a lower priority), so an
+  SLA met exactly at its deadline is on time;
+- the only randomness is the drill's ``random.Random(seed)``, drawn in event order.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import simpy
+from simpy.core import StopSimulation
+from simpy.events import NORMAL, Event
+
+from engine import rules
+from engine.compile import CAction, CompiledScenario, Effect, Token
+from engine.errors import EngineError
+from engine.expressions import Value
+
+LATE = NORMAL + 1
+"""Event priority of deadline checks: after every ordinary event due at the same instant."""
+
+MAX_SETTLE = 100
+"""Most automatic steps taken in one instant; guards against transitions that flip back and forth."""
+
+Event_ = dict[str, Any]
+"""One drill event as recorded: ``seq``, ``t``, ``type`` and fields of that type."""
+
+Listener = Callable[[Event_], None]
+"""A subscriber: called with each event as it happens."""
+
+OUTCOME_RANK = {"success": 0, "partial": 1, "timeout": 2, "failure": 3}
+"""Worse outcomes rank higher; a drill's outcome is its worst incident's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A decision offered to the drill.
+
+    Attributes:
+        role: Who decides.
+        action: Action id.
+        incident: Index of the incident in the drill (0 for a lone scenario).
+        source: Where it came from: ``ui``, ``script``, ``policy``, ``replay``.
+        note: Rationale for the decision log.
+        wall: Wall-clock stamp (kept out of comparisons by its name).
+    """
+
+    role: str
+    action: str
+    incident: int = 0
+    source: str = "ui"
+    note: str | None = None
+    wall: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What became of a submission.
+
+    Attributes:
+        status: ``accepted``, ``refused`` (strict mode, a rule) or ``unavailable`` (not offered now).
+        why: For ``unavailable``: ``ended``, ``unknown-action``, ``wrong-role``, ``wrong-state``,
+            ``condition`` or ``already-started``.
+        breaches: Rules the decision breaks (refused in strict mode, findings in observe mode).
+        seq: Sequence number of the decision event.
+    """
+
+    status: str
+    why: str | None
+    breaches: tuple[rules.Breach, ...]
+    seq: int
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the action goes ahead."""
+        return self.status == "accepted"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """An action offered right now."""
+
+    incident: int
+    action: str
+    role: str
+
+
+class Incident:
+    """One incident in flight: the context its expressions read, and its loop bookkeeping."""
+
+    __slots__ = (
+        "index", "sc", "drill", "token", "values", "started", "done", "stages_begun", "stages_done",
+        "live", "ended", "ending", "final_state", "delivered", "timers", "hazards_on", "pending", "start_at",
+    )
+
+    def __init__(self, drill: Drill, index: int, sc: CompiledScenario, start_at: float) -> None:
+        self.index = index
+        self.sc = sc
+        self.drill = drill
+        self.token: Token | None = None
+        self.values: dict[str, Value] = dict(sc.initial_values)
+        self.started: set[str] = set()
+        self.done: set[str] = set()
+        self.stages_begun: set[str] = set()
+        self.stages_done: set[str] = set()
+        self.live = False
+        self.ended = False
+        self.ending: str | None = None
+        self.final_state = sc.model.initial
+        self.delivered: set[str] = set()
+        self.timers: dict[str, str] = {}
+        self.hazards_on: set[str] = set()
+        self.pending: list[simpy.resources.resource.Request] = []
+        self.start_at = start_at
+
+    @property
+    def state(self) -> str:
+        """Current state (or the ending reached)."""
+        return self.token.state if self.token is not None else self.final_state
+
+    @property
+    def now(self) -> float:
+        """Sim minutes since the drill began."""
+        return self.drill.env.now
+
+    @property
+    def loop_closed(self) -> bool:
+        """Whether report, handle and feedback have all completed."""
+        return rules.loop_closed(self.stages_done)
+
+
+class Drill:
+    """One run. Build it, subscribe, :meth:`start`, then drive it.
+
+    Args:
+        incidents: Compiled scenarios and the sim minute each begins at.
+        seed: Seed of the drill's only random generator.
+        mode: ``strict`` refuses rule-breaking decisions; ``observe`` records them as findings.
+        staffing: Pool capacities that replace the scenarios' (a plan's night shift).
+        keep: Keep every event in :attr:`events` (off for Monte Carlo runs).
+    """
+
+    def __init__(
+        self,
+        incidents: Sequence[tuple[CompiledScenario, float]],
+        *,
+        seed: int,
+        mode: str = "observe",
+        staffing: Mapping[str, int] | None = None,
+        keep: bool = True,
+    ) -> None:
+        if mode not in ("strict", "observe"):
+            raise EngineError(f"unknown mode {mode!r}; use strict or observe")
+        if not incidents:
+            raise EngineError("a drill needs at least one incident")
+        self.env = simpy.Environment()
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.mode = mode
+        self.keep = keep
+        self.events: list[Event_] = []
+        self.seq = 0
+        self.finished = False
+        self.outcome: str | None = None
+        self._listeners: list[Listener] = []
+        self._started = False
+        self.incidents = [Incident(self, i, sc, at) for i, (sc, at) in enumerate(incidents)]
+        self.capacity = self._capacities(staffing or {})
+        self.pools: dict[str, simpy.Resource] = {}
+        for pool, cap in self.capacity.items():
+            self.pools[pool] = simpy.Resource(self.env, capacity=max(cap, 1))
+            if cap == 0:  # nobody on shift: the one slot is taken for good, so every request waits
+                self.pools[pool].request()
+
+    def _capacities(self, staffing: Mapping[str, int]) -> dict[str, int]:
+        caps: dict[str, int] = {}
+        for inc in self.incidents:
+            for pool, spec in inc.sc.model.staff.items():
+                caps[pool] = max(caps.get(pool, 0), spec.capacity)
+        for pool, cap in staffing.items():
+            if pool not in caps:
+                raise EngineError(f"staffing names pool '{pool}', which no scenario of this drill uses")
+            caps[pool] = cap
+        return caps
+
+    # Driving ----------------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener`` with every event from now on, in order, as it happens."""
+        self._listeners.append(listener)
+
+    def start(self) -> None:
+        """Begin: schedule every incident's start. Call once, after subscribing."""
+        if self._started:
+            raise EngineError("the drill has already started")
+        self._started = True
+        for inc in self.incidents:
+            self._at(inc.start_at, lambda _e, inc=inc: self._begin(inc))
+
+    @property
+    def now(self) -> float:
+        """Current sim minute."""
+        return self.env.now
+
+    def advance_to(self, t: float) -> None:
+        """Process everything due before sim minute ``t`` and stop there (or earlier if the drill ends).
+
+        Calling it with a time already reached does nothing, so a paused console can keep calling it.
+        """
+        if not self._started:
+            raise EngineError("start the drill before advancing it")
+        if self.finished or t <= self.env.now:
+            return
+        self.env.run(until=t)
+
+    def run_to_end(self) -> None:
+        """Let the drill play out with no further decisions until every incident has ended."""
+        if not self._started:
+            raise EngineError("start the drill before running it")
+        if not self.finished:
+            self.env.run()
+
+    def next_event_time(self) -> float | None:
+        """When the next scheduled thing happens (for 'skip to the next event'), or None."""
+        t = self.env.peek()
+        return None if self.finished or t == float("inf") else t
+
+    def options(self, incident: int | None = None) -> list[Option]:
+        """Actions offered now, in scenario order (rule-breaking ones included: see :meth:`breaches`)."""
+        found = []
+        for inc in self.incidents if incident is None else [self.incidents[incident]]:
+            if not inc.live or inc.ended:
+                continue
+            for act in inc.sc.offered.get(inc.state, ()):
+                if self._offered(inc, act):
+                    found.append(Option(inc.index, act.id, act.role))
+        return found
+
+    def breaches(self, incident: int, action: str) -> list[rules.Breach]:
+        """Rules that deciding ``action`` now would break (what strict mode would refuse, and why)."""
+        inc = self.incidents[incident]
+        return rules.check(inc.sc, inc, inc.stages_begun, inc.stages_done, inc.sc.actions[action])
+
+    def submit(self, sub: Submission) -> Verdict:
+        """Decide ``sub.action`` for ``sub.role`` at the current sim time.
+
+        Raises:
+            EngineError: The drill has not started or has finished, or the incident does not exist.
+        """
+        if not self._started or self.finished:
+            raise EngineError("the drill is not running")
+        if not 0 <= sub.incident < len(self.incidents):
+            raise EngineError(f"there is no incident {sub.incident} in this drill")
+        inc = self.incidents[sub.incident]
+        act = inc.sc.actions.get(sub.action)
+        fields: Event_ = {"incident": inc.index, "role": sub.role, "action": sub.action, "source": sub.source}
+        if sub.note:
+            fields["note"] = sub.note
+        if sub.wall:
+            fields["wall"] = sub.wall
+        why = self._unavailable(inc, act, sub.role)
+        if why is not None:
+            seq = self._emit("decision", status="unavailable", why=why, **fields)
+            return Verdict("unavailable", why, (), seq)
+        assert act is not None
+        found = tuple(rules.check(inc.sc, inc, inc.stages_begun, inc.stages_done, act))
+        if found and self.mode == "strict":
+            seq = self._emit("decision", status="refused", reasons=[b.as_json() for b in found], **fields)
+            return Verdict("refused", None, found, seq)
+        seq = self._emit("decision", status="accepted", **fields)
+        for breach in found:
+            self._emit("finding", incident=inc.index, action=act.id, cause=seq, **breach.as_json())
+        inc.started.add(act.id)
+        inc.stages_begun.add(act.stage)
+        self.env.process(self._perform(inc, act))
+        self._settle(inc)
+        return Verdict("accepted", None, found, seq)
+
+    # Events -----------------------------------------------------------------------------------
+
+    def _emit(self, kind: str, /, **fields: Any) -> int:
+        self.seq += 1
+        event: Event_ = {"seq": self.seq, "t": self.env.now, "type": kind, **fields}
+        if self.keep:
+            self.events.append(event)
+        for listener in self._listeners:
+            listener(event)
+        return self.seq
+
+    def _at(self, t: float, callback: Callable[[Event], None], priority: int = NORMAL) -> None:
+        """Call ``callback`` at sim minute ``t`` (a bare event: cheaper than a process)."""
+        event = Event(self.env)
+        event._ok = True
+        event._value = None
+        event.callbacks.append(callback)  # type: ignore[union-attr]
+        self.env.schedule(event, priority, max(0.0, t - self.env.now))
+
+    # Availability -----------------------------------------------------------------------------
+
+    def _offered(self, inc: Incident, act: CAction) -> bool:
+        if not act.repeatable and act.id in inc.started:
+            return False
+        return act.when is None or bool(act.when(inc))
+
+    def _unavailable(self, inc: Incident, act: CAction | None, role: str) -> str | None:
+        if act is None:
+            return "unknown-action"
+        if act.role != role:
+            return "wrong-role"
+        if not inc.live or inc.ended:
+            return "ended"
+        if act.states is not None and inc.state not in act.states:
+            return "wrong-state"
+        if not act.repeatable and act.id in inc.started:
+            return "already-started"
+        if act.when is not None and not act.when(inc):
+            return "condition"
+        return None
+
+    # Incident life ----------------------------------------------------------------------------
+
+    def _begin(self, inc: Incident) -> None:
+        if self.finished:
+            return
+        inc.token = inc.sc.acquire()
+        inc.live = True
+        self._emit("start", incident=inc.index, scenario=inc.sc.model.id, state=inc.state)
+        sc = inc.sc
+        for inject in sc.injects:
+            if inject.at is not None:
+                self._at(inc.start_at + inject.at, lambda _e, i=inject: self._deliver(inc, i))
+        for dynamic in sc.dynamics:
+            self._at(self.env.now + dynamic.every, lambda _e, d=dynamic: self._step(inc, d))
+        self._at(inc.start_at + sc.limit, lambda _e: self._timeout(inc))
+        self._settle(inc)
+
+    def _perform(self, inc: Incident, act: CAction) -> Iterable[Event]:
+        held: list[tuple[simpy.Resource, simpy.resources.resource.Request]] = []
+        for pool_id, count in act.staff:
+            pool = self.pools[pool_id]
+            for _ in range(count):
+                request = pool.request()
+                held.append((pool, request))
+                if not request.triggered:
+                    inc.pending.append(request)
+                    self._emit("wait", incident=inc.index, action=act.id, pool=pool_id)
+                    yield request
+                    inc.pending.remove(request)
+        if inc.ended:
+            self._release(held)
+            return
+        duration = act.duration(self.rng)
+        self._emit("begin", incident=inc.index, action=act.id, duration=duration)
+        if duration > 0:
+            yield self.env.timeout(duration)
+        self._release(held)
+        if inc.ended:
+            self._emit("dropped", incident=inc.index, action=act.id)
+            return
+        changes = self._apply(inc, act.effects)
+        inc.done.add(act.id)
+        inc.stages_done.add(act.stage)
+        self._emit("done", incident=inc.index, action=act.id, changes=changes)
+        if act.goto is not None:
+            self._move(inc, act.goto, f"action:{act.id}")
+        self._settle(inc)
+
+    def _release(self, held: list[tuple[simpy.Resource, simpy.resources.resource.Request]]) -> None:
+        for pool, request in held:
+            pool.release(request)
+
+    def _apply(self, inc: Incident, effects: tuple[Effect, ...]) -> dict[str, Value]:
+        """Apply effects simultaneously (all values computed first); return what changed."""
+        new = [(e, e.value(inc)) for e in effects]
+        changes: dict[str, Value] = {}
+        for effect, value in new:
+            value = _bounded(effect, value)
+            if inc.values[effect.var] != value or type(inc.values[effect.var]) is not type(value):
+                inc.values[effect.var] = value
+                changes[effect.var] = value
+        return changes
+
+    def _move(self, inc: Incident, dest: str, via: str) -> None:
+        assert inc.token is not None
+        source = inc.token.state
+        inc.token.trigger(via)
+        self._emit("state", incident=inc.index, to=dest, via=via, **{"from": source})
+        outcome = inc.sc.endings.get(dest)
+        if outcome is not None:
+            self._end(inc, dest, outcome)
+
+    def _end(self, inc: Incident, ending: str | None, outcome: str) -> None:
+        if inc.ended:
+            return
+        inc.ended = True
+        inc.ending = ending
+        if inc.token is not None:
+            inc.final_state = inc.token.state
+            inc.sc.release(inc.token)
+            inc.token = None
+        for request in inc.pending:
+            request.cancel()
+        inc.pending.clear()
+        if not inc.loop_closed:
+            self._emit("finding", incident=inc.index, **rules.open_loop(inc.stages_done).as_json())
+        self._emit("end", incident=inc.index, ending=ending, outcome=outcome)
+        if all(i.ended for i in self.incidents):
+            self._finish()
+
+    def _finish(self) -> None:
+        outcomes = [self._outcome_of(i) for i in self.incidents]
+        self.outcome = max(outcomes, key=OUTCOME_RANK.__getitem__)
+        self.finished = True
+        self._emit("drill_end", outcome=self.outcome)
+        stop = Event(self.env)
+        stop.callbacks.append(StopSimulation.callback)  # type: ignore[union-attr]
+        stop.succeed()
+
+    def _outcome_of(self, inc: Incident) -> str:
+        return inc.sc.endings[inc.ending] if inc.ending is not None else "timeout"
+
+    def _timeout(self, inc: Incident) -> None:
+        if inc.live and not inc.ended:
+            self._end(inc, None, "timeout")
+
+    # Things that happen by themselves ----------------------------------------------------------
+
+    def _deliver(self, inc: Incident, inject: Any) -> None:
+        if inc.ended or inject.id in inc.delivered:
+            return
+        inc.delivered.add(inject.id)
+        changes = self._apply(inc, inject.effects)
+        self._emit("inject", incident=inc.index, inject=inject.id, changes=changes)
+        if inject.goto is not None:
+            self._move(inc, inject.goto, f"inject:{inject.id}")
+        self._settle(inc)
+
+    def _step(self, inc: Incident, dynamic: Any) -> None:
+        if inc.ended or self.finished:
+            return
+        if dynamic.while_(inc):
+            var = dynamic.var
+            old = inc.values[var]
+            value = old + dynamic.rate(inc) * dynamic.every
+            value = min(dynamic.high, max(dynamic.low, value))
+            value = int(round(value)) if dynamic.whole else round(value, 6)
+            if value != old:
+                inc.values[var] = value
+                self._emit("var", incident=inc.index, var=var, value=value, via=dynamic.id)
+                self._settle(inc)
+        if not inc.ended:
+            self._at(self.env.now + dynamic.every, lambda _e: self._step(inc, dynamic))
+
+    def _settle(self, inc: Incident) -> None:
+        """Take every automatic step the present situation calls for, until nothing changes."""
+        sc = inc.sc
+        for _ in range(MAX_SETTLE):
+            if inc.ended:
+                return
+            moved = False
+            state = inc.state
+            for trans in sc.transitions:
+                if (trans.states is None or state in trans.states) and trans.when(inc):
+                    changes = self._apply(inc, trans.effects)
+                    if changes:
+                        self._emit("changes", incident=inc.index, via=f"transition:{trans.id}", changes=changes)
+                    self._move(inc, trans.goto, f"transition:{trans.id}")
+                    moved = True
+                    break
+            if moved:
+                continue
+            for inject in sc.injects:
+                if inject.when is not None and inject.id not in inc.delivered and inject.when(inc):
+                    self._deliver(inc, inject)
+                    moved = True
+                    break
+            if moved:
+                continue
+            self._check_timers(inc)
+            if inc.ended:
+                return
+            self._check_hazards(inc)
+            return
+
+    def _check_timers(self, inc: Incident) -> None:
+        for timer in inc.sc.timers:
+            status = inc.timers.get(timer.id)
+            if status is None and (timer.start is None or timer.start(inc)):
+                inc.timers[timer.id] = status = "running"
+                due = self.env.now + timer.deadline
+                self._emit("timer", incident=inc.index, timer=timer.id, status="started", due=due)
+                self._at(due, lambda _e, tm=timer: self._expire(inc, tm), priority=LATE)
+            if status == "running" and timer.met(inc):
+                inc.timers[timer.id] = "met"
+                self._emit("timer", incident=inc.index, timer=timer.id, status="met")
+
+    def _expire(self, inc: Incident, timer: Any) -> None:
+        if inc.ended or inc.timers.get(timer.id) != "running":
+            return
+        if timer.met(inc):
+            inc.timers[timer.id] = "met"
+            self._emit("timer", incident=inc.index, timer=timer.id, status="met")
+            return
+        inc.timers[timer.id] = "missed"
+        self._emit("timer", incident=inc.index, timer=timer.id, status="missed")
+        self._emit("finding", incident=inc.index, timer=timer.id, **rules.missed_deadline(timer.label, timer.deadline).as_json())
+        changes = self._apply(inc, timer.effects)
+        if changes:
+            self._emit("changes", incident=inc.index, via=f"timer:{timer.id}", changes=changes)
+        if timer.goto is not None:
+            self._move(inc, timer.goto, f"timer:{timer.id}")
+        self._settle(inc)
+
+    def _check_hazards(self, inc: Incident) -> None:
+        for hazard in inc.sc.hazards:
+            active = bool(hazard.active(inc))
+            if active != (hazard.id in inc.hazards_on):
+                (inc.hazards_on.add if active else inc.hazards_on.discard)(hazard.id)
+                self._emit("hazard", incident=inc.index, hazard=hazard.id, active=active)
+
+
+def _bounded(effect: Effect, value: Value) -> Value:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if effect.low is not None:
+        value = max(effect.low, value)
+    if effect.high is not None:
+        value = min(effect.high, value)
+    return int(round(value)) if effect.whole else round(float(value), 6)

@@ -1,0 +1,227 @@
+"""A hardened YAML reader: plain data out, every value's position kept, nothing ever constructed.
+
+PyYAML's *event* parser (the libyaml C parser when available) tokenises the text; this module builds
+the data itself from the event stream, iteratively, so that:
+
+- nothing is constructed from a tag: any explicit tag (``!!python/object``, ``!custom``) is an error,
+  so no input can run code or create an object other than dict, list, str, int, float, bool, None;
+- nesting depth and the total number of values (aliases expanded) are capped before they cost
+  memory or recursion, so alias bombs and 20,000-deep nesting fail fast with a clear message;
+- plain scalars follow the YAML 1.2 core schema, not 1.1: ``on``/``off``/``yes``/``no`` stay text,
+  ``1:20`` is not sexagesimal, ``2024-01-01`` is not a date, ``010`` is ten; mapping keys are
+  always text; duplicate keys are errors;
+- every value's line and column are remembered by its path, so later checks (pydantic, cross
+  references, expressions) can point at the exact spot in the file.
+
+Only :mod:`engine.loader` calls this module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+MAX_BYTES = 2 * 1024 * 1024
+"""Largest file accepted. Real scenarios are tens of kilobytes."""
+
+MAX_DEPTH = 64
+"""Deepest nesting accepted."""
+
+MAX_VALUES = 200_000
+"""Most values a document may hold, counting every alias expansion."""
+
+Path = tuple[str | int, ...]
+"""Where a value sits in the document: mapping keys and list indexes from the root."""
+
+Data = dict[str, "Data"] | list["Data"] | str | int | float | bool | None
+"""What a document becomes."""
+
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+try:  # the C parser is much faster; fall back to the pure-Python one where libyaml is absent
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True, slots=True)
+class YamlIssue(Exception):
+    """The text is not acceptable YAML (or breaks a limit); ``line``/``col`` are 1-based, 0 if unknown."""
+
+    line: int
+    col: int
+    message: str
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed document: its data, and the position of every value and mapping key."""
+
+    data: Data
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Best known (line, col) for ``path``: its key or value, else the nearest ancestor."""
+        table = self.key_positions if key else self.positions
+        probe = path
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.positions:
+                return self.positions[probe]
+            probe = probe[:-1]
+        return self.positions.get((), (1, 1))
+
+
+def resolve_plain(text: str) -> str | int | float | bool | None:
+    """Turn a plain (unquoted) scalar into a value, by the YAML 1.2 core schema."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text, 10)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+def _mark(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
+class _Builder:
+    """Consumes events and builds data; an explicit stack instead of recursion."""
+
+    def __init__(self) -> None:
+        self.doc = Document(data=None)
+        self.anchors: dict[str, tuple[Data, int]] = {}
+        self.count = 0
+
+    def build(self, events: object) -> Document:
+        # Each frame: [container, path, pending key or None, anchor, size-at-start]
+        stack: list[list[object]] = []
+        documents = 0
+        for event in events:  # type: ignore[attr-defined]
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlIssue(*_mark(event), "a file holds one document; remove the extra '---'")
+                continue
+            if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
+                continue
+            if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                container, path, _key, anchor, start = stack.pop()
+                if anchor:
+                    self.anchors[anchor] = (container, self.count - start + 1)  # type: ignore[index, assignment, operator]
+                self._place(stack, container, path, event)  # type: ignore[arg-type]
+                continue
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag != "!":
+                raise YamlIssue(*_mark(event), f"YAML tags such as '{tag}' are not allowed in drillsim files")
+            if isinstance(event, yaml.AliasEvent):
+                self._alias(stack, event)
+                continue
+            self._count(event, 1)
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlIssue(*_mark(event), f"nesting is deeper than {MAX_DEPTH} levels")
+                path = self._child_path(stack, event)
+                self.doc.positions[path] = _mark(event)
+                container: Data = {} if isinstance(event, yaml.MappingStartEvent) else []
+                stack.append([container, path, None, anchor, self.count])
+                continue
+            assert isinstance(event, yaml.ScalarEvent)
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                self._key(stack[-1], event)
+                continue
+            plain = event.implicit[0] and not event.style  # C parser: "", Python parser: None
+            value = resolve_plain(event.value) if plain else event.value
+            path = self._child_path(stack, event)
+            self.doc.positions[path] = _mark(event)
+            if anchor:
+                self.anchors[anchor] = (value, 1)
+            self._place(stack, value, path, event)
+        return self.doc
+
+    def _count(self, event: yaml.Event, n: int) -> None:
+        self.count += n
+        if self.count > MAX_VALUES:
+            raise YamlIssue(*_mark(event), f"document holds more than {MAX_VALUES} values (alias expansion counted)")
+
+    def _key(self, frame: list[object], event: yaml.ScalarEvent) -> None:
+        container = frame[0]
+        assert isinstance(container, dict)
+        key = event.value
+        if key in container or key == frame[2]:
+            raise YamlIssue(*_mark(event), f"duplicate key '{key}'")
+        frame[2] = key
+        base: Path = frame[1]  # type: ignore[assignment]
+        self.doc.key_positions[(*base, key)] = _mark(event)
+
+    def _child_path(self, stack: list[list[object]], event: yaml.Event) -> Path:
+        if not stack:
+            return ()
+        container, path, key = stack[-1][0], stack[-1][1], stack[-1][2]
+        if isinstance(container, dict):
+            if key is None:
+                raise YamlIssue(*_mark(event), "mapping keys must be plain text, not lists or mappings")
+            return (*path, key)  # type: ignore[misc]
+        return (*path, len(container))  # type: ignore[misc, arg-type]
+
+    def _place(self, stack: list[list[object]], value: Data, path: Path, event: yaml.Event) -> None:
+        if not stack:
+            self.doc.data = value
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, dict):
+            container[frame[2]] = value  # type: ignore[index]
+            frame[2] = None
+        else:
+            container.append(value)  # type: ignore[attr-defined]
+
+    def _alias(self, stack: list[list[object]], event: yaml.AliasEvent) -> None:
+        if event.anchor not in self.anchors:
+            raise YamlIssue(*_mark(event), f"alias '*{event.anchor}' refers to no anchor")
+        value, size = self.anchors[event.anchor]
+        # The same object is shared, not copied, but it is counted as if expanded: the data will
+        # be walked by validation, and that walk is what an alias bomb attacks.
+        self._count(event, size)
+        if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+            raise YamlIssue(*_mark(event), "an alias cannot be a mapping key")
+        path = self._child_path(stack, event)
+        self.doc.positions[path] = _mark(event)
+        self._place(stack, value, path, event)
+
+
+def parse(text: str) -> Document:
+    """Parse one YAML document into plain data with positions.
+
+    Raises:
+        YamlIssue: Malformed YAML, a tag, a duplicate key, or a broken limit.
+    """
+    try:
+        return _Builder().build(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise YamlIssue(line, col, f"YAML syntax: {problem}") from exc
+    except yaml.YAMLError as exc:
+        raise YamlIssue(0, 0, f"YAML syntax: {exc}") from exc
+    except RecursionError as exc:  # pragma: no cover - the builder does not recurse; belt and braces
+        raise YamlIssue(0, 0, "nesting is too deep") from exc

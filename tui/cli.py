@@ -1,0 +1,27 @@
+"""The ``drillsim`` command: the console when called bare, the headless commands otherwise.
+
+This is the outermost layer, the one place allowed to know every package. It imports nothing heavy
+at module level: the headless commands must not pay for Textual.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from engine.cli import build_parser, dispatch
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``drillsim`` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not args:
+        parser.print_help()
+        print("\nThe facilitator's console is not built yet; use the commands above.")
+        return 0
+    return dispatch(parser, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
