@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from transitions import Machine
 
 from engine.checks import effect_expression, names_of
-from engine.expressions import Evaluator, Names, Value, compile_expression
+from engine.expressions import NOW, Evaluator, Names, Value, compile_expression
 from engine.model import (
     Duration,
     Effects,
@@ -86,6 +86,7 @@ class CHazard:
     active: Evaluator
     requires: tuple[str, ...]
     label: Text
+    reads: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,7 @@ class CInject:
     when: Evaluator | None
     effects: tuple[Effect, ...]
     goto: str | None
+    reads: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,7 @@ class CTransition:
     when: Evaluator
     goto: str
     effects: tuple[Effect, ...]
+    reads: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,15 +138,27 @@ class CTimer:
     effects: tuple[Effect, ...]
     goto: str | None
     label: Text
+    reads: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """The automatic things whose conditions may change when one variable changes."""
+
+    transitions: tuple[CTransition, ...]
+    injects: tuple[CInject, ...]
+    timers: tuple[CTimer, ...]
+    hazards: tuple[CHazard, ...]
 
 
 class Token:
-    """The object ``transitions`` moves between states; one per incident in flight."""
+    """The object ``transitions`` moves between states; one per incident in flight.
+
+    ``Machine.add_model`` gives it ``state`` and ``trigger(name)``; nothing else is used.
+    """
 
     state: str
-
-    def trigger(self, name: str) -> bool:  # pragma: no cover - replaced by Machine.add_model
-        raise NotImplementedError
+    trigger: Callable[[str], bool]
 
 
 @dataclass
@@ -166,6 +181,8 @@ class CompiledScenario:
     timers: tuple[CTimer, ...]
     endings: dict[str, str]
     machine: Machine
+    watch: dict[str | None, Watch] = field(default_factory=dict)
+    """Per variable (and None for 'anything may have changed'): what to re-check after a change."""
     _free: list[Token] = field(default_factory=list)
 
     def acquire(self) -> Token:
@@ -212,7 +229,7 @@ class _Compiler:
         offered = {
             state: tuple(a for a in actions.values() if a.states is None or state in a.states) for state in s.states
         }
-        return CompiledScenario(
+        result = CompiledScenario(
             model=s,
             locale=self.locale,
             digest=self.digest,
@@ -223,7 +240,8 @@ class _Compiler:
             actions=actions,
             offered=offered,
             hazards=tuple(
-                CHazard(hid, self.cond(h.active), tuple(h.requires), h.label) for hid, h in s.hazards.items()
+                CHazard(hid, self.cond(h.active), tuple(h.requires), h.label, self.reads(h.active))
+                for hid, h in s.hazards.items()
             ),
             injects=tuple(
                 CInject(
@@ -232,6 +250,7 @@ class _Compiler:
                     None if i.when is None else self.cond(i.when),
                     self.effects(i.effects),
                     i.goto,
+                    self.reads(i.when),
                 )
                 for iid, i in s.injects.items()
             ),
@@ -243,6 +262,7 @@ class _Compiler:
                     self.cond(t.when),
                     t.goto,
                     self.effects(t.effects),
+                    self.reads(t.when),
                 )
                 for tid, t in s.transitions.items()
             ),
@@ -255,12 +275,15 @@ class _Compiler:
                     self.effects(t.missed.effects) if t.missed else (),
                     t.missed.goto if t.missed else None,
                     t.label,
+                    self.reads(t.start) | self.reads(t.met),
                 )
                 for tid, t in s.timers.items()
             ),
             endings={eid: e.outcome for eid, e in s.endings.items()},
             machine=self._machine(),
         )
+        result.watch = _watches(result)
+        return result
 
     def _machine(self) -> Machine:
         """One Machine per scenario version; every goto in the file is one declared trigger."""
@@ -298,6 +321,9 @@ class _Compiler:
 
     def cond(self, text: str) -> Evaluator:
         return compile_expression(text, self.names, want="bool").run
+
+    def reads(self, text: str | None) -> frozenset[str]:
+        return compile_expression(text, self.names).reads if text else frozenset()
 
     def effects(self, effects: Effects) -> tuple[Effect, ...]:
         out = []
@@ -368,6 +394,24 @@ class _Compiler:
         mean = n(duration.mean)
         cap = n(duration.high) if duration.high is not None else float("inf")
         return lambda rng: round(min(cap, rng.expovariate(1.0 / mean) if mean > 0 else 0.0), 2)
+
+
+def _watches(sc: CompiledScenario) -> dict[str | None, Watch]:
+    """For each variable, the conditions worth re-checking when only it changed (and the clock moved)."""
+
+    def pick(items: tuple, var: str | None) -> tuple:  # type: ignore[type-arg]
+        return tuple(i for i in items if var is None or var in i.reads or NOW in i.reads)
+
+    keys: list[str | None] = [None, *sc.initial_values]
+    return {
+        var: Watch(
+            pick(sc.transitions, var),
+            tuple(i for i in pick(sc.injects, var) if i.when is not None),
+            pick(sc.timers, var),
+            pick(sc.hazards, var),
+        )
+        for var in keys
+    }
 
 
 def _constant(value: object) -> Evaluator:

@@ -36,6 +36,15 @@ MAX_LENGTH = 1000
 MAX_DEPTH = 40
 """Deepest nesting accepted; keeps compilation far from Python's recursion limit."""
 
+NOW = "@now"
+"""Pseudo-name in :attr:`Compiled.reads`: the expression reads the sim clock."""
+
+ACTIONS = "@actions"
+"""Pseudo-name in :attr:`Compiled.reads`: the expression reads started()/done()."""
+
+STATE = "@state"
+"""Pseudo-name in :attr:`Compiled.reads`: the expression reads in_state()."""
+
 
 class Context(Protocol):
     """What an expression reads while a drill runs (an incident satisfies it)."""
@@ -74,7 +83,11 @@ class Names:
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """A checked expression: its source, its static type, the names it reads, and its evaluator."""
+    """A checked expression: its source, its static type, what it reads, and its evaluator.
+
+    ``reads`` holds the variables it reads plus the pseudo-names :data:`NOW`, :data:`ACTIONS`
+    and :data:`STATE`, so the drill can skip re-evaluating it when none of those changed.
+    """
 
     source: str
     kind: str
@@ -144,6 +157,7 @@ class _Compiler:
             flag = _CONSTANT_NAMES[name]
             return "bool", lambda c: flag
         if name == "now":
+            self.reads.add(NOW)
             return "number", lambda c: c.now
         kind = self.names.variables.get(name)
         if kind is not None:
@@ -162,9 +176,11 @@ class _Compiler:
 
     def _BoolOp(self, node: ast.BoolOp, depth: int) -> tuple[str, Evaluator]:
         parts = [self._expect_bool(v, depth, "and/or") for v in node.values]
-        if isinstance(node.op, ast.And):
-            return "bool", lambda c: all(p(c) for p in parts)
-        return "bool", lambda c: any(p(c) for p in parts)
+        # Fold into nested two-operand closures: far cheaper per call than all()/any() over a generator.
+        combined = parts[-1]
+        for part in reversed(parts[:-1]):
+            combined = _and(part, combined) if isinstance(node.op, ast.And) else _or(part, combined)
+        return "bool", combined
 
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> tuple[str, Evaluator]:
         if isinstance(node.op, ast.Not):
@@ -210,6 +226,11 @@ class _Compiler:
             checks.append((fn, lf, rf))
         if len(checks) == 1:
             fn, lf, rf = checks[0]
+            left, right = operands
+            if isinstance(left, ast.Name) and left.id in self.names.variables and isinstance(right, ast.Constant):
+                # The commonest shape, 'variable OP constant', in one closure: it runs after every change.
+                var, constant = left.id, right.value
+                return "bool", lambda c: fn(c.values[var], constant)
             return "bool", lambda c: fn(lf(c), rf(c))
         return "bool", lambda c: all(fn(lf(c), rf(c)) for fn, lf, rf in checks)
 
@@ -254,9 +275,12 @@ class _Compiler:
             what = "state" if fname == "in_state" else "action"
             raise ExpressionError(f"{fname}(): unknown {what} '{target}'{did_you_mean(target, pool)}")
         if fname == "started":
+            self.reads.add(ACTIONS)
             return lambda c: target in c.started
         if fname == "done":
+            self.reads.add(ACTIONS)
             return lambda c: target in c.done
+        self.reads.add(STATE)
         return lambda c: c.state == target
 
     def _expect_bool(self, node: ast.expr, depth: int, where: str) -> Evaluator:
@@ -276,6 +300,14 @@ class _Compiler:
                 f"'{value}' is not a value of '{var_node.id}'{did_you_mean(value, choices)};"
                 f" it takes {', '.join(choices)}"
             )
+
+
+def _and(left: Evaluator, right: Evaluator) -> Evaluator:
+    return lambda c: left(c) and right(c)
+
+
+def _or(left: Evaluator, right: Evaluator) -> Evaluator:
+    return lambda c: left(c) or right(c)
 
 
 def _safe_divide(op: Callable[[float, float], float], left: float, right: float) -> float:

@@ -63,7 +63,7 @@ Channel = Literal[
 class Frozen(BaseModel):
     """Base of every format object: immutable, and unknown keys are errors."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, use_attribute_docstrings=True)
 
 
 class Text(Frozen):

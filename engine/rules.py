@@ -22,6 +22,7 @@ Rule ids and kinds (stable: records, reports and history refer to them):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,22 @@ def _text(text: Text) -> dict[str, str]:
     return {k: v for k, v in (("zh", text.zh), ("en", text.en)) if v}
 
 
+_HANDLE_BEFORE_REPORT = Breach(
+    LOOP, "order", Text(zh="闭环：处置前须先上报（接报登记或通知负责人）", en="Loop: report the incident before handling it")
+)
+_FEEDBACK_BEFORE_HANDLE = Breach(
+    LOOP, "order", Text(zh="闭环：尚未处置，不能先反馈", en="Loop: there is nothing to feed back before handling")
+)
+_PREMATURE_CLOSE = Breach(
+    LOOP,
+    "premature-close",
+    Text(
+        zh="闭环：上报、处置、反馈未全部完成，不能结案",
+        en="Loop: the case cannot be closed before report, handling and feedback are all done",
+    ),
+)
+
+
 def check(
     scenario: CompiledScenario,
     ctx: Context,
@@ -93,29 +110,12 @@ def check(
                     )
                 )
     if action.stage == "handle" and action.life != "life-safety" and "report" not in stages_begun:
-        found.append(
-            Breach(
-                LOOP,
-                "order",
-                Text(zh="闭环：处置前须先上报（接报登记或通知负责人）", en="Loop: report the incident before handling it"),
-            )
-        )
+        found.append(_HANDLE_BEFORE_REPORT)
     elif action.stage == "feedback" and "handle" not in stages_begun:
-        found.append(
-            Breach(LOOP, "order", Text(zh="闭环：尚未处置，不能先反馈", en="Loop: there is nothing to feed back before handling"))
-        )
+        found.append(_FEEDBACK_BEFORE_HANDLE)
     if action.goto in scenario.endings and scenario.endings[action.goto] != "failure":
         if not loop_closed(stages_done):
-            found.append(
-                Breach(
-                    LOOP,
-                    "premature-close",
-                    Text(
-                        zh="闭环：上报、处置、反馈未全部完成，不能结案",
-                        en="Loop: the case cannot be closed before report, handling and feedback are all done",
-                    ),
-                )
-            )
+            found.append(_PREMATURE_CLOSE)
     return found
 
 
@@ -138,6 +138,7 @@ def open_loop(stages_done: set[str]) -> Breach:
     )
 
 
+@functools.lru_cache(maxsize=1024)
 def missed_deadline(label: Text, deadline: float) -> Breach:
     """The finding recorded when a timer expires unmet."""
     return Breach(

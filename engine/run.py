@@ -32,7 +32,7 @@ from simpy.core import StopSimulation
 from simpy.events import NORMAL, Event
 
 from engine import rules
-from engine.compile import CAction, CompiledScenario, Effect, Token
+from engine.compile import CAction, CHazard, CompiledScenario, CTimer, Effect, Token, Watch
 from engine.errors import EngineError
 from engine.expressions import Value
 
@@ -215,7 +215,10 @@ class Drill:
             raise EngineError("the drill has already started")
         self._started = True
         for inc in self.incidents:
-            self._at(inc.start_at, lambda _e, inc=inc: self._begin(inc))
+            if inc.start_at <= self.env.now:
+                self._begin(inc)  # at once, so a decision at minute 0 finds the incident open
+            else:
+                self._at(inc.start_at, lambda _e, inc=inc: self._begin(inc))
 
     @property
     def now(self) -> float:
@@ -467,43 +470,48 @@ class Drill:
             if value != old:
                 inc.values[var] = value
                 self._emit("var", incident=inc.index, var=var, value=value, via=dynamic.id)
-                self._settle(inc)
+                self._settle(inc, var)
         if not inc.ended:
             self._at(self.env.now + dynamic.every, lambda _e: self._step(inc, dynamic))
 
-    def _settle(self, inc: Incident) -> None:
-        """Take every automatic step the present situation calls for, until nothing changes."""
-        sc = inc.sc
+    def _settle(self, inc: Incident, changed: str | None = None) -> None:
+        """Take every automatic step the present situation calls for, until nothing changes.
+
+        Args:
+            inc: The incident.
+            changed: The only variable that changed (a dynamics step), so that conditions that
+                cannot have changed are not re-evaluated; None when anything may have changed.
+        """
+        watch = inc.sc.watch[changed]
         for _ in range(MAX_SETTLE):
             if inc.ended:
                 return
-            moved = False
-            state = inc.state
-            for trans in sc.transitions:
-                if (trans.states is None or state in trans.states) and trans.when(inc):
-                    changes = self._apply(inc, trans.effects)
-                    if changes:
-                        self._emit("changes", incident=inc.index, via=f"transition:{trans.id}", changes=changes)
-                    self._move(inc, trans.goto, f"transition:{trans.id}")
-                    moved = True
-                    break
-            if moved:
+            if self._fire_one(inc, watch):
+                watch = inc.sc.watch[None]  # after a move anything may have changed
                 continue
-            for inject in sc.injects:
-                if inject.when is not None and inject.id not in inc.delivered and inject.when(inc):
-                    self._deliver(inc, inject)
-                    moved = True
-                    break
-            if moved:
-                continue
-            self._check_timers(inc)
-            if inc.ended:
-                return
-            self._check_hazards(inc)
+            self._check_timers(inc, watch.timers)
+            if not inc.ended:
+                self._check_hazards(inc, watch.hazards)
             return
 
-    def _check_timers(self, inc: Incident) -> None:
-        for timer in inc.sc.timers:
+    def _fire_one(self, inc: Incident, watch: Watch) -> bool:
+        """Fire the first automatic transition or conditional inject that is due; say if one fired."""
+        state = inc.state
+        for trans in watch.transitions:
+            if (trans.states is None or state in trans.states) and trans.when(inc):
+                changes = self._apply(inc, trans.effects)
+                if changes:
+                    self._emit("changes", incident=inc.index, via=f"transition:{trans.id}", changes=changes)
+                self._move(inc, trans.goto, f"transition:{trans.id}")
+                return True
+        for inject in watch.injects:
+            if inject.id not in inc.delivered and inject.when(inc):  # type: ignore[misc]
+                self._deliver(inc, inject)
+                return True
+        return False
+
+    def _check_timers(self, inc: Incident, timers: tuple[CTimer, ...]) -> None:
+        for timer in timers:
             status = inc.timers.get(timer.id)
             if status is None and (timer.start is None or timer.start(inc)):
                 inc.timers[timer.id] = status = "running"
@@ -531,8 +539,8 @@ class Drill:
             self._move(inc, timer.goto, f"timer:{timer.id}")
         self._settle(inc)
 
-    def _check_hazards(self, inc: Incident) -> None:
-        for hazard in inc.sc.hazards:
+    def _check_hazards(self, inc: Incident, hazards: tuple[CHazard, ...]) -> None:
+        for hazard in hazards:
             active = bool(hazard.active(inc))
             if active != (hazard.id in inc.hazards_on):
                 (inc.hazards_on.add if active else inc.hazards_on.discard)(hazard.id)

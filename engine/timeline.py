@@ -42,6 +42,16 @@ _WORDS = {
     "wrong-state": ("当前阶段不可用", "not in this phase"),
     "condition": ("条件不满足", "not possible now"),
     "already-started": ("已经做过", "already done"),
+    "phone": ("电话", "phone"),
+    "radio": ("对讲机", "radio"),
+    "intercom": ("梯内对讲", "intercom"),
+    "in-person": ("当面", "in person"),
+    "alarm-panel": ("报警面板", "alarm panel"),
+    "cctv": ("监控画面", "CCTV"),
+    "pa": ("广播", "PA"),
+    "app": ("App", "app"),
+    "sms": ("短信", "SMS"),
+    "email": ("邮件", "email"),
 }
 
 
@@ -150,7 +160,7 @@ class Timeline:
         model = self._sc(event).model
         inject = model.injects[event["inject"]]
         sender, receiver = self._role(event, inject.from_), self._role(event, inject.to)
-        return f"{self.word('inject')} [{sender} → {receiver}, {inject.channel}] {inject.message.get(self.lang)}"
+        return f"{self.word('inject')} [{sender} → {receiver}, {self.word(inject.channel)}] {inject.message.get(self.lang)}"
 
     def _var(self, event: dict[str, Any]) -> str | None:
         changes = self._show(event, {event["var"]: event["value"]})

@@ -1,0 +1,145 @@
+"""The shipped library: every file loads, every script plays as intended, random runs behave."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from engine.content import prepare
+from engine.drive import play_random, play_script
+from engine.loader import load, load_script, yaml_files
+from engine.model import Scenario
+from engine.record import RecordWriter, header_for, verify
+from tests.conftest import ROOT
+
+FILES = sorted(yaml_files([str(ROOT / "scenarios"), str(ROOT / "drills")]))
+SCENARIOS = sorted(p for p in FILES if p.parent.name == "scenarios")
+SCRIPTS = sorted((ROOT / "scenarios" / "scripts").glob("*.yaml"))
+CORRECT = [p for p in SCRIPTS if p.name.endswith(".correct.yaml")]
+MISTAKES = [p for p in SCRIPTS if not p.name.endswith(".correct.yaml")]
+
+
+def _scenario_of(script: Path) -> Path:
+    return ROOT / "scenarios" / (script.name.split(".")[0] + ".yaml")
+
+
+def _play(script: Path, mode: str, seed: int = 1) -> list[dict[str, object]]:
+    setup = prepare(str(_scenario_of(script)))
+    drill = setup.drill(seed=seed, mode=mode)
+    drill.start()
+    play_script(drill, load_script(script).model.decisions)
+    return drill.events
+
+
+def test_the_library_has_the_reference_scenarios() -> None:
+    """The elevator entrapment and the leak complaint ship, each with a correct-sequence script."""
+    ids = {load(p).model.id for p in SCENARIOS}
+    assert {"elevator-entrapment", "leak-complaint"} <= ids
+    assert {_scenario_of(p).stem for p in CORRECT} >= {"elevator-entrapment", "leak-complaint"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_shipped_file_is_valid(path: Path) -> None:
+    """validate passes on every scenario, plan and script."""
+    load(path)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_every_text_is_given_in_chinese_and_english(path: Path) -> None:
+    """Bilingual: no user-facing text is missing a language."""
+    model = load(path).model
+    assert isinstance(model, Scenario)
+    missing: list[str] = []
+
+    def walk(node: object, where: str) -> None:
+        from engine.model import Text
+
+        if isinstance(node, Text):
+            if not (node.zh and node.en):
+                missing.append(where)
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name), f"{where}.{name}")
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}.{index}")
+
+    walk(model, model.id)
+    assert missing == []
+
+
+@pytest.mark.parametrize("mode", ["strict", "observe"])
+@pytest.mark.parametrize("script", CORRECT, ids=lambda p: p.name)
+def test_the_correct_sequence_succeeds_with_no_findings(script: Path, mode: str) -> None:
+    """Played as written, the correct sequence is accepted step by step and closes the loop."""
+    events = _play(script, mode)
+    decisions = [e for e in events if e["type"] == "decision"]
+    assert [d for d in decisions if d["status"] != "accepted"] == []
+    assert [e for e in events if e["type"] == "finding"] == []
+    assert events[-1] == {**events[-1], "type": "drill_end", "outcome": "success"}
+
+
+@pytest.mark.parametrize("script", MISTAKES, ids=lambda p: p.name)
+def test_classic_mistakes_are_caught(script: Path) -> None:
+    """In observe mode the mistakes happen and are findings; in strict mode they are refused."""
+    observed = _play(script, "observe")
+    assert any(e["type"] == "finding" and e.get("cause") for e in observed)
+    strict = _play(script, "strict")
+    assert [e for e in strict if e["type"] == "finding" and e.get("cause")] == []
+    assert any(e["type"] == "decision" and e["status"] == "refused" for e in strict)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_random_trainees_break_both_rules_in_observe_mode(path: Path) -> None:
+    """Over seeds 1..50 the random policy produces life-first findings and open loops, and every run ends."""
+    setup = prepare(str(path))
+    kinds: Counter[str] = Counter()
+    for seed in range(1, 51):
+        drill = setup.drill(seed=seed, mode="observe")
+        drill.start()
+        play_random(drill, seed)
+        assert drill.finished
+        kinds.update({str(e["rule"]) for e in drill.events if e["type"] == "finding"})
+    assert kinds["life-first"] > 0
+    assert kinds["report-handle-feedback"] > 0
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_in_strict_mode_no_forbidden_action_ever_happens(path: Path) -> None:
+    """Random trainees in strict mode: every rule-breaking decision is refused, none becomes a finding."""
+    setup = prepare(str(path))
+    forbidden_actions = {a for a, spec in setup.sources[0].model.actions.items() if spec.forbidden}
+    refused = 0
+    for seed in range(1, 51):
+        drill = setup.drill(seed=seed, mode="strict")
+        drill.start()
+        play_random(drill, seed)
+        assert [e for e in drill.events if e["type"] == "finding" and e.get("cause")] == []
+        for event in drill.events:
+            if event["type"] == "decision" and event["status"] == "refused":
+                refused += 1
+            if event["type"] == "decision" and event["status"] == "accepted" and event["action"] in forbidden_actions:
+                breaches = [b for b in event.get("reasons", []) if b["kind"] == "forbidden"]
+                assert breaches == []
+    assert refused > 0
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_a_recorded_random_drill_verifies(path: Path, tmp_path: Path) -> None:
+    """Records of the shipped scenarios replay event for event."""
+    setup = prepare(str(path))
+    record = tmp_path / "r.jsonl"
+    drill = setup.drill(seed=11, mode="observe")
+    writer = RecordWriter(record, header_for(setup, seed=11, mode="observe", source=str(path)))
+    drill.subscribe(writer.write)
+    drill.start()
+    play_random(drill, 11)
+    writer.close()
+    result = verify(record)
+    assert result.ok, result.message

@@ -1,0 +1,101 @@
+"""The headless command line: help, exit codes, one-line errors, JSON output, start-up weight."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COMMANDS = ["validate", "run", "replay", "schema", "list"]
+
+
+def drillsim(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])
+def test_every_command_has_help(command: list[str]) -> None:
+    """--help works on the program and on each command, exit 0."""
+    result = drillsim(*command, "--help")
+    assert result.returncode == 0 and "usage:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["frobnicate"],
+        ["run"],
+        ["run", "elevator-entrapment", "--mode", "lenient"],
+        ["run", "elevator-entrapment", "--seed", "x"],
+        ["run", "elevator-entrapment", "--script", "a.yaml", "--policy", "random"],
+        ["run", "no-such-scenario"],
+        ["validate", "/no/such/folder"],
+    ],
+)
+def test_bad_usage_gets_one_line_and_exit_code_2(args: list[str]) -> None:
+    """Wrong options or missing input: a single line on stderr, no traceback, exit 2."""
+    result = drillsim(*args)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_run_json_reports_the_fields_tools_rely_on(mini_path: Path) -> None:
+    """--json prints one object with scenario, seed, mode, outcome, sim_minutes, events and findings."""
+    result = drillsim("run", str(mini_path), "--policy", "random", "--seed", "4", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"scenario", "seed", "mode", "outcome", "sim_minutes", "events", "findings"} <= set(data)
+    assert data["scenario"] == "mini-lift" and data["seed"] == 4 and data["mode"] == "observe"
+    for finding in data["findings"]:
+        assert {"rule", "t", "action", "detail"} <= set(finding)
+
+
+def test_the_timeline_prints_in_chinese_or_english(mini_path: Path) -> None:
+    """The default timeline speaks the chosen language."""
+    zh = drillsim("run", str(mini_path), "--lang", "zh")
+    en = drillsim("run", str(mini_path), "--lang", "en")
+    assert "开始 小电梯" in zh.stdout and "演练结束" in zh.stdout
+    assert "start Mini lift" in en.stdout and "drill over" in en.stdout
+
+
+def test_a_script_naming_an_unknown_action_is_refused_before_the_drill(tmp_path: Path, mini_path: Path) -> None:
+    """Script typos are caught up front, with did-you-mean."""
+    script = tmp_path / "s.yaml"
+    script.write_text("- {t: 0, role: control, action: lgo}\n", encoding="utf-8")
+    result = drillsim("run", str(mini_path), "--script", str(script))
+    assert result.returncode == 2
+    assert "unknown action 'lgo' (did you mean 'log'?)" in result.stderr
+
+
+def test_schema_prints_json_schema_for_editors() -> None:
+    """drillsim schema exports the scenario format with its field descriptions."""
+    result = drillsim("schema")
+    schema = json.loads(result.stdout)
+    assert schema["properties"]["schema"]["const"] == "scenario/1"
+    assert "actions" in schema["required"]
+    assert schema["$defs"]["Action"]["properties"]["in"]["description"]
+
+
+def test_list_shows_the_shipped_scenarios() -> None:
+    """With no folder, list shows the library."""
+    result = drillsim("list", "--lang", "en")
+    assert "elevator-entrapment" in result.stdout
+
+
+@pytest.mark.parametrize("command", [["validate", "{mini}"], ["run", "{mini}", "--json"]])
+def test_headless_commands_do_not_import_textual(command: list[str], mini_path: Path) -> None:
+    """validate and run must start fast: Textual stays unloaded."""
+    args = [a.replace("{mini}", str(mini_path)) for a in command]
+    code = (
+        "import sys, io, contextlib\n"
+        "from tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main({args!r})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr

@@ -1,0 +1,94 @@
+"""The safe expression language: what it accepts, what it refuses, what it computes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from engine.errors import ExpressionError
+from engine.expressions import ACTIONS, NOW, STATE, Names, Value, compile_expression
+
+NAMES = Names(
+    variables={"distress": "number", "talking": "bool", "car": "text", "water": "number"},
+    choices={"car": ("between_floors", "level")},
+    parameters={"contact_min": 3.0},
+    states=frozenset({"trapped", "released"}),
+    actions=frozenset({"talk", "log"}),
+)
+
+
+@dataclass
+class Ctx:
+    values: dict[str, Value] = field(default_factory=lambda: {"distress": 40, "talking": False, "car": "between_floors", "water": 2.5})
+    started: set[str] = field(default_factory=lambda: {"log"})
+    done: set[str] = field(default_factory=set)
+    state: str = "trapped"
+    now: float = 5.0
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("distress >= 40", True),
+        ("distress > 40 or talking", False),
+        ("not talking and car == 'between_floors'", True),
+        ("started(log) and not done(log)", True),
+        ("in_state(trapped)", True),
+        ("now > contact_min", True),
+        ("distress - 15", 25),
+        ("max(distress, 90) / 2", 45.0),
+        ("min(water, 1) + abs(-2)", 3),
+        ("10 if talking else 20", 20),
+        ("0 < distress < 50", True),
+        ("distress / 0", 0.0),
+        ("true and True", True),
+        ("distress % 7", 5),
+    ],
+)
+def test_expressions_compute_what_they_say(source: str, expected: Value) -> None:
+    """Each whitelisted construct evaluates as Python would (division by zero gives 0)."""
+    assert compile_expression(source, NAMES).run(Ctx()) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("distres > 3", "unknown variable 'distres' (did you mean 'distress'?)"),
+        ("talk", "it is an action"),
+        ("__import__('os').system('ls')", "is not a function here"),
+        ("distress.real", "is not allowed"),
+        ("[x for x in 'ab']", "is not allowed"),
+        ("lambda: 1", "is not allowed"),
+        ("car == 'levle'", "'levle' is not a value of 'car' (did you mean 'level'?)"),
+        ("distress and talking", "is number, but and/or needs true/false"),
+        ("car + 1", "arithmetic needs numbers"),
+        ("distress == 'high'", "compares number with text"),
+        ("started(tlak)", "unknown action 'tlak' (did you mean 'talk'?)"),
+        ("in_state(gone)", "unknown state 'gone'"),
+        ("distress ** 2", "is not allowed"),
+        ("open('x')", "is not a function here"),
+        ("(", "cannot parse"),
+        ("", "empty expression"),
+        ("1" + " + 1" * 600, "characters long"),
+        ("not " * 60 + "talking", "nest"),
+        ("talking < true", "can only be compared with == or !="),
+    ],
+)
+def test_bad_expressions_are_refused_with_a_helpful_message(source: str, message: str) -> None:
+    """Anything outside the language, or over undeclared names, is a load-time error."""
+    with pytest.raises(ExpressionError, match=None) as caught:
+        compile_expression(source, NAMES)
+    assert message in str(caught.value)
+
+
+def test_a_condition_must_be_true_or_false() -> None:
+    """Asking for a bool and getting a number is an error."""
+    with pytest.raises(ExpressionError, match="gives number, but bool is needed"):
+        compile_expression("distress + 1", NAMES, want="bool")
+
+
+def test_reads_list_variables_and_what_else_an_expression_depends_on() -> None:
+    """The engine uses reads to skip conditions that cannot have changed."""
+    compiled = compile_expression("distress > 3 and started(talk) and in_state(trapped) and now > 2", NAMES)
+    assert compiled.reads == {"distress", ACTIONS, STATE, NOW}
