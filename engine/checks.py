@@ -9,6 +9,7 @@ position on each and report them all at once.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 
 from engine.errors import ExpressionError
@@ -62,8 +63,12 @@ class _Checker:
         for pid, param in s.parameters.items():
             self._source(("parameters", pid, "source"), param.source)
         for rid, role in s.roles.items():
-            if role.pool is not None:
+            if role.pool is not None and role.kind == "external":
+                self.found.append((("roles", rid, "pool"), "an external role does not use the site's staff pools"))
+            elif role.pool is not None:
                 self._ref(("roles", rid, "pool"), "staff pool", role.pool, s.staff)
+        for clash in sorted(set(s.parameters) & set(s.variables)):
+            self.found.append((("parameters", clash), f"'{clash}' is both a parameter and a variable; rename one"))
         for aid, action in s.actions.items():
             self._action(aid, action)
         for hid, hazard in s.hazards.items():
@@ -71,9 +76,9 @@ class _Checker:
             self._condition((*base, "active"), hazard.active)
             self._source((*base, "source"), hazard.source)
             for i, ref in enumerate(hazard.requires):
-                if self._ref((*base, "requires", i), "action", ref, s.actions):
-                    if s.actions[ref].life != "life-safety":
-                        self.found.append(((*base, "requires", i), f"'{ref}' must be tagged life: life-safety"))
+                known = self._ref((*base, "requires", i), "action", ref, s.actions)
+                if known and s.actions[ref].life != "life-safety":
+                    self.found.append(((*base, "requires", i), f"'{ref}' must be tagged life: life-safety"))
         for iid, inject in s.injects.items():
             base = ("injects", iid)
             if inject.at is not None:
@@ -88,9 +93,9 @@ class _Checker:
             self._goto((*base, "goto"), inject.goto)
         for did, dynamic in s.dynamics.items():
             base = ("dynamics", did)
-            if self._ref((*base, "var"), "variable", dynamic.var, s.variables):
-                if s.variables[dynamic.var].type not in ("int", "float"):
-                    self.found.append(((*base, "var"), f"'{dynamic.var}' is not a number variable"))
+            known = self._ref((*base, "var"), "variable", dynamic.var, s.variables)
+            if known and s.variables[dynamic.var].type not in ("int", "float"):
+                self.found.append(((*base, "var"), f"'{dynamic.var}' is not a number variable"))
             if isinstance(dynamic.rate, str):
                 self._expression((*base, "rate"), dynamic.rate, "number")
             self._condition((*base, "while"), dynamic.while_)
@@ -122,8 +127,10 @@ class _Checker:
         if action.when is not None:
             self._condition((*base, "when"), action.when)
         self._duration((*base, "duration"), action.duration)
-        for pool in action.staff or {}:
-            self._ref((*base, "staff", pool), "staff pool", pool, s.staff)
+        for pool, count in (action.staff or {}).items():
+            if self._ref((*base, "staff", pool), "staff pool", pool, s.staff) and count > s.staff[pool].capacity:
+                capacity = s.staff[pool].capacity
+                self.found.append(((*base, "staff", pool), f"needs {count} from '{pool}', which has only {capacity}"))
         self._effects((*base, "effects"), action.effects)
         self._goto((*base, "goto"), action.goto)
         for i, forbid in enumerate(action.forbidden):
@@ -171,6 +178,11 @@ class _Checker:
         for field, value in duration:
             if field != "dist" and value is not None:
                 self._number((*path, field), value)
+        figures = {k: v for k, v in duration if isinstance(v, int | float) and k != "dist"}
+        order = [k for k in ("low", "mode", "high") if k in figures]
+        for lower, upper in itertools.pairwise(order):
+            if figures[lower] > figures[upper]:
+                self.found.append(((*path, upper), f"{upper} {figures[upper]:g} is below {lower} {figures[lower]:g}"))
 
     def _expression(self, path: Path, text: str, want: str) -> None:
         try:
@@ -189,7 +201,17 @@ class _Checker:
             variable = self.s.variables[var]
             kind = self.names.variables[var]
             text = effect_expression(self.s, var, value)
-            if text is not None:
+            if (
+                text is not None
+                and variable.type == "enum"
+                and text.isidentifier()
+                and text not in self.names.variables
+            ):
+                hint = did_you_mean(text, variable.values)
+                self.found.append(
+                    (where, f"'{text}' is not a value of '{var}'{hint}; it takes {', '.join(variable.values)}")
+                )
+            elif text is not None:
                 self._expression(where, text, kind)
             elif variable.type == "bool" and not isinstance(value, bool):
                 self.found.append((where, f"'{var}' is true/false, got {value!r}"))

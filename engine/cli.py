@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from pydantic import BaseModel
+
 from engine import __version__
 from engine.content import library_dirs, prepare
 from engine.drive import Pacer, play_random, play_script
@@ -54,7 +56,9 @@ def default_lang() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser for the headless commands."""
-    parser = _Parser(prog="drillsim", description="Drill engine for property-management emergency and complaint exercises.")
+    parser = _Parser(
+        prog="drillsim", description="Drill engine for property-management emergency and complaint exercises."
+    )
     parser.add_argument("--version", action="version", version=f"drillsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     add_commands(sub)
@@ -63,35 +67,68 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_commands(sub: Any) -> None:
     """Register the engine's commands on a subparsers object."""
-    p = sub.add_parser("validate", help="check scenario, plan and script files", description="Check files or folders; every problem is listed as path:line:col: field: message.")
+    p = sub.add_parser(
+        "validate",
+        help="check scenario, plan and script files",
+        description="Check files or folders; every problem is listed as path:line:col: field: message.",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are searched for .yaml files)")
     p.set_defaults(handler=cmd_validate)
 
-    p = sub.add_parser("run", help="run a drill headless and print its timeline", description="Run a scenario or drill plan headless. Without --script or --policy nobody decides anything: the incident plays out on its own.")
-    p.add_argument("scenario", metavar="SCENARIO", help="scenario or plan file, or a shipped id such as elevator-entrapment")
+    p = sub.add_parser(
+        "run",
+        help="run a drill headless and print its timeline",
+        description=(
+            "Run a scenario or drill plan headless. Without --script or --policy nobody decides"
+            " anything: the incident plays out on its own."
+        ),
+    )
+    p.add_argument(
+        "scenario", metavar="SCENARIO", help="scenario or plan file, or a shipped id such as elevator-entrapment"
+    )
     who = p.add_mutually_exclusive_group()
     who.add_argument("--script", metavar="FILE", help="YAML list of timed decisions by role")
     who.add_argument("--policy", choices=["random"], help="let a policy decide: random picks among the actions offered")
     p.add_argument("--seed", type=int, default=1, help="seed of the drill's random generator (default 1)")
-    p.add_argument("--mode", choices=["strict", "observe"], help="strict refuses rule-breaking decisions; observe records them (default: the plan's, else observe)")
-    p.add_argument("--record", metavar="FILE", help="write the drill's record (JSONL) to FILE, line by line as it happens")
-    p.add_argument("--speed", type=float, metavar="X", help="pace the drill at X times real time (default: as fast as possible)")
+    p.add_argument(
+        "--mode",
+        choices=["strict", "observe"],
+        help="strict refuses rule-breaking decisions; observe records them (default: the plan's, else observe)",
+    )
+    p.add_argument(
+        "--record", metavar="FILE", help="write the drill's record (JSONL) to FILE, line by line as it happens"
+    )
+    p.add_argument(
+        "--speed", type=float, metavar="X", help="pace the drill at X times real time (default: as fast as possible)"
+    )
     p.add_argument("--locale", metavar="NAME", help="use the scenario's parameter values for this locale (e.g. county)")
     p.add_argument("--lang", choices=["zh", "en"], help="language of the timeline (default from DRILLSIM_LANG or LANG)")
     p.add_argument("--json", action="store_true", help="print one JSON summary instead of the timeline")
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("replay", help="list or verify a drill record", description="Print a record's timeline, or with --verify re-execute its decisions and check every event.")
+    p = sub.add_parser(
+        "replay",
+        help="list or verify a drill record",
+        description="Print a record's timeline, or with --verify re-execute its decisions and check every event.",
+    )
     p.add_argument("record", metavar="RECORD", help="a .jsonl record written by drillsim run --record")
     p.add_argument("--verify", action="store_true", help="re-execute and compare; exit 1 naming the first difference")
     p.add_argument("--lang", choices=["zh", "en"], help="language of the listing")
     p.set_defaults(handler=cmd_replay)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of the file formats", description="Print the JSON Schema for editors (e.g. yaml-language-server).")
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the file formats",
+        description="Print the JSON Schema for editors (e.g. yaml-language-server).",
+    )
     p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script"], default="scenario")
     p.set_defaults(handler=cmd_schema)
 
-    p = sub.add_parser("list", help="list the scenarios and drill plans available", description="List shipped scenarios and plans, and those in the given folders.")
+    p = sub.add_parser(
+        "list",
+        help="list the scenarios and drill plans available",
+        description="List shipped scenarios and plans, and those in the given folders.",
+    )
     p.add_argument("paths", nargs="*", metavar="FOLDER")
     p.add_argument("--lang", choices=["zh", "en"])
     p.set_defaults(handler=cmd_list)
@@ -109,14 +146,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in files:
         try:
             loaded = load(path) if not _looks_like_list(path) else load_script(path)
+            if isinstance(loaded.model, Plan):
+                prepare(str(path))  # a plan is valid only if its scenarios, pools and roles are
         except ContentError as exc:
             bad += 1
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             continue
-        kind = {Scenario: "scenario", Plan: "plan", Script: "script"}[type(loaded.model)]
+        model = loaded.model
+        kind = "scenario" if isinstance(model, Scenario) else "plan" if isinstance(model, Plan) else "script"
         print(f"ok  {path}  ({kind})")
-    print(f"{len(files) - bad} of {len(files)} files valid" if files else "no .yaml files found", file=sys.stderr if bad else sys.stdout)
+    print(
+        f"{len(files) - bad} of {len(files)} files valid" if files else "no .yaml files found",
+        file=sys.stderr if bad else sys.stdout,
+    )
     return 1 if bad or not files else 0
 
 
@@ -164,7 +207,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         if writer is not None:
             writer.close()
     if args.json:
-        print(json.dumps(summary(drill.events, setup.title_id, args.seed, mode, drill.outcome, lang), ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                summary(drill.events, setup.title_id, args.seed, mode, drill.outcome, lang),
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     return 0
 
 
@@ -187,14 +236,21 @@ def _check_script(path: str, script: Script, setup: Any) -> None:
         if action is None:
             from engine.expressions import did_you_mean
 
-            problems.append(f"{path}: decisions.{index}.action: unknown action '{decision.action}'{did_you_mean(decision.action, model.actions)}")
+            problems.append(
+                f"{path}: decisions.{index}.action: unknown action '{decision.action}'"
+                f"{did_you_mean(decision.action, model.actions)}"
+            )
         elif action.role != decision.role:
-            problems.append(f"{path}: decisions.{index}.role: '{decision.action}' is done by '{action.role}', not '{decision.role}'")
+            problems.append(
+                f"{path}: decisions.{index}.role: '{decision.action}' is done by '{action.role}', not '{decision.role}'"
+            )
     if problems:
         raise UsageError("\n".join(problems))
 
 
-def summary(events: Sequence[Event_], scenario: str, seed: int, mode: str, outcome: str | None, lang: str) -> dict[str, Any]:
+def summary(
+    events: Sequence[Event_], scenario: str, seed: int, mode: str, outcome: str | None, lang: str
+) -> dict[str, Any]:
     """The ``--json`` result of a run: what happened, in one object."""
     findings = [
         {
@@ -208,7 +264,11 @@ def summary(events: Sequence[Event_], scenario: str, seed: int, mode: str, outco
         for e in events
         if e["type"] == "finding"
     ]
-    ends = [{"incident": e["incident"], "ending": e["ending"], "outcome": e["outcome"]} for e in events if e["type"] == "end"]
+    ends = [
+        {"incident": e["incident"], "ending": e["ending"], "outcome": e["outcome"]}
+        for e in events
+        if e["type"] == "end"
+    ]
     decisions = [e for e in events if e["type"] == "decision"]
     return {
         "scenario": scenario,
@@ -240,7 +300,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    cls = {"scenario": Scenario, "plan": Plan, "script": Script}[args.kind]
+    classes: dict[str, type[BaseModel]] = {"scenario": Scenario, "plan": Plan, "script": Script}
+    cls = classes[args.kind]
     schema = cls.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://drillsim.invalid/schema/{args.kind}-1.json"
@@ -251,8 +312,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     lang = args.lang or default_lang()
     folders = [Path(p) for p in args.paths] or library_dirs()
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for path in yaml_files([str(f) for f in folders]):
+        if _looks_like_list(path):
+            continue  # a bare decision script: nothing to list
         try:
             loaded = load(path)
         except ContentError as exc:
@@ -300,10 +363,12 @@ def dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
+    except Exception as exc:
         if os.environ.get("DRILLSIM_DEBUG"):
             raise
-        print(f"drillsim: internal error: {type(exc).__name__}: {exc} (set DRILLSIM_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"drillsim: internal error: {type(exc).__name__}: {exc} (set DRILLSIM_DEBUG=1 for details)", file=sys.stderr
+        )
         return 1
 
 

@@ -57,6 +57,7 @@ class Forbidden:
     when: Evaluator
     reason: Text
     source: str | None
+    rule: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,8 @@ class CompiledScenario:
     timers: tuple[CTimer, ...]
     endings: dict[str, str]
     machine: Machine
+    clocked: bool = False
+    """Whether some automatic condition reads ``now`` and so must be re-checked as time passes."""
     watch: dict[str | None, Watch] = field(default_factory=dict)
     """Per variable (and None for 'anything may have changed'): what to re-check after a change."""
     _free: list[Token] = field(default_factory=list)
@@ -283,6 +286,8 @@ class _Compiler:
             machine=self._machine(),
         )
         result.watch = _watches(result)
+        clock = result.watch[NOW]
+        result.clocked = bool(clock.transitions or clock.injects or clock.timers or clock.hazards)
         return result
 
     def _machine(self) -> Machine:
@@ -358,14 +363,18 @@ class _Compiler:
             effects=self.effects(a.effects),
             goto=a.goto,
             repeatable=a.repeatable,
-            forbidden=tuple(Forbidden(self.cond(f.when), f.reason, f.source) for f in a.forbidden),
+            forbidden=tuple(Forbidden(self.cond(f.when), f.reason, f.source, f.rule) for f in a.forbidden),
             label=a.label,
         )
 
     def _dynamic(self, did: str) -> CDynamic:
         d = self.s.dynamics[did]
         variable = self.s.variables[d.var]
-        rate = _constant(d.rate) if not isinstance(d.rate, str) else compile_expression(d.rate, self.names, want="number").run
+        rate = (
+            _constant(d.rate)
+            if not isinstance(d.rate, str)
+            else compile_expression(d.rate, self.names, want="number").run
+        )
         assert variable.min is not None and variable.max is not None  # numbers are bounded (model)
         return CDynamic(
             did, d.var, rate, self.cond(d.while_), d.every, variable.min, variable.max, variable.type == "int"
@@ -402,7 +411,7 @@ def _watches(sc: CompiledScenario) -> dict[str | None, Watch]:
     def pick(items: tuple, var: str | None) -> tuple:  # type: ignore[type-arg]
         return tuple(i for i in items if var is None or var in i.reads or NOW in i.reads)
 
-    keys: list[str | None] = [None, *sc.initial_values]
+    keys: list[str | None] = [None, NOW, *sc.initial_values]
     return {
         var: Watch(
             pick(sc.transitions, var),

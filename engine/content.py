@@ -14,6 +14,7 @@ from pathlib import Path
 
 from engine.compile import CompiledScenario, compiled
 from engine.errors import ContentError, Problem
+from engine.expressions import did_you_mean
 from engine.loader import Loaded, load, load_scenario
 from engine.model import Plan, Scenario
 from engine.run import Drill
@@ -23,7 +24,12 @@ _HERE = Path(__file__).resolve().parent
 
 def library_dirs() -> list[Path]:
     """Folders of the shipped library, in search order (those that exist)."""
-    candidates = [_HERE.parent / "scenarios", _HERE.parent / "drills", _HERE / "content" / "scenarios", _HERE / "content" / "drills"]
+    candidates = [
+        _HERE.parent / "scenarios",
+        _HERE.parent / "drills",
+        _HERE / "content" / "scenarios",
+        _HERE / "content" / "drills",
+    ]
     return [c for c in candidates if c.is_dir()]
 
 
@@ -60,12 +66,29 @@ class Setup:
 
     def drill(self, *, seed: int, mode: str, keep: bool = True) -> Drill:
         """A fresh, unstarted drill."""
-        return Drill(list(zip(self.scenarios(), self.starts, strict=True)), seed=seed, mode=mode, staffing=self.staffing, keep=keep)
+        return Drill(
+            list(zip(self.scenarios(), self.starts, strict=True)),
+            seed=seed,
+            mode=mode,
+            staffing=self.staffing,
+            keep=keep,
+        )
 
     @property
     def title_id(self) -> str:
         """The id a record is filed under: the plan's, or the lone scenario's."""
         return self.plan.model.id if self.plan else self.sources[0].model.id
+
+
+def _check_locale(sources: list[Loaded[Scenario]], locale: str | None) -> None:
+    """A locale must be one that some parameter of the drill's scenarios has values for."""
+    if locale is None:
+        return
+    known = sorted({name for s in sources for p in s.model.parameters.values() for name in p.locales})
+    if locale not in known:
+        listed = ", ".join(known) if known else "none: its figures are the same everywhere"
+        message = f"unknown locale '{locale}'{did_you_mean(locale, known)}; known: {listed}"
+        raise ContentError([Problem(sources[0].path, 0, 0, "", message)])
 
 
 def prepare(name: str, *, locale: str | None = None) -> Setup:
@@ -77,9 +100,12 @@ def prepare(name: str, *, locale: str | None = None) -> Setup:
     path = find(name)
     loaded = load(path)
     if isinstance(loaded.model, Scenario):
+        _check_locale([loaded], locale)
         return Setup([loaded], [0.0], locale=locale)
     if not isinstance(loaded.model, Plan):
-        raise ContentError([Problem(str(path), 1, 1, "schema", "a script cannot be run on its own; pass it with --script")])
+        raise ContentError(
+            [Problem(str(path), 1, 1, "schema", "a script cannot be run on its own; pass it with --script")]
+        )
     plan: Plan = loaded.model
     sources, problems = [], []
     for index, incident in enumerate(plan.incidents):
@@ -92,14 +118,20 @@ def prepare(name: str, *, locale: str | None = None) -> Setup:
     if problems:
         raise ContentError(problems)
     pools = {pool for s in sources for pool in s.model.staff}
-    for pool in plan.staffing:
-        if pool not in pools:
-            line, col = loaded.document.where(("staffing", pool), key=True)
-            raise ContentError([Problem(str(path), line, col, f"staffing.{pool}", f"no scenario of this plan has a staff pool '{pool}'")])
+    roles = {role for s in sources for role in s.model.roles}
+    for section, names, what in (("staffing", pools, "staff pool"), ("team", roles, "role")):
+        for key in getattr(plan, section):
+            if key not in names:
+                line, col = loaded.document.where((section, key), key=True)
+                message = f"no scenario of this plan has a {what} '{key}'{did_you_mean(key, names)}"
+                problems.append(Problem(str(path), line, col, f"{section}.{key}", message))
+    if problems:
+        raise ContentError(problems)
+    _check_locale(sources, locale or plan.locale)
     return Setup(
         sources,
         [i.start for i in plan.incidents],
-        plan=loaded,  # type: ignore[arg-type]
+        plan=loaded,
         staffing=dict(plan.staffing),
         locale=locale or plan.locale,
     )

@@ -28,7 +28,9 @@ class Pacer:
     than in bursts, as the console's tick does.
     """
 
-    def __init__(self, drill: Drill, speed: float, *, tick: float = 0.05, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, drill: Drill, speed: float, *, tick: float = 0.05, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self.drill = drill
         self.speed = speed
         self.tick = tick

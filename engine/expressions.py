@@ -23,7 +23,7 @@ import difflib
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
 from engine.errors import ExpressionError
 
@@ -52,7 +52,9 @@ class Context(Protocol):
     values: dict[str, Value]
     started: set[str]
     done: set[str]
-    state: str
+
+    @property
+    def state(self) -> str: ...
 
     @property
     def now(self) -> float: ...
@@ -105,10 +107,10 @@ def did_you_mean(name: str, candidates: object) -> str:
 _COMPARE: dict[type[ast.cmpop], Callable[[Value, Value], bool]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
-    ast.Lt: operator.lt,  # type: ignore[dict-item]
-    ast.LtE: operator.le,  # type: ignore[dict-item]
-    ast.Gt: operator.gt,  # type: ignore[dict-item]
-    ast.GtE: operator.ge,  # type: ignore[dict-item]
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
 }
 
 _ARITH: dict[type[ast.operator], Callable[[float, float], float]] = {
@@ -229,7 +231,7 @@ class _Compiler:
             left, right = operands
             if isinstance(left, ast.Name) and left.id in self.names.variables and isinstance(right, ast.Constant):
                 # The commonest shape, 'variable OP constant', in one closure: it runs after every change.
-                var, constant = left.id, right.value
+                var, constant = left.id, cast(Value, right.value)
                 return "bool", lambda c: fn(c.values[var], constant)
             return "bool", lambda c: fn(lf(c), rf(c))
         return "bool", lambda c: all(fn(lf(c), rf(c)) for fn, lf, rf in checks)
@@ -260,9 +262,9 @@ class _Compiler:
             if len(fns) != 1:
                 raise ExpressionError(f"'{_describe(node)}': abs() takes one number")
             only = fns[0]
-            return "number", lambda c: abs(only(c))  # type: ignore[arg-type]
+            return "number", lambda c: abs(cast(float, only(c)))
         pick = min if fname == "min" else max
-        return "number", lambda c: pick(f(c) for f in fns)  # type: ignore[type-var]
+        return "number", lambda c: pick(f(c) for f in fns)
 
     # Helpers ----------------------------------------------------------------------------------
 

@@ -136,8 +136,9 @@ def _load_as(path: str | Path, kind: str) -> Loaded[Any]:
 
 def _wrap_list(doc: Document) -> Document:
     shifted = {("decisions", *p): pos for p, pos in doc.positions.items()}
+    keys = {("decisions", *p): pos for p, pos in doc.key_positions.items()}
     wrapped: Data = {"schema": FORMAT_SCRIPT, "decisions": doc.data}
-    return Document(data=wrapped, positions=shifted, key_positions={})
+    return Document(data=wrapped, positions=shifted, key_positions=keys)
 
 
 def _kind_of(name: str, doc: Document) -> str:
@@ -146,7 +147,7 @@ def _kind_of(name: str, doc: Document) -> str:
         got = "empty" if data is None else type(data).__name__.replace("dict", "mapping")
         raise ContentError([Problem(name, 1, 1, "", f"expected a mapping with a 'schema' key, got {got}")])
     schema = data.get("schema")
-    if schema in KINDS:
+    if isinstance(schema, str) and schema in KINDS:
         return str(schema)
     line, col = doc.where(("schema",)) if "schema" in data else (1, 1)
     allowed = ", ".join(KINDS)
@@ -161,7 +162,9 @@ def _expect_kind(name: str, doc: Document, kind: str) -> None:
     found = _kind_of(name, doc)
     if found != kind:
         line, col = doc.where(("schema",))
-        raise ContentError([Problem(name, line, col, "schema", f"this is a {found} file; a {kind} file is needed here")])
+        raise ContentError(
+            [Problem(name, line, col, "schema", f"this is a {found} file; a {kind} file is needed here")]
+        )
 
 
 def _validate(name: str, raw: bytes, doc: Document, cls: type[BaseModel]) -> Loaded[Any]:
@@ -178,6 +181,7 @@ def _validate(name: str, raw: bytes, doc: Document, cls: type[BaseModel]) -> Loa
             for path, message in found:
                 line, col = doc.where(path)
                 problems.append(Problem(name, line, col, _dotted(path), message))
+            problems.sort(key=lambda p: (p.line, p.col))
             raise ContentError(problems)
     digest = hashlib.sha256(raw).hexdigest()
     return Loaded(path=name, model=model, digest=digest, document=doc)
@@ -196,6 +200,7 @@ def _translate(name: str, doc: Document, cls: type[BaseModel], exc: ValidationEr
         kind = error["type"]
         if kind == "missing":
             message = f"missing required field '{loc[-1]}'"
+            keys.add(path)
         elif kind == "extra_forbidden":
             key = str(loc[-1])
             allowed = _allowed_keys(cls, loc[:-1])
@@ -210,7 +215,7 @@ def _translate(name: str, doc: Document, cls: type[BaseModel], exc: ValidationEr
     problems = []
     for path, messages in grouped.items():
         line, col = doc.where(path, key=path in keys)
-        text = messages[0] if len(messages) == 1 else "expected " + " or ".join(_short(m) for m in messages)
+        text = messages[0] if len(messages) == 1 else _folded(path, messages)
         problems.append(Problem(name, line, col, _dotted(path), text))
     problems.sort(key=lambda p: (p.line, p.col))
     return problems
@@ -233,6 +238,28 @@ def _message(error: Any) -> str:
     return f"{error['msg']}; got {shown}"
 
 
+_FOLDED = {
+    "duration": "expected minutes (a number), a parameter name, or a distribution such as"
+    " {dist: triangular, low: 5, mode: 10, high: 20}",
+    "rate": "expected a number per minute or an expression",
+}
+_NUMBER_FIELDS = {"at", "deadline", "limit", "value", "low", "high", "mode", "mean", "sd"}
+
+
+def _folded(path: DocPath, messages: list[str]) -> str:
+    """One message for a value that fits none of a union's branches."""
+    names = [p for p in path if isinstance(p, str)]
+    field = names[-1] if names else ""
+    in_duration = "duration" in names
+    if in_duration and field != "duration" and field in _NUMBER_FIELDS:
+        return "expected minutes (a number) or a parameter name"
+    if field in _FOLDED or in_duration:
+        return _FOLDED["duration" if in_duration else field]
+    if field in _NUMBER_FIELDS:
+        return "expected a number or a parameter name"
+    return "expected " + " or ".join(_short(m) for m in messages)
+
+
 def _short(message: str) -> str:
     return message.split("; got ")[0].removeprefix("Input should be ").lower()
 
@@ -242,10 +269,9 @@ def _data_path(cls: type[BaseModel], data: Data, loc: tuple[Any, ...]) -> DocPat
     path: list[str | int] = []
     node: Data = data
     for index, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             node = node[part]
             path.append(part)
         elif isinstance(node, dict) and part in _allowed_keys(cls, loc[:index]):

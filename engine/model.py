@@ -14,7 +14,7 @@ condition holds), ``timers`` (SLA deadlines) and ``parameters`` (the SLA numbers
 one place).
 
 Growing the format: every file names its ``schema`` (``scenario/1``). Later features (a rubric,
-dialogue turns, several incidents in one plan) arrive as new *optional* sections, so a v1 file stays
+dialogue turns, links between the incidents of a cascade) arrive as new *optional* sections, so a v1 file stays
 valid; a change that would break v1 files gets a new schema name and a converter. Mappings keyed by
 id are used wherever things are referred to, so ids are unique by construction and YAML order is
 kept (it is the order a console lists them in).
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 FORMAT_SCENARIO = "scenario/1"
 """Schema name of a v1 scenario file."""
@@ -43,6 +43,21 @@ Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,47}$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
 """A scenario or plan id: lower case words joined by hyphens."""
 
+Version = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")]
+"""A content version: ``1``, ``1.2`` or ``1.2.0``."""
+
+
+def _version_text(value: object) -> object:
+    """Accept ``version: 2`` as "2"; refuse ``version: 1.0`` with the fix (YAML reads it as a number)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        raise ValueError(f'put the version in quotes, e.g. version: "{value}" (unquoted, YAML reads it as a number)')
+    return value
+
+
 Number = float | Ident
 """A figure written directly, or the name of a parameter (so SLA numbers live in one place)."""
 
@@ -54,9 +69,7 @@ LifeTag = Literal["life-safety", "support", "property", "admin"]
 securing a scene); ``property`` protects things; ``admin`` is paperwork. While a life hazard is
 active, ``property`` and ``admin`` actions wait for the hazard's required life-safety actions."""
 
-Channel = Literal[
-    "phone", "radio", "intercom", "in-person", "alarm-panel", "cctv", "pa", "app", "sms", "email"
-]
+Channel = Literal["phone", "radio", "intercom", "in-person", "alarm-panel", "cctv", "pa", "app", "sms", "email"]
 """How an inject reaches its recipient (the MSEL's delivery method)."""
 
 
@@ -67,8 +80,8 @@ class Frozen(BaseModel):
 
 
 class Text(Frozen):
-    """A piece of user-facing text in Chinese (zh-CN) and English. At least one is required;
-    a scenario meant for both audiences gives both (the linter reports a missing one)."""
+    """A piece of user-facing text in Chinese (zh-CN) and English. At least one is required; the
+    shipped library gives both (its tests check), and the console falls back to the other one."""
 
     zh: str | None = None
     """Simplified Chinese."""
@@ -138,6 +151,8 @@ class Variable(Frozen):
     """Upper bound (required for numbers)."""
     values: list[Ident] = Field(default_factory=list)
     """The choices of an ``enum``."""
+    labels: dict[Ident, Text] = Field(default_factory=dict)
+    """How each choice of an ``enum`` is shown (default: the choice itself)."""
     label: Text | None = None
     """Name shown on the console."""
     unit: str | None = None
@@ -156,6 +171,9 @@ class Variable(Frozen):
                 raise ValueError("an enum variable needs its values")
             if value not in self.values:
                 raise ValueError(f"initial {value!r} is not one of values {self.values}")
+            stray = [k for k in self.labels if k not in self.values]
+            if stray:
+                raise ValueError(f"labels name {stray}, which are not among values {self.values}")
         else:
             if self.min is None or self.max is None:
                 raise ValueError(f"a {self.type} variable needs min and max")
@@ -238,9 +256,7 @@ class Exponential(Frozen):
     """Cut above, minutes."""
 
 
-Distribution = Annotated[
-    Fixed | Uniform | Triangular | Normal | Exponential, Field(discriminator="dist")
-]
+Distribution = Annotated[Fixed | Uniform | Triangular | Normal | Exponential, Field(discriminator="dist")]
 """A random duration, drawn from the drill's seeded generator."""
 
 Duration = Number | Distribution
@@ -252,10 +268,14 @@ Effects = dict[Ident, bool | int | float | str]
 
 
 class Forbid(Frozen):
-    """A condition under which an action must never be done (life-first, outright)."""
+    """A condition under which an action must never be done."""
 
     when: str
     """Condition; while it holds, the action is forbidden."""
+    rule: Literal["life-first", "red-line"] = "life-first"
+    """``life-first`` for acts that endanger people (prying a door between floors); ``red-line`` for
+    conduct a company forbids its staff (passing the buck, promising what cannot be kept, giving out
+    an owner's number). Both are refused in strict mode and findings in observe mode."""
     reason: Text
     """Why, shown when strict mode refuses it and in the finding."""
     source: Ident | None = None
@@ -418,8 +438,10 @@ class Scenario(Frozen):
     """Format name and version: ``scenario/1``."""
     id: Slug
     """Stable id, used in records and history."""
-    version: Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")]
-    """Content version (``1``, ``1.2``, ``1.2.0``); bump it when the content changes."""
+    version: Version
+    """Content version (``"1"``, ``"1.2"``, ``"1.2.0"``, in quotes); bump it when the content changes."""
+
+    _version = field_validator("version", mode="before")(_version_text)
     category: Literal["elevator", "fire", "water", "dispute", "weather", "complaint", "other"]
     """Kind of incident."""
     title: Text
@@ -474,8 +496,10 @@ class Plan(Frozen):
     """Format name and version: ``plan/1``."""
     id: Slug
     """Stable id."""
-    version: Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")]
-    """Content version."""
+    version: Version
+    """Content version, in quotes."""
+
+    _version = field_validator("version", mode="before")(_version_text)
     title: Text
     """Name of the exercise."""
     summary: Text | None = None

@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -67,7 +67,7 @@ def header_for(setup: Setup, *, seed: int, mode: str, source: str) -> dict[str, 
         "mode": mode,
         "locale": setup.locale,
         "staffing": setup.staffing,
-        "wall_start": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "wall_start": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -181,7 +181,9 @@ def verify(path: str | Path) -> Verification:
     produced = replay(record, setup)
     for index, expected in enumerate(record.events):
         if index >= len(produced):
-            return Verification(False, index, f"event {expected.get('seq')} is in the record but the replay ends before it")
+            return Verification(
+                False, index, f"event {expected.get('seq')} is in the record but the replay ends before it"
+            )
         got = _core(produced[index])
         want = _core(expected)
         if got != want:
@@ -223,11 +225,15 @@ def setup_from(record: Record) -> Setup:
             loaded = load_scenario(path)
             if loaded.digest != incident["digest"]:
                 raise RecordError(
-                    f"scenario '{incident['scenario']}' ({path}) has changed since this drill was run (content hash differs)"
+                    f"scenario '{incident['scenario']}' ({path}) has changed since this drill was run"
+                    " (content hash differs)"
                 )
             sources.append(loaded)
         return Setup(
-            sources, [float(i["start"]) for i in incidents], staffing=dict(header.get("staffing") or {}), locale=header.get("locale")
+            sources,
+            [float(i["start"]) for i in incidents],
+            staffing=dict(header.get("staffing") or {}),
+            locale=header.get("locale"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RecordError(f"{record.path}: the header is incomplete ({exc})") from exc
@@ -237,13 +243,16 @@ def decisions(record: Record) -> Iterator[tuple[float, Submission]]:
     """The recorded decisions, in order, as they were submitted."""
     for event in record.events:
         if event.get("type") == "decision":
-            yield float(event["t"]), Submission(
-                role=event["role"],
-                action=event["action"],
-                incident=int(event.get("incident", 0)),
-                source=event.get("source", "replay"),
-                note=event.get("note"),
-                wall=event.get("wall"),
+            yield (
+                float(event["t"]),
+                Submission(
+                    role=event["role"],
+                    action=event["action"],
+                    incident=int(event.get("incident", 0)),
+                    source=event.get("source", "replay"),
+                    note=event.get("note"),
+                    wall=event.get("wall"),
+                ),
             )
 
 
@@ -261,7 +270,11 @@ def replay(record: Record, setup: Setup) -> list[Event_]:
     return drill.events
 
 
+def _show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _difference(want: dict[str, Any], got: dict[str, Any]) -> str:
     keys = [k for k in dict.fromkeys([*want, *got]) if want.get(k) != got.get(k)]
-    parts = [f"{k}: recorded {json.dumps(want.get(k), ensure_ascii=False)}, replay {json.dumps(got.get(k), ensure_ascii=False)}" for k in keys[:3]]
+    parts = [f"{k}: recorded {_show(want.get(k))}, replay {_show(got.get(k))}" for k in keys[:3]]
     return "; ".join(parts)

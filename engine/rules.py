@@ -8,7 +8,9 @@ each breach as a finding.
 
 Rule ids and kinds (stable: records, reports and history refer to them):
 
-- ``life-first``/``forbidden``: the action is forbidden outright in the present situation;
+- ``life-first``/``forbidden``: the action endangers people and is forbidden outright now;
+- ``red-line``/``forbidden``: the action is conduct the company forbids (buck-passing, false promises,
+  leaking an owner's details); declared per action by the scenario, enforced like life-first;
 - ``life-first``/``order``: property or paperwork while people are still at risk and the required
   life-safety actions have not started;
 - ``report-handle-feedback``/``order``: handling before anything was reported (life-safety actions
@@ -41,6 +43,9 @@ LOOP = "report-handle-feedback"
 DEADLINE = "deadline"
 """Rule id of a missed SLA deadline."""
 
+RED_LINE = "red-line"
+"""Rule id of conduct a company forbids its staff (a scenario's ``forbidden`` entries may use it)."""
+
 _GATED = frozenset({"property", "admin"})
 
 
@@ -66,7 +71,9 @@ def _text(text: Text) -> dict[str, str]:
 
 
 _HANDLE_BEFORE_REPORT = Breach(
-    LOOP, "order", Text(zh="闭环：处置前须先上报（接报登记或通知负责人）", en="Loop: report the incident before handling it")
+    LOOP,
+    "order",
+    Text(zh="闭环：处置前须先上报（接报登记或通知负责人）", en="Loop: report the incident before handling it"),
 )
 _FEEDBACK_BEFORE_HANDLE = Breach(
     LOOP, "order", Text(zh="闭环：尚未处置，不能先反馈", en="Loop: there is nothing to feed back before handling")
@@ -92,7 +99,7 @@ def check(
     found: list[Breach] = []
     for rule in action.forbidden:
         if rule.when(ctx):
-            found.append(Breach(LIFE_FIRST, "forbidden", rule.reason, rule.source))
+            found.append(Breach(rule.rule, "forbidden", rule.reason, rule.source))
     if action.life in _GATED:
         for hazard in scenario.hazards:
             missing = [a for a in hazard.requires if a not in ctx.started]
@@ -113,9 +120,10 @@ def check(
         found.append(_HANDLE_BEFORE_REPORT)
     elif action.stage == "feedback" and "handle" not in stages_begun:
         found.append(_FEEDBACK_BEFORE_HANDLE)
-    if action.goto in scenario.endings and scenario.endings[action.goto] != "failure":
-        if not loop_closed(stages_done):
-            found.append(_PREMATURE_CLOSE)
+    closes = action.goto in scenario.endings and scenario.endings[action.goto] != "failure"
+    # The closing action completes before its goto, so its own stage counts as done by then.
+    if closes and not loop_closed(stages_done | {action.stage}):
+        found.append(_PREMATURE_CLOSE)
     return found
 
 
@@ -144,5 +152,8 @@ def missed_deadline(label: Text, deadline: float) -> Breach:
     return Breach(
         DEADLINE,
         "missed",
-        Text(zh=f"超时：{label.get('zh')}（时限 {deadline:g} 分钟）", en=f"Missed: {label.get('en')} (within {deadline:g} min)"),
+        Text(
+            zh=f"超时：{label.get('zh')}（时限 {deadline:g} 分钟）",
+            en=f"Missed: {label.get('en')} (within {deadline:g} min)",
+        ),
     )

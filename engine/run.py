@@ -23,21 +23,25 @@ Ordering, so that the same seed and decisions always give the same events:
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 import simpy
 from simpy.core import StopSimulation
-from simpy.events import NORMAL, Event
+from simpy.events import NORMAL, Event, EventPriority
 
 from engine import rules
-from engine.compile import CAction, CHazard, CompiledScenario, CTimer, Effect, Token, Watch
+from engine.compile import CAction, CDynamic, CHazard, CInject, CompiledScenario, CTimer, Effect, Token, Watch
 from engine.errors import EngineError
-from engine.expressions import Value
+from engine.expressions import NOW, Value
 
 LATE = NORMAL + 1
 """Event priority of deadline checks: after every ordinary event due at the same instant."""
+
+CLOCK_STEP = 0.1
+"""Sim minutes between re-checks of conditions that read ``now`` (only in scenarios that have some)."""
 
 MAX_SETTLE = 100
 """Most automatic steps taken in one instant; guards against transitions that flip back and forth."""
@@ -109,8 +113,25 @@ class Incident:
     """One incident in flight: the context its expressions read, and its loop bookkeeping."""
 
     __slots__ = (
-        "index", "sc", "drill", "token", "values", "started", "done", "stages_begun", "stages_done",
-        "live", "ended", "ending", "final_state", "delivered", "timers", "hazards_on", "pending", "start_at",
+        "delivered",
+        "done",
+        "drill",
+        "ended",
+        "ending",
+        "final_state",
+        "hazards_on",
+        "index",
+        "live",
+        "pending",
+        "residue",
+        "sc",
+        "stages_begun",
+        "stages_done",
+        "start_at",
+        "started",
+        "timers",
+        "token",
+        "values",
     )
 
     def __init__(self, drill: Drill, index: int, sc: CompiledScenario, start_at: float) -> None:
@@ -132,6 +153,7 @@ class Incident:
         self.hazards_on: set[str] = set()
         self.pending: list[simpy.resources.resource.Request] = []
         self.start_at = start_at
+        self.residue: dict[str, float] = {}
 
     @property
     def state(self) -> str:
@@ -140,8 +162,8 @@ class Incident:
 
     @property
     def now(self) -> float:
-        """Sim minutes since the drill began."""
-        return self.drill.env.now
+        """Sim minutes since this incident began (a scenario reads the same in any plan)."""
+        return self.drill.env.now - self.start_at
 
     @property
     def loop_closed(self) -> bool:
@@ -218,7 +240,7 @@ class Drill:
             if inc.start_at <= self.env.now:
                 self._begin(inc)  # at once, so a decision at minute 0 finds the incident open
             else:
-                self._at(inc.start_at, lambda _e, inc=inc: self._begin(inc))
+                self._at(inc.start_at, partial(self._begin_at, inc))
 
     @property
     def now(self) -> float:
@@ -315,8 +337,9 @@ class Drill:
         event = Event(self.env)
         event._ok = True
         event._value = None
-        event.callbacks.append(callback)  # type: ignore[union-attr]
-        self.env.schedule(event, priority, max(0.0, t - self.env.now))
+        assert event.callbacks is not None
+        event.callbacks.append(callback)
+        self.env.schedule(event, cast(EventPriority, priority), max(0.0, t - self.env.now))
 
     # Availability -----------------------------------------------------------------------------
 
@@ -330,8 +353,10 @@ class Drill:
             return "unknown-action"
         if act.role != role:
             return "wrong-role"
-        if not inc.live or inc.ended:
+        if inc.ended:
             return "ended"
+        if not inc.live:
+            return "not-started"
         if act.states is not None and inc.state not in act.states:
             return "wrong-state"
         if not act.repeatable and act.id in inc.started:
@@ -342,6 +367,26 @@ class Drill:
 
     # Incident life ----------------------------------------------------------------------------
 
+    def _begin_at(self, inc: Incident, _event: Event) -> None:
+        self._begin(inc)
+
+    def _deliver_at(self, inc: Incident, inject: CInject, _event: Event) -> None:
+        self._deliver(inc, inject)
+
+    def _step_at(self, inc: Incident, dynamic: CDynamic, _event: Event) -> None:
+        self._step(inc, dynamic)
+
+    def _expire_at(self, inc: Incident, timer: CTimer, _event: Event) -> None:
+        self._expire(inc, timer)
+
+    def _tick_at(self, inc: Incident, _event: Event) -> None:
+        """Re-check conditions that read the clock; nothing is recorded unless something fires."""
+        if inc.ended or self.finished:
+            return
+        self._settle(inc, NOW)
+        if not inc.ended:
+            self._at(self.env.now + CLOCK_STEP, partial(self._tick_at, inc))
+
     def _begin(self, inc: Incident) -> None:
         if self.finished:
             return
@@ -351,13 +396,15 @@ class Drill:
         sc = inc.sc
         for inject in sc.injects:
             if inject.at is not None:
-                self._at(inc.start_at + inject.at, lambda _e, i=inject: self._deliver(inc, i))
+                self._at(inc.start_at + inject.at, partial(self._deliver_at, inc, inject))
         for dynamic in sc.dynamics:
-            self._at(self.env.now + dynamic.every, lambda _e, d=dynamic: self._step(inc, d))
-        self._at(inc.start_at + sc.limit, lambda _e: self._timeout(inc))
+            self._at(self.env.now + dynamic.every, partial(self._step_at, inc, dynamic))
+        if sc.clocked:
+            self._at(self.env.now + CLOCK_STEP, partial(self._tick_at, inc))
+        self._at(inc.start_at + sc.limit, partial(self._timeout_at, inc))
         self._settle(inc)
 
-    def _perform(self, inc: Incident, act: CAction) -> Iterable[Event]:
+    def _perform(self, inc: Incident, act: CAction) -> Generator[Event, Any, None]:
         held: list[tuple[simpy.Resource, simpy.resources.resource.Request]] = []
         for pool_id, count in act.staff:
             pool = self.pools[pool_id]
@@ -436,19 +483,20 @@ class Drill:
         self.finished = True
         self._emit("drill_end", outcome=self.outcome)
         stop = Event(self.env)
-        stop.callbacks.append(StopSimulation.callback)  # type: ignore[union-attr]
+        assert stop.callbacks is not None
+        stop.callbacks.append(StopSimulation.callback)
         stop.succeed()
 
     def _outcome_of(self, inc: Incident) -> str:
         return inc.sc.endings[inc.ending] if inc.ending is not None else "timeout"
 
-    def _timeout(self, inc: Incident) -> None:
+    def _timeout_at(self, inc: Incident, _event: Event) -> None:
         if inc.live and not inc.ended:
             self._end(inc, None, "timeout")
 
     # Things that happen by themselves ----------------------------------------------------------
 
-    def _deliver(self, inc: Incident, inject: Any) -> None:
+    def _deliver(self, inc: Incident, inject: CInject) -> None:
         if inc.ended or inject.id in inc.delivered:
             return
         inc.delivered.add(inject.id)
@@ -458,21 +506,26 @@ class Drill:
             self._move(inc, inject.goto, f"inject:{inject.id}")
         self._settle(inc)
 
-    def _step(self, inc: Incident, dynamic: Any) -> None:
+    def _step(self, inc: Incident, dynamic: CDynamic) -> None:
         if inc.ended or self.finished:
             return
         if dynamic.while_(inc):
             var = dynamic.var
             old = inc.values[var]
-            value = old + dynamic.rate(inc) * dynamic.every
-            value = min(dynamic.high, max(dynamic.low, value))
-            value = int(round(value)) if dynamic.whole else round(value, 6)
+            step = cast(float, dynamic.rate(inc)) * dynamic.every
+            exact = min(dynamic.high, max(dynamic.low, cast(float, old) + inc.residue.get(dynamic.id, 0.0) + step))
+            if dynamic.whole:
+                # Keep the fraction for the next step, so a slow rate on a whole number still moves.
+                value: float = round(exact)
+                inc.residue[dynamic.id] = round(exact - value, 9)
+            else:
+                value = round(exact, 6)
             if value != old:
                 inc.values[var] = value
                 self._emit("var", incident=inc.index, var=var, value=value, via=dynamic.id)
                 self._settle(inc, var)
         if not inc.ended:
-            self._at(self.env.now + dynamic.every, lambda _e: self._step(inc, dynamic))
+            self._at(self.env.now + dynamic.every, partial(self._step_at, inc, dynamic))
 
     def _settle(self, inc: Incident, changed: str | None = None) -> None:
         """Take every automatic step the present situation calls for, until nothing changes.
@@ -498,7 +551,7 @@ class Drill:
         """Fire the first automatic transition or conditional inject that is due; say if one fired."""
         state = inc.state
         for trans in watch.transitions:
-            if (trans.states is None or state in trans.states) and trans.when(inc):
+            if trans.goto != state and (trans.states is None or state in trans.states) and trans.when(inc):
                 changes = self._apply(inc, trans.effects)
                 if changes:
                     self._emit("changes", incident=inc.index, via=f"transition:{trans.id}", changes=changes)
@@ -517,12 +570,12 @@ class Drill:
                 inc.timers[timer.id] = status = "running"
                 due = self.env.now + timer.deadline
                 self._emit("timer", incident=inc.index, timer=timer.id, status="started", due=due)
-                self._at(due, lambda _e, tm=timer: self._expire(inc, tm), priority=LATE)
+                self._at(due, partial(self._expire_at, inc, timer), priority=LATE)
             if status == "running" and timer.met(inc):
                 inc.timers[timer.id] = "met"
                 self._emit("timer", incident=inc.index, timer=timer.id, status="met")
 
-    def _expire(self, inc: Incident, timer: Any) -> None:
+    def _expire(self, inc: Incident, timer: CTimer) -> None:
         if inc.ended or inc.timers.get(timer.id) != "running":
             return
         if timer.met(inc):
@@ -531,7 +584,12 @@ class Drill:
             return
         inc.timers[timer.id] = "missed"
         self._emit("timer", incident=inc.index, timer=timer.id, status="missed")
-        self._emit("finding", incident=inc.index, timer=timer.id, **rules.missed_deadline(timer.label, timer.deadline).as_json())
+        self._emit(
+            "finding",
+            incident=inc.index,
+            timer=timer.id,
+            **rules.missed_deadline(timer.label, timer.deadline).as_json(),
+        )
         changes = self._apply(inc, timer.effects)
         if changes:
             self._emit("changes", incident=inc.index, via=f"timer:{timer.id}", changes=changes)
@@ -554,4 +612,4 @@ def _bounded(effect: Effect, value: Value) -> Value:
         value = max(effect.low, value)
     if effect.high is not None:
         value = min(effect.high, value)
-    return int(round(value)) if effect.whole else round(float(value), 6)
+    return round(value) if effect.whole else round(float(value), 6)

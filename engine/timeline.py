@@ -37,6 +37,7 @@ _WORDS = {
     "partial": ("部分完成", "partial"),
     "failure": ("失败", "failure"),
     "ended": ("事件已结束", "incident over"),
+    "not-started": ("事件尚未开始", "incident not started yet"),
     "unknown-action": ("没有这个行动", "no such action"),
     "wrong-role": ("不是该角色的行动", "not this role's action"),
     "wrong-state": ("当前阶段不可用", "not in this phase"),
@@ -85,7 +86,7 @@ class Timeline:
     # Helpers ----------------------------------------------------------------------------------
 
     def _sc(self, event: dict[str, Any]) -> CompiledScenario:
-        return self.scenarios[event.get("incident", 0)]
+        return self.scenarios[int(event.get("incident", 0))]
 
     def _action(self, event: dict[str, Any], action: str | None = None) -> str:
         model = self._sc(event).model
@@ -111,7 +112,8 @@ class Timeline:
             if spec is None or spec.show == "hidden":
                 continue
             name = spec.label.get(self.lang) if spec.label else var
-            shown.append(f"{name}={_value(value, self.zh)}")
+            label = spec.labels.get(value) if isinstance(value, str) else None
+            shown.append(f"{name}={label.get(self.lang) if label else _value(value, self.zh)}")
         return ", ".join(shown)
 
     # One method per event type ----------------------------------------------------------------
@@ -160,7 +162,8 @@ class Timeline:
         model = self._sc(event).model
         inject = model.injects[event["inject"]]
         sender, receiver = self._role(event, inject.from_), self._role(event, inject.to)
-        return f"{self.word('inject')} [{sender} → {receiver}, {self.word(inject.channel)}] {inject.message.get(self.lang)}"
+        channel = self.word(inject.channel)
+        return f"{self.word('inject')} [{sender} → {receiver}, {channel}] {inject.message.get(self.lang)}"
 
     def _var(self, event: dict[str, Any]) -> str | None:
         changes = self._show(event, {event["var"]: event["value"]})

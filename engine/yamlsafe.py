@@ -19,6 +19,7 @@ Only :mod:`engine.loader` calls this module.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import yaml
@@ -68,13 +69,17 @@ class Document:
     key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
-        """Best known (line, col) for ``path``: its key or value, else the nearest ancestor."""
+        """Best known (line, col) for ``path``: its key or value, else the nearest ancestor.
+
+        With ``key``, a path that is not in the file (a missing field) is placed at the key of the
+        nearest ancestor that is, which is where the author has to add it.
+        """
         table = self.key_positions if key else self.positions
         probe = path
         while probe:
             if probe in table:
                 return table[probe]
-            if probe in self.positions:
+            if probe in self.positions and not key:
                 return self.positions[probe]
             probe = probe[:-1]
         return self.positions.get((), (1, 1))
@@ -89,6 +94,8 @@ def resolve_plain(text: str) -> str | int | float | bool | None:
     if text in _FALSE:
         return False
     if _INT.fullmatch(text):
+        if len(text) > 40:
+            return text  # no figure in a drill has forty digits; Python also refuses huge decimal strings
         if text.startswith(("0o", "0x")):
             return int(text[2:], 8 if text[1] == "o" else 16)
         return int(text, 10)
@@ -102,6 +109,17 @@ def _mark(event: yaml.Event) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
 
 
+@dataclass(slots=True)
+class _Frame:
+    """A mapping or sequence being built: where it sits, and the key awaiting its value."""
+
+    container: dict[str, Data] | list[Data]
+    path: Path
+    key: str | None
+    anchor: str | None
+    start: int
+
+
 class _Builder:
     """Consumes events and builds data; an explicit stack instead of recursion."""
 
@@ -110,11 +128,10 @@ class _Builder:
         self.anchors: dict[str, tuple[Data, int]] = {}
         self.count = 0
 
-    def build(self, events: object) -> Document:
-        # Each frame: [container, path, pending key or None, anchor, size-at-start]
-        stack: list[list[object]] = []
+    def build(self, events: Iterable[yaml.Event]) -> Document:
+        stack: list[_Frame] = []
         documents = 0
-        for event in events:  # type: ignore[attr-defined]
+        for event in events:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -123,10 +140,10 @@ class _Builder:
             if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
                 continue
             if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                container, path, _key, anchor, start = stack.pop()
-                if anchor:
-                    self.anchors[anchor] = (container, self.count - start + 1)  # type: ignore[index, assignment, operator]
-                self._place(stack, container, path, event)  # type: ignore[arg-type]
+                frame = stack.pop()
+                if frame.anchor:
+                    self.anchors[frame.anchor] = (frame.container, self.count - frame.start + 1)
+                self._place(stack, frame.container)
                 continue
             tag = getattr(event, "tag", None)
             if tag is not None and tag != "!":
@@ -141,20 +158,21 @@ class _Builder:
                     raise YamlIssue(*_mark(event), f"nesting is deeper than {MAX_DEPTH} levels")
                 path = self._child_path(stack, event)
                 self.doc.positions[path] = _mark(event)
-                container: Data = {} if isinstance(event, yaml.MappingStartEvent) else []
-                stack.append([container, path, None, anchor, self.count])
+                container: dict[str, Data] | list[Data] = {} if isinstance(event, yaml.MappingStartEvent) else []
+                stack.append(_Frame(container, path, None, anchor, self.count))
                 continue
             assert isinstance(event, yaml.ScalarEvent)
-            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+            if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
                 self._key(stack[-1], event)
                 continue
-            plain = event.implicit[0] and not event.style  # C parser: "", Python parser: None
+            # Plain style (C parser: "", Python parser: None) and no '!' tag, which makes a scalar text.
+            plain = tag is None and event.implicit[0] and not event.style
             value = resolve_plain(event.value) if plain else event.value
             path = self._child_path(stack, event)
             self.doc.positions[path] = _mark(event)
             if anchor:
                 self.anchors[anchor] = (value, 1)
-            self._place(stack, value, path, event)
+            self._place(stack, value)
         return self.doc
 
     def _count(self, event: yaml.Event, n: int) -> None:
@@ -162,50 +180,48 @@ class _Builder:
         if self.count > MAX_VALUES:
             raise YamlIssue(*_mark(event), f"document holds more than {MAX_VALUES} values (alias expansion counted)")
 
-    def _key(self, frame: list[object], event: yaml.ScalarEvent) -> None:
-        container = frame[0]
-        assert isinstance(container, dict)
-        key = event.value
-        if key in container or key == frame[2]:
+    def _key(self, frame: _Frame, event: yaml.ScalarEvent) -> None:
+        assert isinstance(frame.container, dict)
+        key = str(event.value)
+        if key in frame.container:
             raise YamlIssue(*_mark(event), f"duplicate key '{key}'")
-        frame[2] = key
-        base: Path = frame[1]  # type: ignore[assignment]
-        self.doc.key_positions[(*base, key)] = _mark(event)
+        frame.key = key
+        self.doc.key_positions[(*frame.path, key)] = _mark(event)
 
-    def _child_path(self, stack: list[list[object]], event: yaml.Event) -> Path:
+    def _child_path(self, stack: list[_Frame], event: yaml.Event) -> Path:
         if not stack:
             return ()
-        container, path, key = stack[-1][0], stack[-1][1], stack[-1][2]
-        if isinstance(container, dict):
-            if key is None:
+        frame = stack[-1]
+        if isinstance(frame.container, dict):
+            if frame.key is None:
                 raise YamlIssue(*_mark(event), "mapping keys must be plain text, not lists or mappings")
-            return (*path, key)  # type: ignore[misc]
-        return (*path, len(container))  # type: ignore[misc, arg-type]
+            return (*frame.path, frame.key)
+        return (*frame.path, len(frame.container))
 
-    def _place(self, stack: list[list[object]], value: Data, path: Path, event: yaml.Event) -> None:
+    def _place(self, stack: list[_Frame], value: Data) -> None:
         if not stack:
             self.doc.data = value
             return
         frame = stack[-1]
-        container = frame[0]
-        if isinstance(container, dict):
-            container[frame[2]] = value  # type: ignore[index]
-            frame[2] = None
+        if isinstance(frame.container, dict):
+            assert frame.key is not None
+            frame.container[frame.key] = value
+            frame.key = None
         else:
-            container.append(value)  # type: ignore[attr-defined]
+            frame.container.append(value)
 
-    def _alias(self, stack: list[list[object]], event: yaml.AliasEvent) -> None:
+    def _alias(self, stack: list[_Frame], event: yaml.AliasEvent) -> None:
         if event.anchor not in self.anchors:
             raise YamlIssue(*_mark(event), f"alias '*{event.anchor}' refers to no anchor")
         value, size = self.anchors[event.anchor]
         # The same object is shared, not copied, but it is counted as if expanded: the data will
         # be walked by validation, and that walk is what an alias bomb attacks.
         self._count(event, size)
-        if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+        if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
             raise YamlIssue(*_mark(event), "an alias cannot be a mapping key")
         path = self._child_path(stack, event)
         self.doc.positions[path] = _mark(event)
-        self._place(stack, value, path, event)
+        self._place(stack, value)
 
 
 def parse(text: str) -> Document:
@@ -216,6 +232,12 @@ def parse(text: str) -> Document:
     """
     try:
         return _Builder().build(yaml.parse(text, Loader=_Loader))
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character
+        code = char if isinstance(char, int) else ord(char)
+        raise YamlIssue(line, col, f"control character U+{code:04X} is not allowed in YAML") from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)

@@ -59,6 +59,7 @@ actions:
   release: {role: tech, label: {zh: 放人, en: Release}, stage: handle, life: life-safety, when: "car == 'level'", effects: {trapped: 0}, goto: released}
   tell: {role: control, label: {zh: 告知, en: Tell residents}, stage: feedback, life: support, in: [released], duration: 1}
   close: {role: control, label: {zh: 结案, en: Close the case}, stage: feedback, life: admin, in: [released], goto: closed}
+  close_quietly: {role: control, label: {zh: 直接关单, en: Close the ticket}, stage: handle, life: admin, in: [released], goto: closed}
 hazards:
   stuck: {label: {zh: 人员被困, en: People trapped}, active: "trapped > 0", requires: [talk]}
 injects:

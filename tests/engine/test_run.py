@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from engine.compile import CompiledScenario, compiled
 from engine.errors import EngineError
+from engine.loader import load_scenario
 from engine.run import Drill, Submission
 from tests.conftest import CORRECT, of_type, play
 
@@ -76,9 +79,17 @@ def test_handling_before_reporting_is_refused_but_life_safety_is_never_held_back
 def test_closing_the_case_before_feedback_is_refused_in_strict_mode(make_drill: MakeDrill) -> None:
     """Going to a success ending needs report, handling and feedback all done."""
     drill = make_drill("strict")
-    play(drill, [*CORRECT[:4], (16.0, "control", "close")])
+    play(drill, [*CORRECT[:4], (16.0, "control", "close_quietly")])
     refused = [e for e in of_type(drill, "decision") if e["status"] == "refused"]
     assert [r["reasons"][0]["kind"] for r in refused] == ["premature-close"]
+
+
+def test_a_closing_action_that_is_itself_feedback_closes_the_loop(make_drill: MakeDrill) -> None:
+    """Telling the people affected while closing the case is the feedback: it may close the case."""
+    drill = make_drill("strict")
+    play(drill, [*CORRECT[:4], (16.0, "control", "close")])
+    assert drill.outcome == "success"
+    assert findings(drill) == []
 
 
 def test_an_incident_that_ends_with_its_loop_open_gets_a_finding(make_drill: MakeDrill) -> None:
@@ -187,7 +198,7 @@ def test_options_list_what_is_offered_now(make_drill: MakeDrill) -> None:
     """Options follow states, guards and whether an action has been started."""
     drill = make_drill("observe")
     before = {o.action for o in drill.options()}
-    assert before == {"log", "talk", "patrol", "paperwork", "open_door", "level"}
+    assert before == {"log", "talk", "patrol", "paperwork", "open_door", "level"}  # nothing of 'released' yet
     drill.submit(Submission("control", "log"))
     assert "log" not in {o.action for o in drill.options()}
 
@@ -227,3 +238,40 @@ def test_two_incidents_share_the_same_staff_pools(mini: object) -> None:
     drill.advance_to(2.0)
     waits = of_type(drill, "wait")
     assert [(e["incident"], e["pool"]) for e in waits if e["action"] == "patrol"] == [(1, "guards")]
+
+
+def test_a_slow_rate_still_moves_a_whole_number_variable(mini_path: Path) -> None:
+    """A dynamic of 0.3 per minute on an int variable keeps the fraction and moves every few steps."""
+    path = mini_path.with_name("slow.yaml")
+    path.write_text(mini_path.read_text(encoding="utf-8").replace("rate: 5,", "rate: 0.3,"), encoding="utf-8")
+    loaded = load_scenario(path)
+    drill = Drill([(compiled(loaded.model, loaded.digest), 0.0)], seed=1)
+    drill.start()
+    drill.advance_to(10.5)
+    assert drill.incidents[0].values["distress"] == 13
+
+
+def test_conditions_on_the_clock_fire_on_time_even_when_nothing_else_happens(mini_path: Path) -> None:
+    """A transition on 'now >= 5' fires at minute 5, not at the next unrelated event."""
+    path = mini_path.with_name("clock.yaml")
+    text = mini_path.read_text(encoding="utf-8").replace('when: "distress >= 100"', 'when: "now >= 5"')
+    text = text.replace("rate: 5,", "rate: 0,")
+    path.write_text(text, encoding="utf-8")
+    loaded = load_scenario(path)
+    drill = Drill([(compiled(loaded.model, loaded.digest), 0.0)], seed=1)
+    drill.start()
+    drill.run_to_end()
+    assert drill.incidents[0].ending == "panic"
+    assert 5.0 <= drill.now < 5.1 + 1e-9
+
+
+def test_a_later_incident_reads_its_own_clock(mini: CompiledScenario) -> None:
+    """In a plan, 'now' and timed injects count from the incident's own start."""
+    drill = Drill([(mini, 0.0), (mini, 20.0)], seed=1)
+    drill.start()
+    verdict = drill.submit(Submission("control", "log", 1))
+    assert verdict.why == "not-started"
+    drill.advance_to(21.0)
+    assert drill.incidents[1].now == pytest.approx(1.0)
+    alarms = [e["t"] for e in of_type(drill, "inject") if e["inject"] == "alarm"]
+    assert alarms == [0, 20.0]
