@@ -259,6 +259,7 @@ def summary(
             "t": e["t"],
             "incident": e["incident"],
             "action": e.get("action"),
+            "timer": e.get("timer"),
             "detail": e["detail"].get(lang) or next(iter(e["detail"].values())),
         }
         for e in events

@@ -186,7 +186,17 @@ class CompiledScenario:
     """Whether some automatic condition reads ``now`` and so must be re-checked as time passes."""
     watch: dict[str | None, Watch] = field(default_factory=dict)
     """Per variable (and None for 'anything may have changed'): what to re-check after a change."""
+    dynamic_groups: tuple[tuple[float, tuple[CDynamic, ...]], ...] = ()
+    """Dynamics grouped by step length, so each group costs one scheduled event per step."""
     _free: list[Token] = field(default_factory=list)
+    _watch_cache: dict[frozenset[str], Watch] = field(default_factory=dict)
+
+    def watch_for(self, changed: frozenset[str]) -> Watch:
+        """What to re-check when the variables in ``changed`` changed together (cached)."""
+        found = self._watch_cache.get(changed)
+        if found is None:
+            found = self._watch_cache[changed] = _watch(self, changed)
+        return found
 
     def acquire(self) -> Token:
         """Borrow a state token placed in the initial state."""
@@ -286,6 +296,8 @@ class _Compiler:
             machine=self._machine(),
         )
         result.watch = _watches(result)
+        steps = dict.fromkeys(d.every for d in result.dynamics)
+        result.dynamic_groups = tuple((every, tuple(d for d in result.dynamics if d.every == every)) for every in steps)
         clock = result.watch[NOW]
         result.clocked = bool(clock.transitions or clock.injects or clock.timers or clock.hazards)
         return result
@@ -405,22 +417,24 @@ class _Compiler:
         return lambda rng: round(min(cap, rng.expovariate(1.0 / mean) if mean > 0 else 0.0), 2)
 
 
+def _watch(sc: CompiledScenario, changed: frozenset[str] | None) -> Watch:
+    """The conditions worth re-checking when only ``changed`` changed and the clock moved (None: all)."""
+
+    def pick(items: tuple, changed: frozenset[str] | None) -> tuple:  # type: ignore[type-arg]
+        return tuple(i for i in items if changed is None or NOW in i.reads or not changed.isdisjoint(i.reads))
+
+    return Watch(
+        pick(sc.transitions, changed),
+        tuple(i for i in pick(sc.injects, changed) if i.when is not None),
+        pick(sc.timers, changed),
+        pick(sc.hazards, changed),
+    )
+
+
 def _watches(sc: CompiledScenario) -> dict[str | None, Watch]:
-    """For each variable, the conditions worth re-checking when only it changed (and the clock moved)."""
-
-    def pick(items: tuple, var: str | None) -> tuple:  # type: ignore[type-arg]
-        return tuple(i for i in items if var is None or var in i.reads or NOW in i.reads)
-
+    """For each variable (and None: anything), what to re-check when only it changed."""
     keys: list[str | None] = [None, NOW, *sc.initial_values]
-    return {
-        var: Watch(
-            pick(sc.transitions, var),
-            tuple(i for i in pick(sc.injects, var) if i.when is not None),
-            pick(sc.timers, var),
-            pick(sc.hazards, var),
-        )
-        for var in keys
-    }
+    return {var: _watch(sc, None if var is None else frozenset([var])) for var in keys}
 
 
 def _constant(value: object) -> Evaluator:

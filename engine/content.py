@@ -80,7 +80,7 @@ class Setup:
         return self.plan.model.id if self.plan else self.sources[0].model.id
 
 
-def _check_locale(sources: list[Loaded[Scenario]], locale: str | None) -> None:
+def _check_locale(sources: list[Loaded[Scenario]], locale: str | None, where: str | None = None) -> None:
     """A locale must be one that some parameter of the drill's scenarios has values for."""
     if locale is None:
         return
@@ -88,7 +88,7 @@ def _check_locale(sources: list[Loaded[Scenario]], locale: str | None) -> None:
     if locale not in known:
         listed = ", ".join(known) if known else "none: its figures are the same everywhere"
         message = f"unknown locale '{locale}'{did_you_mean(locale, known)}; known: {listed}"
-        raise ContentError([Problem(sources[0].path, 0, 0, "", message)])
+        raise ContentError([Problem(where or sources[0].path, 0, 0, "", message)])
 
 
 def prepare(name: str, *, locale: str | None = None) -> Setup:
@@ -127,7 +127,7 @@ def prepare(name: str, *, locale: str | None = None) -> Setup:
                 problems.append(Problem(str(path), line, col, f"{section}.{key}", message))
     if problems:
         raise ContentError(problems)
-    _check_locale(sources, locale or plan.locale)
+    _check_locale(sources, locale or plan.locale, str(path))
     return Setup(
         sources,
         [i.start for i in plan.incidents],

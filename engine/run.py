@@ -30,7 +30,7 @@ from typing import Any, cast
 
 import simpy
 from simpy.core import StopSimulation
-from simpy.events import NORMAL, Event, EventPriority
+from simpy.events import NORMAL, URGENT, Event, EventPriority
 
 from engine import rules
 from engine.compile import CAction, CDynamic, CHazard, CInject, CompiledScenario, CTimer, Effect, Token, Watch
@@ -240,7 +240,8 @@ class Drill:
             if inc.start_at <= self.env.now:
                 self._begin(inc)  # at once, so a decision at minute 0 finds the incident open
             else:
-                self._at(inc.start_at, partial(self._begin_at, inc))
+                # URGENT: the incident opens before anything else due at its start, decisions included.
+                self._at(inc.start_at, partial(self._begin_at, inc), priority=URGENT)
 
     @property
     def now(self) -> float:
@@ -373,19 +374,20 @@ class Drill:
     def _deliver_at(self, inc: Incident, inject: CInject, _event: Event) -> None:
         self._deliver(inc, inject)
 
-    def _step_at(self, inc: Incident, dynamic: CDynamic, _event: Event) -> None:
-        self._step(inc, dynamic)
-
     def _expire_at(self, inc: Incident, timer: CTimer, _event: Event) -> None:
         self._expire(inc, timer)
 
-    def _tick_at(self, inc: Incident, _event: Event) -> None:
-        """Re-check conditions that read the clock; nothing is recorded unless something fires."""
+    def _tick_at(self, inc: Incident, count: int, _event: Event) -> None:
+        """Re-check conditions that read the clock; nothing is recorded unless something fires.
+
+        Tick times are computed from the count, not by adding steps, so they do not drift (10 x 0.1
+        is exactly minute 1, and a condition on ``now >= 5`` fires at 5).
+        """
         if inc.ended or self.finished:
             return
-        self._settle(inc, NOW)
+        self._settle(inc, inc.sc.watch[NOW])
         if not inc.ended:
-            self._at(self.env.now + CLOCK_STEP, partial(self._tick_at, inc))
+            self._at(inc.start_at + round((count + 1) * CLOCK_STEP, 9), partial(self._tick_at, inc, count + 1))
 
     def _begin(self, inc: Incident) -> None:
         if self.finished:
@@ -397,10 +399,10 @@ class Drill:
         for inject in sc.injects:
             if inject.at is not None:
                 self._at(inc.start_at + inject.at, partial(self._deliver_at, inc, inject))
-        for dynamic in sc.dynamics:
-            self._at(self.env.now + dynamic.every, partial(self._step_at, inc, dynamic))
+        for every, group in sc.dynamic_groups:
+            self._at(inc.start_at + every, partial(self._dynamics_at, inc, every, group, 1))
         if sc.clocked:
-            self._at(self.env.now + CLOCK_STEP, partial(self._tick_at, inc))
+            self._at(inc.start_at + CLOCK_STEP, partial(self._tick_at, inc, 1))
         self._at(inc.start_at + sc.limit, partial(self._timeout_at, inc))
         self._settle(inc)
 
@@ -506,36 +508,55 @@ class Drill:
             self._move(inc, inject.goto, f"inject:{inject.id}")
         self._settle(inc)
 
-    def _step(self, inc: Incident, dynamic: CDynamic) -> None:
+    def _dynamics_at(self, inc: Incident, every: float, group: tuple[CDynamic, ...], count: int, _event: Event) -> None:
+        """One step of every dynamic sharing this step length, then one settle for all they changed.
+
+        Step times come from the count (no drift), and one event serves the whole group: dynamics
+        are the commonest events of a drill.
+        """
         if inc.ended or self.finished:
             return
-        if dynamic.while_(inc):
-            var = dynamic.var
-            old = inc.values[var]
-            step = cast(float, dynamic.rate(inc)) * dynamic.every
-            exact = min(dynamic.high, max(dynamic.low, cast(float, old) + inc.residue.get(dynamic.id, 0.0) + step))
-            if dynamic.whole:
-                # Keep the fraction for the next step, so a slow rate on a whole number still moves.
-                value: float = round(exact)
-                inc.residue[dynamic.id] = round(exact - value, 9)
-            else:
-                value = round(exact, 6)
-            if value != old:
-                inc.values[var] = value
-                self._emit("var", incident=inc.index, var=var, value=value, via=dynamic.id)
-                self._settle(inc, var)
+        changed: list[str] = []
+        for dynamic in group:
+            if self._step(inc, dynamic):
+                changed.append(dynamic.var)
+        if changed:
+            self._settle(inc, inc.sc.watch_for(frozenset(changed)))
         if not inc.ended:
-            self._at(self.env.now + dynamic.every, partial(self._step_at, inc, dynamic))
+            self._at(
+                inc.start_at + round((count + 1) * every, 9), partial(self._dynamics_at, inc, every, group, count + 1)
+            )
 
-    def _settle(self, inc: Incident, changed: str | None = None) -> None:
+    def _step(self, inc: Incident, dynamic: CDynamic) -> bool:
+        """Apply one step of a dynamic; say whether its variable changed."""
+        if not dynamic.while_(inc):
+            return False
+        var = dynamic.var
+        old = inc.values[var]
+        step = cast(float, dynamic.rate(inc)) * dynamic.every
+        exact = min(dynamic.high, max(dynamic.low, cast(float, old) + inc.residue.get(dynamic.id, 0.0) + step))
+        if dynamic.whole:
+            # Keep the fraction for the next step, so a slow rate on a whole number still moves.
+            value: float = round(exact)
+            inc.residue[dynamic.id] = round(exact - value, 9)
+        else:
+            value = round(exact, 6)
+        if value == old:
+            return False
+        inc.values[var] = value
+        self._emit("var", incident=inc.index, var=var, value=value, via=dynamic.id)
+        return True
+
+    def _settle(self, inc: Incident, watch: Watch | None = None) -> None:
         """Take every automatic step the present situation calls for, until nothing changes.
 
         Args:
             inc: The incident.
-            changed: The only variable that changed (a dynamics step), so that conditions that
-                cannot have changed are not re-evaluated; None when anything may have changed.
+            watch: What may have changed (after a dynamics step or a clock tick), so that
+                conditions that cannot have changed are not re-evaluated; None for everything.
         """
-        watch = inc.sc.watch[changed]
+        if watch is None:
+            watch = inc.sc.watch[None]
         for _ in range(MAX_SETTLE):
             if inc.ended:
                 return
