@@ -17,6 +17,9 @@ from engine.expressions import Names, compile_expression, did_you_mean
 from engine.model import Action, Duration, Effects, Scenario
 from engine.yamlsafe import Path
 
+MAX_MINUTES = 7 * 24 * 60
+"""Longest time any figure may stand for: a week of sim time (a follow-up call days later fits)."""
+
 Found = list[tuple[Path, str]]
 """Problems: where (a path into the document) and what."""
 
@@ -167,9 +170,19 @@ class _Checker:
 
     def _number(self, path: Path, value: object) -> None:
         if isinstance(value, str):
-            self._ref(path, "parameter", value, self.s.parameters)
-        elif isinstance(value, float) and value < 0:
-            self.found.append((path, f"{value} is negative; minutes cannot be"))
+            if not self._ref(path, "parameter", value, self.s.parameters):
+                return
+            param = self.s.parameters[value]
+            figures = [param.value, *param.locales.values()]
+        else:
+            figures = [float(value)]  # type: ignore[arg-type]
+        for figure in figures:
+            if figure < 0:
+                self.found.append((path, f"{figure:g} is negative; minutes cannot be"))
+            elif figure > MAX_MINUTES:
+                self.found.append(
+                    (path, f"{figure:g} minutes is more than a week; a drill covers at most {MAX_MINUTES}")
+                )
 
     def _duration(self, path: Path, duration: Duration) -> None:
         if isinstance(duration, str | float | int):

@@ -194,10 +194,16 @@ def _translate(name: str, doc: Document, cls: type[BaseModel], exc: ValidationEr
     """One problem per offending place, in file order; union branches folded into one message."""
     grouped: dict[DocPath, list[str]] = {}
     keys: set[DocPath] = set()
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # Drop errors of union branches meant for another shape of value (a number where a mapping
+    # was given, or the reverse), unless that would leave nothing to say.
+    errors = [e for e in errors if _branch_fits(doc.data, tuple(e["loc"]))] or errors
+    for error in errors:
         loc = tuple(error["loc"])
         path = _data_path(cls, doc.data, loc)
         kind = error["type"]
+        if "[key]" in loc:
+            keys.add(path)  # the key itself is wrong: point at it, not at its value
         if kind == "missing":
             message = f"missing required field '{loc[-1]}'"
             keys.add(path)
@@ -207,6 +213,14 @@ def _translate(name: str, doc: Document, cls: type[BaseModel], exc: ValidationEr
             hint = did_you_mean(key, allowed)
             message = f"unknown key '{key}'{hint}" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
             keys.add(path)
+        elif kind in ("union_tag_invalid", "union_tag_not_found"):
+            tags = ", ".join(str(t) for t in _DISTS)
+            got = error.get("ctx", {}).get("tag")
+            message = (
+                f"unknown dist '{got}'{did_you_mean(str(got), _DISTS)}; use one of: {tags}"
+                if kind == "union_tag_invalid"
+                else f"a distribution needs 'dist': one of {tags}"
+            )
         else:
             message = _message(error)
         bucket = grouped.setdefault(path, [])
@@ -219,6 +233,24 @@ def _translate(name: str, doc: Document, cls: type[BaseModel], exc: ValidationEr
         problems.append(Problem(name, line, col, _dotted(path), text))
     problems.sort(key=lambda p: (p.line, p.col))
     return problems
+
+
+_SCALAR_BRANCHES = {"float", "int", "str", "bool", "constrained-str", "function-after[_not_bool(), float]"}
+_DISTS = ("fixed", "uniform", "triangular", "normal", "exponential")
+
+
+def _branch_fits(data: Data, loc: tuple[Any, ...]) -> bool:
+    """False for an error from a union branch that does not match the value's shape."""
+    node: Any = data
+    for part in loc:
+        if isinstance(part, str) and part.startswith("tagged-union["):
+            return isinstance(node, dict)
+        if isinstance(part, str) and (part in _SCALAR_BRANCHES or part.startswith("function-")):
+            return not isinstance(node, dict)
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_list or (isinstance(node, dict) and part in node):
+            node = node[part]
+    return True
 
 
 def _message(error: Any) -> str:
@@ -294,6 +326,8 @@ def _allowed_keys(cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 
 
 def _step(target: Any, part: Any) -> Any:
+    if isinstance(part, str) and part.startswith("tagged-union["):
+        return target  # pydantic names the union it entered; the next part names the branch
     target = _unwrap_model(target) if not isinstance(part, int) else target
     if isinstance(target, type) and issubclass(target, BaseModel):
         for fname, field in target.model_fields.items():

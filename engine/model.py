@@ -26,7 +26,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 FORMAT_SCENARIO = "scenario/1"
 """Schema name of a v1 scenario file."""
@@ -58,7 +66,17 @@ def _version_text(value: object) -> object:
     return value
 
 
-Number = float | Ident
+def _not_bool(value: object) -> object:
+    """YAML's true/false must not pass for 1/0 where a figure is expected."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+Real = Annotated[float, BeforeValidator(_not_bool)]
+"""A finite number (true/false, .inf and .nan refused)."""
+
+Number = Real | Ident
 """A figure written directly, or the name of a parameter (so SLA numbers live in one place)."""
 
 Stage = Literal["report", "handle", "feedback"]
@@ -76,7 +94,9 @@ Channel = Literal["phone", "radio", "intercom", "in-person", "alarm-panel", "cct
 class Frozen(BaseModel):
     """Base of every format object: immutable, and unknown keys are errors."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, use_attribute_docstrings=True, allow_inf_nan=False
+    )
 
 
 class Text(Frozen):
@@ -114,7 +134,7 @@ class Source(Frozen):
 class Parameter(Frozen):
     """A named figure, usually an SLA, with values per locale (they vary by city)."""
 
-    value: float
+    value: Real
     """The default value."""
     unit: Literal["min", "count", "cm", "mm", "percent", "m"] = "min"
     """What the figure measures; durations and deadlines are in minutes."""
@@ -122,7 +142,7 @@ class Parameter(Frozen):
     """What the figure means, for the console and reports."""
     source: Ident | None = None
     """Id of the entry in ``sources`` that sets this figure."""
-    locales: dict[Ident, float] = Field(default_factory=dict)
+    locales: dict[Ident, Real] = Field(default_factory=dict)
     """Values that replace ``value`` in a given locale (for example ``county: 60``)."""
 
 
@@ -145,9 +165,9 @@ class Variable(Frozen):
     """``bool``, whole number, decimal number, or one of ``values``."""
     initial: bool | int | float | str
     """Value when the drill starts."""
-    min: float | None = None
+    min: Real | None = None
     """Lower bound (required for numbers)."""
-    max: float | None = None
+    max: Real | None = None
     """Upper bound (required for numbers)."""
     values: list[Ident] = Field(default_factory=list)
     """The choices of an ``enum``."""
@@ -384,7 +404,7 @@ class Dynamic(Frozen):
 
     var: Ident
     """The number variable that changes."""
-    rate: float | str
+    rate: Real | str
     """Change per sim minute (a number or an expression)."""
     while_: str = Field(default="true", alias="while")
     """Condition under which it changes."""

@@ -241,6 +241,9 @@ def parse(text: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        last = text.count("\n") + 1
+        if line > last:  # libyaml may place an end-of-file problem on a line past the end
+            line, col = last, len(text.rsplit("\n", 1)[-1]) + 1
         problem = exc.problem or exc.context or "malformed YAML"
         raise YamlIssue(line, col, f"YAML syntax: {problem}") from exc
     except yaml.YAMLError as exc:
