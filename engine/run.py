@@ -532,9 +532,12 @@ class Drill:
         if not dynamic.while_(inc):
             return False
         var = dynamic.var
-        old = inc.values[var]
-        step = cast(float, dynamic.rate(inc)) * dynamic.every
-        exact = min(dynamic.high, max(dynamic.low, cast(float, old) + inc.residue.get(dynamic.id, 0.0) + step))
+        old: float = inc.values[var]  # type: ignore[assignment]  # a number variable (checked at load)
+        step: float = dynamic.rate(inc) * dynamic.every  # type: ignore[operator]
+        if dynamic.whole:
+            step += inc.residue.get(dynamic.id, 0.0)
+        exact = old + step
+        exact = dynamic.low if exact < dynamic.low else dynamic.high if exact > dynamic.high else exact
         if dynamic.whole:
             # Keep the fraction for the next step, so a slow rate on a whole number still moves.
             value: float = round(exact)
