@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from engine.errors import ExpressionError
 from engine.expressions import Names, compile_expression, did_you_mean
-from engine.model import Action, Duration, Effects, Scenario
+from engine.model import Action, Duration, Effects, Scenario, ScenarioTest
 from engine.yamlsafe import Path
 
 MAX_MINUTES = 7 * 24 * 60
@@ -118,7 +118,48 @@ class _Checker:
             if timer.missed is not None:
                 self._effects((*base, "missed", "effects"), timer.missed.effects)
                 self._goto((*base, "missed", "goto"), timer.missed.goto)
+        for name, test in s.tests.items():
+            self._test(("tests", name), test)
         return self.found
+
+    def _test(self, base: Path, test: ScenarioTest) -> None:
+        s = self.s
+        for i, decision in enumerate(test.decisions):
+            where = (*base, "decisions", i)
+            if decision.incident != 0:
+                self.found.append(
+                    ((*where, "incident"), "a scenario's own tests have one incident: leave out 'incident'")
+                )
+            if self._ref((*where, "action"), "action", decision.action, s.actions):
+                role = s.actions[decision.action].role
+                if decision.role != role:
+                    self.found.append(
+                        ((*where, "role"), f"'{decision.action}' is done by '{role}', not '{decision.role}'")
+                    )
+        expect, at = test.expect, (*base, "expect")
+        if expect.ending is not None:
+            self._ref((*at, "ending"), "ending", expect.ending, s.endings)
+        for i, ref in enumerate(expect.refused):
+            self._ref((*at, "refused", i), "action", ref, s.actions)
+        for section in ("findings", "absent"):
+            for i, pattern in enumerate(getattr(expect, section)):
+                if pattern.action is not None:
+                    self._ref((*at, section, i, "action"), "action", pattern.action, s.actions)
+                if pattern.timer is not None:
+                    self._ref((*at, section, i, "timer"), "timer", pattern.timer, s.timers)
+        self._values((*at, "values"), expect.values)
+        for i, checkpoint in enumerate(expect.checkpoints):
+            if checkpoint.state is not None and checkpoint.state not in self.places:
+                self._unknown((*at, "checkpoints", i, "state"), "state or ending", checkpoint.state, self.places)
+            self._values((*at, "checkpoints", i, "values"), checkpoint.values)
+        if test.locale is not None:
+            known = {name for p in s.parameters.values() for name in p.locales}
+            if test.locale not in known:
+                self._unknown((*base, "locale"), "locale", test.locale, known)
+
+    def _values(self, path: Path, values: Mapping[str, object]) -> None:
+        for var in values:
+            self._ref((*path, var), "variable", var, self.s.variables)
 
     def _action(self, aid: str, action: Action) -> None:
         s, base = self.s, ("actions", aid)

@@ -107,6 +107,15 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
+        "test",
+        help="run the tests written beside scenarios",
+        description="Run every scenario's tests (its 'tests:' section); exit 1 if any fails.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+    p.add_argument("-q", "--quiet", action="store_true", help="print failures and the summary only")
+    p.set_defaults(handler=cmd_test)
+
+    p = sub.add_parser(
         "replay",
         help="list or verify a drill record",
         description="Print a record's timeline, or with --verify re-execute its decisions and check every event.",
@@ -171,6 +180,39 @@ def _looks_like_list(path: Path) -> bool:
         return False
     lines = [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     return bool(lines) and lines[0].lstrip().startswith("- ")
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from engine.scenario_tests import run_file
+
+    for name in args.paths:
+        if not Path(name).exists():
+            raise UsageError(f"{name}: no such file or folder")
+    passed = failed = 0
+    for path in yaml_files(args.paths):
+        if _looks_like_list(path):
+            continue
+        try:
+            loaded = load(path)
+        except ContentError as exc:
+            failed += 1
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            continue
+        if not isinstance(loaded.model, Scenario):
+            continue
+        for result in run_file(path):
+            if result.passed:
+                passed += 1
+                if not args.quiet:
+                    print(f"PASS  {path}::{result.name}  ({result.outcome}, {result.findings} findings)")
+            else:
+                failed += 1
+                print(f"FAIL  {path}::{result.name}")
+                for failure in result.failures:
+                    print(f"      - {failure}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -451,6 +451,91 @@ class Timer(Frozen):
     """Id of the source of the deadline."""
 
 
+class Decision(Frozen):
+    """One timed choice in a script: at minute ``t``, ``role`` does ``action``."""
+
+    t: float = Field(ge=0)
+    """Sim minute."""
+    role: Ident
+    """Who decides."""
+    action: Ident
+    """What they do."""
+    incident: Annotated[int, Field(ge=0)] = 0
+    """Which incident of a plan (0 for a lone scenario)."""
+    note: str | None = None
+    """Why, for the decision log."""
+
+
+class FindingPattern(Frozen):
+    """Describes findings a scenario test expects (or forbids): every field given must match."""
+
+    rule: Literal["life-first", "red-line", "report-handle-feedback", "deadline"]
+    """Rule id."""
+    kind: Literal["forbidden", "order", "premature-close", "open", "missed"] | None = None
+    """Kind of breach."""
+    action: Ident | None = None
+    """Action that caused it."""
+    timer: Ident | None = None
+    """Timer that was missed."""
+
+
+class Checkpoint(Frozen):
+    """What must hold at a given sim minute of a scenario test."""
+
+    t: Real = Field(ge=0)
+    """Sim minute (checked before anything else due at that minute)."""
+    state: Ident | None = None
+    """State the incident must be in."""
+    values: dict[Ident, bool | int | float | str] = Field(default_factory=dict)
+    """Variable -> value it must have."""
+
+
+class Expectation(Frozen):
+    """What a scenario test checks at the end of its drill. Every field given is checked."""
+
+    outcome: Literal["success", "partial", "failure", "timeout"] | None = None
+    """Outcome of the incident."""
+    ending: Ident | None = None
+    """Ending reached."""
+    clean: bool | None = None
+    """``true``: no finding at all; ``false``: at least one."""
+    findings: list[FindingPattern] = Field(default_factory=list)
+    """Each must match at least one finding."""
+    absent: list[FindingPattern] = Field(default_factory=list)
+    """None may match any finding."""
+    refused: list[Ident] = Field(default_factory=list)
+    """Actions that must have been refused (strict mode) at least once."""
+    values: dict[Ident, bool | int | float | str] = Field(default_factory=dict)
+    """Variable -> value at the end."""
+    checkpoints: list[Checkpoint] = Field(default_factory=list)
+    """States and values at given minutes."""
+
+
+class ScenarioTest(Frozen):
+    """A timed set of decisions and what must come of them: a test that lives beside the scenario."""
+
+    about: Text | None = None
+    """What the test shows (the correct sequence, a classic mistake...)."""
+    mode: Literal["strict", "observe"] = "strict"
+    """Rules mode of the drill."""
+    seed: int = 1
+    """Seed of the drill."""
+    locale: Ident | None = None
+    """Per-locale parameter values to use."""
+    script: str | None = None
+    """A decision script file, relative to the scenario file (instead of ``decisions``)."""
+    decisions: list[Decision] = Field(default_factory=list)
+    """The decisions, when written here."""
+    expect: Expectation
+    """What must come of them."""
+
+    @model_validator(mode="after")
+    def _script_or_decisions(self) -> ScenarioTest:
+        if self.script is not None and self.decisions:
+            raise ValueError("give either 'script' or 'decisions', not both")
+        return self
+
+
 class Scenario(Frozen):
     """One incident, as a branching, timed model."""
 
@@ -498,6 +583,17 @@ class Scenario(Frozen):
     """Automatic moves, by id."""
     timers: dict[Ident, Timer] = Field(default_factory=dict)
     """Deadlines, by id."""
+    tests: dict[Ident, ScenarioTest] = Field(default_factory=dict)
+    """Scenario tests, by name: run by ``drillsim test`` and the project's test suite."""
+
+
+class Trigger(Frozen):
+    """Starts an incident of a plan when a condition first holds in another one (a cascade)."""
+
+    incident: Ident
+    """Name of the other incident (its ``name`` in the plan)."""
+    when: str
+    """Condition over the other incident's scenario (its variables, states and actions)."""
 
 
 class PlanIncident(Frozen):
@@ -505,8 +601,12 @@ class PlanIncident(Frozen):
 
     scenario: str
     """Scenario id (a shipped one or one beside the plan) or a path relative to the plan."""
-    start: float = Field(default=0.0, ge=0)
-    """Sim minute at which this incident begins."""
+    name: Ident | None = None
+    """Name other incidents use to refer to this one (default: the scenario id with '_' for '-')."""
+    start: Real = Field(default=0.0, ge=0)
+    """Sim minute at which this incident begins (with ``after``: the earliest it may begin)."""
+    after: Trigger | None = None
+    """Begin when a condition first holds in another incident, instead of at a fixed minute."""
 
 
 class Plan(Frozen):
@@ -540,21 +640,6 @@ class Plan(Frozen):
     """Which per-locale parameter values to use."""
     objectives: list[Text] = Field(default_factory=list)
     """What the exercise is meant to test."""
-
-
-class Decision(Frozen):
-    """One timed choice in a script: at minute ``t``, ``role`` does ``action``."""
-
-    t: float = Field(ge=0)
-    """Sim minute."""
-    role: Ident
-    """Who decides."""
-    action: Ident
-    """What they do."""
-    incident: Annotated[int, Field(ge=0)] = 0
-    """Which incident of a plan (0 for a lone scenario)."""
-    note: str | None = None
-    """Why, for the decision log."""
 
 
 class Script(Frozen):

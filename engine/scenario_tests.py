@@ -1,0 +1,167 @@
+"""Scenario tests: timed decisions and what must come of them, kept beside the scenario.
+
+A scenario's ``tests:`` section names each test; a test plays its decisions (written inline or in a
+script file next to the scenario) on a fresh drill with its own mode, seed and locale, then checks
+every expectation it states: outcome, ending, findings present or absent, refusals, final values
+and checkpoints along the way. Every failed expectation is reported, not just the first, so an
+author fixing a scenario sees the whole picture at once.
+
+``drillsim test`` and the project's own test suite both run them through :func:`run_file`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.compile import compiled
+from engine.errors import ContentError, Problem
+from engine.loader import Loaded, load_scenario, load_script
+from engine.model import Decision, FindingPattern, Scenario, ScenarioTest
+from engine.run import Drill, Event_, Submission
+
+
+@dataclass
+class TestResult:
+    """The result of one scenario test."""
+
+    scenario: str
+    name: str
+    failures: list[str] = field(default_factory=list)
+    outcome: str | None = None
+    findings: int = 0
+
+    @property
+    def passed(self) -> bool:
+        """Whether every expectation held."""
+        return not self.failures
+
+
+def run_file(path: str | Path) -> list[TestResult]:
+    """Run every test of a scenario file.
+
+    Raises:
+        ContentError: The scenario cannot be loaded.
+    """
+    loaded = load_scenario(path)
+    return [run_test(loaded, name, test) for name, test in loaded.model.tests.items()]
+
+
+def run_test(loaded: Loaded[Scenario], name: str, test: ScenarioTest) -> TestResult:
+    """Play one test and check its expectations."""
+    result = TestResult(loaded.path, name)
+    try:
+        decisions = _decisions(loaded, test)
+    except ContentError as exc:
+        result.failures.append(f"cannot load its script: {exc.problems[0]}")
+        return result
+    drill = Drill([(compiled(loaded.model, loaded.digest, test.locale), 0.0)], seed=test.seed, mode=test.mode)
+    drill.start()
+    steps: list[tuple[float, int, Any]] = [(c.t, 0, c) for c in test.expect.checkpoints]
+    steps += [(d.t, 1, d) for d in decisions]
+    for t, kind, item in sorted(steps, key=lambda s: (s[0], s[1])):
+        drill.advance_to(t)
+        if kind == 0:
+            result.failures += _checkpoint(drill, item)
+        elif not drill.finished:
+            drill.submit(Submission(item.role, item.action, source="test", note=item.note))
+    drill.run_to_end()
+    incident = drill.incidents[0]
+    result.outcome = drill.outcome
+    findings = [e for e in drill.events if e["type"] == "finding"]
+    result.findings = len(findings)
+    result.failures += _final(test, drill.events, findings, incident.ending, drill.outcome, incident.values)
+    return result
+
+
+def _decisions(loaded: Loaded[Scenario], test: ScenarioTest) -> list[Decision]:
+    if test.script is None:
+        return list(test.decisions)
+    path = Path(loaded.path).parent / test.script
+    script = load_script(path).model
+    if script.scenario and script.scenario != loaded.model.id:
+        message = f"the script is for '{script.scenario}', not '{loaded.model.id}'"
+        raise ContentError([Problem(str(path), 0, 0, "scenario", message)])
+    return list(script.decisions)
+
+
+def _checkpoint(drill: Drill, checkpoint: Any) -> list[str]:
+    incident = drill.incidents[0]
+    failures = []
+    where = f"at minute {checkpoint.t:g}"
+    if checkpoint.state is not None and incident.state != checkpoint.state:
+        failures.append(f"{where}: state is '{incident.state}', expected '{checkpoint.state}'")
+    failures += [f"{where}: {m}" for m in _compare_values(checkpoint.values, incident.values)]
+    return failures
+
+
+def _final(
+    test: ScenarioTest,
+    events: list[Event_],
+    findings: list[Event_],
+    ending: str | None,
+    outcome: str | None,
+    values: dict[str, Any],
+) -> list[str]:
+    expect = test.expect
+    failures = []
+    if expect.outcome is not None and outcome != expect.outcome:
+        failures.append(f"outcome is '{outcome}', expected '{expect.outcome}'")
+    if expect.ending is not None and ending != expect.ending:
+        failures.append(f"ending is '{ending}', expected '{expect.ending}'")
+    if expect.clean is True and findings:
+        failures.append(f"expected no findings, got {len(findings)}: {_describe(findings)}")
+    if expect.clean is False and not findings:
+        failures.append("expected at least one finding, got none")
+    for pattern in expect.findings:
+        if not any(_matches(pattern, f) for f in findings):
+            failures.append(f"expected a finding {_pattern(pattern)}; got {_describe(findings) or 'none'}")
+    for pattern in expect.absent:
+        hits = [f for f in findings if _matches(pattern, f)]
+        if hits:
+            failures.append(f"expected no finding {_pattern(pattern)}, got {_describe(hits)}")
+    refused = {e["action"] for e in events if e["type"] == "decision" and e["status"] == "refused"}
+    for action in expect.refused:
+        if action not in refused:
+            failures.append(f"expected '{action}' to be refused, it was not")
+    failures += _compare_values(expect.values, values)
+    return failures
+
+
+def _compare_values(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
+    out = []
+    for var, want in expected.items():
+        got = actual.get(var)
+        same = got == want if isinstance(want, bool) or isinstance(got, bool) else _close(got, want)
+        if not same:
+            out.append(f"'{var}' is {got!r}, expected {want!r}")
+    return out
+
+
+def _close(got: Any, want: Any) -> bool:
+    if isinstance(got, int | float) and isinstance(want, int | float):
+        return abs(got - want) < 1e-6
+    return bool(got == want)
+
+
+def _matches(pattern: FindingPattern, finding: Event_) -> bool:
+    return all(
+        wanted is None or finding.get(key) == wanted
+        for key, wanted in (
+            ("rule", pattern.rule),
+            ("kind", pattern.kind),
+            ("action", pattern.action),
+            ("timer", pattern.timer),
+        )
+    )
+
+
+def _pattern(pattern: FindingPattern) -> str:
+    return "/".join(str(v) for v in (pattern.rule, pattern.kind, pattern.action or pattern.timer) if v)
+
+
+def _describe(findings: list[Event_]) -> str:
+    return ", ".join(
+        "/".join(str(v) for v in (f["rule"], f["kind"], f.get("action") or f.get("timer")) if v) for f in findings
+    )
