@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.checks import names_of
 from engine.compile import CompiledScenario, compiled
-from engine.errors import ContentError, Problem
-from engine.expressions import did_you_mean
+from engine.errors import ContentError, ExpressionError, Problem
+from engine.expressions import compile_expression, did_you_mean
 from engine.loader import Loaded, load, load_scenario
 from engine.model import Plan, Scenario
 from engine.run import Drill
@@ -59,6 +60,8 @@ class Setup:
     plan: Loaded[Plan] | None = None
     staffing: dict[str, int] = field(default_factory=dict)
     locale: str | None = None
+    triggers: dict[int, tuple[int, str]] = field(default_factory=dict)
+    """Incident index -> (index of the incident it waits for, condition over that incident)."""
 
     def scenarios(self) -> list[CompiledScenario]:
         """Compiled scenarios (cached across drills)."""
@@ -66,12 +69,18 @@ class Setup:
 
     def drill(self, *, seed: int, mode: str, keep: bool = True) -> Drill:
         """A fresh, unstarted drill."""
+        scenarios = self.scenarios()
+        triggers = {
+            index: (source, compile_expression(when, scenarios[source].names, want="bool").run)
+            for index, (source, when) in self.triggers.items()
+        }
         return Drill(
-            list(zip(self.scenarios(), self.starts, strict=True)),
+            list(zip(scenarios, self.starts, strict=True)),
             seed=seed,
             mode=mode,
             staffing=self.staffing,
             keep=keep,
+            triggers=triggers,
         )
 
     @property
@@ -128,10 +137,75 @@ def prepare(name: str, *, locale: str | None = None) -> Setup:
     if problems:
         raise ContentError(problems)
     _check_locale(sources, locale or plan.locale, str(path))
+    triggers = _triggers(str(path), loaded, sources)
     return Setup(
         sources,
         [i.start for i in plan.incidents],
         plan=loaded,
         staffing=dict(plan.staffing),
         locale=locale or plan.locale,
+        triggers=triggers,
     )
+
+
+def incident_names(plan: Plan) -> list[str]:
+    """The name each incident of a plan is referred to by (its ``name``, else its scenario id)."""
+    return [i.name or Path(i.scenario).stem.replace("-", "_") for i in plan.incidents]
+
+
+def _triggers(path: str, loaded: Loaded[Plan], sources: list[Loaded[Scenario]]) -> dict[int, tuple[int, str]]:
+    """Resolve each incident's ``after`` trigger; refuse unknown names, bad conditions and cycles."""
+    plan = loaded.model
+    names = incident_names(plan)
+    problems: list[Problem] = []
+    triggers: dict[int, tuple[int, str]] = {}
+    for index, incident in enumerate(plan.incidents):
+        if names.count(names[index]) > 1:
+            line, col = loaded.document.where(("incidents", index), key=True)
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    col,
+                    f"incidents.{index}",
+                    f"two incidents are named '{names[index]}'; give each a distinct 'name'",
+                )
+            )
+        if incident.after is None:
+            continue
+        base = ("incidents", index, "after")
+        if incident.after.incident not in names or names.index(incident.after.incident) == index:
+            line, col = loaded.document.where((*base, "incident"))
+            others = [n for i, n in enumerate(names) if i != index]
+            wanted = incident.after.incident
+            message = f"unknown incident '{wanted}'{did_you_mean(wanted, others)}; incidents: {', '.join(others)}"
+            problems.append(Problem(path, line, col, f"incidents.{index}.after.incident", message))
+            continue
+        source = names.index(incident.after.incident)
+        try:
+            compile_expression(incident.after.when, names_of(sources[source].model), want="bool")
+        except ExpressionError as exc:
+            line, col = loaded.document.where((*base, "when"))
+            problems.append(Problem(path, line, col, f"incidents.{index}.after.when", str(exc)))
+            continue
+        triggers[index] = (source, incident.after.when)
+    for index in triggers:
+        seen, probe = {index}, index
+        while probe in triggers:
+            probe = triggers[probe][0]
+            if probe in seen:
+                line, col = loaded.document.where(("incidents", index, "after"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        col,
+                        f"incidents.{index}.after",
+                        "incidents wait for each other in a circle; one must start on its own",
+                    )
+                )
+                break
+            seen.add(probe)
+    if problems:
+        raise ContentError(problems)
+    return triggers

@@ -60,8 +60,15 @@ def header_for(setup: Setup, *, seed: int, mode: str, source: str) -> dict[str, 
         "source": source,
         "plan": None if plan is None else {"id": plan.model.id, "version": plan.model.version, "digest": plan.digest},
         "incidents": [
-            {"scenario": s.model.id, "version": s.model.version, "digest": s.digest, "path": s.path, "start": start}
-            for s, start in zip(setup.sources, setup.starts, strict=True)
+            {
+                "scenario": s.model.id,
+                "version": s.model.version,
+                "digest": s.digest,
+                "path": s.path,
+                "start": start,
+                **({"after": list(setup.triggers[i])} if i in setup.triggers else {}),
+            }
+            for i, (s, start) in enumerate(zip(setup.sources, setup.starts, strict=True))
         ],
         "seed": seed,
         "mode": mode,
@@ -234,6 +241,7 @@ def setup_from(record: Record) -> Setup:
             [float(i["start"]) for i in incidents],
             staffing=dict(header.get("staffing") or {}),
             locale=header.get("locale"),
+            triggers={n: (int(i["after"][0]), str(i["after"][1])) for n, i in enumerate(incidents) if "after" in i},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RecordError(f"{record.path}: the header is incomplete ({exc})") from exc

@@ -35,7 +35,7 @@ from simpy.events import NORMAL, URGENT, Event, EventPriority
 from engine import rules
 from engine.compile import CAction, CDynamic, CHazard, CInject, CompiledScenario, CTimer, Effect, Token, Watch
 from engine.errors import EngineError
-from engine.expressions import NOW, Value
+from engine.expressions import NOW, Evaluator, Value
 
 LATE = NORMAL + 1
 """Event priority of deadline checks: after every ordinary event due at the same instant."""
@@ -52,7 +52,7 @@ Event_ = dict[str, Any]
 Listener = Callable[[Event_], None]
 """A subscriber: called with each event as it happens."""
 
-OUTCOME_RANK = {"success": 0, "partial": 1, "timeout": 2, "failure": 3}
+OUTCOME_RANK = {"not-started": -1, "success": 0, "partial": 1, "timeout": 2, "failure": 3}
 """Worse outcomes rank higher; a drill's outcome is its worst incident's."""
 
 
@@ -123,6 +123,7 @@ class Incident:
         "index",
         "live",
         "pending",
+        "pending_start",
         "residue",
         "sc",
         "stages_begun",
@@ -154,6 +155,7 @@ class Incident:
         self.pending: list[simpy.resources.resource.Request] = []
         self.start_at = start_at
         self.residue: dict[str, float] = {}
+        self.pending_start = False
 
     @property
     def state(self) -> str:
@@ -190,6 +192,7 @@ class Drill:
         mode: str = "observe",
         staffing: Mapping[str, int] | None = None,
         keep: bool = True,
+        triggers: Mapping[int, tuple[int, Evaluator]] | None = None,
     ) -> None:
         if mode not in ("strict", "observe"):
             raise EngineError(f"unknown mode {mode!r}; use strict or observe")
@@ -207,6 +210,10 @@ class Drill:
         self._listeners: list[Listener] = []
         self._started = False
         self.incidents = [Incident(self, i, sc, at) for i, (sc, at) in enumerate(incidents)]
+        self.triggers = dict(triggers or {})
+        for index, (source, _when) in self.triggers.items():
+            if not (0 <= source < len(self.incidents)) or source == index:
+                raise EngineError(f"incident {index} cannot wait for incident {source}")
         self.capacity = self._capacities(staffing or {})
         self.pools: dict[str, simpy.Resource] = {}
         for pool, cap in self.capacity.items():
@@ -237,6 +244,8 @@ class Drill:
             raise EngineError("the drill has already started")
         self._started = True
         for inc in self.incidents:
+            if inc.index in self.triggers:
+                continue  # begins when the incident it waits for reaches its condition
             if inc.start_at <= self.env.now:
                 self._begin(inc)  # at once, so a decision at minute 0 finds the incident open
             else:
@@ -476,6 +485,12 @@ class Drill:
         if not inc.loop_closed:
             self._emit("finding", incident=inc.index, **rules.open_loop(inc.stages_done).as_json())
         self._emit("end", incident=inc.index, ending=ending, outcome=outcome)
+        for index, (origin, _when) in self.triggers.items():
+            waiting = self.incidents[index]
+            if origin == inc.index and not waiting.live and not waiting.pending_start and not waiting.ended:
+                # What it waited for can no longer happen: it never begins.
+                waiting.ended = True
+                self._emit("end", incident=index, ending=None, outcome="not-started")
         if all(i.ended for i in self.incidents):
             self._finish()
 
@@ -490,7 +505,9 @@ class Drill:
         stop.succeed()
 
     def _outcome_of(self, inc: Incident) -> str:
-        return inc.sc.endings[inc.ending] if inc.ending is not None else "timeout"
+        if inc.ending is not None:
+            return inc.sc.endings[inc.ending]
+        return "timeout" if inc.live else "not-started"
 
     def _timeout_at(self, inc: Incident, _event: Event) -> None:
         if inc.live and not inc.ended:
@@ -569,6 +586,8 @@ class Drill:
             self._check_timers(inc, watch.timers)
             if not inc.ended:
                 self._check_hazards(inc, watch.hazards)
+                if self.triggers:
+                    self._check_triggers(inc)
             return
 
     def _fire_one(self, inc: Incident, watch: Watch) -> bool:
@@ -620,6 +639,19 @@ class Drill:
         if timer.goto is not None:
             self._move(inc, timer.goto, f"timer:{timer.id}")
         self._settle(inc)
+
+    def _check_triggers(self, source: Incident) -> None:
+        """Start every incident that waits for ``source`` and whose condition now holds (a cascade)."""
+        for index, (origin, when) in self.triggers.items():
+            waiting = self.incidents[index]
+            if origin != source.index or waiting.live or waiting.ended or not when(source):
+                continue
+            if waiting.start_at <= self.env.now:
+                waiting.start_at = self.env.now
+                self._begin(waiting)
+            elif not waiting.pending_start:
+                waiting.pending_start = True
+                self._at(waiting.start_at, partial(self._begin_at, waiting), priority=URGENT)
 
     def _check_hazards(self, inc: Incident, hazards: tuple[CHazard, ...]) -> None:
         for hazard in hazards:
