@@ -22,10 +22,10 @@ from typing import Any, NoReturn
 from pydantic import BaseModel
 
 from engine import __version__
-from engine.content import library_dirs, prepare
+from engine.content import find, library_dirs, prepare
 from engine.drive import Pacer, play_random, play_script
 from engine.errors import ContentError, DrillError, EngineError, RecordError
-from engine.loader import load, load_script, yaml_files
+from engine.loader import load, load_scenario, load_script, yaml_files
 from engine.model import Plan, Scenario, Script
 from engine.record import RecordWriter, header_for, verify
 from engine.run import Event_
@@ -124,6 +124,35 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--verify", action="store_true", help="re-execute and compare; exit 1 naming the first difference")
     p.add_argument("--lang", choices=["zh", "en"], help="language of the listing")
     p.set_defaults(handler=cmd_replay)
+
+    p = sub.add_parser(
+        "simulate",
+        help="Monte Carlo over many seeded drills",
+        description=(
+            "Run many drills with seeds S, S+1, ... and a policy; report outcomes, durations, findings, coverage"
+            " and stalled runs. The result for a seed range is the same whatever --jobs is."
+        ),
+    )
+    p.add_argument("scenario", metavar="SCENARIO|PLAN", help="scenario or plan file, or a shipped id")
+    p.add_argument("--runs", type=_positive, default=1000, metavar="N", help="number of drills (default 1000)")
+    p.add_argument("--policy", choices=["random", "idle"], default="random", help="who decides (default random)")
+    p.add_argument("--seed", type=int, default=1, metavar="S", help="first seed (default 1)")
+    p.add_argument("--jobs", type=_positive, default=1, metavar="K", help="worker processes (default 1)")
+    p.add_argument("--mode", choices=["strict", "observe"], default="observe")
+    p.add_argument("--locale", metavar="NAME")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the report")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_simulate)
+
+    p = sub.add_parser(
+        "graph",
+        help="draw a scenario's state graph",
+        description="Print the state graph as Mermaid or Graphviz DOT: stages [R/H/F], life-safety edges in red.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped id")
+    p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the labels")
+    p.set_defaults(handler=cmd_graph)
 
     p = sub.add_parser(
         "schema",
@@ -339,6 +368,73 @@ def cmd_replay(args: argparse.Namespace) -> int:
         _print_line(timeline.line(event))
     if record.truncated:
         print(f"{args.record}: the record was cut short; it ends here", file=sys.stderr)
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    import time
+
+    from engine import simulate
+
+    started = time.monotonic()
+    aggregate = simulate.simulate(
+        args.scenario,
+        runs=args.runs,
+        seed=args.seed,
+        policy=args.policy,
+        mode=args.mode,
+        jobs=args.jobs,
+        locale=args.locale,
+        progress=simulate.ProgressBar(),
+    )
+    result = simulate.report(aggregate, prepare(args.scenario, locale=args.locale), seconds=time.monotonic() - started)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    zh = (args.lang or default_lang()) == "zh"
+    rows = [
+        ("场景" if zh else "scenario", result["scenario"]),
+        ("次数" if zh else "runs", f"{result['runs']} ({result.get('runs_per_second')} /s)"),
+        ("结果" if zh else "outcomes", ", ".join(f"{k} {v['share']:.1%}" for k, v in result["outcomes"].items())),
+        ("时长(分钟)" if zh else "sim minutes", _pcts(result["sim_minutes"])),
+        ("每次发现问题" if zh else "findings per run", _pcts(result["findings_per_run"])),
+        ("出现该规则的次数" if zh else "runs with a finding", _counts(result["runs_with_finding"])),
+        ("状态覆盖" if zh else "state coverage", result["coverage"]["states"]),
+        ("行动覆盖" if zh else "action coverage", result["coverage"]["actions"]),
+        ("超时停滞" if zh else "stalled runs", f"{result['stalled']['runs']} {result['stalled']['first_seeds']}"),
+    ]
+    for label, value in rows:
+        print(f"{label:>20}  {value}")
+    never = result["coverage"]["states_never_visited"]
+    if never:
+        print(f"{'从未到达' if zh else 'never visited':>20}  {', '.join(never)}")
+    return 0
+
+
+def _pcts(values: dict[str, float]) -> str:
+    return "  ".join(f"{k} {v:g}" for k, v in values.items())
+
+
+def _counts(values: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in values.items()) or "-"
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from engine import graph
+
+    scenario = load_scenario(find(args.scenario)).model
+    lang = args.lang or default_lang()
+    print(graph.dot(scenario, lang) if args.format == "dot" else graph.mermaid(scenario, lang), end="")
     return 0
 
 
