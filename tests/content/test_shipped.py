@@ -34,6 +34,26 @@ def _play(script: Path, mode: str, seed: int = 1) -> list[dict[str, object]]:
     return drill.events
 
 
+TESTS = [(path, name) for path in SCENARIOS for name in load(path).model.tests]
+
+
+@pytest.mark.parametrize(("path", "name"), TESTS, ids=[f"{p.stem}::{n}" for p, n in TESTS])
+def test_every_scenario_test_passes(path: Path, name: str) -> None:
+    """The tests written beside each scenario hold."""
+    from engine.scenario_tests import run_test
+
+    loaded = load(path)
+    result = run_test(loaded, name, loaded.model.tests[name])
+    assert result.failures == []
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_every_scenario_tests_its_correct_sequence_in_strict_mode(path: Path) -> None:
+    """At least one test plays the whole correct sequence in strict mode and expects a clean success."""
+    tests = load(path).model.tests.values()
+    assert any(t.mode == "strict" and t.expect.clean and t.expect.outcome == "success" for t in tests)
+
+
 def test_the_library_has_the_reference_scenarios() -> None:
     """The elevator entrapment and the leak complaint ship, each with a correct-sequence script."""
     ids = {load(p).model.id for p in SCENARIOS}
@@ -143,3 +163,26 @@ def test_a_recorded_random_drill_verifies(path: Path, tmp_path: Path) -> None:
     writer.close()
     result = verify(record)
     assert result.ok, result.message
+
+
+EXAMPLE = ROOT / "docs" / "examples" / "bike-store-leak.yaml"
+
+
+def test_the_authoring_guides_example_is_valid_and_passes_its_tests() -> None:
+    """docs/authoring.md walks through a real file: it loads and its tests pass."""
+    from engine.scenario_tests import run_file
+
+    results = run_file(EXAMPLE)
+    assert results and all(r.passed for r in results), [r.failures for r in results]
+
+
+def test_every_yaml_snippet_of_the_authoring_guide_comes_from_its_example() -> None:
+    """No snippet in the guide drifts from the file the tests check."""
+    import re
+
+    guide = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    example = {line.strip() for line in EXAMPLE.read_text(encoding="utf-8").splitlines()}
+    for block in re.findall(r"```yaml\n(.*?)```", guide, flags=re.S):
+        for line in block.splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                assert line.strip() in example, line
