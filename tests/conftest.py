@@ -9,7 +9,7 @@ import pytest
 
 from engine.compile import CompiledScenario, compiled
 from engine.loader import load_scenario
-from engine.run import Drill, Submission
+from engine.run import Drill, Event_, Submission
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository."""
@@ -123,6 +123,6 @@ def play(drill: Drill, decisions: list[tuple[float, str, str]]) -> None:
     drill.run_to_end()
 
 
-def of_type(drill: Drill, kind: str) -> list[dict[str, object]]:
+def of_type(drill: Drill, kind: str) -> list[Event_]:
     """The drill's events of one type."""
     return [e for e in drill.events if e["type"] == kind]
