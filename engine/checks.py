@@ -70,6 +70,16 @@ class _Checker:
                 self.found.append((("roles", rid, "pool"), "an external role does not use the site's staff pools"))
             elif role.pool is not None:
                 self._ref(("roles", rid, "pool"), "staff pool", role.pool, s.staff)
+        for pid, pool in s.staff.items():
+            known = isinstance(pool.capacity, str) and self._ref(
+                ("staff", pid, "capacity"), "parameter", pool.capacity, s.parameters
+            )
+            if known:
+                param = s.parameters[str(pool.capacity)]
+                for figure in (param.value, *param.locales.values()):
+                    if figure < 1 or not float(figure).is_integer():
+                        message = f"'{pool.capacity}' is {figure:g}; a pool needs a whole number of people, at least 1"
+                        self.found.append((("staff", pid, "capacity"), message))
         for clash in sorted(set(s.parameters) & set(s.variables)):
             self.found.append((("parameters", clash), f"'{clash}' is both a parameter and a variable; rename one"))
         for aid, action in s.actions.items():
@@ -157,6 +167,14 @@ class _Checker:
             if test.locale not in known:
                 self._unknown((*base, "locale"), "locale", test.locale, known)
 
+    def _capacity(self, pool: str) -> int:
+        """People in a pool (a parameter's smallest value across locales, when it names one)."""
+        capacity = self.s.staff[pool].capacity
+        if isinstance(capacity, int):
+            return capacity
+        param = self.s.parameters.get(capacity)
+        return int(min([param.value, *param.locales.values()])) if param else 0
+
     def _values(self, path: Path, values: Mapping[str, object]) -> None:
         for var in values:
             self._ref((*path, var), "variable", var, self.s.variables)
@@ -172,8 +190,8 @@ class _Checker:
             self._condition((*base, "when"), action.when)
         self._duration((*base, "duration"), action.duration)
         for pool, count in (action.staff or {}).items():
-            if self._ref((*base, "staff", pool), "staff pool", pool, s.staff) and count > s.staff[pool].capacity:
-                capacity = s.staff[pool].capacity
+            capacity = self._capacity(pool) if self._ref((*base, "staff", pool), "staff pool", pool, s.staff) else 0
+            if capacity and count > capacity:
                 self.found.append(((*base, "staff", pool), f"needs {count} from '{pool}', which has only {capacity}"))
         self._effects((*base, "effects"), action.effects)
         self._goto((*base, "goto"), action.goto)

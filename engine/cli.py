@@ -107,6 +107,20 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
+        "lint",
+        help="find what a valid scenario can still get wrong",
+        description=(
+            "Check scenarios and plans beyond validity: unreachable states, dead ends, stalls, timers that can"
+            " never be met, loops that cannot close, unused names, missing translations, text too wide for the"
+            " console. One line per problem: path:line:col CODE message. Codes: "
+            + "; ".join(f"{code} {text}" for code, text in _lint_codes().items())
+        ),
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(handler=cmd_lint)
+
+    p = sub.add_parser(
         "test",
         help="run the tests written beside scenarios",
         description="Run every scenario's tests (its 'tests:' section); exit 1 if any fails.",
@@ -209,6 +223,32 @@ def _looks_like_list(path: Path) -> bool:
         return False
     lines = [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     return bool(lines) and lines[0].lstrip().startswith("- ")
+
+
+def _lint_codes() -> dict[str, str]:
+    from engine.lint import CODES
+
+    return CODES
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from engine.lint import lint_paths
+
+    for name in args.paths:
+        if not Path(name).exists():
+            raise UsageError(f"{name}: no such file or folder")
+    found = lint_paths(args.paths)
+    if args.format == "json":
+        print(json.dumps([_lint_dict(x) for x in found], ensure_ascii=False, indent=2))
+    else:
+        for lint in found:
+            print(lint)
+        print(f"{len(found)} problem{'s' if len(found) != 1 else ''}", file=sys.stderr)
+    return 1 if found else 0
+
+
+def _lint_dict(lint: Any) -> dict[str, Any]:
+    return {k: getattr(lint, k) for k in ("path", "line", "col", "code", "message")}
 
 
 def cmd_test(args: argparse.Namespace) -> int:

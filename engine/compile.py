@@ -182,6 +182,8 @@ class CompiledScenario:
     timers: tuple[CTimer, ...]
     endings: dict[str, str]
     machine: Machine
+    capacities: dict[str, int] = field(default_factory=dict)
+    """Staff pool -> people on shift, with parameter names resolved for the locale."""
     clocked: bool = False
     """Whether some automatic condition reads ``now`` and so must be re-checked as time passes."""
     watch: dict[str | None, Watch] = field(default_factory=dict)
@@ -295,6 +297,10 @@ class _Compiler:
             endings={eid: e.outcome for eid, e in s.endings.items()},
             machine=self._machine(),
         )
+        result.capacities = {
+            pool: int(self.number(spec.capacity)) if isinstance(spec.capacity, str) else spec.capacity
+            for pool, spec in s.staff.items()
+        }
         result.watch = _watches(result)
         steps = dict.fromkeys(d.every for d in result.dynamics)
         result.dynamic_groups = tuple((every, tuple(d for d in result.dynamics if d.every == every)) for every in steps)

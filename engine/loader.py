@@ -274,6 +274,7 @@ _FOLDED = {
     "duration": "expected minutes (a number), a parameter name, or a distribution such as"
     " {dist: triangular, low: 5, mode: 10, high: 20}",
     "rate": "expected a number per minute or an expression",
+    "capacity": "expected a whole number of people (1 to 1000) or a parameter name",
 }
 _NUMBER_FIELDS = {"at", "deadline", "limit", "value", "low", "high", "mode", "mean", "sd"}
 

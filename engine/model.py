@@ -211,8 +211,8 @@ class Variable(Frozen):
 class StaffPool(Frozen):
     """People of one kind on shift: a SimPy resource. Two guards means the third task waits."""
 
-    capacity: int = Field(ge=1, le=1000)
-    """How many are on shift; a drill plan may change it."""
+    capacity: Annotated[int, Field(ge=1, le=1000)] | Ident
+    """How many are on shift (or the name of a parameter that says so); a drill plan may change it."""
     label: Text
     """Name shown on the staff board."""
 

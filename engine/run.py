@@ -224,8 +224,8 @@ class Drill:
     def _capacities(self, staffing: Mapping[str, int]) -> dict[str, int]:
         caps: dict[str, int] = {}
         for inc in self.incidents:
-            for pool, spec in inc.sc.model.staff.items():
-                caps[pool] = max(caps.get(pool, 0), spec.capacity)
+            for pool, capacity in inc.sc.capacities.items():
+                caps[pool] = max(caps.get(pool, 0), capacity)
         for pool, cap in staffing.items():
             if pool not in caps:
                 raise EngineError(f"staffing names pool '{pool}', which no scenario of this drill uses")

@@ -457,7 +457,7 @@ def test_an_invalid_id_used_as_a_key_is_pointed_at_the_key(write: Write) -> None
             ("capacity: 1,", "capacity: 0,"),
             "0, label: {en: Guards}",
             "staff.guards.capacity",
-            "Input should be greater than or equal to 1; got 0",
+            "expected a whole number of people (1 to 1000) or a parameter name",
         ),
         (
             ("requires: [evacuate]", "requires: []"),
