@@ -566,27 +566,7 @@ def test_a_huge_valid_text_is_one_finding_measured_in_linear_time(narration: str
 
 # The shipped library ---------------------------------------------------------------------------
 
-SHIPPED_REMAINING = [
-    "scenarios/fire-evacuation.yaml:35:7 DS013 summary.en: needs 7 lines of 76 cells; at most 6 fit",
-    "scenarios/fire-evacuation.yaml:72:3 DS015 sources.local_135: no parameter, action, forbidden rule, hazard or timer cites it",
-    "scenarios/fire-evacuation.yaml:141:3 DS014 parameters.control_room_staff: no figure or expression names it",
-    "scenarios/leak-complaint.yaml:33:7 DS013 summary.en: needs 7 lines of 76 cells; at most 6 fit",
-    "scenarios/owner-worker-dispute.yaml:107:3 DS015 sources.civil_code: no parameter, action, forbidden rule, hazard or timer cites it",
-    "scenarios/rainstorm-flooding.yaml:100:3 DS014 parameters.blue_mm: no figure or expression names it",
-    "scenarios/rainstorm-flooding.yaml:105:3 DS014 parameters.blue_window_min: no figure or expression names it",
-    "scenarios/rainstorm-flooding.yaml:109:3 DS014 parameters.yellow_mm: no figure or expression names it",
-    "scenarios/rainstorm-flooding.yaml:114:3 DS014 parameters.yellow_window_min: no figure or expression names it",
-    "scenarios/rainstorm-flooding.yaml:118:3 DS014 parameters.orange_mm: no figure or expression names it",
-    "scenarios/rainstorm-flooding.yaml:124:3 DS014 parameters.orange_window_min: no figure or expression names it",
-    "scenarios/rainstorm-flooding.yaml:129:3 DS014 parameters.red_mm: no figure or expression names it",
-    "scenarios/rainstorm-flooding.yaml:134:3 DS014 parameters.red_window_min: no figure or expression names it",
-    "scenarios/rainstorm-flooding.yaml:184:3 DS014 parameters.fallen_wire_distance_m: no figure or expression names it",
-    "scenarios/rainstorm-flooding.yaml:510:3 DS004 variables.owner_complaints: no condition or expression reads it; it is hidden, so only the controller ever sees it",
-]
-"""Lints the shipped content still has; the scenario authors fix them (content is not edited here)."""
 
-
-@pytest.mark.xfail(strict=True, reason="shipped content still has: " + "; ".join(SHIPPED_REMAINING))
 def test_the_shipped_scenarios_and_plans_lint_clean() -> None:
     """Every file in scenarios/ and drills/ lints clean."""
     found = lint_paths([str(ROOT / "scenarios"), str(ROOT / "drills")])
