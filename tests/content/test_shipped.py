@@ -186,3 +186,28 @@ def test_every_yaml_snippet_of_the_authoring_guide_comes_from_its_example() -> N
         for line in block.splitlines():
             if line.strip() and not line.lstrip().startswith("#"):
                 assert line.strip() in example, line
+
+
+def test_the_rainstorm_cascade_traps_people_in_a_lift_when_the_mains_are_lost() -> None:
+    """The entrapment begins the moment the flood takes the mains, and both incidents share the night staff."""
+    from engine.run import Submission
+
+    setup = prepare(str(ROOT / "drills" / "rainstorm-cascade.yaml"))
+    rainstorm = setup.sources[0].model
+    steps = rainstorm.tests["mains_power_lost_when_distribution_room_floods"].decisions
+    drill = setup.drill(seed=1, mode="observe")
+    drill.start()
+    for step in steps:
+        drill.advance_to(step.t)
+        drill.submit(Submission(step.role, step.action, 0, "script"))
+    drill.advance_to(68.0)
+    starts = {e["incident"]: e["t"] for e in drill.events if e["type"] == "start"}
+    assert starts[0] == 0 and 66 < starts[1] <= 68
+    assert drill.incidents[1].sc.model.id == "elevator-entrapment"
+    # One control-room operator for two incidents: the entrapment's first call waits for them.
+    drill.submit(Submission("control_room", "log_alarm", 1, "script"))
+    drill.submit(Submission("control_room", "talk_to_passengers", 1, "script"))
+    drill.run_to_end()
+    waits = [e for e in drill.events if e["type"] == "wait" and e["incident"] == 1]
+    assert {e["pool"] for e in waits} == {"control_room"}
+    assert {e["incident"] for e in drill.events if e["type"] == "end"} == {0, 1}
