@@ -211,3 +211,10 @@ def test_the_rainstorm_cascade_traps_people_in_a_lift_when_the_mains_are_lost() 
     waits = [e for e in drill.events if e["type"] == "wait" and e["incident"] == 1]
     assert {e["pool"] for e in waits} == {"control_room"}
     assert {e["incident"] for e in drill.events if e["type"] == "end"} == {0, 1}
+
+
+def test_the_authoring_guides_example_lints_clean() -> None:
+    """The guide's example shows good practice: the linter has nothing to say about it."""
+    from engine.lint import lint_file
+
+    assert [str(x) for x in lint_file(EXAMPLE)] == []
