@@ -104,7 +104,7 @@ def did_you_mean(name: str, candidates: object) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-_COMPARE: dict[type[ast.cmpop], Callable[[Value, Value], bool]] = {
+COMPARISONS: dict[type[ast.cmpop], Callable[[Value, Value], bool]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
     ast.Lt: operator.lt,
@@ -121,7 +121,8 @@ _ARITH: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Mod: operator.mod,
 }
 
-_CONSTANT_NAMES: dict[str, bool] = {"true": True, "false": False, "True": True, "False": False}
+CONSTANT_NAMES: dict[str, bool] = {"true": True, "false": False, "True": True, "False": False}
+"""Names that stand for true and false (YAML authors write lower case, Python habits upper case)."""
 _FUNCTIONS = ("started", "done", "in_state", "min", "max", "abs")
 
 
@@ -155,8 +156,8 @@ class _Compiler:
 
     def _Name(self, node: ast.Name, depth: int) -> tuple[str, Evaluator]:
         name = node.id
-        if name in _CONSTANT_NAMES:
-            flag = _CONSTANT_NAMES[name]
+        if name in CONSTANT_NAMES:
+            flag = CONSTANT_NAMES[name]
             return "bool", lambda c: flag
         if name == "now":
             self.reads.add(NOW)
@@ -215,7 +216,7 @@ class _Compiler:
         compiled = [self.compile(o, depth) for o in operands]
         checks: list[tuple[Callable[[Value, Value], bool], Evaluator, Evaluator]] = []
         for index, op in enumerate(node.ops):
-            fn = _COMPARE.get(type(op))
+            fn = COMPARISONS.get(type(op))
             if fn is None:
                 raise ExpressionError(f"the comparison in '{_describe(node)}' is not allowed")
             (lk, lf), (rk, rf) = compiled[index], compiled[index + 1]

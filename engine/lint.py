@@ -92,7 +92,7 @@ from pydantic import BaseModel
 from engine.checks import effect_expression, names_of
 from engine.content import prepare
 from engine.errors import ContentError, Problem
-from engine.expressions import Value, compile_expression
+from engine.expressions import COMPARISONS, CONSTANT_NAMES, Value, compile_expression
 from engine.loader import load, load_script, read, yaml_files
 from engine.model import Plan, Scenario, Text
 from engine.yamlsafe import Document
@@ -357,15 +357,6 @@ _ARITH: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Div: _divide(operator.truediv),
     ast.Mod: _divide(operator.mod),
 }
-_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-}
-_CONSTANTS = {"true": True, "True": True, "false": False, "False": False}
 
 
 @dataclass(frozen=True)
@@ -391,8 +382,8 @@ def _possible(node: ast.expr, scope: _Scope) -> Possible:
         value = node.value
         return frozenset([value]) if isinstance(value, bool | int | float | str) else None
     if isinstance(node, ast.Name):
-        if node.id in _CONSTANTS:
-            return frozenset([_CONSTANTS[node.id]])
+        if node.id in CONSTANT_NAMES:
+            return frozenset([CONSTANT_NAMES[node.id]])
         return scope.constants.get(node.id)
     if isinstance(node, ast.BoolOp):
         both = isinstance(node.op, ast.And)
@@ -427,7 +418,7 @@ def _possible(node: ast.expr, scope: _Scope) -> Possible:
 
 
 def _compare(node: ast.Compare, scope: _Scope) -> Possible:
-    fns = [_COMPARE[type(op)] for op in node.ops]
+    fns = [COMPARISONS[type(op)] for op in node.ops]
 
     def chain(*values: Any) -> bool:
         return all(fn(values[i], values[i + 1]) for i, fn in enumerate(fns))
