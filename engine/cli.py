@@ -7,6 +7,10 @@ one). Nothing here imports Textual: these commands must start fast.
 
 The top-level ``drillsim`` command (:mod:`tui.cli`) adds the console and, later, scoring commands
 on top of :func:`add_commands`.
+
+Why one module of this size: every command's options and its handler sit together, so ``--help``,
+the README's table and the exit-code conventions are kept consistent in one place; each handler
+is a thin layer over the module that does the work (loader, run, record, lint, simulate, graph).
 """
 
 from __future__ import annotations
