@@ -14,8 +14,19 @@ from collections.abc import Iterable, Mapping
 
 from engine.errors import ExpressionError
 from engine.expressions import Names, compile_expression, did_you_mean
-from engine.model import Action, Duration, Effects, Scenario, ScenarioTest
+from engine.model import Action, Duration, Effects, Rubric, Scenario, ScenarioTest
 from engine.yamlsafe import Path
+
+PENALTY_KEYS = (
+    "life-first/forbidden",
+    "life-first/order",
+    "red-line/forbidden",
+    "report-handle-feedback/order",
+    "report-handle-feedback/premature-close",
+    "report-handle-feedback/open",
+    "deadline/missed",
+)
+"""The rule/kind pairs a finding can have, which a rubric may set penalties for."""
 
 MAX_MINUTES = 7 * 24 * 60
 """Longest time any figure may stand for: a week of sim time (a follow-up call days later fits)."""
@@ -130,7 +141,32 @@ class _Checker:
                 self._goto((*base, "missed", "goto"), timer.missed.goto)
         for name, test in s.tests.items():
             self._test(("tests", name), test)
+        if s.rubric is not None:
+            self._rubric(s.rubric)
         return self.found
+
+    def _rubric(self, rubric: Rubric) -> None:
+        s = self.s
+        seen: dict[str, str] = {}
+        for oid, objective in rubric.objectives.items():
+            for tid, task in objective.tasks.items():
+                base = ("rubric", "objectives", oid, "tasks", tid)
+                if tid in seen:
+                    self.found.append((base, f"task '{tid}' is also in objective '{seen[tid]}'; task ids are unique"))
+                seen[tid] = oid
+                for i, ref in enumerate(task.actions):
+                    self._ref((*base, "actions", i), "action", ref, s.actions)
+                for i, ref in enumerate(task.after):
+                    self._ref((*base, "after", i), "action", ref, s.actions)
+                if task.timer is not None:
+                    self._ref((*base, "timer"), "timer", task.timer, s.timers)
+                if task.within is not None:
+                    self._number((*base, "within"), task.within)
+                self._source((*base, "source"), task.source)
+        for key in rubric.penalties:
+            if key not in PENALTY_KEYS:
+                hint = did_you_mean(key, PENALTY_KEYS)
+                self.found.append((("rubric", "penalties", key), f"unknown rule/kind '{key}'{hint}"))
 
     def _test(self, base: Path, test: ScenarioTest) -> None:
         s = self.s

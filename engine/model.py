@@ -536,6 +536,54 @@ class ScenarioTest(Frozen):
         return self
 
 
+class Task(Frozen):
+    """A critical task: what the team is expected to do, by when, and how much it counts."""
+
+    label: Text
+    """What the task is, as the evaluator and the report name it."""
+    actions: list[Ident] = Field(min_length=1)
+    """Actions that perform it (any one of them, once accepted, counts)."""
+    timer: Ident | None = None
+    """The scenario timer (SLA) that says whether it was done in time."""
+    within: Number | None = None
+    """Otherwise: minutes from the incident's start to do it in (or a parameter name)."""
+    after: list[Ident] = Field(default_factory=list)
+    """Actions that should come first; doing this task before them is out of order."""
+    weight: Annotated[float, Field(gt=0, le=100)] = 10.0
+    """Share of the score (relative to the other tasks' weights)."""
+    stage: Stage | None = None
+    """Loop stage it belongs to (default: that of its first action)."""
+    source: Ident | None = None
+    """Id of the source that requires it."""
+
+    @model_validator(mode="after")
+    def _one_time_target(self) -> Task:
+        if self.timer is not None and self.within is not None:
+            raise ValueError("give a time target as 'timer' or 'within', not both")
+        return self
+
+
+class Objective(Frozen):
+    """An exercise objective (capability target) and its critical tasks."""
+
+    label: Text
+    """What the objective is."""
+    tasks: dict[Ident, Task] = Field(min_length=1)
+    """Critical tasks, by id."""
+
+
+class Rubric(Frozen):
+    """How a drill of this scenario is scored: objectives, critical tasks and penalties."""
+
+    pass_mark: Annotated[float, Field(ge=0, le=100)] = 80.0
+    """Score needed to pass (the training plan's 80 by default)."""
+    objectives: dict[Ident, Objective] = Field(min_length=1)
+    """Objectives, by id."""
+    penalties: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(default_factory=dict)
+    """Points lost per finding, by ``rule/kind`` (for example ``red-line/forbidden: 15``); replaces
+    the default for that rule and kind."""
+
+
 class Scenario(Frozen):
     """One incident, as a branching, timed model."""
 
@@ -585,6 +633,8 @@ class Scenario(Frozen):
     """Deadlines, by id."""
     tests: dict[Ident, ScenarioTest] = Field(default_factory=dict)
     """Scenario tests, by name: run by ``drillsim test`` and the project's test suite."""
+    rubric: Rubric | None = None
+    """How drills of this scenario are scored (objectives, critical tasks, penalties)."""
 
 
 class Trigger(Frozen):

@@ -121,7 +121,7 @@ class Record:
     @property
     def complete(self) -> bool:
         """Whether the drill reached its end in this record."""
-        return bool(self.events) and self.events[-1].get("type") == "drill_end"
+        return any(e.get("type") == "drill_end" for e in self.events)
 
 
 def read(path: str | Path) -> Record:
@@ -251,17 +251,18 @@ def decisions(record: Record) -> Iterator[tuple[float, Submission]]:
     """The recorded decisions, in order, as they were submitted."""
     for event in record.events:
         if event.get("type") == "decision":
-            yield (
-                float(event["t"]),
-                Submission(
-                    role=event["role"],
-                    action=event["action"],
-                    incident=int(event.get("incident", 0)),
-                    source=event.get("source", "replay"),
-                    note=event.get("note"),
-                    wall=event.get("wall"),
-                ),
-            )
+            yield float(event["t"]), _submission(event)
+
+
+def _submission(event: dict[str, Any]) -> Submission:
+    return Submission(
+        role=event["role"],
+        action=event["action"],
+        incident=int(event.get("incident", 0)),
+        source=event.get("source", "replay"),
+        note=event.get("note"),
+        wall=event.get("wall"),
+    )
 
 
 def replay(record: Record, setup: Setup) -> list[Event_]:
@@ -269,11 +270,23 @@ def replay(record: Record, setup: Setup) -> list[Event_]:
     header = record.header
     drill = setup.drill(seed=int(header["seed"]), mode=str(header["mode"]))
     drill.start()
-    for t, submission in decisions(record):
-        drill.advance_to(t)
+    for event in record.events:
+        kind = event.get("type")
+        if kind not in ("decision", "evaluation"):
+            continue
+        drill.advance_to(float(event["t"]))
+        if kind == "evaluation":
+            drill.evaluate(
+                str(event["target"]),
+                incident=int(event.get("incident", 0)),
+                rating=event.get("rating"),
+                note=event.get("note"),
+                wall=event.get("wall"),
+            )
+            continue
         if drill.finished:
             break
-        drill.submit(submission)
+        drill.submit(_submission(event))
     drill.run_to_end()
     return drill.events
 

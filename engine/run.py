@@ -22,6 +22,7 @@ Ordering, so that the same seed and decisions always give the same events:
 
 from __future__ import annotations
 
+import heapq
 import random
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
@@ -266,7 +267,11 @@ class Drill:
             raise EngineError("start the drill before advancing it")
         if self.finished or t <= self.env.now:
             return
-        self.env.run(until=t)
+        # Not env.run(until=t): SimPy schedules that stop at now + (t - now), which can differ from
+        # t in the last bit depending on where a paced console last stopped, and a decision made
+        # then would carry that drift into the record. The stop is placed at exactly t instead.
+        stop = self._at(t, None, priority=URGENT)  # run() itself adds the stopping callback
+        self.env.run(until=stop)
 
     def run_to_end(self) -> None:
         """Let the drill play out with no further decisions until every incident has ended."""
@@ -331,6 +336,56 @@ class Drill:
         self._settle(inc)
         return Verdict("accepted", None, found, seq)
 
+    def evaluate(
+        self,
+        target: str,
+        *,
+        incident: int = 0,
+        rating: str | None = None,
+        note: str | None = None,
+        wall: str | None = None,
+    ) -> int:
+        """Record a facilitator's rating or note (evaluator input) at the current sim time.
+
+        Args:
+            target: ``drill``, ``task:<id>`` (a rubric task) or ``inject:<id>``.
+            incident: Which incident the task or inject belongs to.
+            rating: HSEEP rating code ``P``, ``S``, ``M`` or ``U``, or None for a note only.
+            note: The evaluator's observation.
+            wall: Wall-clock stamp (kept apart from sim time by its name).
+
+        Returns:
+            The sequence number of the evaluation event.
+
+        Raises:
+            EngineError: Unknown rating, target or incident, or the drill has not started.
+        """
+        if not self._started:
+            raise EngineError("start the drill before evaluating it")
+        if rating not in (None, "P", "S", "M", "U"):
+            raise EngineError(f"unknown rating {rating!r}; use P, S, M or U")
+        if not 0 <= incident < len(self.incidents):
+            raise EngineError(f"there is no incident {incident} in this drill")
+        kind, _, name = target.partition(":")
+        model = self.incidents[incident].sc.model
+        known = {
+            "drill": not name,
+            "task": model.rubric is not None and any(name in o.tasks for o in model.rubric.objectives.values()),
+            "inject": name in model.injects,
+        }
+        if not known.get(kind, False):
+            raise EngineError(f"unknown evaluation target {target!r}; use drill, task:<id> or inject:<id>")
+        if rating is None and not note:
+            raise EngineError("an evaluation needs a rating, a note, or both")
+        fields: Event_ = {"incident": incident, "target": target}
+        if rating is not None:
+            fields["rating"] = rating
+        if note:
+            fields["note"] = note
+        if wall:
+            fields["wall"] = wall
+        return self._emit("evaluation", **fields)
+
     # Events -----------------------------------------------------------------------------------
 
     def _emit(self, kind: str, /, **fields: Any) -> int:
@@ -342,14 +397,22 @@ class Drill:
             listener(event)
         return self.seq
 
-    def _at(self, t: float, callback: Callable[[Event], None], priority: int = NORMAL) -> None:
-        """Call ``callback`` at sim minute ``t`` (a bare event: cheaper than a process)."""
+    def _at(self, t: float, callback: Callable[[Event], None] | None, priority: int = NORMAL) -> Event:
+        """Call ``callback`` at exactly sim minute ``t`` (a bare event: cheaper than a process).
+
+        The event goes on SimPy's queue at the absolute time ``t``, not at ``now + (t - now)``:
+        floating-point addition would make the time depend on ``now``, and so on how a drill
+        happened to be paced, which would break replay.
+        """
         event = Event(self.env)
         event._ok = True
         event._value = None
         assert event.callbacks is not None
-        event.callbacks.append(callback)
-        self.env.schedule(event, cast(EventPriority, priority), max(0.0, t - self.env.now))
+        if callback is not None:
+            event.callbacks.append(callback)
+        when = max(t, self.env.now)
+        heapq.heappush(self.env._queue, (when, cast(EventPriority, priority), next(self.env._eid), event))
+        return event
 
     # Availability -----------------------------------------------------------------------------
 

@@ -283,3 +283,20 @@ def test_a_decision_exactly_at_a_later_incidents_start_finds_it_open(mini: Compi
     drill.start()
     drill.advance_to(20.0)
     assert drill.submit(Submission("control", "log", 1)).accepted
+
+
+def test_a_decision_after_uneven_ticks_lands_at_its_exact_minute(make_drill: MakeDrill) -> None:
+    """A paced console stops at arbitrary minutes; the next stop and decision still fall exactly on t.
+
+    (0.388896 + (1.7 - 0.388896) is 1.6999999999999997 in floating point: a drill that stopped there must
+    not record a decision at 1.7 as anything but 1.7, or its record would not replay.)
+    """
+    direct, paced = make_drill("observe", seed=3), make_drill("observe", seed=3)
+    for t in (0.1, 0.388896):
+        paced.advance_to(t)
+    for drill in (direct, paced):
+        drill.advance_to(1.7)
+        assert drill.now == 1.7
+        drill.submit(Submission("control", "log"))
+        drill.run_to_end()
+    assert direct.events == paced.events
