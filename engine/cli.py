@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 from pydantic import BaseModel
 
 from engine import __version__
-from engine.content import find, library_dirs, prepare
+from engine.content import find, library_dirs, prepare, script_problems
 from engine.drive import Pacer, play_random, play_script
 from engine.errors import ContentError, DrillError, EngineError, RecordError
 from engine.loader import load, load_scenario, load_script, yaml_files
@@ -204,6 +204,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             loaded = load(path) if not _looks_like_list(path) else load_script(path)
             if isinstance(loaded.model, Plan):
                 prepare(str(path))  # a plan is valid only if its scenarios, pools and roles are
+            if isinstance(loaded.model, Script) and loaded.model.scenario:
+                # A script that names its scenario is checked against it (actions and roles).
+                target = load_scenario(find(loaded.model.scenario, near=Path(path).parent))
+                problems = script_problems(loaded, [target.model])
+                if problems:
+                    raise ContentError(problems)
         except ContentError as exc:
             bad += 1
             for problem in exc.problems:
@@ -295,7 +301,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     script = None
     if args.script:
         script = load_script(args.script)
-        _check_script(script.path, script.model, setup)
+        problems = script_problems(script, [src.model for src in setup.sources])
+        if problems:
+            raise ContentError(problems)
     if args.speed is not None and args.speed <= 0:
         raise UsageError("drillsim run: --speed must be greater than 0")
     lang = args.lang or default_lang()
@@ -303,7 +311,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     timeline = Timeline(setup.scenarios(), lang)
     writer = None
     if args.record:
-        writer = RecordWriter(args.record, header_for(setup, seed=args.seed, mode=mode, source=args.scenario))
+        try:
+            writer = RecordWriter(args.record, header_for(setup, seed=args.seed, mode=mode, source=args.scenario))
+        except RecordError as exc:
+            raise UsageError(str(exc)) from exc
         drill.subscribe(writer.write)
     if not args.json:
         drill.subscribe(lambda e: _print_line(timeline.line(e)))
@@ -335,32 +346,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _print_line(line: str | None) -> None:
     if line is not None:
         print(line, flush=True)
-
-
-def _check_script(path: str, script: Script, setup: Any) -> None:
-    """Refuse a script that names actions, roles or incidents the drill does not have."""
-    problems = []
-    if script.scenario and len(setup.sources) == 1 and script.scenario != setup.sources[0].model.id:
-        problems.append(f"{path}: scenario: the script is for '{script.scenario}', not '{setup.sources[0].model.id}'")
-    for index, decision in enumerate(script.decisions):
-        if decision.incident >= len(setup.sources):
-            problems.append(f"{path}: decisions.{index}.incident: there is no incident {decision.incident}")
-            continue
-        model = setup.sources[decision.incident].model
-        action = model.actions.get(decision.action)
-        if action is None:
-            from engine.expressions import did_you_mean
-
-            problems.append(
-                f"{path}: decisions.{index}.action: unknown action '{decision.action}'"
-                f"{did_you_mean(decision.action, model.actions)}"
-            )
-        elif action.role != decision.role:
-            problems.append(
-                f"{path}: decisions.{index}.role: '{decision.action}' is done by '{action.role}', not '{decision.role}'"
-            )
-    if problems:
-        raise UsageError("\n".join(problems))
 
 
 def summary(
@@ -400,13 +385,18 @@ def summary(
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    if not Path(args.record).is_file():
+        raise UsageError(f"{args.record}: no such file")
     if args.verify:
         result = verify(args.record)
         print(f"{args.record}: {result.message}", file=sys.stdout if result.ok else sys.stderr)
         return 0 if result.ok else 1
-    from engine.record import read, setup_from
+    from engine.record import first_broken_link, read, setup_from
 
     record = read(args.record)
+    broken = first_broken_link(record)
+    if broken is not None:
+        print(f"{args.record}: warning: {broken}; the listing may not show what happened", file=sys.stderr)
     timeline = Timeline(setup_from(record).scenarios(), args.lang or default_lang())
     for event in record.events:
         _print_line(timeline.line(event))
@@ -431,46 +421,66 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from engine import simulate
 
     started = time.monotonic()
-    aggregate = simulate.simulate(
-        args.scenario,
-        runs=args.runs,
-        seed=args.seed,
-        policy=args.policy,
-        mode=args.mode,
-        jobs=args.jobs,
-        locale=args.locale,
-        progress=simulate.ProgressBar(),
-    )
+    bar = simulate.ProgressBar()
+    try:
+        aggregate = simulate.simulate(
+            args.scenario,
+            runs=args.runs,
+            seed=args.seed,
+            policy=args.policy,
+            mode=args.mode,
+            jobs=args.jobs,
+            locale=args.locale,
+            progress=bar,
+        )
+    except KeyboardInterrupt:
+        bar.finish()
+        raise
     result = simulate.report(aggregate, prepare(args.scenario, locale=args.locale), seconds=time.monotonic() - started)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
-    zh = (args.lang or default_lang()) == "zh"
+    lang = args.lang or default_lang()
+    zh = lang == "zh"
+    words = Timeline([], lang)
+    stalled = result["stalled"]
     rows = [
         ("场景" if zh else "scenario", result["scenario"]),
-        ("次数" if zh else "runs", f"{result['runs']} ({result.get('runs_per_second')} /s)"),
-        ("结果" if zh else "outcomes", ", ".join(f"{k} {v['share']:.1%}" for k, v in result["outcomes"].items())),
-        ("时长(分钟)" if zh else "sim minutes", _pcts(result["sim_minutes"])),
-        ("每次发现问题" if zh else "findings per run", _pcts(result["findings_per_run"])),
-        ("出现该规则的次数" if zh else "runs with a finding", _counts(result["runs_with_finding"])),
+        ("演练次数" if zh else "runs", f"{result['runs']} ({result.get('runs_per_second')} /s)"),
+        (
+            "结果" if zh else "outcomes",
+            ", ".join(f"{words.word(k)} {v['share']:.1%}" for k, v in result["outcomes"].items()),
+        ),
+        ("时长（分钟）" if zh else "sim minutes", _pcts(result["sim_minutes"])),
+        ("每次发现问题数" if zh else "findings per run", _pcts(result["findings_per_run"])),
+        (
+            "出现该类问题的次数" if zh else "runs with a finding",
+            ", ".join(f"{words.word(k)} {v}" for k, v in result["runs_with_finding"].items()) or "-",
+        ),
         ("状态覆盖" if zh else "state coverage", result["coverage"]["states"]),
         ("行动覆盖" if zh else "action coverage", result["coverage"]["actions"]),
-        ("超时停滞" if zh else "stalled runs", f"{result['stalled']['runs']} {result['stalled']['first_seeds']}"),
+        (
+            "超时停滞" if zh else "stalled runs",
+            f"{stalled['runs']}" + (f" (seeds {stalled['first_seeds']})" if stalled["runs"] else ""),
+        ),
+        ("从未到达的状态" if zh else "never visited", ", ".join(result["coverage"]["states_never_visited"]) or "-"),
+        ("从未采取的行动" if zh else "never taken", ", ".join(result["coverage"]["actions_never_taken"]) or "-"),
     ]
+    width = max(_cells(label) for label, _ in rows)
     for label, value in rows:
-        print(f"{label:>20}  {value}")
-    never = result["coverage"]["states_never_visited"]
-    if never:
-        print(f"{'从未到达' if zh else 'never visited':>20}  {', '.join(never)}")
+        print(f"{' ' * (width - _cells(label))}{label}  {value}")
     return 0
+
+
+def _cells(text: str) -> int:
+    """Display width, a Chinese character counting as two columns."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def _pcts(values: dict[str, float]) -> str:
     return "  ".join(f"{k} {v:g}" for k, v in values.items())
-
-
-def _counts(values: dict[str, int]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in values.items()) or "-"
 
 
 def cmd_graph(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from engine.compile import CompiledScenario, compiled
 from engine.errors import ContentError, ExpressionError, Problem
 from engine.expressions import compile_expression, did_you_mean
 from engine.loader import Loaded, load, load_scenario
-from engine.model import Plan, Scenario
+from engine.model import Plan, Scenario, Script
 from engine.run import Drill
 
 _HERE = Path(__file__).resolve().parent
@@ -146,6 +146,34 @@ def prepare(name: str, *, locale: str | None = None) -> Setup:
         locale=locale or plan.locale,
         triggers=triggers,
     )
+
+
+def script_problems(script: Loaded[Script], scenarios: list[Scenario]) -> list[Problem]:
+    """What a decision script names that the drill's scenarios do not have, located in the script."""
+    path, doc, model = script.path, script.document, script.model
+    problems: list[Problem] = []
+
+    def add(where: tuple[str | int, ...], message: str) -> None:
+        line, col = doc.where(where)
+        problems.append(Problem(path, line, col, ".".join(str(p) for p in where), message))
+
+    if model.scenario and len(scenarios) == 1 and model.scenario != scenarios[0].id:
+        add(("scenario",), f"the script is for '{model.scenario}', not '{scenarios[0].id}'")
+    for index, decision in enumerate(model.decisions):
+        base: tuple[str | int, ...] = ("decisions", index)
+        if decision.incident >= len(scenarios):
+            add((*base, "incident"), f"there is no incident {decision.incident} in this drill")
+            continue
+        scenario = scenarios[decision.incident]
+        action = scenario.actions.get(decision.action)
+        if action is None:
+            add(
+                (*base, "action"),
+                f"unknown action '{decision.action}'{did_you_mean(decision.action, scenario.actions)}",
+            )
+        elif action.role != decision.role:
+            add((*base, "role"), f"'{decision.action}' is done by '{action.role}', not '{decision.role}'")
+    return problems
 
 
 def incident_names(plan: Plan) -> list[str]:

@@ -347,7 +347,7 @@ def compile_expression(source: str, names: Names, *, want: str | None = None) ->
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"cannot parse '{_clip(text)}': {exc.msg}") from exc
+        raise ExpressionError(f"cannot parse '{_clip(text)}': {exc.msg}{_syntax_hint(text)}") from exc
     except (ValueError, RecursionError, MemoryError) as exc:
         raise ExpressionError(f"cannot parse '{_clip(text)}'") from exc
     compiler = _Compiler(names)
@@ -358,6 +358,17 @@ def compile_expression(source: str, names: Names, *, want: str | None = None) ->
     if want is not None and kind != want:
         raise ExpressionError(f"'{_clip(text)}' gives {kind}, but {want} is needed here")
     return Compiled(source=text, kind=kind, reads=frozenset(compiler.reads), run=run)
+
+
+def _syntax_hint(text: str) -> str:
+    """A hint for the usual slips of authors who know other languages."""
+    if "&&" in text or "||" in text:
+        return " (write 'and' / 'or')"
+    if "!" in text.replace("!=", ""):
+        return " (write 'not' for negation)"
+    if "=" in text.replace("==", "").replace("!=", "").replace(">=", "").replace("<=", ""):
+        return " (to compare, write '=='; effects set values in their own mapping)"
+    return ""
 
 
 def _clip(text: str) -> str:

@@ -39,15 +39,16 @@ def edges(scenario: Scenario, lang: str = "en") -> list[Edge]:
         label = f"[{marker}] {'⚠ ' if action.forbidden else ''}{_short(action.label, lang)}"
         for source in action.in_ or states:
             found.append(Edge(source, action.goto, label, kind))
+    inject_word, auto_word, missed_word = ("注入", "自动", "超时") if lang == "zh" else ("inject", "auto", "missed")
     for iid, inject in scenario.injects.items():
         if inject.goto is not None:
-            found += [Edge(s, inject.goto, f"inject: {iid}", "inject") for s in states]
+            found += [Edge(s, inject.goto, f"{inject_word}: {iid}", "inject") for s in states]
     for tid, trans in scenario.transitions.items():
-        found += [Edge(s, trans.goto, f"auto: {tid}", "auto") for s in (trans.in_ or states) if s != trans.goto]
+        found += [Edge(s, trans.goto, f"{auto_word}: {tid}", "auto") for s in (trans.in_ or states) if s != trans.goto]
     for tid, timer in scenario.timers.items():
         if timer.missed is not None and timer.missed.goto is not None:
             target = timer.missed.goto
-            found += [Edge(s, target, f"missed: {tid}", "timer") for s in states if s != target]
+            found += [Edge(s, target, f"{missed_word}: {tid}", "timer") for s in states if s != target]
     return found
 
 
@@ -79,8 +80,13 @@ def mermaid(scenario: Scenario, lang: str = "en") -> str:
         lines.append(f'    {eid}{{{{"{q(_name(scenario, eid, lang))}"}}}}')
         lines.append(f"    class {eid} {ending.outcome}")
     arrows = {"action": "-->", "life": "==>", "forbidden": "-.->", "inject": "-.->", "auto": "-.->", "timer": "-.->"}
-    for edge in edges(scenario, lang):
+    link_styles = {"life": "stroke:#c62828,stroke-width:3px", "forbidden": "stroke:#c62828,stroke-dasharray:5 5"}
+    styled: list[str] = []
+    for index, edge in enumerate(edges(scenario, lang)):
         lines.append(f'    {edge.source} {arrows[edge.kind]}|"{q(edge.label)}"| {edge.target}')
+        if edge.kind in link_styles:
+            styled.append(f"    linkStyle {index} {link_styles[edge.kind]}")
+    lines += styled
     for outcome, colour in _OUTCOME_COLOUR.items():
         lines.append(f"    classDef {outcome} fill:{colour},color:#ffffff")
     return "\n".join(lines) + "\n"

@@ -176,7 +176,7 @@ class Verification:
 def verify(path: str | Path) -> Verification:
     """Check a record's integrity and replay its decisions; see the module docstring."""
     record = read(path)
-    broken = _first_broken_link(record)
+    broken = first_broken_link(record)
     if broken is not None:
         return Verification(False, 0, broken)
     try:
@@ -206,13 +206,17 @@ def verify(path: str | Path) -> Verification:
     return Verification(True, count, f"{count} events verified; the record was cut short and ends at {where}{extra}")
 
 
-def _first_broken_link(record: Record) -> str | None:
+def first_broken_link(record: Record) -> str | None:
+    """Where the checksum chain first breaks (an edited, inserted or removed line), or None."""
     chk = _SEED
     for number, item in enumerate([record.header, *record.events], start=1):
         chk = _chain(chk, _dumps(_core(item)))
         if item.get("chk") != chk:
             what = "the header" if number == 1 else f"event {item.get('seq', '?')}"
-            return f"{what} (line {number}) was altered after it was written (its checksum does not match)"
+            return (
+                f"{what} (line {number}) does not follow from the line before it: it, or a line before it,"
+                " was altered or removed after the drill wrote it"
+            )
     return None
 
 

@@ -73,17 +73,17 @@ def _text(text: Text) -> dict[str, str]:
 _HANDLE_BEFORE_REPORT = Breach(
     LOOP,
     "order",
-    Text(zh="闭环：处置前须先上报（接报登记或通知负责人）", en="Loop: report the incident before handling it"),
+    Text(zh="处置前须先上报（接报登记或通知负责人）", en="report the incident before handling it"),
 )
 _FEEDBACK_BEFORE_HANDLE = Breach(
-    LOOP, "order", Text(zh="闭环：尚未处置，不能先反馈", en="Loop: there is nothing to feed back before handling")
+    LOOP, "order", Text(zh="尚未处置，不能先反馈", en="there is nothing to feed back before handling")
 )
 _PREMATURE_CLOSE = Breach(
     LOOP,
     "premature-close",
     Text(
-        zh="闭环：上报、处置、反馈未全部完成，不能结案",
-        en="Loop: the case cannot be closed before report, handling and feedback are all done",
+        zh="上报、处置、反馈未全部完成，不能结案",
+        en="the case cannot be closed before report, handling and feedback are all done",
     ),
 )
 
@@ -104,15 +104,16 @@ def check(
         for hazard in scenario.hazards:
             missing = [a for a in hazard.requires if a not in ctx.started]
             if missing and hazard.active(ctx):
-                labels_zh = "、".join(scenario.actions[a].label.get("zh") for a in missing)
-                labels_en = "; ".join(scenario.actions[a].label.get("en") for a in missing)
+                # Quoted one by one: action labels often contain the list separators themselves.
+                labels_zh = "".join(f"「{scenario.actions[a].label.get('zh')}」" for a in missing)
+                labels_en = ", ".join(f"'{scenario.actions[a].label.get('en')}'" for a in missing)
                 found.append(
                     Breach(
                         LIFE_FIRST,
                         "order",
                         Text(
-                            zh=f"生命优先：{hazard.label.get('zh')}尚未解除，须先开展：{labels_zh}",
-                            en=f"Life first: {hazard.label.get('en')} is ongoing; first start: {labels_en}",
+                            zh=f"{hazard.label.get('zh')}尚未解除，须先开展：{labels_zh}",
+                            en=f"{hazard.label.get('en')} is ongoing; first start: {labels_en}",
                         ),
                     )
                 )
@@ -141,7 +142,7 @@ def open_loop(stages_done: set[str]) -> Breach:
         "open",
         Text(
             zh="闭环未完成，缺少：" + "、".join(zh_names[s] for s in missing),
-            en="Loop left open; missing: " + ", ".join(missing),
+            en="loop left open; missing: " + ", ".join(missing),
         ),
     )
 

@@ -596,10 +596,18 @@ class Drill:
         """
         if inc.ended or self.finished:
             return
-        changed: list[str] = []
+        before: dict[str, Value] = {}
+        via: dict[str, list[str]] = {}
         for dynamic in group:
+            old = inc.values[dynamic.var]
             if self._step(inc, dynamic):
-                changed.append(dynamic.var)
+                before.setdefault(dynamic.var, old)
+                via.setdefault(dynamic.var, []).append(dynamic.id)
+        # One event per variable and step, with its value after all of them (two dynamics on one
+        # variable, rising and easing, make one line in the timeline, not two).
+        changed = [var for var, old in before.items() if inc.values[var] != old]
+        for var in changed:
+            self._emit("var", incident=inc.index, var=var, value=inc.values[var], via=",".join(via[var]))
         if changed:
             self._settle(inc, inc.sc.watch_for(frozenset(changed)))
         if not inc.ended:
@@ -608,7 +616,7 @@ class Drill:
             )
 
     def _step(self, inc: Incident, dynamic: CDynamic) -> bool:
-        """Apply one step of a dynamic; say whether its variable changed."""
+        """Apply one step of a dynamic (recorded by the caller); say whether its variable changed."""
         if not dynamic.while_(inc):
             return False
         var = dynamic.var
@@ -627,7 +635,6 @@ class Drill:
         if value == old:
             return False
         inc.values[var] = value
-        self._emit("var", incident=inc.index, var=var, value=value, via=dynamic.id)
         return True
 
     def _settle(self, inc: Incident, watch: Watch | None = None) -> None:

@@ -14,6 +14,7 @@ result for a given seed range is identical whether it is computed in one process
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 import time
 from collections import Counter
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.content import Setup, prepare
+from engine.content import Setup, incident_names, prepare
 from engine.drive import play_random
 from engine.run import Drill, Event_
 
@@ -136,6 +137,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(name: str, locale: str | None, policy: str, mode: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
     _WORKER.update(setup=prepare(name, locale=locale), policy=policy, mode=mode)
 
 
@@ -215,16 +217,26 @@ def percentiles(histogram: Counter[int], scale: float = 1.0) -> dict[str, float]
 
 
 def report(aggregate: Aggregate, setup: Setup, *, seconds: float | None = None) -> dict[str, Any]:
-    """The simulation result as plain data (the ``--json`` output)."""
+    """The simulation result as plain data (the ``--json`` output).
+
+    States, endings and actions are named ``incident.id``: the scenario id for a lone scenario,
+    the plan's incident names for a plan.
+    """
+    names = incident_names(setup.plan.model) if setup.plan else [setup.sources[0].model.id]
     states_all = [f"{i}:{s}" for i, src in enumerate(setup.sources) for s in (*src.model.states, *src.model.endings)]
     actions_all = [f"{i}:{a}" for i, src in enumerate(setup.sources) for a in src.model.actions]
+
+    def named(key: str) -> str:
+        index, _, rest = key.partition(":")
+        return f"{names[int(index)]}.{rest}"
+
     runs = aggregate.runs or 1
     result: dict[str, Any] = {
         "scenario": setup.title_id,
         "runs": aggregate.runs,
         "events": aggregate.events,
         "outcomes": {k: {"runs": v, "share": round(v / runs, 4)} for k, v in sorted(aggregate.outcomes.items())},
-        "endings": dict(sorted(aggregate.endings.items())),
+        "endings": {named(k): v for k, v in sorted(aggregate.endings.items())},
         "sim_minutes": percentiles(aggregate.durations, 10.0),
         "findings_per_run": percentiles(aggregate.findings_per_run),
         "runs_with_finding": {k: v for k, v in sorted(aggregate.runs_with_rule.items())},
@@ -232,8 +244,8 @@ def report(aggregate: Aggregate, setup: Setup, *, seconds: float | None = None) 
         "coverage": {
             "states": f"{sum(1 for s in states_all if aggregate.states[s])}/{len(states_all)}",
             "actions": f"{sum(1 for a in actions_all if aggregate.actions[a])}/{len(actions_all)}",
-            "states_never_visited": [s for s in states_all if not aggregate.states[s]],
-            "actions_never_taken": [a for a in actions_all if not aggregate.actions[a]],
+            "states_never_visited": [named(s) for s in states_all if not aggregate.states[s]],
+            "actions_never_taken": [named(a) for a in actions_all if not aggregate.actions[a]],
         },
         "stalled": {"runs": aggregate.stalled, "first_seeds": aggregate.stalled_seeds},
     }
@@ -249,6 +261,12 @@ class ProgressBar:
     def __init__(self) -> None:
         self.started = time.monotonic()
         self.live = sys.stderr.isatty()
+
+    def finish(self) -> None:
+        """End the bar's line (after an interruption, so the next message starts on its own line)."""
+        if self.live:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
 
     def __call__(self, done: int, total: int) -> None:
         if not self.live:

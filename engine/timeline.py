@@ -42,7 +42,11 @@ _WORDS = {
     "wrong-role": ("不是该角色的行动", "not this role's action"),
     "wrong-state": ("当前阶段不可用", "not in this phase"),
     "condition": ("条件不满足", "not possible now"),
-    "already-started": ("已经做过", "already done"),
+    "already-started": ("已经开始过", "already started"),
+    "life-first": ("生命优先", "life first"),
+    "red-line": ("服务红线", "red line"),
+    "report-handle-feedback": ("上报-处置-反馈闭环", "report-handle-feedback"),
+    "deadline": ("时限", "deadline"),
     "phone": ("电话", "phone"),
     "radio": ("对讲机", "radio"),
     "intercom": ("梯内对讲", "intercom"),
@@ -128,15 +132,14 @@ class Timeline:
         who = self._role(event, event["role"])
         text = f"{self.word(status)} [{who}] {self._action(event)}"
         if status == "refused":
-            reasons = [r["detail"].get(self.lang) or next(iter(r["detail"].values())) for r in event.get("reasons", [])]
-            text += " — " + "；".join(reasons) if self.zh else " — " + "; ".join(reasons)
+            reasons = [_detail(r["detail"], self.lang) for r in event.get("reasons", [])]
+            text += " — " + ("；".join(reasons) if self.zh else "; ".join(reasons))
         elif status == "unavailable":
             text += f" ({self.word(event['why'])})"
         return text
 
     def _finding(self, event: dict[str, Any]) -> str:
-        detail = event["detail"].get(self.lang) or next(iter(event["detail"].values()))
-        return f"⚠ {self.word('finding')} [{event['rule']}] {detail}"
+        return f"⚠ {self.word('finding')} [{self.word(event['rule'])}] {_detail(event['detail'], self.lang)}"
 
     def _wait(self, event: dict[str, Any]) -> str:
         pool = self._sc(event).model.staff.get(event["pool"])
@@ -188,10 +191,18 @@ class Timeline:
         return f"✓ {self.word('timer_met')}: {timer.label.get(self.lang)}"
 
     def _end(self, event: dict[str, Any]) -> str:
+        if event["ending"] is None:  # the time limit, or an incident that never began
+            return f"{self.word('end')}: {self.word(event['outcome'])}"
         return f"{self.word('end')}: {self._place(event, event['ending'])} ({self.word(event['outcome'])})"
 
     def _drill_end(self, event: dict[str, Any]) -> str:
         return f"{self.word('drill_end')}: {self.word(event['outcome'])}"
+
+
+def _detail(detail: dict[str, str], lang: str) -> str:
+    """A finding's or refusal's text in ``lang``, without closing punctuation (it gets joined)."""
+    text = detail.get(lang) or next(iter(detail.values()))
+    return text.rstrip("。.；; ")
 
 
 def _value(value: Any, zh: bool) -> str:

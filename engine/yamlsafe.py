@@ -79,8 +79,8 @@ class Document:
         while probe:
             if probe in table:
                 return table[probe]
-            if probe in self.positions and not key:
-                return self.positions[probe]
+            if probe in self.positions and (not key or isinstance(probe[-1], int)):
+                return self.positions[probe]  # list items have no key: their own position it is
             probe = probe[:-1]
         return self.positions.get((), (1, 1))
 

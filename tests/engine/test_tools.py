@@ -72,7 +72,7 @@ def test_the_result_for_a_seed_range_is_the_same_whatever_the_number_of_jobs(min
 def test_idle_policy_shows_what_happens_when_nobody_acts(mini_path: Path) -> None:
     """With no decisions, the mini lift always ends with the passengers forcing the door."""
     result = simulate.report(simulate.simulate(str(mini_path), runs=20, policy="idle"), prepare(str(mini_path)))
-    assert result["endings"] == {"0:panic": 20}
+    assert result["endings"] == {"mini-lift.panic": 20}
 
 
 def test_stalled_runs_are_counted_with_their_seeds(mini_path: Path) -> None:
