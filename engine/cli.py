@@ -498,7 +498,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     schema = cls.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://drillsim.invalid/schema/{args.kind}-1.json"
-    print(json.dumps(schema, ensure_ascii=False, indent=2))
+    # Field descriptions come from docstrings written for Sphinx (``x``); editors show single backticks.
+    print(json.dumps(schema, ensure_ascii=False, indent=2).replace("``", "`"))
     return 0
 
 

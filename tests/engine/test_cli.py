@@ -99,3 +99,37 @@ def test_headless_commands_do_not_import_textual(command: list[str], mini_path: 
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_validate_checks_a_script_against_the_scenario_it_names(tmp_path: Path) -> None:
+    """A script that names its scenario gets its actions and roles checked, with line and column."""
+    script = tmp_path / "s.yaml"
+    script.write_text(
+        "schema: script/1\nscenario: elevator-entrapment\ndecisions:\n"
+        "  - {t: 0, role: control_room, action: log_alarm}\n"
+        "  - {t: 1, role: security, action: log_alarm}\n",
+        encoding="utf-8",
+    )
+    result = drillsim("validate", str(script))
+    assert result.returncode == 1
+    assert f"{script}:5:" in result.stderr and "is done by 'control_room', not 'security'" in result.stderr
+
+
+def test_listing_an_edited_record_warns_that_it_was_altered(tmp_path: Path, mini_path: Path) -> None:
+    """replay without --verify still says when a record's lines do not chain."""
+    record = tmp_path / "r.jsonl"
+    drillsim("run", str(mini_path), "--record", str(record), "--json")
+    lines = record.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace('"t":', '"t": 0.5, "was":', 1)
+    record.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = drillsim("replay", str(record), "--lang", "en")
+    assert result.returncode == 0 and "warning:" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["replay", "/no/such/record.jsonl"], ["run", "elevator-entrapment", "--record", "/no/such/dir/r.jsonl"]]
+)
+def test_a_file_that_cannot_be_read_or_written_is_bad_input(args: list[str]) -> None:
+    """Missing records and unwritable record paths exit 2 with one line."""
+    result = drillsim(*args)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1

@@ -73,6 +73,9 @@ def test_expressions_compute_what_they_say(source: str, expected: Value) -> None
         ("1" + " + 1" * 600, "characters long"),
         ("not " * 60 + "talking", "nest"),
         ("talking < true", "can only be compared with == or !="),
+        ("distress = 3", "to compare, write '=='"),
+        ("talking && talking", "write 'and' / 'or'"),
+        ("!talking", "write 'not'"),
     ],
 )
 def test_bad_expressions_are_refused_with_a_helpful_message(source: str, message: str) -> None:
