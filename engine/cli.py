@@ -37,6 +37,13 @@ from engine.timeline import Timeline
 
 Handler = Callable[[argparse.Namespace], int]
 
+Scorer = Callable[[Sequence[Event_], Sequence[Any]], dict[str, Any]]
+"""Adds fields (score, rating, passed) to a run's summary from its events and compiled scenarios."""
+
+SCORERS: list[Scorer] = []
+"""Registered by the outer ``drillsim`` command (scoring lives above the engine, which cannot import
+it); ``run --json`` adds their fields and ``simulate`` reports their spread."""
+
 
 class UsageError(DrillError):
     """Wrong command-line use: reported with exit code 2."""
@@ -280,7 +287,7 @@ def cmd_test(args: argparse.Namespace) -> int:
             continue
         if not isinstance(loaded.model, Scenario):
             continue
-        for result in run_file(path):
+        for result in run_file(path, SCORERS[0] if SCORERS else None):
             if result.passed:
                 passed += 1
                 if not args.quiet:
@@ -333,13 +340,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         if writer is not None:
             writer.close()
     if args.json:
-        print(
-            json.dumps(
-                summary(drill.events, setup.title_id, args.seed, mode, drill.outcome, lang),
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        data = summary(drill.events, setup.title_id, args.seed, mode, drill.outcome, lang)
+        for scorer in SCORERS:
+            data.update(scorer(drill.events, setup.scenarios()))
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -432,6 +436,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             locale=args.locale,
             progress=bar,
+            scorer=SCORERS[0] if SCORERS else None,
         )
     except KeyboardInterrupt:
         bar.finish()
@@ -464,6 +469,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             f"{stalled['runs']}" + (f" (seeds {stalled['first_seeds']})" if stalled["runs"] else ""),
         ),
         ("从未到达的状态" if zh else "never visited", ", ".join(result["coverage"]["states_never_visited"]) or "-"),
+        *(
+            [
+                ("得分" if zh else "score", _pcts(result["score"])),
+                ("评级" if zh else "ratings", ", ".join(f"{k} {v}" for k, v in result["ratings"].items())),
+                ("通过" if zh else "passed", f"{result['passed']['runs']} ({result['passed']['share']:.1%})"),
+            ]
+            if "score" in result
+            else []
+        ),
         ("从未采取的行动" if zh else "never taken", ", ".join(result["coverage"]["actions_never_taken"]) or "-"),
     ]
     width = max(_cells(label) for label, _ in rows)

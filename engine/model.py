@@ -509,6 +509,17 @@ class Expectation(Frozen):
     """Variable -> value at the end."""
     checkpoints: list[Checkpoint] = Field(default_factory=list)
     """States and values at given minutes."""
+    score_min: Annotated[float, Field(ge=0, le=100)] | None = None
+    """The drill's score must be at least this (needs the rubric)."""
+    score_max: Annotated[float, Field(ge=0, le=100)] | None = None
+    """The drill's score must be at most this."""
+    rating: Literal["P", "S", "M", "U"] | None = None
+    """The drill's HSEEP rating."""
+    passed: bool | None = None
+    """Whether the drill passes."""
+    breakdown: list[str] = Field(default_factory=list)
+    """Entries the score breakdown must name, such as ``task:voice_contact`` or ``red-line/forbidden``
+    (a task entry must have lost points)."""
 
 
 class ScenarioTest(Frozen):

@@ -11,6 +11,7 @@ author fixing a scenario sees the whole picture at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,18 +39,22 @@ class TestResult:
         return not self.failures
 
 
-def run_file(path: str | Path) -> list[TestResult]:
+Scorer = Callable[[list[Event_], list[Any]], dict[str, Any]]
+"""Scores a drill (score, rating, passed, breakdown); scoring lives above the engine, so it is passed in."""
+
+
+def run_file(path: str | Path, scorer: Scorer | None = None) -> list[TestResult]:
     """Run every test of a scenario file.
 
     Raises:
         ContentError: The scenario cannot be loaded.
     """
     loaded = load_scenario(path)
-    return [run_test(loaded, name, test) for name, test in loaded.model.tests.items()]
+    return [run_test(loaded, name, test, scorer) for name, test in loaded.model.tests.items()]
 
 
-def run_test(loaded: Loaded[Scenario], name: str, test: ScenarioTest) -> TestResult:
-    """Play one test and check its expectations."""
+def run_test(loaded: Loaded[Scenario], name: str, test: ScenarioTest, scorer: Scorer | None = None) -> TestResult:
+    """Play one test and check its expectations (score expectations need a ``scorer``)."""
     result = TestResult(loaded.path, name)
     try:
         decisions = _decisions(loaded, test)
@@ -72,7 +77,43 @@ def run_test(loaded: Loaded[Scenario], name: str, test: ScenarioTest) -> TestRes
     findings = [e for e in drill.events if e["type"] == "finding"]
     result.findings = len(findings)
     result.failures += _final(test, drill.events, findings, incident.ending, drill.outcome, incident.values)
+    result.failures += _scored(test, drill, scorer)
     return result
+
+
+def _scored(test: ScenarioTest, drill: Drill, scorer: Scorer | None) -> list[str]:
+    expect = test.expect
+    wanted = (expect.score_min, expect.score_max, expect.rating, expect.passed)
+    if all(w is None for w in wanted) and not expect.breakdown:
+        return []
+    if scorer is None:
+        return ["expects a score, but no scorer was given (run it with the drillsim command)"]
+    scored = scorer(drill.events, [i.sc for i in drill.incidents])
+    failures = []
+    score = scored["score"]
+    if expect.score_min is not None and score < expect.score_min:
+        failures.append(f"score is {score:g}, expected at least {expect.score_min:g}")
+    if expect.score_max is not None and score > expect.score_max:
+        failures.append(f"score is {score:g}, expected at most {expect.score_max:g}")
+    if expect.rating is not None and scored["rating"] != expect.rating:
+        failures.append(f"rating is {scored['rating']}, expected {expect.rating}")
+    if expect.passed is not None and scored["passed"] != expect.passed:
+        failures.append(f"passed is {scored['passed']}, expected {expect.passed}")
+    for what in expect.breakdown:
+        items = [i for i in scored["breakdown"] if i["what"] == what]
+        if what.startswith("task:"):
+            ok = bool(items) and items[0]["points"] < _full(scored, what)
+        else:
+            ok = any(i["points"] < 0 for i in items)
+        if not ok:
+            failures.append(f"expected the breakdown to take points off for '{what}'")
+    return failures
+
+
+def _full(scored: dict[str, Any], what: str) -> float:
+    """A task's full share of the score, as given in its breakdown entry."""
+    item = next(i for i in scored["breakdown"] if i["what"] == what)
+    return float(item.get("max", float("inf")))
 
 
 def _decisions(loaded: Loaded[Scenario], test: ScenarioTest) -> list[Decision]:

@@ -50,6 +50,9 @@ class Aggregate:
     refused: Counter[str] = field(default_factory=Counter)
     stalled: int = 0
     stalled_seeds: list[int] = field(default_factory=list)
+    scores: Counter[int] = field(default_factory=Counter)
+    ratings: Counter[str] = field(default_factory=Counter)
+    passed: int = 0
 
     def merge(self, other: Aggregate) -> None:
         """Add ``other``'s counts to these."""
@@ -59,6 +62,9 @@ class Aggregate:
             getattr(self, name).update(getattr(other, name))
         for name in ("states", "actions", "refused"):
             getattr(self, name).update(getattr(other, name))
+        self.scores.update(other.scores)
+        self.ratings.update(other.ratings)
+        self.passed += other.passed
         self.stalled += other.stalled
         self.stalled_seeds = sorted(self.stalled_seeds + other.stalled_seeds)[:STALLED_KEPT]
 
@@ -66,9 +72,11 @@ class Aggregate:
 class _Run:
     """Listens to one drill and keeps only what the aggregate needs."""
 
-    __slots__ = ("actions", "ends", "events", "findings", "kinds", "refused", "rules", "states")
+    __slots__ = ("actions", "ends", "events", "findings", "keep", "kept", "kinds", "refused", "rules", "states")
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = False) -> None:
+        self.keep = keep
+        self.kept: list[Event_] = []
         self.events = 0
         self.findings = 0
         self.kinds: set[str] = set()
@@ -81,6 +89,8 @@ class _Run:
     def __call__(self, event: Event_) -> None:
         self.events += 1
         kind = event["type"]
+        if self.keep and kind in _SCORED:
+            self.kept.append(event)
         if kind == "finding":
             self.findings += 1
             self.rules.add(event["rule"])
@@ -96,12 +106,20 @@ class _Run:
             self.ends.append((event["incident"], event["ending"], event["outcome"]))
 
 
-def run_seeds(setup: Setup, seeds: range, policy: str, mode: str) -> Aggregate:
+_SCORED = frozenset({"start", "decision", "timer", "finding", "end", "evaluation"})
+"""The event types a scorer reads; only these are kept for the length of one run."""
+
+Scorer = Callable[[list[Event_], list[Any]], dict[str, Any]]
+"""Gives ``score``, ``rating`` and ``passed`` from a run's events and its compiled scenarios."""
+
+
+def run_seeds(setup: Setup, seeds: range, policy: str, mode: str, scorer: Scorer | None = None) -> Aggregate:
     """Play one drill per seed and aggregate them."""
     total = Aggregate()
+    scenarios = setup.scenarios()
     for seed in seeds:
         drill = setup.drill(seed=seed, mode=mode, keep=False)
-        run = _Run()
+        run = _Run(keep=scorer is not None)
         drill.subscribe(run)
         drill.start()
         _play(drill, seed, policy)
@@ -117,6 +135,11 @@ def run_seeds(setup: Setup, seeds: range, policy: str, mode: str) -> Aggregate:
         total.refused.update(run.refused)
         for index, ending, outcome in run.ends:
             total.endings[f"{index}:{ending or outcome}"] += 1
+        if scorer is not None:
+            scored = scorer(run.kept, scenarios)
+            total.scores[round(scored["score"])] += 1
+            total.ratings[scored["rating"]] += 1
+            total.passed += bool(scored["passed"])
         if any(outcome == "timeout" for _, _, outcome in run.ends):
             total.stalled += 1
             if len(total.stalled_seeds) < STALLED_KEPT:
@@ -136,13 +159,13 @@ def _play(drill: Drill, seed: int, policy: str) -> None:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(name: str, locale: str | None, policy: str, mode: str) -> None:
+def _init_worker(name: str, locale: str | None, policy: str, mode: str, scorer: Scorer | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
-    _WORKER.update(setup=prepare(name, locale=locale), policy=policy, mode=mode)
+    _WORKER.update(setup=prepare(name, locale=locale), policy=policy, mode=mode, scorer=scorer)
 
 
 def _work(chunk: tuple[int, int]) -> Aggregate:
-    return run_seeds(_WORKER["setup"], range(*chunk), _WORKER["policy"], _WORKER["mode"])
+    return run_seeds(_WORKER["setup"], range(*chunk), _WORKER["policy"], _WORKER["mode"], _WORKER["scorer"])
 
 
 def _chunks(first: int, runs: int, size: int) -> Iterator[tuple[int, int]]:
@@ -160,6 +183,7 @@ def simulate(
     jobs: int = 1,
     locale: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    scorer: Scorer | None = None,
 ) -> Aggregate:
     """Run ``runs`` drills of a scenario or plan, seeds ``seed`` .. ``seed + runs - 1``.
 
@@ -172,6 +196,7 @@ def simulate(
         jobs: Worker processes (1: run here).
         locale: Per-locale parameter values.
         progress: Called with (runs done, runs in all) as chunks complete.
+        scorer: Scores each run (a module-level function, so worker processes can use it).
 
     Raises:
         ContentError: The scenario or plan cannot be loaded.
@@ -182,13 +207,13 @@ def simulate(
     total = Aggregate()
     if jobs <= 1:
         for chunk in chunks:
-            total.merge(run_seeds(setup, range(*chunk), policy, mode))
+            total.merge(run_seeds(setup, range(*chunk), policy, mode, scorer))
             if progress:
                 progress(total.runs, runs)
         return total
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(jobs, initializer=_init_worker, initargs=(name, locale, policy, mode)) as pool:
+    with context.Pool(jobs, initializer=_init_worker, initargs=(name, locale, policy, mode, scorer)) as pool:
         for part in pool.imap_unordered(_work, chunks):
             total.merge(part)
             if progress:
@@ -249,6 +274,10 @@ def report(aggregate: Aggregate, setup: Setup, *, seconds: float | None = None) 
         },
         "stalled": {"runs": aggregate.stalled, "first_seeds": aggregate.stalled_seeds},
     }
+    if aggregate.scores:
+        result["score"] = percentiles(aggregate.scores)
+        result["ratings"] = dict(sorted(aggregate.ratings.items()))
+        result["passed"] = {"runs": aggregate.passed, "share": round(aggregate.passed / runs, 4)}
     if seconds is not None:
         result["seconds"] = round(seconds, 2)
         result["runs_per_second"] = round(aggregate.runs / seconds, 1) if seconds else None

@@ -41,9 +41,10 @@ TESTS = [(path, name) for path in SCENARIOS for name in load(path).model.tests]
 def test_every_scenario_test_passes(path: Path, name: str) -> None:
     """The tests written beside each scenario hold."""
     from engine.scenario_tests import run_test
+    from scoring.evaluation import summary
 
     loaded = load(path)
-    result = run_test(loaded, name, loaded.model.tests[name])
+    result = run_test(loaded, name, loaded.model.tests[name], summary)
     assert result.failures == []
 
 

@@ -1,0 +1,362 @@
+"""Scoring a drill: critical tasks, objectives and the drill, rated P/S/M/U and scored 0-100.
+
+A pure function of a drill's events and the scenarios they ran (for the rubric and the locale's
+figures): the same record always gives the same result, and nothing here reads a clock or a file.
+
+How a score comes about, so that "why 72?" always has an answer:
+
+1. **Critical tasks** (the scenario's ``rubric``). A task is *done* when one of its actions is
+   accepted; *late* when its SLA timer was missed (or its ``within`` minutes passed) before that;
+   *out of order* when one of its ``after`` actions had not started yet. Done scores 100 (P),
+   out of order 70 (S), late 50 (S), late and out of order 40 (M), missed 0 (U).
+2. **The drill's base score** is the weighted mean of its task scores (100 with no rubric).
+3. **Findings cost points**: each finding of a rule and kind loses the rubric's penalty for it (or
+   :data:`DEFAULT_PENALTIES`). A missed deadline that a task already answers for costs nothing more.
+4. The score is kept within 0-100. Every gain and every loss is an :class:`Item` of the
+   breakdown, with the sim minute and the ids of the events behind it; the items add up to the score.
+
+Ratings: the score's band (:mod:`scoring.ratings`), then the built-in caps: any life-first finding
+means "added health or safety risk" and caps the rating at M (HSEEP's own definition); an incident
+whose loop never closed cannot be rated P; a failure ending rates U; a drill stopped by its time
+limit rates M at best. A facilitator's own rating (an ``evaluation`` event) replaces the automatic
+one, within the same caps, and both stay visible. A drill passes with a score at or above the pass
+mark (80 by default) and a rating of P or S.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from engine.compile import CompiledScenario
+from engine.model import Task, Text
+from scoring.ratings import band, worst
+
+DEFAULT_PENALTIES: dict[str, float] = {
+    "life-first/forbidden": 25.0,
+    "life-first/order": 10.0,
+    "red-line/forbidden": 15.0,
+    "report-handle-feedback/order": 5.0,
+    "report-handle-feedback/premature-close": 10.0,
+    "report-handle-feedback/open": 15.0,
+    "deadline/missed": 5.0,
+}
+"""Points lost per finding, by rule and kind, unless a scenario's rubric says otherwise."""
+
+TASK_SCORES = {"done": 100.0, "out-of-order": 70.0, "late": 50.0, "late-out-of-order": 40.0, "missed": 0.0}
+"""Score of a task by status."""
+
+TASK_RATINGS = {"done": "P", "out-of-order": "S", "late": "S", "late-out-of-order": "M", "missed": "U"}
+"""Automatic rating of a task by status."""
+
+_STATUS_TEXT = {
+    "done": ("按时按序完成", "done on time and in order"),
+    "out-of-order": ("完成但顺序不对", "done, but out of order"),
+    "late": ("完成但超时", "done, but late"),
+    "late-out-of-order": ("超时且顺序不对", "late and out of order"),
+    "missed": ("未完成", "not done"),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One gain or loss of points, and what shows it."""
+
+    points: float
+    what: str
+    reason: dict[str, str]
+    t: float | None = None
+    events: tuple[int, ...] = ()
+    max: float | None = None
+    """For a task: its full share of the score (what it would have earned done well)."""
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """How one critical task went."""
+
+    id: str
+    objective: str
+    label: dict[str, str]
+    status: str
+    score: float
+    weight: float
+    stage: str
+    t: float | None
+    events: tuple[int, ...]
+    auto_rating: str
+    evaluator_rating: str | None
+    rating: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObjectiveResult:
+    """One objective: the weighted score and band of its tasks."""
+
+    id: str
+    label: dict[str, str]
+    score: float
+    rating: str
+    tasks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IncidentResult:
+    """The evaluation of one incident of a drill."""
+
+    index: int
+    scenario: str
+    outcome: str | None
+    score: float
+    auto_rating: str
+    evaluator_rating: str | None
+    rating: str
+    passed: bool
+    pass_mark: float
+    caps: tuple[dict[str, str], ...]
+    objectives: tuple[ObjectiveResult, ...]
+    tasks: tuple[TaskResult, ...]
+    breakdown: tuple[Item, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The evaluation of a whole drill (one or more incidents)."""
+
+    score: float
+    rating: str
+    passed: bool
+    pass_mark: float
+    incidents: tuple[IncidentResult, ...] = field(default_factory=tuple)
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data, for reports, history and ``--json``."""
+        return asdict(self)
+
+    def explain(self, lang: str = "en") -> list[str]:
+        """Every gain and loss, one line each: the answer to "why this score?"."""
+        lines = []
+        for inc in self.incidents:
+            head = f"{inc.scenario}: {inc.score:g}"
+            lines.append(head)
+            for item in inc.breakdown:
+                when = f" @{item.t:g}′" if item.t is not None else ""
+                seqs = f" [events {', '.join(str(s) for s in item.events)}]" if item.events else ""
+                lines.append(f"  {item.points:+.1f}  {item.what}: {item.reason.get(lang, '')}{when}{seqs}")
+        return lines
+
+
+def _text(text: Text | None) -> dict[str, str]:
+    return {k: v for k, v in (("zh", text.zh if text else None), ("en", text.en if text else None)) if v}
+
+
+def evaluate(events: Sequence[dict[str, Any]], scenarios: Sequence[CompiledScenario]) -> Evaluation:
+    """Score a drill from its events.
+
+    Args:
+        events: The drill's events, in order (a record's lines after the header, or ``Drill.events``).
+        scenarios: The compiled scenario of each incident, in the drill's order.
+
+    Returns:
+        The evaluation; see the module docstring for how it is computed.
+    """
+    results = tuple(_incident(index, sc, events) for index, sc in enumerate(scenarios))
+    drill_rating = worst(*(r.rating for r in results))
+    score = round(sum(r.score for r in results) / len(results), 1)
+    return Evaluation(
+        score=score,
+        rating=drill_rating,
+        passed=all(r.passed for r in results),
+        pass_mark=max(r.pass_mark for r in results),
+        incidents=results,
+    )
+
+
+def _incident(index: int, sc: CompiledScenario, events: Sequence[dict[str, Any]]) -> IncidentResult:
+    mine = [e for e in events if e.get("incident") == index]
+    started = next((float(e["t"]) for e in mine if e["type"] == "start"), 0.0)
+    accepted: dict[str, tuple[float, int]] = {}
+    for e in mine:
+        if e["type"] == "decision" and e["status"] == "accepted" and e["action"] not in accepted:
+            accepted[e["action"]] = (float(e["t"]), int(e["seq"]))
+    missed_timers = {
+        e["timer"]: (float(e["t"]), int(e["seq"])) for e in mine if e["type"] == "timer" and e["status"] == "missed"
+    }
+    findings = [e for e in mine if e["type"] == "finding"]
+    evaluations = [e for e in events if e["type"] == "evaluation" and e.get("incident", 0) == index]
+    outcome = next((str(e["outcome"]) for e in mine if e["type"] == "end"), None)
+    rubric = sc.model.rubric
+    penalties = {**DEFAULT_PENALTIES, **(rubric.penalties if rubric else {})}
+    pass_mark = rubric.pass_mark if rubric else 80.0
+
+    tasks: list[TaskResult] = []
+    if rubric is not None:
+        for oid, objective in rubric.objectives.items():
+            for tid, task in objective.tasks.items():
+                tasks.append(_task(sc, oid, tid, task, accepted, missed_timers, started, evaluations))
+    total_weight = sum(t.weight for t in tasks)
+    breakdown: list[Item] = []
+    for result in tasks:
+        share = result.weight / total_weight * 100
+        zh, en = _STATUS_TEXT[result.status]
+        label = result.label
+        breakdown.append(
+            Item(
+                points=round(share * result.score / 100, 2),
+                what=f"task:{result.id}",
+                reason={
+                    "zh": f"{label.get('zh', result.id)}：{zh}（满分 {share:.1f}）",
+                    "en": f"{label.get('en', result.id)}: {en} (out of {share:.1f})",
+                },
+                t=result.t,
+                events=result.events,
+                max=round(share, 2),
+            )
+        )
+    if not tasks:
+        breakdown.append(
+            Item(100.0, "base", {"zh": "无评分细则：从100分起扣", "en": "no rubric: findings are deducted from 100"})
+        )
+    answered = {
+        t_.timer for oid in (rubric.objectives.values() if rubric else []) for t_ in oid.tasks.values() if t_.timer
+    }
+    for finding in findings:
+        key = f"{finding['rule']}/{finding['kind']}"
+        if key == "deadline/missed" and finding.get("timer") in answered:
+            continue  # the task that owns this SLA already lost its points for being late
+        cost = penalties.get(key, 0.0)
+        if not cost:
+            continue
+        seqs = tuple(s for s in (finding.get("cause"), finding.get("seq")) if s is not None)
+        detail = finding.get("detail", {})
+        breakdown.append(Item(-cost, key, dict(detail), float(finding["t"]), seqs))
+    raw = sum(i.points for i in breakdown)
+    if raw < 0:
+        breakdown.append(Item(round(-raw, 2), "floor", {"zh": "得分不低于0", "en": "a score does not go below 0"}))
+    score = round(min(100.0, max(0.0, raw)), 1)
+
+    caps: list[dict[str, str]] = []
+    at_best = "P"
+    if any(f["rule"] == "life-first" for f in findings):
+        at_best = worst(at_best, "M")
+        caps.append({"zh": "出现生命优先问题：最高评为M", "en": "a life-first finding: M at best"})
+    if any(f["rule"] == "report-handle-feedback" and f["kind"] == "open" for f in findings):
+        at_best = worst(at_best, "S")
+        caps.append({"zh": "闭环未完成：不能评为P", "en": "the loop never closed: not P"})
+    if outcome == "failure":
+        at_best = "U"
+        caps.append({"zh": "事件以失败告终：评为U", "en": "the incident ended in failure: U"})
+    elif outcome in ("timeout", None):
+        at_best = worst(at_best, "M")
+        caps.append({"zh": "演练超时未结束：最高评为M", "en": "stopped by the time limit: M at best"})
+    auto = worst(band(score), at_best)
+    evaluator = _latest_rating(evaluations, "drill")
+    rating = worst(evaluator, at_best) if evaluator else auto
+    objectives = tuple(
+        _objective(oid, objective.label, [t for t in tasks if t.objective == oid])
+        for oid, objective in (rubric.objectives.items() if rubric else [])
+    )
+    notes = tuple(str(e["note"]) for e in evaluations if e["target"] == "drill" and e.get("note"))
+    return IncidentResult(
+        index=index,
+        scenario=sc.model.id,
+        outcome=outcome,
+        score=score,
+        auto_rating=auto,
+        evaluator_rating=evaluator,
+        rating=rating,
+        passed=score >= pass_mark and rating in ("P", "S"),
+        pass_mark=pass_mark,
+        caps=tuple(caps),
+        objectives=objectives,
+        tasks=tuple(tasks),
+        breakdown=tuple(breakdown),
+        notes=notes,
+    )
+
+
+def _task(
+    sc: CompiledScenario,
+    objective: str,
+    tid: str,
+    task: Task,
+    accepted: dict[str, tuple[float, int]],
+    missed_timers: dict[str, tuple[float, int]],
+    started: float,
+    evaluations: list[dict[str, Any]],
+) -> TaskResult:
+    done = min((accepted[a] for a in task.actions if a in accepted), default=None)
+    seqs: list[int] = []
+    if done is None:
+        status = "missed"
+        if task.timer and task.timer in missed_timers:
+            seqs.append(missed_timers[task.timer][1])
+    else:
+        t, seq = done
+        seqs.append(seq)
+        if task.timer is not None:
+            miss = missed_timers.get(task.timer)
+            late = miss is not None and miss[0] <= t
+            if miss is not None and late:
+                seqs.append(miss[1])
+        elif task.within is not None:
+            limit = sc.parameters[task.within] if isinstance(task.within, str) else float(task.within)
+            late = t - started > limit
+        else:
+            late = False
+        early = [a for a in task.after if a not in accepted or accepted[a][0] > t]
+        status = ("late-out-of-order" if early else "late") if late else ("out-of-order" if early else "done")
+    auto = TASK_RATINGS[status]
+    evaluator = _latest_rating(evaluations, f"task:{tid}")
+    stage = task.stage or sc.model.actions[task.actions[0]].stage
+    return TaskResult(
+        id=tid,
+        objective=objective,
+        label=_text(task.label),
+        status=status,
+        score=TASK_SCORES[status],
+        weight=task.weight,
+        stage=stage,
+        t=None if done is None else done[0],
+        events=tuple(seqs),
+        auto_rating=auto,
+        evaluator_rating=evaluator,
+        rating=evaluator or auto,
+        notes=tuple(str(e["note"]) for e in evaluations if e["target"] == f"task:{tid}" and e.get("note")),
+    )
+
+
+def _objective(oid: str, label: Text, tasks: list[TaskResult]) -> ObjectiveResult:
+    weight = sum(t.weight for t in tasks)
+    score = round(sum(t.score * t.weight for t in tasks) / weight, 1) if weight else 0.0
+    return ObjectiveResult(oid, _text(label), score, band(score), tuple(t.id for t in tasks))
+
+
+def _latest_rating(evaluations: list[dict[str, Any]], target: str) -> str | None:
+    rated = [e["rating"] for e in evaluations if e["target"] == target and e.get("rating")]
+    return str(rated[-1]) if rated else None
+
+
+def summary(events: Sequence[dict[str, Any]], scenarios: Sequence[CompiledScenario]) -> dict[str, Any]:
+    """``score``, ``rating`` and ``passed`` of a drill, for ``drillsim run --json`` and Monte Carlo."""
+    result = evaluate(events, scenarios)
+    return {
+        "score": result.score,
+        "rating": result.rating,
+        "passed": result.passed,
+        "breakdown": [
+            {
+                "incident": inc.index,
+                "points": item.points,
+                "max": item.max,
+                "what": item.what,
+                "t": item.t,
+                "events": list(item.events),
+            }
+            for inc in result.incidents
+            for item in inc.breakdown
+        ],
+    }
