@@ -40,6 +40,10 @@ Handler = Callable[[argparse.Namespace], int]
 Scorer = Callable[[Sequence[Event_], Sequence[Any]], dict[str, Any]]
 """Adds fields (score, rating, passed) to a run's summary from its events and compiled scenarios."""
 
+AFTER_RECORDED_RUN: list[Callable[[argparse.Namespace], None]] = []
+"""Called after ``run --record`` with ``--person`` or ``--team``: the outer command stores the drill
+in history (history lives above the engine)."""
+
 SCORERS: list[Scorer] = []
 """Registered by the outer ``drillsim`` command (scoring lives above the engine, which cannot import
 it); ``run --json`` adds their fields and ``simulate`` reports their spread."""
@@ -115,6 +119,16 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--locale", metavar="NAME", help="use the scenario's parameter values for this locale (e.g. county)")
     p.add_argument("--lang", choices=["zh", "en"], help="language of the timeline (default from DRILLSIM_LANG or LANG)")
     p.add_argument("--json", action="store_true", help="print one JSON summary instead of the timeline")
+    p.add_argument(
+        "--person",
+        action="append",
+        metavar="NAME[:ROLE]",
+        help="someone taking part (repeat for each); with --record the drill also goes into history",
+    )
+    p.add_argument("--team", help="the team taking part; with --record the drill also goes into history")
+    p.add_argument("--site", help="the site (project) the team works at")
+    p.add_argument("--kind", choices=["practice", "assessment"], help="practice (default) or assessment")
+    p.add_argument("--db", metavar="URL", help="history database (default: SQLite in the user's data folder)")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
@@ -318,8 +332,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     timeline = Timeline(setup.scenarios(), lang)
     writer = None
     if args.record:
+        header = header_for(
+            setup,
+            seed=args.seed,
+            mode=mode,
+            source=args.scenario,
+            participants=[_person(p) for p in args.person or []],
+            team=args.team,
+            site=args.site,
+            kind=args.kind,
+        )
         try:
-            writer = RecordWriter(args.record, header_for(setup, seed=args.seed, mode=mode, source=args.scenario))
+            writer = RecordWriter(args.record, header)
         except RecordError as exc:
             raise UsageError(str(exc)) from exc
         drill.subscribe(writer.write)
@@ -344,7 +368,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         for scorer in SCORERS:
             data.update(scorer(drill.events, setup.scenarios()))
         print(json.dumps(data, ensure_ascii=False, indent=2))
+    if args.record and (args.person or args.team):
+        for hook in AFTER_RECORDED_RUN:
+            hook(args)
     return 0
+
+
+def _person(text: str) -> dict[str, str]:
+    name, _, role = text.partition(":")
+    if not name.strip():
+        raise UsageError(f"drillsim run: --person needs a name, got {text!r}")
+    return {"name": name.strip(), "role": role.strip()}
 
 
 def _print_line(line: str | None) -> None:

@@ -49,9 +49,25 @@ def _chain(previous: str, core_line: str) -> str:
     return hashlib.blake2b((previous + core_line).encode(), digest_size=6).hexdigest()
 
 
-def header_for(setup: Setup, *, seed: int, mode: str, source: str) -> dict[str, Any]:
-    """The header describing a drill built from ``setup``."""
+def header_for(
+    setup: Setup,
+    *,
+    seed: int,
+    mode: str,
+    source: str,
+    participants: list[dict[str, str]] | None = None,
+    team: str | None = None,
+    site: str | None = None,
+    kind: str | None = None,
+) -> dict[str, Any]:
+    """The header describing a drill built from ``setup``, and who took part (for history)."""
     plan = setup.plan
+    people: dict[str, Any] = {
+        "participants": participants or [],
+        "team": team,
+        "site": site,
+        "kind": kind or (plan.model.kind if plan else "practice"),
+    }
     return {
         "type": "header",
         "format": FORMAT,
@@ -74,6 +90,7 @@ def header_for(setup: Setup, *, seed: int, mode: str, source: str) -> dict[str, 
         "mode": mode,
         "locale": setup.locale,
         "staffing": setup.staffing,
+        **people,
         "wall_start": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
