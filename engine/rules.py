@@ -101,22 +101,30 @@ def check(
         if rule.when(ctx):
             found.append(Breach(rule.rule, "forbidden", rule.reason, rule.source))
     if action.life in _GATED:
+        # One breach per decision, however many hazards are open: a single decision is one
+        # mistake, and it should cost its penalty once.
+        hazards, missing = [], []
         for hazard in scenario.hazards:
-            missing = [a for a in hazard.requires if a not in ctx.started]
-            if missing and hazard.active(ctx):
-                # Quoted one by one: action labels often contain the list separators themselves.
-                labels_zh = "".join(f"「{scenario.actions[a].label.get('zh')}」" for a in missing)
-                labels_en = ", ".join(f"'{scenario.actions[a].label.get('en')}'" for a in missing)
-                found.append(
-                    Breach(
-                        LIFE_FIRST,
-                        "order",
-                        Text(
-                            zh=f"{hazard.label.get('zh')}尚未解除，须先开展：{labels_zh}",
-                            en=f"{hazard.label.get('en')} is ongoing; first start: {labels_en}",
-                        ),
-                    )
+            lacking = [a for a in hazard.requires if a not in ctx.started]
+            if lacking and hazard.active(ctx):
+                hazards.append(hazard)
+                missing += [a for a in lacking if a not in missing]
+        if hazards:
+            # Quoted one by one: action labels often contain the list separators themselves.
+            labels_zh = "".join(f"「{scenario.actions[a].label.get('zh')}」" for a in missing)
+            labels_en = ", ".join(f"'{scenario.actions[a].label.get('en')}'" for a in missing)
+            names_zh = "、".join(h.label.get("zh") for h in hazards)
+            names_en = "; ".join(h.label.get("en") for h in hazards)
+            found.append(
+                Breach(
+                    LIFE_FIRST,
+                    "order",
+                    Text(
+                        zh=f"{names_zh}尚未解除，须先开展：{labels_zh}",
+                        en=f"{names_en}: ongoing; first start: {labels_en}",
+                    ),
                 )
+            )
     if action.stage == "handle" and action.life != "life-safety" and "report" not in stages_begun:
         found.append(_HANDLE_BEFORE_REPORT)
     elif action.stage == "feedback" and "handle" not in stages_begun:

@@ -6,7 +6,7 @@ figures): the same record always gives the same result, and nothing here reads a
 How a score comes about, so that "why 72?" always has an answer:
 
 1. **Critical tasks** (the scenario's ``rubric``). A task is *done* when one of its actions is
-   accepted; *late* when its SLA timer was missed (or its ``within`` minutes passed) before that;
+   accepted; *late* when its SLA timer was missed (or its ``within`` minutes passed first);
    *out of order* when one of its ``after`` actions had not started yet. Done scores 100 (P),
    out of order 70 (S), late 50 (S), late and out of order 40 (M), missed 0 (U).
 2. **The drill's base score** is the weighted mean of its task scores (100 with no rubric).
@@ -15,10 +15,11 @@ How a score comes about, so that "why 72?" always has an answer:
 4. The score is kept within 0-100. Every gain and every loss is an :class:`Item` of the
    breakdown, with the sim minute and the ids of the events behind it; the items add up to the score.
 
-Ratings: the score's band (:mod:`scoring.ratings`), then the built-in caps: any life-first finding
-means "added health or safety risk" and caps the rating at M (HSEEP's own definition); an incident
-whose loop never closed cannot be rated P; a failure ending rates U; a drill stopped by its time
-limit rates M at best. A facilitator's own rating (an ``evaluation`` event) replaces the automatic
+Ratings: the score's band (:mod:`scoring.ratings`), then the built-in caps, from HSEEP's own
+definitions: any life-first finding means "added health or safety risk" and any red-line finding
+"broke plans or law", so either caps the rating at M; a critical task not performed, a loop that
+never closed, or a partly resolved ending each rule out P; a failure ending rates U; a drill
+stopped by its time limit rates M at best. A facilitator's own rating (an ``evaluation`` event) replaces the automatic
 one, within the same caps, and both stay visible. A drill passes with a score at or above the pass
 mark (80 by default) and a rating of P or S.
 """
@@ -243,12 +244,23 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[dict[str, Any]]
     if any(f["rule"] == "life-first" for f in findings):
         at_best = worst(at_best, "M")
         caps.append({"zh": "出现生命优先问题：最高评为M", "en": "a life-first finding: M at best"})
+    if any(f["rule"] == "red-line" for f in findings):
+        at_best = worst(at_best, "M")
+        caps.append(
+            {"zh": "触碰服务红线（违反规定）：最高评为M", "en": "a red line crossed (plans or law broken): M at best"}
+        )
+    if any(t.status == "missed" for t in tasks):
+        at_best = worst(at_best, "S")
+        caps.append({"zh": "有关键任务未完成：不能评为P", "en": "a critical task was not performed: not P"})
     if any(f["rule"] == "report-handle-feedback" and f["kind"] == "open" for f in findings):
         at_best = worst(at_best, "S")
         caps.append({"zh": "闭环未完成：不能评为P", "en": "the loop never closed: not P"})
     if outcome == "failure":
         at_best = "U"
         caps.append({"zh": "事件以失败告终：评为U", "en": "the incident ended in failure: U"})
+    elif outcome == "partial":
+        at_best = worst(at_best, "S")
+        caps.append({"zh": "事件仅部分完成：不能评为P", "en": "the incident ended only partly resolved: not P"})
     elif outcome in ("timeout", None):
         at_best = worst(at_best, "M")
         caps.append({"zh": "演练超时未结束：最高评为M", "en": "stopped by the time limit: M at best"})
@@ -298,9 +310,11 @@ def _task(
         t, seq = done
         seqs.append(seq)
         if task.timer is not None:
+            # The SLA timer is the measure: missed means late, even if the action had started
+            # before the deadline (a technician who set off in time but arrived late is late).
             miss = missed_timers.get(task.timer)
-            late = miss is not None and miss[0] <= t
-            if miss is not None and late:
+            late = miss is not None
+            if miss is not None:
                 seqs.append(miss[1])
         elif task.within is not None:
             limit = sc.parameters[task.within] if isinstance(task.within, str) else float(task.within)
