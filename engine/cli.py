@@ -69,14 +69,16 @@ def default_lang() -> str:
     return "en" if system.startswith("en") else "zh"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser for the headless commands."""
+def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.ArgumentParser:
+    """The parser for the headless commands, plus those ``extra`` registers (the outer command's)."""
     parser = _Parser(
         prog="drillsim", description="Drill engine for property-management emergency and complaint exercises."
     )
     parser.add_argument("--version", action="version", version=f"drillsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     add_commands(sub)
+    if extra is not None:
+        extra(sub)
     return parser
 
 

@@ -17,9 +17,10 @@ How a score comes about, so that "why 72?" always has an answer:
 
 Ratings: the score's band (:mod:`scoring.ratings`), then the built-in caps, from HSEEP's own
 definitions: any life-first finding means "added health or safety risk" and any red-line finding
-"broke plans or law", so either caps the rating at M; a critical task not performed, a loop that
-never closed, or a partly resolved ending each rule out P; a failure ending rates U; a drill
-stopped by its time limit rates M at best. A facilitator's own rating (an ``evaluation`` event) replaces the automatic
+"broke plans or law", so either caps the rating at M, and so does a life-saving task not performed;
+a life-saving task done late, any other critical task not performed, a loop that never closed, or a
+partly resolved ending each rule out P; a failure ending rates U; a drill stopped by its time limit
+rates M at best. A facilitator's own rating (an ``evaluation`` event) replaces the automatic
 one, within the same caps, and both stay visible. A drill passes with a score at or above the pass
 mark (80 by default) and a rating of P or S.
 """
@@ -90,6 +91,8 @@ class TaskResult:
     evaluator_rating: str | None
     rating: str
     notes: tuple[str, ...] = ()
+    life_safety: bool = False
+    """Whether its actions save people (then being late or missing it weighs on the rating)."""
 
 
 @dataclass(frozen=True)
@@ -249,9 +252,15 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[dict[str, Any]]
         caps.append(
             {"zh": "触碰服务红线（违反规定）：最高评为M", "en": "a red line crossed (plans or law broken): M at best"}
         )
-    if any(t.status == "missed" for t in tasks):
+    if any(t.status == "missed" and t.life_safety for t in tasks):
+        at_best = worst(at_best, "M")
+        caps.append({"zh": "有救人任务未完成：最高评为M", "en": "a life-safety task was not performed: M at best"})
+    elif any(t.status == "missed" for t in tasks):
         at_best = worst(at_best, "S")
         caps.append({"zh": "有关键任务未完成：不能评为P", "en": "a critical task was not performed: not P"})
+    if any(t.status.startswith("late") and t.life_safety for t in tasks):
+        at_best = worst(at_best, "S")
+        caps.append({"zh": "救人任务超时：不能评为P", "en": "a life-safety task was late: not P"})
     if any(f["rule"] == "report-handle-feedback" and f["kind"] == "open" for f in findings):
         at_best = worst(at_best, "S")
         caps.append({"zh": "闭环未完成：不能评为P", "en": "the loop never closed: not P"})
@@ -340,6 +349,7 @@ def _task(
         evaluator_rating=evaluator,
         rating=evaluator or auto,
         notes=tuple(str(e["note"]) for e in evaluations if e["target"] == f"task:{tid}" and e.get("note")),
+        life_safety=any(sc.model.actions[a].life == "life-safety" for a in task.actions),
     )
 
 

@@ -1,0 +1,182 @@
+"""The scoring commands: ``drillsim report`` and ``drillsim history``.
+
+They live with scoring (which may import the engine) and are registered by the outer ``drillsim``
+command, :mod:`tui.cli`; the engine's own commands never import them. Errors follow the engine's
+conventions: one line, exit 2 for bad input, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from engine.cli import UsageError, default_lang
+
+
+def add_commands(sub: Any) -> None:
+    """Register ``report`` and ``history`` on the ``drillsim`` subparsers."""
+    p = sub.add_parser(
+        "report",
+        help="write a drill's debrief report (AAR/IP or 评估报告)",
+        description=(
+            "Turn a drill record into a debrief report: HSEEP after-action report and improvement plan"
+            " (--style hseep) or a Chinese-style 演练评估报告 (--style cn), as Markdown, one self-contained"
+            " HTML file with a timeline chart, or JSON."
+        ),
+    )
+    p.add_argument("record", metavar="RECORD", help="a .jsonl record written by drillsim run --record")
+    p.add_argument("--format", choices=["md", "html", "json"], default="md")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the report (default from DRILLSIM_LANG or LANG)")
+    p.add_argument(
+        "--style", choices=["hseep", "cn"], help="report structure (default: cn in Chinese, hseep in English)"
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser(
+        "history",
+        help="results over time, pass rates, weak tasks, retraining, satisfaction",
+        description=(
+            "Query the history of recorded drills. Practice runs are listed but kept out of the statistics."
+            " Subcommands: 'add RECORD' stores a finished drill (idempotent); 'feedback RECORD' records a"
+            " participant's hot-wash answers."
+        ),
+    )
+    p.add_argument("--db", metavar="URL", help="database URL (default: SQLite in the user's data folder)")
+    p.add_argument("--person", help="only drills this person took part in")
+    p.add_argument("--team", help="only this team's drills")
+    p.add_argument("--scenario", help="only this scenario (or plan) id")
+    p.add_argument("--since", metavar="DATE", help="only drills from this date (YYYY-MM-DD)")
+    p.add_argument(
+        "--view",
+        choices=["all", "results", "pass-rates", "weak-tasks", "retraining", "satisfaction", "feedback"],
+        default="all",
+        help="what to show (default: all; csv needs one view)",
+    )
+    p.add_argument("--by", choices=["quarter"], help="group pass rates and satisfaction by calendar quarter")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(handler=cmd_history)
+    actions = p.add_subparsers(dest="history_command", metavar="{add,feedback}")
+
+    a = actions.add_parser("add", help="store a finished drill's record (adding it twice stores it once)")
+    a.add_argument("record", metavar="RECORD")
+    a.add_argument("--db", metavar="URL", help="database URL")
+    a.add_argument("--person", action="append", metavar="NAME[:ROLE]", help="someone who took part (repeat)")
+    a.add_argument("--team")
+    a.add_argument("--site")
+    a.add_argument("--kind", choices=["practice", "assessment"])
+    a.set_defaults(handler=cmd_history_add)
+
+    f = actions.add_parser("feedback", help="record one participant's hot-wash feedback on a stored drill")
+    f.add_argument("record", metavar="RECORD", help="the drill's record file, or its key")
+    f.add_argument("--db", metavar="URL", help="database URL")
+    f.add_argument("--name", required=True, help="who gives the feedback")
+    f.add_argument("--satisfaction", type=int, required=True, help="0-100")
+    f.add_argument("--helped", default="", help="what helped")
+    f.add_argument("--improve", default="", help="what to improve")
+    f.set_defaults(handler=cmd_history_feedback)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from engine.record import read
+    from scoring import report
+
+    if not Path(args.record).is_file():
+        raise UsageError(f"{args.record}: no such file")
+    lang = args.lang or default_lang()
+    style = args.style or ("cn" if lang == "zh" else "hseep")
+    text = report.render(report.build(read(args.record), lang, style), args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> Any:
+    from scoring.history import History, HistoryError
+
+    try:
+        return History(args.db)
+    except HistoryError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from scoring.history import HistoryError, format_rows
+
+    if args.format == "csv" and args.view == "all":
+        raise UsageError("drillsim history: --format csv needs one --view (results, pass-rates, ...)")
+    quarter = args.by == "quarter"
+    filters = {"person": args.person, "team": args.team, "scenario": args.scenario, "since": args.since}
+    try:
+        with _history(args) as db:
+            views = {
+                "results": lambda: db.results(**filters),
+                "pass-rates": lambda: db.pass_rates(**filters, by_quarter=quarter),
+                "weak-tasks": lambda: db.weak_tasks(**filters),
+                "retraining": lambda: db.retraining(team=args.team, since=args.since),
+                "satisfaction": lambda: db.satisfaction(
+                    by_quarter=quarter, scenario=args.scenario, since=args.since, team=args.team
+                ),
+                "feedback": lambda: db.comments(scenario=args.scenario, since=args.since, team=args.team),
+            }
+            chosen = list(views) if args.view == "all" else [args.view]
+            data = {name: views[name]() for name in chosen}
+    except HistoryError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.format == "json":
+        print(json.dumps(data if args.view == "all" else data[args.view], ensure_ascii=False, indent=2, default=str))
+        return 0
+    zh = default_lang() == "zh"
+    for name, rows in data.items():
+        text = format_rows(rows, args.format)
+        if args.view == "all":
+            print(f"## {name}")
+        print(text if text else ("（无）" if zh else "(nothing matched)"))
+        if args.view == "all":
+            print()
+    return 0
+
+
+def cmd_history_add(args: argparse.Namespace) -> int:
+    from scoring.history import HistoryError
+
+    people = [{"name": n.partition(":")[0].strip(), "role": n.partition(":")[2].strip()} for n in args.person or []]
+    try:
+        with _history(args) as db:
+            added = db.add(args.record, participants=people or None, team=args.team, site=args.site, kind=args.kind)
+    except HistoryError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"{args.record}: {'added to history' if added else 'already in history; nothing changed'}")
+    return 0
+
+
+def cmd_history_feedback(args: argparse.Namespace) -> int:
+    from scoring.history import HistoryError
+
+    try:
+        with _history(args) as db:
+            db.add_feedback(args.record, args.name, args.satisfaction, args.helped, args.improve)
+    except HistoryError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"{args.record}: feedback from {args.name} recorded")
+    return 0
+
+
+def after_recorded_run(args: argparse.Namespace) -> None:
+    """``run --record FILE --person/--team``: store the finished drill in history at once."""
+    from scoring.history import HistoryError
+
+    try:
+        with _history(args) as db:
+            added = db.add(args.record)
+    except HistoryError as exc:
+        raise UsageError(str(exc)) from exc
+    if added:
+        print(f"{args.record}: added to history", file=sys.stderr)
