@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from engine import __version__
 from engine.content import find, library_dirs, prepare, script_problems
+from engine.display import cells
 from engine.drive import Pacer, play_random, play_script
 from engine.errors import ContentError, DrillError, EngineError, RecordError
 from engine.loader import load, load_scenario, load_script, yaml_files
@@ -516,17 +517,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         ),
         ("从未采取的行动" if zh else "never taken", ", ".join(result["coverage"]["actions_never_taken"]) or "-"),
     ]
-    width = max(_cells(label) for label, _ in rows)
+    width = max(cells(label) for label, _ in rows)
     for label, value in rows:
-        print(f"{' ' * (width - _cells(label))}{label}  {value}")
+        print(f"{' ' * (width - cells(label))}{label}  {value}")
     return 0
-
-
-def _cells(text: str) -> int:
-    """Display width, a Chinese character counting as two columns."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def _pcts(values: dict[str, float]) -> str:

@@ -81,7 +81,6 @@ import ast
 import itertools
 import operator
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +90,7 @@ from pydantic import BaseModel
 
 from engine.checks import effect_expression, names_of
 from engine.content import prepare
+from engine.display import CONSOLE_WIDTH, cells, wrap
 from engine.errors import ContentError, Problem
 from engine.expressions import COMPARISONS, CONSTANT_NAMES, Value, compile_expression
 from engine.loader import load, load_script, read, yaml_files
@@ -119,7 +119,7 @@ CODES: dict[str, str] = {
 }
 """Code -> one-line description. Codes are stable: never renumbered, never reused."""
 
-WIDTH = 76
+WIDTH = CONSOLE_WIDTH
 """Display cells of a console line (an 80-column panel less its border and padding)."""
 
 MAX_LINES = 6
@@ -219,67 +219,6 @@ def _dotted(path: DocPath) -> str:
 
 
 # Texts: translations and console widths ---------------------------------------------------------
-
-
-def cells(text: str) -> int:
-    """Display width of ``text``: East Asian Wide and Fullwidth characters take two cells."""
-    return sum(_cell(ch) for ch in text)
-
-
-def _cell(ch: str) -> int:
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def wrap(text: str, width: int = WIDTH) -> list[str]:
-    """Lines of ``text`` wrapped to ``width`` cells, as the console wraps it.
-
-    Latin words break at spaces (a word wider than a line is cut where it must be); CJK text
-    breaks between any two wide characters; an explicit line break starts a new line.
-    """
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line: list[str] = []
-        used = 0
-        for token, spaced in _tokens(paragraph):
-            size = cells(token)
-            gap = 1 if spaced and line else 0
-            if line and used + gap + size > width:
-                lines.append("".join(line))
-                line, used, gap = [], 0, 0
-            if size <= width:
-                line += [" " * gap, token]
-                used += gap + size
-                continue
-            for ch in token:  # character by character, so a huge word costs linear time
-                if line and used + _cell(ch) > width:
-                    lines.append("".join(line))
-                    line, used = [], 0
-                line.append(ch)
-                used += _cell(ch)
-        lines.append("".join(line))
-    return lines
-
-
-def _tokens(paragraph: str) -> Iterator[tuple[str, bool]]:
-    """(token, preceded by a space): latin words whole, wide characters one by one."""
-    word: list[str] = []
-    spaced = False
-    for ch in paragraph:
-        if not ch.isspace() and _cell(ch) != 2:
-            word.append(ch)
-            continue
-        if word:
-            yield "".join(word), spaced
-            word, spaced = [], False
-        if ch.isspace():
-            spaced = True
-        else:
-            yield ch, spaced
-            spaced = False
-    if word:
-        yield "".join(word), spaced
 
 
 def _texts(name: str, doc: Document, model: BaseModel) -> list[Lint]:

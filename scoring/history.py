@@ -33,7 +33,6 @@ import io
 import json
 import math
 import sqlite3
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -71,6 +70,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from engine.content import find
+from engine.display import cells
 from engine.errors import ContentError, DrillError, RecordError
 from engine.record import Record, first_broken_link, read, setup_from
 from scoring.evaluation import evaluate
@@ -1034,11 +1034,6 @@ FORMATS = ("table", "csv", "json")
 """What ``drillsim history --format`` accepts."""
 
 
-def _width(text: str) -> int:
-    # Chinese characters take two columns in a terminal; without this the table's columns drift.
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _cell(value: Value) -> str:
     if value is None:
         return ""
@@ -1076,16 +1071,16 @@ def format_rows(rows: Sequence[Row], fmt: str = "table") -> str:
         for row in rows:
             writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
         return out.getvalue()
-    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
-    widths = [max(_width(c), *(_width(line[i]) for line in cells)) for i, c in enumerate(columns)]
+    grid = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(cells(c), *(cells(line[i]) for line in grid)) for i, c in enumerate(columns)]
     numeric = [all(_is_number(row.get(c)) for row in rows) for c in columns]
 
     def line(values: Sequence[str]) -> str:
         parts = []
         for value, width, right in zip(values, widths, numeric, strict=True):
-            pad = " " * (width - _width(value))
+            pad = " " * (width - cells(value))
             parts.append(pad + value if right else value + pad)
         return "  ".join(parts).rstrip()
 
     rule = ["-" * w for w in widths]
-    return "\n".join([line(columns), line(rule), *(line(c) for c in cells)])
+    return "\n".join([line(columns), line(rule), *(line(c) for c in grid)])

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 import engine.lint
-from engine.lint import CODES, MAX_LINES, WIDTH, Lint, cells, lint_file, lint_paths, wrap
+from engine.display import cells, wrap
+from engine.lint import CODES, MAX_LINES, WIDTH, Lint, lint_file, lint_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository."""
