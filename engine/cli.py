@@ -340,7 +340,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             seed=args.seed,
             mode=mode,
             source=args.scenario,
-            participants=[_person(p) for p in args.person or []],
+            participants=[parse_person(p) for p in args.person or []],
             team=args.team,
             site=args.site,
             kind=args.kind,
@@ -377,10 +377,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _person(text: str) -> dict[str, str]:
+def parse_person(text: str) -> dict[str, str]:
+    """``--person NAME[:ROLE]`` as ``{"name", "role"}``."""
     name, _, role = text.partition(":")
     if not name.strip():
-        raise UsageError(f"drillsim run: --person needs a name, got {text!r}")
+        raise UsageError(f"drillsim: --person needs a name, got {text!r}")
     return {"name": name.strip(), "role": role.strip()}
 
 

@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from engine.cli import UsageError, default_lang
+from engine.cli import UsageError, default_lang, parse_person
 
 
 def add_commands(sub: Any) -> None:
@@ -99,37 +99,32 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> Any:
-    from scoring.history import History, HistoryError
+    # HistoryError is a DrillError: the command line's dispatcher turns it into one line, exit 2.
+    from scoring.history import History
 
-    try:
-        return History(args.db)
-    except HistoryError as exc:
-        raise UsageError(str(exc)) from exc
+    return History(args.db)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from scoring.history import HistoryError, format_rows
+    from scoring.history import format_rows
 
     if args.format == "csv" and args.view == "all":
         raise UsageError("drillsim history: --format csv needs one --view (results, pass-rates, ...)")
     quarter = args.by == "quarter"
     filters = {"person": args.person, "team": args.team, "scenario": args.scenario, "since": args.since}
-    try:
-        with _history(args) as db:
-            views = {
-                "results": lambda: db.results(**filters),
-                "pass-rates": lambda: db.pass_rates(**filters, by_quarter=quarter),
-                "weak-tasks": lambda: db.weak_tasks(**filters),
-                "retraining": lambda: db.retraining(team=args.team, since=args.since),
-                "satisfaction": lambda: db.satisfaction(
-                    by_quarter=quarter, scenario=args.scenario, since=args.since, team=args.team
-                ),
-                "feedback": lambda: db.comments(scenario=args.scenario, since=args.since, team=args.team),
-            }
-            chosen = list(views) if args.view == "all" else [args.view]
-            data = {name: views[name]() for name in chosen}
-    except HistoryError as exc:
-        raise UsageError(str(exc)) from exc
+    with _history(args) as db:
+        views = {
+            "results": lambda: db.results(**filters),
+            "pass-rates": lambda: db.pass_rates(**filters, by_quarter=quarter),
+            "weak-tasks": lambda: db.weak_tasks(**filters),
+            "retraining": lambda: db.retraining(team=args.team, since=args.since),
+            "satisfaction": lambda: db.satisfaction(
+                by_quarter=quarter, scenario=args.scenario, since=args.since, team=args.team
+            ),
+            "feedback": lambda: db.comments(scenario=args.scenario, since=args.since, team=args.team),
+        }
+        chosen = list(views) if args.view == "all" else [args.view]
+        data = {name: views[name]() for name in chosen}
     if args.format == "json":
         print(json.dumps(data if args.view == "all" else data[args.view], ensure_ascii=False, indent=2, default=str))
         return 0
@@ -145,38 +140,23 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_history_add(args: argparse.Namespace) -> int:
-    from scoring.history import HistoryError
-
-    people = [{"name": n.partition(":")[0].strip(), "role": n.partition(":")[2].strip()} for n in args.person or []]
-    try:
-        with _history(args) as db:
-            added = db.add(args.record, participants=people or None, team=args.team, site=args.site, kind=args.kind)
-    except HistoryError as exc:
-        raise UsageError(str(exc)) from exc
+    people = [parse_person(p) for p in args.person or []]
+    with _history(args) as db:
+        added = db.add(args.record, participants=people or None, team=args.team, site=args.site, kind=args.kind)
     print(f"{args.record}: {'added to history' if added else 'already in history; nothing changed'}")
     return 0
 
 
 def cmd_history_feedback(args: argparse.Namespace) -> int:
-    from scoring.history import HistoryError
-
-    try:
-        with _history(args) as db:
-            db.add_feedback(args.record, args.name, args.satisfaction, args.helped, args.improve)
-    except HistoryError as exc:
-        raise UsageError(str(exc)) from exc
+    with _history(args) as db:
+        db.add_feedback(args.record, args.name, args.satisfaction, args.helped, args.improve)
     print(f"{args.record}: feedback from {args.name} recorded")
     return 0
 
 
 def after_recorded_run(args: argparse.Namespace) -> None:
     """``run --record FILE --person/--team``: store the finished drill in history at once."""
-    from scoring.history import HistoryError
-
-    try:
-        with _history(args) as db:
-            added = db.add(args.record)
-    except HistoryError as exc:
-        raise UsageError(str(exc)) from exc
+    with _history(args) as db:
+        added = db.add(args.record)
     if added:
         print(f"{args.record}: added to history", file=sys.stderr)
