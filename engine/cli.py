@@ -26,12 +26,13 @@ from typing import Any, NoReturn
 from pydantic import BaseModel
 
 from engine import __version__
-from engine.content import find, library_dirs, prepare, script_problems
+from engine.content import find, prepare, script_problems
 from engine.display import cells
 from engine.drive import Pacer, play_random, play_script
 from engine.errors import ContentError, DrillError, EngineError, RecordError
 from engine.loader import load, load_scenario, load_script, yaml_files
 from engine.model import Plan, Scenario, Script
+from engine.paths import library_dirs
 from engine.record import RecordWriter, header_for, verify
 from engine.run import Event_
 from engine.timeline import Timeline

@@ -18,20 +18,8 @@ from engine.errors import ContentError, ExpressionError, Problem
 from engine.expressions import compile_expression, did_you_mean
 from engine.loader import Loaded, load, load_scenario
 from engine.model import Plan, Scenario, Script
+from engine.paths import library_dirs
 from engine.run import Drill
-
-_HERE = Path(__file__).resolve().parent
-
-
-def library_dirs() -> list[Path]:
-    """Folders of the shipped library, in search order (those that exist)."""
-    candidates = [
-        _HERE.parent / "scenarios",
-        _HERE.parent / "drills",
-        _HERE / "content" / "scenarios",
-        _HERE / "content" / "drills",
-    ]
-    return [c for c in candidates if c.is_dir()]
 
 
 def find(name: str, *, near: Path | None = None) -> Path:

@@ -29,7 +29,7 @@ from engine import __version__
 from engine.content import Setup, find
 from engine.errors import ContentError, RecordError
 from engine.loader import load_scenario
-from engine.run import Event_, Submission
+from engine.run import INPUTS, Drill, Event_, Submission
 
 FORMAT = "drillsim-record/1"
 """Format name written in every header."""
@@ -108,6 +108,18 @@ class RecordWriter:
         self.path = str(path)
         self._chk = _SEED
         self.write(header)
+
+    @classmethod
+    def append(cls, path: str | Path, chk: str) -> RecordWriter:
+        """Go on writing an existing record whose last line has checksum ``chk`` (a resumed drill)."""
+        writer = cls.__new__(cls)
+        try:
+            writer._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - lives as long as the drill
+        except OSError as exc:
+            raise RecordError(f"{path}: cannot append: {exc.strerror or exc}") from exc
+        writer.path = str(path)
+        writer._chk = chk
+        return writer
 
     def write(self, event: Event_) -> None:
         """Append one line and flush it."""
@@ -288,28 +300,55 @@ def _submission(event: dict[str, Any]) -> Submission:
 
 def replay(record: Record, setup: Setup) -> list[Event_]:
     """Re-execute the record's decisions on a fresh drill and return every event it produces."""
-    header = record.header
-    drill = setup.drill(seed=int(header["seed"]), mode=str(header["mode"]))
+    drill = setup.drill(seed=int(record.header["seed"]), mode=str(record.header["mode"]))
     drill.start()
     for event in record.events:
         kind = event.get("type")
-        if kind not in ("decision", "evaluation"):
-            continue
-        drill.advance_to(float(event["t"]))
-        if kind == "evaluation":
-            drill.evaluate(
-                str(event["target"]),
-                incident=int(event.get("incident", 0)),
-                rating=event.get("rating"),
-                note=event.get("note"),
-                wall=event.get("wall"),
-            )
-            continue
-        if drill.finished:
-            break
-        drill.submit(_submission(event))
+        if kind in INPUTS:
+            if drill.finished and kind in ("decision", "fire", "halt"):
+                continue  # cannot happen in a record the drill wrote; a replay must not raise on it
+            drill.advance_to(float(event["t"]))
+            apply_input(drill, event)
     drill.run_to_end()
     return drill.events
+
+
+def apply_input(drill: Drill, event: Event_) -> None:
+    """Re-execute one recorded input (a decision, evaluation, note, fired inject or halt) on ``drill``.
+
+    The drill must already be at the event's sim minute. Used by replay, resume and fork alike.
+    """
+    kind = event["type"]
+    wall = event.get("wall")
+    if kind == "decision":
+        drill.submit(_submission(event))
+    elif kind == "evaluation":
+        drill.evaluate(
+            str(event["target"]),
+            incident=int(event.get("incident", 0)),
+            rating=event.get("rating"),
+            note=event.get("note"),
+            wall=wall,
+        )
+    elif kind == "note":
+        incident = event.get("incident")
+        drill.note(
+            str(event.get("text", "")),
+            kind=str(event["kind"]),
+            incident=None if incident is None else int(incident),
+            wall=wall,
+        )
+    elif kind == "fire":
+        drill.fire(int(event["incident"]), str(event["inject"]), wall=wall)
+    elif kind == "halt":
+        drill.halt(wall=wall)
+    else:
+        raise RecordError(f"event {event.get('seq')} of type {kind!r} is not an input")
+
+
+def same_event(recorded: dict[str, Any], produced: dict[str, Any]) -> bool:
+    """Whether a replayed event is the recorded one (wall stamps and checksums aside)."""
+    return _core(recorded) == _core(produced)
 
 
 def _show(value: Any) -> str:

@@ -53,6 +53,12 @@ Event_ = dict[str, Any]
 Listener = Callable[[Event_], None]
 """A subscriber: called with each event as it happens."""
 
+NOTE_KINDS = ("note", "bookmark", "inject", "resumed")
+"""Kinds of facilitator note a drill records (see :meth:`Drill.note`)."""
+
+INPUTS = frozenset({"decision", "evaluation", "note", "fire", "halt"})
+"""Event types that come from outside the drill: a replay re-executes exactly these."""
+
 OUTCOME_RANK = {"not-started": -1, "success": 0, "partial": 1, "timeout": 2, "failure": 3}
 """Worse outcomes rank higher; a drill's outcome is its worst incident's."""
 
@@ -385,6 +391,84 @@ class Drill:
         if wall:
             fields["wall"] = wall
         return self._emit("evaluation", **fields)
+
+    def note(self, text: str, *, kind: str = "note", incident: int | None = None, wall: str | None = None) -> int:
+        """Record a facilitator's note, bookmark or spoken inject at the current sim time.
+
+        Notes change nothing in the drill; they are inputs all the same (a replay re-records them),
+        so the debrief finds them in the timeline where they were made.
+
+        Args:
+            text: What was said or observed (may be empty for a bookmark).
+            kind: ``note``, ``bookmark``, ``inject`` (a surprise the facilitator announced in the
+                room) or ``resumed`` (the drill went on after an interruption).
+            incident: The incident it is about, if any.
+            wall: Wall-clock stamp.
+
+        Raises:
+            EngineError: Unknown kind or incident, or the drill has not started.
+        """
+        if not self._started:
+            raise EngineError("start the drill before adding notes")
+        if kind not in NOTE_KINDS:
+            raise EngineError(f"unknown note kind {kind!r}; use {', '.join(NOTE_KINDS)}")
+        if incident is not None and not 0 <= incident < len(self.incidents):
+            raise EngineError(f"there is no incident {incident} in this drill")
+        fields: Event_ = {"kind": kind, "text": text}
+        if incident is not None:
+            fields["incident"] = incident
+        if wall:
+            fields["wall"] = wall
+        return self._emit("note", **fields)
+
+    def fire(self, incident: int, inject: str, *, wall: str | None = None) -> int:
+        """Deliver one of the scenario's injects now, ahead of its time or condition (the facilitator's call).
+
+        Returns:
+            The sequence number of the ``fire`` event (the ``inject`` event follows it).
+
+        Raises:
+            EngineError: The drill is not running, the incident is not live, the inject is unknown or
+                was already delivered.
+        """
+        if not self._started or self.finished:
+            raise EngineError("the drill is not running")
+        if not 0 <= incident < len(self.incidents):
+            raise EngineError(f"there is no incident {incident} in this drill")
+        inc = self.incidents[incident]
+        found = next((i for i in inc.sc.injects if i.id == inject), None)
+        if found is None:
+            raise EngineError(f"unknown inject {inject!r} in incident {incident}")
+        if not inc.live or inc.ended:
+            raise EngineError(f"incident {incident} is not under way")
+        if inject in inc.delivered:
+            raise EngineError(f"inject {inject!r} was already delivered")
+        fields: Event_ = {"incident": incident, "inject": inject}
+        if wall:
+            fields["wall"] = wall
+        seq = self._emit("fire", **fields)
+        self._deliver(inc, found)
+        return seq
+
+    def halt(self, *, wall: str | None = None) -> None:
+        """End the drill now (the facilitator stops it): incidents under way end as at the time limit.
+
+        Raises:
+            EngineError: The drill is not running.
+        """
+        if not self._started or self.finished:
+            raise EngineError("the drill is not running")
+        self._emit("halt", **({"wall": wall} if wall else {}))
+        for inc in self.incidents:
+            if inc.ended:
+                continue
+            if inc.live:
+                self._end(inc, None, "timeout")
+            else:
+                inc.ended = True
+                self._emit("end", incident=inc.index, ending=None, outcome="not-started")
+        if not self.finished:
+            self._finish()
 
     # Events -----------------------------------------------------------------------------------
 

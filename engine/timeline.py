@@ -31,6 +31,14 @@ _WORDS = {
     "end": ("结束", "end"),
     "drill_end": ("演练结束", "drill over"),
     "changes": ("变化", "changes"),
+    "note": ("记录", "note"),
+    "bookmark": ("书签", "bookmark"),
+    "note_inject": ("临时注入", "inject (facilitator)"),
+    "resumed": ("演练中断后继续", "resumed after an interruption"),
+    "fire": ("导调提前注入", "facilitator delivers"),
+    "halt": ("导调结束演练", "facilitator ends the drill"),
+    "evaluation": ("评估", "evaluation"),
+    "overall": ("整体", "overall"),
     "min": ("分钟", "min"),
     "timeout": ("超出时限", "time limit"),
     "success": ("成功", "success"),
@@ -194,6 +202,33 @@ class Timeline:
         if event["ending"] is None:  # the time limit, or an incident that never began
             return f"{self.word('end')}: {self.word(event['outcome'])}"
         return f"{self.word('end')}: {self._place(event, event['ending'])} ({self.word(event['outcome'])})"
+
+    def _note(self, event: dict[str, Any]) -> str:
+        kind = event["kind"]
+        head = self.word("note_inject" if kind == "inject" else kind)
+        text = event.get("text") or ""
+        return f"✎ {head}" + (f": {text}" if text else "")
+
+    def _fire(self, event: dict[str, Any]) -> str:
+        return self.word("fire")  # the inject's own line follows with its message
+
+    def _halt(self, event: dict[str, Any]) -> str:
+        return self.word("halt")
+
+    def _evaluation(self, event: dict[str, Any]) -> str:
+        target = str(event["target"])
+        kind, _, name = target.partition(":")
+        what = target
+        if kind == "task":
+            rubric = self._sc(event).model.rubric
+            for objective in rubric.objectives.values() if rubric else ():
+                if name in objective.tasks:
+                    what = objective.tasks[name].label.get(self.lang)
+        elif kind == "drill":
+            what = self.word("overall")
+        rating = f" {event['rating']}" if event.get("rating") else ""
+        note = f" — {event['note']}" if event.get("note") else ""
+        return f"★ {self.word('evaluation')} [{what}]{rating}{note}"
 
     def _drill_end(self, event: dict[str, Any]) -> str:
         return f"{self.word('drill_end')}: {self.word(event['outcome'])}"

@@ -1,34 +1,114 @@
 """The ``drillsim`` command: the console when called bare, the headless commands otherwise.
 
 This is the outermost layer, the one place allowed to know every package. It imports nothing heavy
-at module level: the headless commands must not pay for Textual.
+at module level: the headless commands must not pay for Textual, and the console must not pay for
+the headless commands' parsers before its first screen.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-from engine import cli as engine_cli
-from engine.cli import build_parser, dispatch
-from scoring import cli as scoring_cli
-from scoring.evaluation import summary
+CONSOLE_HELP = "open the facilitator's console (the default when drillsim is run with no command)"
 
-if summary not in engine_cli.SCORERS:
-    engine_cli.SCORERS.append(summary)  # run --json gains score, rating, passed; simulate their spread
-if scoring_cli.after_recorded_run not in engine_cli.AFTER_RECORDED_RUN:
-    engine_cli.AFTER_RECORDED_RUN.append(scoring_cli.after_recorded_run)  # run --record --person: history
+
+def add_console(sub: Any) -> None:
+    """Register ``console`` on the ``drillsim`` subparsers (so it shows in ``--help``)."""
+    p = sub.add_parser(
+        "console",
+        help=CONSOLE_HELP,
+        description=(
+            "Run tabletop drills: pick a plan or scenario, set up the team, run the clock, enter decisions by"
+            " role, inject, rate, debrief; replay records and fork what-ifs. Keys: F1 for help."
+        ),
+    )
+    _console_arguments(p)
+    p.set_defaults(handler=_run_console)
+
+
+def _console_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "folders", nargs="*", metavar="FOLDER", help="more folders (or files) of scenarios and plans to list"
+    )
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the console (default from DRILLSIM_LANG or LANG)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--replay", metavar="RECORD", help="open a record in replay")
+    group.add_argument("--resume", metavar="RECORD", help="go on with a drill that was cut short")
+
+
+class _ConsoleParser(argparse.ArgumentParser):
+    """The console's own small parser: parsed before anything heavy is imported; one-line errors."""
+
+    def error(self, message: str) -> Any:
+        print(f"{self.prog}: {message} (see {self.prog} --help)", file=sys.stderr)
+        sys.exit(2)
+
+
+def _console_problem(args: argparse.Namespace) -> str | None:
+    for folder in args.folders:
+        if not Path(folder).exists():
+            return f"drillsim: {folder}: no such file or folder"
+    for name in (args.replay, args.resume):
+        if name and not Path(name).is_file():
+            return f"drillsim: {name}: no such file"
+    headless = bool(os.environ.get("DRILLSIM_HEADLESS"))
+    if not headless and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return "drillsim: the console needs a terminal; see drillsim --help for the headless commands"
+    return None
+
+
+def _run_console(args: argparse.Namespace) -> int:
+    problem = _console_problem(args)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    from tui.app import DrillsimApp
+
+    folders = [Path(f) for f in args.folders]
+
+    app = DrillsimApp(
+        folders=folders,
+        lang=args.lang,
+        open_record=Path(args.replay) if args.replay else None,
+        resume=Path(args.resume) if args.resume else None,
+    )
+    app.run(headless=bool(os.environ.get("DRILLSIM_HEADLESS")))
+    return app.return_code or 0
+
+
+def _headless_parser() -> argparse.ArgumentParser:
+    from engine import cli as engine_cli
+    from engine.cli import build_parser
+    from scoring import cli as scoring_cli
+    from scoring.evaluation import summary
+
+    if summary not in engine_cli.SCORERS:
+        engine_cli.SCORERS.append(summary)  # run --json gains score, rating, passed; simulate their spread
+    if scoring_cli.after_recorded_run not in engine_cli.AFTER_RECORDED_RUN:
+        engine_cli.AFTER_RECORDED_RUN.append(scoring_cli.after_recorded_run)  # run --record --person: history
+
+    def extra(sub: Any) -> None:
+        scoring_cli.add_commands(sub)
+        add_console(sub)
+
+    return build_parser(extra)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``drillsim`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(scoring_cli.add_commands)
-    if not args:
-        parser.print_help()
-        print("\nThe facilitator's console is not built yet; use the commands above.")
-        return 0
-    return dispatch(parser, args)
+    if not args or args[0] == "console":
+        parser = _ConsoleParser(prog="drillsim console", description=CONSOLE_HELP)
+        _console_arguments(parser)
+        return _run_console(parser.parse_args(args[1:]))
+    from engine.cli import dispatch
+
+    return dispatch(_headless_parser(), args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,118 @@
+"""The facilitator's console: a Textual app that holds the language, the theme and the key map.
+
+Deliberately thin: screens own their behaviour (start, set-up, live drill, debrief, replay, help);
+the app only knows what is shared by all of them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from tui import keys
+from tui.i18n import tr
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class DrillsimApp(App[None]):
+    """The console. ``folders`` add scenario and plan folders to the built-in library."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "drillsim"
+    BINDINGS = keys.bindings("app", "en")
+    ENABLE_COMMAND_PALETTE = True
+
+    lang: reactive[str] = reactive("zh")
+
+    def __init__(
+        self,
+        *,
+        folders: Iterable[Path] = (),
+        lang: str | None = None,
+        open_record: Path | None = None,
+        resume: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.folders = list(folders)
+        self.set_reactive(DrillsimApp.lang, lang or _default_lang())
+        self.open_record = open_record
+        self.resume_record = resume
+        self.theme = DARK
+
+    def on_mount(self) -> None:
+        from tui.screens.start import StartScreen
+
+        try:
+            self.set_keymap(keys.load_keymap())
+        except keys.KeymapError as exc:
+            self.notify(tr("app.keymap.bad", self.lang, path=keys.keymap_path(), why=exc), severity="warning")
+        keys.localise(self, self.lang)
+        self.title = tr("app.title", self.lang)
+        self.push_screen(StartScreen())
+        if self.resume_record is not None:
+            from tui.screens.live import LiveScreen
+
+            self.push_screen(LiveScreen.resumed(self.resume_record))
+        elif self.open_record is not None:
+            from tui.screens.replay import ReplayScreen
+
+            self.push_screen(ReplayScreen(self.open_record))
+
+    def watch_lang(self, lang: str) -> None:
+        self.title = tr("app.title", lang)
+        keys.localise(self, lang)
+        for screen in self.screen_stack:
+            keys.localise(screen, lang)
+            relabel = getattr(screen, "relabel", None)
+            if callable(relabel):
+                relabel()
+        self.refresh_bindings()
+
+    # Actions -----------------------------------------------------------------------------------
+
+    def action_toggle_language(self) -> None:
+        """Switch between Chinese and English, everywhere, at once."""
+        self.lang = "en" if self.lang == "zh" else "zh"
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = LIGHT if self.theme == DARK else DARK
+
+    def action_help(self) -> None:
+        """Show every key of this screen and of the app."""
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette lists exactly the registry's bindings active on this screen, then the app's."""
+        seen: set[str] = set()
+        for node in (screen, self):
+            for _key, binding_list in node._bindings.key_to_bindings.items():
+                for binding in binding_list:
+                    if binding.id is None or binding.id in seen or binding.id not in keys.BY_ID:
+                        continue
+                    seen.add(binding.id)
+                    target = node
+                    action = binding.action
+
+                    async def run(target: object = target, action: str = action) -> None:
+                        await self.run_action(action, target)  # type: ignore[arg-type]
+
+                    yield SystemCommand(binding.description, binding.id, run)
+
+
+def _default_lang() -> str:
+    """``zh`` or ``en``: DRILLSIM_LANG, else the system locale, else Chinese (as the headless commands)."""
+    explicit = os.environ.get("DRILLSIM_LANG", "")
+    if explicit in ("zh", "en"):
+        return explicit
+    system = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "en" if system.startswith("en") else "zh"

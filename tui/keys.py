@@ -1,0 +1,163 @@
+"""Every key binding of the console, declared once.
+
+Each binding has a stable id (``live.pause``), a default key, the action it runs, and a description
+in both languages. Screens take their ``BINDINGS`` from here; the footer, the help screen and the
+command palette all read the same entries, so they cannot disagree. Users remap keys by id in a
+small TOML file (see :func:`keymap_path`), applied with Textual's ``App.set_keymap``.
+
+Switching language live rewrites the descriptions of the bindings already on each screen (Textual
+keeps a copy per node); :func:`localise` is the one place that knows how.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from platformdirs import user_config_dir
+from textual.binding import Binding, BindingType
+
+from tui.i18n import tr
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+
+@dataclass(frozen=True)
+class Key:
+    """One binding: id, default key, action, and the i18n key of its description."""
+
+    id: str
+    key: str
+    action: str
+    words: str
+    show: bool = True
+    priority: bool = False
+    key_display: str | None = None
+
+    @property
+    def scope(self) -> str:
+        """Where it applies: ``app``, ``start``, ``setup``, ``live``, ``debrief``, ``replay``."""
+        return self.id.partition(".")[0]
+
+
+KEYS: tuple[Key, ...] = (
+    # Everywhere
+    Key("app.help", "f1,question_mark", "help", "app.help", key_display="F1"),
+    Key("app.lang", "f2", "toggle_language", "app.lang"),
+    Key("app.theme", "f3", "toggle_theme", "app.theme"),
+    Key("app.quit", "ctrl+q", "quit", "app.quit", priority=True),
+    # Start
+    Key("start.setup", "enter", "choose", "start.setup", show=False),
+    Key("start.switch", "tab", "switch", "start.switch", show=False),
+    Key("start.resume", "c", "resume", "start.resume"),
+    # Set-up
+    Key("setup.start", "ctrl+s", "start", "setup.start", priority=True),
+    Key("setup.back", "escape", "back", "app.back"),
+    # Live drill
+    Key("live.pause", "space", "toggle_pause", "live.pause", priority=True),
+    Key("live.faster", "plus,equals_sign", "faster", "live.faster", key_display="+"),
+    Key("live.slower", "minus", "slower", "live.slower", key_display="-"),
+    Key("live.skip", "n", "skip", "live.skip"),
+    Key("live.inject", "i", "inject", "live.inject"),
+    Key("live.note", "m", "note", "live.note"),
+    Key("live.bookmark", "b", "bookmark", "live.bookmark"),
+    Key("live.rate_p", "1", "rate('P')", "live.rate_p", show=False),
+    Key("live.rate_s", "2", "rate('S')", "live.rate_s", show=False),
+    Key("live.rate_m", "3", "rate('M')", "live.rate_m", show=False),
+    Key("live.rate_u", "4", "rate('U')", "live.rate_u", show=False),
+    Key("live.next_task", "right_square_bracket", "task(1)", "live.next_task", show=False, key_display="]"),
+    Key("live.prev_task", "left_square_bracket", "task(-1)", "live.prev_task", show=False, key_display="["),
+    Key("live.view", "v", "toggle_view", "live.toggle_view"),
+    Key("live.end", "e", "end", "live.end"),
+    # Debrief
+    Key("debrief.export", "x", "export", "debrief.export"),
+    Key("debrief.history", "h", "save", "debrief.history"),
+    Key("debrief.replay", "r", "replay", "debrief.replay"),
+    Key("debrief.new", "escape", "new", "debrief.new"),
+    # Replay
+    Key("replay.back", "left", "step(-1)", "replay.back", key_display="←"),
+    Key("replay.forward", "right", "step(1)", "replay.forward", key_display="→"),
+    Key("replay.back10", "shift+left,pageup", "step(-10)", "replay.back10", show=False),
+    Key("replay.forward10", "shift+right,pagedown", "step(10)", "replay.forward10", show=False),
+    Key("replay.start", "home", "seek_start", "replay.start", show=False),
+    Key("replay.end", "end", "seek_end", "replay.end", show=False),
+    Key("replay.next_finding", "f", "jump('finding', 1)", "replay.next_finding"),
+    Key("replay.prev_finding", "F", "jump('finding', -1)", "replay.prev_finding", show=False),
+    Key("replay.next_bookmark", "b", "jump('bookmark', 1)", "replay.next_bookmark"),
+    Key("replay.next_decision", "d", "jump('decision', 1)", "replay.next_decision"),
+    Key("replay.fork", "k", "fork", "replay.fork"),
+    Key("replay.debrief", "g", "debrief", "replay.debrief"),
+    Key("replay.back_screen", "escape", "back", "app.back"),
+)
+"""The registry."""
+
+BY_ID = {k.id: k for k in KEYS}
+
+
+def bindings(scope: str, lang: str) -> list[BindingType]:
+    """Textual bindings for one scope, described in ``lang``."""
+    return [
+        Binding(
+            k.key,
+            k.action,
+            tr(k.words, lang),
+            show=k.show,
+            priority=k.priority,
+            key_display=k.key_display,
+            id=k.id,
+        )
+        for k in KEYS
+        if k.scope == scope
+    ]
+
+
+def localise(node: DOMNode, lang: str) -> None:
+    """Describe the bindings already on ``node`` in ``lang`` (keeps any remapped keys)."""
+    # Textual copies a class's bindings into each node; rewriting that copy is the only way to
+    # change a description without re-creating the screen.
+    key_to_bindings = node._bindings.key_to_bindings
+    for key, found in key_to_bindings.items():
+        key_to_bindings[key] = [
+            dataclasses.replace(b, description=tr(BY_ID[b.id].words, lang)) if b.id in BY_ID else b for b in found
+        ]
+
+
+def keymap_path() -> Path:
+    """The user's key map: ``DRILLSIM_KEYMAP``, else ``keymap.toml`` in the user's config folder."""
+    explicit = os.environ.get("DRILLSIM_KEYMAP")
+    return Path(explicit) if explicit else Path(user_config_dir("drillsim", appauthor=False)) / "keymap.toml"
+
+
+class KeymapError(ValueError):
+    """The key map file cannot be used (the console starts with the default keys and says why)."""
+
+
+def load_keymap(path: Path | None = None) -> dict[str, str]:
+    """Read ``[keys]`` from the key map file: ``binding-id = "key"``. Missing file: no changes.
+
+    Raises:
+        KeymapError: The file is not TOML, or names an unknown binding, or a key is not text.
+    """
+    path = path or keymap_path()
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise KeymapError(str(exc)) from exc
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict):
+        raise KeymapError('[keys] must be a table of binding-id = "key"')
+    result: dict[str, str] = {}
+    for binding_id, key in keys.items():
+        if binding_id not in BY_ID:
+            raise KeymapError(f"unknown binding id '{binding_id}'")
+        if not isinstance(key, str) or not key.strip():
+            raise KeymapError(f"the key for '{binding_id}' must be text such as \"ctrl+p\"")
+        result[binding_id] = key.strip()
+    return result

@@ -1,0 +1,225 @@
+"""The debrief: result, score breakdown, critical tasks, findings and timeline of a finished drill.
+
+Everything is derived from the record on disk (the same one replay and reports read), so what the
+room sees here is what the report will say. From here the facilitator exports the report, saves the
+drill to history, or replays it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, RichLog, Static, TabbedContent, TabPane
+
+from tui import keys
+from tui.i18n import pick, tr
+from tui.lines import styled
+
+if TYPE_CHECKING:
+    from engine.compile import CompiledScenario
+    from engine.record import Record
+    from scoring.evaluation import Evaluation
+    from tui.app import DrillsimApp
+
+
+class DebriefScreen(Screen[None]):
+    """Show how a drill went, and file it."""
+
+    BINDINGS = keys.bindings("debrief", "en")
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.record: Record | None = None
+        self.scenarios: list[CompiledScenario] = []
+        self.evaluation: Evaluation | None = None
+
+    @property
+    def dsapp(self) -> DrillsimApp:
+        from tui.app import DrillsimApp
+
+        assert isinstance(self.app, DrillsimApp)
+        return self.app
+
+    @property
+    def lang(self) -> str:
+        return self.dsapp.lang
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(id="summary")
+        with TabbedContent(id="debrief-body"):
+            with TabPane("breakdown", id="tab-breakdown"):
+                yield DataTable(id="breakdown", cursor_type="row")
+            with TabPane("tasks", id="tab-tasks"):
+                yield DataTable(id="tasks-table", cursor_type="row")
+            with TabPane("findings", id="tab-findings"):
+                yield RichLog(id="findings-log", wrap=True, markup=False)
+            with TabPane("timeline", id="tab-timeline"):
+                yield RichLog(id="timeline-log", wrap=True, markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        keys.localise(self, self.lang)
+        self.query_one("#summary", Static).update(tr("replay.loading", self.lang))
+        self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        """Read the record and score it (in a thread)."""
+        from engine.errors import DrillError
+        from engine.record import read, setup_from
+        from scoring.evaluation import evaluate
+
+        try:
+            record = read(self.path)
+            scenarios = setup_from(record).scenarios()
+            evaluation = evaluate(record.events, scenarios)
+        except DrillError as exc:
+            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="error")
+            return
+        self.app.call_from_thread(self._loaded, record, scenarios, evaluation)
+
+    def _loaded(self, record: Record, scenarios: list[CompiledScenario], evaluation: Evaluation) -> None:
+        self.record, self.scenarios, self.evaluation = record, scenarios, evaluation
+        self.relabel()
+
+    def relabel(self) -> None:
+        """Redraw every text in the current language."""
+        if self.evaluation is None or self.record is None:
+            return
+        lang = self.lang
+        ev = self.evaluation
+        tabs = self.query_one(TabbedContent)
+        for pane, key in (
+            ("tab-breakdown", "debrief.breakdown"),
+            ("tab-tasks", "debrief.tasks"),
+            ("tab-findings", "debrief.findings"),
+            ("tab-timeline", "debrief.timeline"),
+        ):
+            tabs.get_tab(pane).label = tr(key, lang)
+        verdict = tr("debrief.pass" if ev.passed else "debrief.fail", lang)
+        title = " + ".join(pick(sc.model.title, lang) for sc in self.scenarios)
+        summary = Text()
+        summary.append(f"{tr('debrief.title', lang)} · {title}\n", style="bold")
+        summary.append(
+            tr("debrief.score", lang, score=f"{ev.score:.0f}", rating=ev.rating, verdict=verdict),
+            style="bold green" if ev.passed else "bold red",
+        )
+        for inc in ev.incidents:
+            for cap in inc.caps:
+                summary.append(
+                    f"\n{tr('debrief.caps', lang)}: {cap.get(lang) or next(iter(cap.values()), '')}", style="yellow"
+                )
+        self.query_one("#summary", Static).update(summary)
+        self._fill_breakdown()
+        self._fill_tasks()
+        self._fill_logs()
+
+    def _fill_breakdown(self) -> None:
+        assert self.evaluation is not None
+        lang = self.lang
+        table = self.query_one("#breakdown", DataTable)
+        table.clear(columns=True)
+        table.add_columns("±", "′", tr("debrief.breakdown", lang))
+        for inc in self.evaluation.incidents:
+            for item in inc.breakdown:
+                when = f"{item.t:.1f}" if item.t is not None else ""
+                reason = item.reason.get(lang) or next(iter(item.reason.values()), "")
+                style = "green" if item.points > 0 else "red" if item.points < 0 else ""
+                table.add_row(Text(f"{item.points:+.1f}", style=style), when, f"{item.what}: {reason}")
+
+    def _fill_tasks(self) -> None:
+        assert self.evaluation is not None
+        lang = self.lang
+        table = self.query_one("#tasks-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns(tr("debrief.tasks", lang), "′", "auto", "★")
+        for inc in self.evaluation.incidents:
+            for task in inc.tasks:
+                when = f"{task.t:.1f}" if task.t is not None else "—"
+                table.add_row(
+                    pick(task.label, lang), when, f"{task.status} {task.auto_rating}", task.evaluator_rating or ""
+                )
+
+    def _fill_logs(self) -> None:
+        assert self.record is not None
+        from engine.timeline import Timeline
+
+        timeline = Timeline(self.scenarios, self.lang)
+        findings = self.query_one("#findings-log", RichLog)
+        log = self.query_one("#timeline-log", RichLog)
+        findings.clear()
+        log.clear()
+        for event in self.record.events:
+            line = timeline.line(event)
+            if line is None:
+                continue
+            log.write(styled(event, line))
+            if event["type"] == "finding":
+                findings.write(Text(line, style="red"))
+
+    # Actions -----------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Write the report (HTML, Markdown or JSON) beside the record."""
+        from tui.dialogs.choice import ChoiceDialog
+
+        def done(fmt: str | None) -> None:
+            if fmt:
+                self.export(fmt)
+
+        choices = [("html", "HTML"), ("md", "Markdown"), ("json", "JSON")]
+        self.app.push_screen(ChoiceDialog(tr("debrief.export", self.lang), choices), done)
+
+    def export(self, fmt: str) -> Path | None:
+        """Write the report in ``fmt`` in the console's language; returns where."""
+        if self.record is None:
+            return None
+        from engine.errors import DrillError
+        from scoring.report import build, render
+
+        lang = self.lang
+        style = "cn" if lang == "zh" else "hseep"
+        target = self.path.with_name(f"{self.path.stem}.report.{lang}.{fmt}")
+        try:
+            target.write_text(render(build(self.record, lang, style), fmt), encoding="utf-8")
+        except (OSError, DrillError) as exc:
+            self.notify(str(exc).splitlines()[0], severity="error")
+            return None
+        self.notify(tr("debrief.exported", lang, path=target), timeout=8)
+        return target
+
+    def action_save(self) -> None:
+        """Store the drill in history (practice and assessment kept apart by the record's kind)."""
+        from engine.errors import DrillError
+        from scoring.history import History
+
+        try:
+            with History() as history:
+                added = history.add(self.path)
+        except DrillError as exc:
+            self.notify(str(exc).splitlines()[0], severity="error")
+            return
+        self.notify(tr("debrief.saved" if added else "debrief.already", self.lang))
+
+    def action_replay(self) -> None:
+        """Replay this drill."""
+        from tui.screens.replay import ReplayScreen
+
+        self.app.push_screen(ReplayScreen(self.path))
+
+    def action_new(self) -> None:
+        """Back to the start screen."""
+        from tui.screens.start import StartScreen
+
+        if not any(isinstance(s, StartScreen) for s in self.app.screen_stack):
+            self.app.switch_screen(StartScreen())
+            return
+        while not isinstance(self.app.screen, StartScreen):
+            self.app.pop_screen()

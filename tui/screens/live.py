@@ -1,0 +1,440 @@
+"""The live drill: the clock runs, the room decides, the facilitator steers and rates.
+
+The screen owns a :class:`engine.session.Session`. A 10 Hz interval calls ``session.tick()`` (the
+engine's ``advance_to`` under the hood); the events of each tick come back as one
+:class:`tui.messages.DrillEvents` message, which updates the feed, the situation, the actions open
+now, the tasks and the score. Every facilitator key is one session call, written to the record
+before the screen changes, so closing the terminal at any moment loses nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, RichLog, Static
+from textual.widgets.option_list import Option
+
+from engine.session import Session
+from engine.timeline import Timeline
+from tui import keys
+from tui.i18n import pick, tr
+from tui.lines import styled
+from tui.messages import Collector, DrillEvents
+from tui.widgets.clock_bar import ClockBar
+from tui.widgets.situation_view import SituationView
+
+if TYPE_CHECKING:
+    from tui.app import DrillsimApp
+
+TICK = 0.1
+"""Seconds between clock ticks."""
+
+SCORE_EVERY = 0.25
+"""Least seconds between two live score computations (scoring reads the whole record)."""
+
+QUIET = frozenset({"var", "changes"})
+"""Events that never change the score: no rescoring for a batch of only these."""
+
+
+class LiveScreen(Screen[None]):
+    """Run one drill."""
+
+    BINDINGS = keys.bindings("live", "en")
+
+    def __init__(self, session: Session, *, banner: str = "") -> None:
+        super().__init__()
+        self.session = session
+        self.collector = Collector()
+        session.subscribe(self.collector)
+        self.projector = False
+        self.banner = banner
+        self.score: tuple[float, str] | None = None
+        self._scored_at = 0.0
+        self._options: tuple[tuple[int, str, str], ...] | None = None
+        self._tasks: list[tuple[int, str]] = []
+        self._done = False
+
+    @classmethod
+    def resumed(cls, path: Path) -> LiveScreen:
+        """A screen for a drill resumed from its record.
+
+        Raises:
+            DrillError: The record cannot be resumed (finished, altered, scenario changed).
+        """
+        session = Session.resume(path)
+        return cls(session, banner="resumed")
+
+    @property
+    def dsapp(self) -> DrillsimApp:
+        from tui.app import DrillsimApp
+
+        assert isinstance(self.app, DrillsimApp)
+        return self.app
+
+    @property
+    def lang(self) -> str:
+        return self.dsapp.lang
+
+    # Layout ------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        scenarios = self.session.scenarios
+        yield Header(show_clock=False)
+        yield ClockBar(scenarios, id="clock")
+        with Horizontal(id="live-body"):
+            with VerticalScroll(id="side"):
+                yield SituationView(scenarios, id="situation")
+                yield Static(id="upcoming", classes="controller")
+                yield Static(id="tasks-title", classes="controller section-title")
+                yield OptionList(id="tasks", classes="controller")
+            with Vertical(id="main"):
+                yield RichLog(id="feed", wrap=True, markup=False, highlight=False, max_lines=2000)
+                yield Static(id="actions-title", classes="section-title")
+                yield OptionList(id="actions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        keys.localise(self, self.lang)
+        self.timeline = Timeline(self.session.scenarios, self.lang)
+        feed = self.query_one("#feed", RichLog)
+        for event in self.session.drill.events:  # a resumed or forked drill shows its past
+            self._feed_line(feed, event)
+        self.collector.take()
+        self.relabel()
+        self.query_one("#actions", OptionList).focus()
+        if self.session.origin is not None:
+            self.notify(tr("live.forked", self.lang, t=f"{self.session.origin.t:g}"))
+        elif self.banner == "resumed":
+            self.notify(tr("live.resumed", self.lang))
+        self.notify(tr("live.record", self.lang, path=self.session.path), timeout=4)
+        self.set_interval(TICK, self.tick)
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+    def relabel(self) -> None:
+        """Redraw every text in the current language."""
+        self.timeline = Timeline(self.session.scenarios, self.lang)
+        self.query_one("#actions-title", Static).update(tr("live.actions", self.lang))
+        self.query_one("#tasks-title", Static).update(tr("live.rubric", self.lang))
+        self._options = None
+        self.redraw(rescore=True)
+
+    # The clock ---------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Advance to where the clock says and hand the new events to the screen."""
+        if not self.session.clock.paused:
+            self.session.tick()
+        self.flush()
+        self._draw_clock()
+
+    def flush(self) -> None:
+        """Post the events gathered since the last flush as one message."""
+        batch = self.collector.take()
+        if batch:
+            self.post_message(DrillEvents(batch))
+
+    def on_drill_events(self, message: DrillEvents) -> None:
+        feed = self.query_one("#feed", RichLog)
+        for event in message.events:
+            self._feed_line(feed, event)
+        rescore = any(e["type"] not in QUIET for e in message.events)
+        self.redraw(rescore=rescore)
+        if self.session.finished and not self._done:
+            self._done = True
+            self.finish()
+
+    def _feed_line(self, feed: RichLog, event: dict[str, Any]) -> None:
+        line = self.timeline.line(event)
+        if line is None:
+            return
+        feed.write(styled(event, line))
+
+    # Drawing -----------------------------------------------------------------------------------
+
+    def redraw(self, *, rescore: bool = False) -> None:
+        """Redraw the situation, the actions, the tasks and the clock bar."""
+        if rescore:
+            self._rescore()
+        view = self.query_one("#situation", SituationView)
+        view.situation = self.session.situation
+        view.lang = self.lang
+        view.projector = self.projector
+        view.redraw()
+        self._draw_actions()
+        self._draw_tasks()
+        self._draw_upcoming()
+        self._draw_clock()
+
+    def _rescore(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._scored_at < SCORE_EVERY and self.score is not None:
+            self.set_timer(SCORE_EVERY, lambda: self._rescore(force=True))
+            return
+        self._scored_at = now
+        from scoring.evaluation import evaluate
+
+        result = evaluate(self.session.drill.events, self.session.scenarios)
+        self.score = (result.score, result.rating)
+
+    def _draw_clock(self) -> None:
+        clock = self.session.clock
+        self.query_one("#clock", ClockBar).show(
+            self.session.situation,
+            now=self.session.now,
+            speed=clock.speed,
+            paused=clock.paused,
+            lang=self.lang,
+            score=None if self.projector else self.score,
+            banner=tr("live.projector", self.lang) if self.projector else "",
+        )
+
+    def _draw_actions(self) -> None:
+        drill = self.session.drill
+        options = tuple((o.incident, o.role, o.action) for o in drill.options()) if not drill.finished else ()
+        if options == self._options:
+            return
+        self._options = options
+        widget = self.query_one("#actions", OptionList)
+        keep = widget.highlighted_option.id if widget.highlighted_option is not None else None
+        widget.clear_options()
+        lang = self.lang
+        many = len(self.session.scenarios) > 1
+        by_role: dict[tuple[int, str], list[tuple[int, str, str]]] = {}
+        for option in options:
+            by_role.setdefault((option[0], option[1]), []).append(option)
+        items: list[Option] = []
+        for (incident, role), group in by_role.items():
+            model = self.session.scenarios[incident].model
+            role_label = pick(model.roles[role].label, lang) if role in model.roles else role
+            items.append(Option(f"── {'#' + str(incident + 1) + ' ' if many else ''}{role_label}", disabled=True))
+            for _inc, _role, action in group:
+                label = pick(model.actions[action].label, lang)
+                warn = "" if self.projector or not drill.breaches(incident, action) else "  ⚠"
+                items.append(Option(f"  {label}{warn}", id=f"{incident}|{role}|{action}"))
+        if not items:
+            items.append(Option(tr("live.no_actions", lang), disabled=True))
+        widget.add_options(items)
+        ids = [o.id for o in items]
+        if keep in ids:
+            widget.highlighted = ids.index(keep)
+        else:
+            first = next((i for i, o in enumerate(items) if not o.disabled), None)
+            widget.highlighted = first
+
+    def _draw_tasks(self) -> None:
+        widget = self.query_one("#tasks", OptionList)
+        lang = self.lang
+        sit = self.session.situation
+        tasks: list[tuple[int, str]] = []
+        items: list[Option] = []
+        for index, sc in enumerate(self.session.scenarios):
+            rubric = sc.model.rubric
+            if rubric is None:
+                continue
+            for objective in rubric.objectives.values():
+                for tid, task in objective.tasks.items():
+                    done = any(a in sit.incidents[index].decided for a in task.actions)
+                    rating = sit.ratings.get((index, f"task:{tid}"))
+                    mark = "✓" if done else "·"
+                    items.append(
+                        Option(
+                            f"{mark} {pick(task.label, lang)}" + (f" [{rating}]" if rating else ""), id=f"{index}|{tid}"
+                        )
+                    )
+                    tasks.append((index, tid))
+        keep = widget.highlighted
+        widget.clear_options()
+        if items:
+            widget.add_options(items)
+            widget.highlighted = min(keep or 0, len(items) - 1)
+        else:
+            widget.add_option(Option(tr("live.no_task", lang), disabled=True))
+        self._tasks = tasks
+
+    def _draw_upcoming(self) -> None:
+        lang = self.lang
+        lines = [f"[b]{tr('live.upcoming', lang)}[/b]"]
+        now = self.session.now
+        for inc in self.session.drill.incidents:
+            if inc.ended:
+                continue
+            for inject in inc.sc.injects:
+                if inject.id in inc.delivered:
+                    continue
+                model = inc.sc.model.injects[inject.id]
+                when = f"{inc.start_at + inject.at:5.1f}′" if inject.at is not None else "  (if)"
+                if inject.at is not None and inc.start_at + inject.at < now:
+                    continue
+                text = pick(model.message, lang)
+                lines.append(f"{when} {text[:60]}")
+        from rich.markup import escape
+
+        self.query_one("#upcoming", Static).update("\n".join([lines[0], *(escape(x) for x in lines[1:6])]))
+
+    # Deciding ----------------------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "actions" and event.option.id:
+            incident, role, action = str(event.option.id).split("|")
+            self.decide(int(incident), role, action)
+        elif event.option_list.id == "tasks":
+            pass  # highlighting is enough: 1-4 rate the highlighted task
+
+    def decide(self, incident: int, role: str, action: str) -> None:
+        """Submit the team's decision now; tell the room what became of it."""
+        if self.session.finished:
+            return
+        verdict = self.session.submit(role, action, incident)
+        model = self.session.scenarios[incident].model
+        lang = self.lang
+        what = pick(model.actions[action].label, lang)
+        if verdict.status == "refused":
+            why = "；".join(pick(b.detail, lang) for b in verdict.breaches)
+            self.notify(tr("live.refused", lang, what=what, why=why), severity="error", timeout=8)
+        elif verdict.status == "unavailable":
+            self.notify(tr("live.unavailable", lang, what=what), severity="warning")
+        else:
+            self._focus_task(incident, action)
+        self.flush()
+
+    def _focus_task(self, incident: int, action: str) -> None:
+        rubric = self.session.scenarios[incident].model.rubric
+        if rubric is None:
+            return
+        for objective in rubric.objectives.values():
+            for tid, task in objective.tasks.items():
+                if action in task.actions and (incident, tid) in self._tasks:
+                    self.query_one("#tasks", OptionList).highlighted = self._tasks.index((incident, tid))
+                    return
+
+    # Facilitator's keys ------------------------------------------------------------------------
+
+    def action_toggle_pause(self) -> None:
+        """Pause or resume sim time."""
+        if not self.session.finished:
+            self.session.clock.toggle()
+        self._draw_clock()
+
+    def action_faster(self) -> None:
+        """Step the clock up a speed."""
+        self.session.clock.faster()
+        self._draw_clock()
+
+    def action_slower(self) -> None:
+        """Step the clock down a speed."""
+        self.session.clock.slower()
+        self._draw_clock()
+
+    def action_skip(self) -> None:
+        """Jump to the next thing that will happen."""
+        if not self.session.finished:
+            self.session.skip()
+            self.flush()
+            self._draw_clock()
+
+    def action_rate(self, rating: str) -> None:
+        """Rate the highlighted critical task P, S, M or U."""
+        widget = self.query_one("#tasks", OptionList)
+        if not self._tasks or widget.highlighted is None:
+            self.notify(tr("live.no_task", self.lang), severity="warning")
+            return
+        incident, tid = self._tasks[widget.highlighted]
+        self.session.rate(f"task:{tid}", rating, incident=incident)
+        label = ""
+        rubric = self.session.scenarios[incident].model.rubric
+        for objective in rubric.objectives.values() if rubric else ():
+            if tid in objective.tasks:
+                label = pick(objective.tasks[tid].label, self.lang)
+        self.notify(tr("live.rated", self.lang, task=label, rating=rating))
+        self.flush()
+
+    def action_task(self, step: int) -> None:
+        """Move the task highlight (which task 1-4 rate)."""
+        widget = self.query_one("#tasks", OptionList)
+        if self._tasks:
+            widget.highlighted = ((widget.highlighted or 0) + step) % len(self._tasks)
+
+    def action_bookmark(self) -> None:
+        """Mark this moment for the debrief."""
+        self.session.note("", kind="bookmark")
+        self.notify(tr("live.bookmarked", self.lang, t=f"{self.session.now:.1f}"))
+        self.flush()
+
+    def action_note(self) -> None:
+        """Write down an observation (the clock keeps running)."""
+        from tui.dialogs.text_entry import TextDialog
+
+        def done(text: str | None) -> None:
+            if text:
+                self.session.note(text)
+                self.notify(tr("live.noted", self.lang))
+                self.flush()
+
+        self.app.push_screen(TextDialog(tr("dlg.note", self.lang)), done)
+
+    def action_inject(self) -> None:
+        """Deliver one of the scenario's injects now, or announce one of your own."""
+        from tui.dialogs.inject_picker import Choice, InjectDialog
+
+        if self.session.finished:
+            return
+        lang = self.lang
+        choices = []
+        for inc in self.session.drill.incidents:
+            if not inc.live or inc.ended:
+                continue
+            for inject in inc.sc.injects:
+                if inject.id not in inc.delivered:
+                    choices.append((inc.index, inject.id, pick(inc.sc.model.injects[inject.id].message, lang)))
+
+        def done(choice: Choice | None) -> None:
+            if choice is None or self.session.finished:
+                return
+            if choice[0] == "scenario" and len(choice) == 3:
+                self.session.fire(int(choice[1]), str(choice[2]))
+            elif len(choice) == 2:
+                self.session.note(str(choice[1]), kind="inject")
+            self.flush()
+
+        self.app.push_screen(
+            InjectDialog(tr("dlg.inject", lang), tr("dlg.inject.free", lang), tr("dlg.inject.none", lang), choices),
+            done,
+        )
+
+    def action_toggle_view(self) -> None:
+        """Projector view (for the room) or controller view (everything)."""
+        self.projector = not self.projector
+        self.set_class(self.projector, "projector")
+        self._options = None
+        self.redraw()
+
+    def action_end(self) -> None:
+        """End the drill now (asks first)."""
+        from tui.dialogs.confirm import ConfirmDialog
+
+        if self.session.finished:
+            self.finish()
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.session.halt()
+                self.flush()
+
+        self.app.push_screen(
+            ConfirmDialog(tr("live.end_confirm", self.lang), tr("dlg.yes", self.lang), tr("dlg.no", self.lang)), done
+        )
+
+    def finish(self) -> None:
+        """The drill is over: on to the debrief."""
+        from tui.screens.debrief import DebriefScreen
+
+        self.session.close()
+        self.app.switch_screen(DebriefScreen(self.session.path))

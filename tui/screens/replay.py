@@ -1,0 +1,224 @@
+"""Replay: step or scrub through a record, see the situation as it was, and fork a what-if.
+
+The record is read and indexed in a worker (:class:`engine.situation.Index`), so any moment of a
+long record is shown at once. The cursor sits on an event; the side panel shows the situation just
+after it. On a decision, "fork here" starts a new live drill from just before that decision, with
+every earlier input re-executed, so the team can try the other choice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui import keys
+from tui.i18n import tr
+from tui.lines import styled
+from tui.widgets.situation_view import SituationView
+
+if TYPE_CHECKING:
+    from engine.compile import CompiledScenario
+    from engine.record import Record
+    from engine.situation import Index
+    from tui.app import DrillsimApp
+
+JUMPS = {"finding": {"finding"}, "bookmark": {"note:bookmark"}, "decision": {"decision"}}
+
+
+class ReplayScreen(Screen[None]):
+    """Look back at a drill, one event at a time."""
+
+    BINDINGS = keys.bindings("replay", "en")
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.record: Record | None = None
+        self.scenarios: list[CompiledScenario] = []
+        self.index: Index | None = None
+        self.position = 0
+        """Events applied: the situation shown is the one after the first ``position`` events."""
+        self.rows: list[int] = []
+        """Event index of each table row (events without a timeline line have no row)."""
+        self.row_of: list[int] = []
+        """Table row to show for each event position."""
+        self.warning: str | None = None
+
+    @property
+    def dsapp(self) -> DrillsimApp:
+        from tui.app import DrillsimApp
+
+        assert isinstance(self.app, DrillsimApp)
+        return self.app
+
+    @property
+    def lang(self) -> str:
+        return self.dsapp.lang
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(tr("replay.loading", "zh"), id="replay-position")
+        with Horizontal(id="replay-body"):
+            yield DataTable(id="replay-events", cursor_type="row", show_header=False)
+            with VerticalScroll(id="replay-side"):
+                yield Static(id="replay-slot")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        keys.localise(self, self.lang)
+        self.query_one("#replay-position", Static).update(tr("replay.loading", self.lang))
+        self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        """Read, check and index the record (in a thread: a long record takes a moment)."""
+        from engine.errors import DrillError
+        from engine.record import first_broken_link, read, setup_from
+        from engine.situation import Index
+
+        try:
+            record = read(self.path)
+            broken = first_broken_link(record)
+            scenarios = setup_from(record).scenarios()
+            index = Index(record.events, scenarios)
+        except DrillError as exc:
+            self.app.call_from_thread(self._failed, str(exc).splitlines()[0])
+            return
+        self.app.call_from_thread(self._loaded, record, scenarios, index, broken)
+
+    def _failed(self, message: str) -> None:
+        self.notify(message, severity="error", timeout=8)
+        self.app.pop_screen()
+
+    def _loaded(self, record: Record, scenarios: list[CompiledScenario], index: Index, broken: str | None) -> None:
+        self.record, self.scenarios, self.index = record, scenarios, index
+        if broken:
+            self.notify(broken, severity="warning", timeout=10)
+        slot = self.query_one("#replay-slot", Static)
+        view = SituationView(scenarios, id="replay-situation")
+        slot.remove()
+        self.query_one("#replay-side", VerticalScroll).mount(view)
+        self.relabel()
+        self.seek(len(record.events))
+        self.query_one("#replay-events", DataTable).focus()
+
+    def relabel(self) -> None:
+        """Redraw in the current language."""
+        if self.record is None:
+            return
+        from engine.timeline import Timeline
+
+        timeline = Timeline(self.scenarios, self.lang)
+        table = self.query_one("#replay-events", DataTable)
+        table.clear(columns=True)
+        table.add_column("event", key="event")
+        self.rows = []
+        self.row_of = [0]
+        for number, event in enumerate(self.record.events):
+            line = timeline.line(event)
+            if line is not None:
+                table.add_row(styled(event, line), key=str(number))
+                self.rows.append(number)
+            self.row_of.append(max(0, len(self.rows) - 1))
+        self.seek(self.position)
+
+    # Moving ------------------------------------------------------------------------------------
+
+    def seek(self, position: int) -> None:
+        """Show the situation after the first ``position`` events."""
+        if self.index is None:
+            return
+        position = max(0, min(position, len(self.index)))
+        self.position = position
+        situation = self.index.at(position)
+        view = self.query_one("#replay-situation", SituationView)
+        view.situation = situation
+        view.lang = self.lang
+        view.redraw()
+        table = self.query_one("#replay-events", DataTable)
+        if self.rows:
+            row = self.row_of[position]
+            if table.cursor_row != row:
+                self._moving = True
+                table.move_cursor(row=row)
+        self.query_one("#replay-position", Static).update(
+            tr("replay.position", self.lang, n=position, total=len(self.index), t=f"{situation.t:.2f}")
+            + ("" if self.record is None or self.record.complete else "  ✂")
+        )
+
+    _moving = False
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self._moving:
+            self._moving = False
+            return
+        if 0 <= event.cursor_row < len(self.rows):
+            self.seek(self.rows[event.cursor_row] + 1)
+
+    def action_step(self, step: int) -> None:
+        """Move ``step`` shown events (negative: back)."""
+        if not self.rows:
+            return
+        row = self.row_of[self.position] + step
+        row = max(0, min(row, len(self.rows) - 1))
+        self.seek(self.rows[row] + 1)
+
+    def action_seek_start(self) -> None:
+        """Go to the start."""
+        self.seek(0)
+
+    def action_seek_end(self) -> None:
+        """Go to the end."""
+        if self.index is not None:
+            self.seek(len(self.index))
+
+    def action_jump(self, what: str, direction: int) -> None:
+        """Go to the next (or previous) finding, bookmark or decision."""
+        if self.index is None:
+            return
+        found = self.index.next_of(self.position, JUMPS[what], backwards=direction < 0)
+        if found is None:
+            self.notify(tr("replay.nothing", self.lang))
+            return
+        self.seek(found)
+
+    # Forking -----------------------------------------------------------------------------------
+
+    def current_event(self) -> dict[str, object] | None:
+        """The event the cursor is on (the last one applied)."""
+        if self.record is None or self.position == 0:
+            return None
+        return self.record.events[self.position - 1]
+
+    def action_fork(self) -> None:
+        """Start a live drill from just before the decision under the cursor."""
+        from engine.errors import DrillError
+        from engine.session import Session
+        from tui.screens.live import LiveScreen
+
+        event = self.current_event()
+        if event is None or event.get("type") != "decision":
+            self.notify(tr("replay.fork_need", self.lang), severity="warning")
+            return
+        try:
+            session = Session.fork(self.path, int(str(event["seq"])))
+        except DrillError as exc:
+            self.notify(str(exc).splitlines()[0], severity="error")
+            return
+        self.app.push_screen(LiveScreen(session))
+
+    def action_debrief(self) -> None:
+        """Open the debrief of this drill."""
+        from tui.screens.debrief import DebriefScreen
+
+        self.app.push_screen(DebriefScreen(self.path))
+
+    def action_back(self) -> None:
+        """Back to where replay was opened from."""
+        self.app.pop_screen()

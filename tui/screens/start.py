@@ -1,0 +1,193 @@
+"""The start screen: drill plans and scenarios to set up, and recent records to open or resume.
+
+The lists come from the catalog cache at once (no YAML is parsed before the first paint); a worker
+then rescans the files and refreshes the lists if anything changed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui import keys
+from tui.catalog import Catalog, Entry, RecordInfo, cached, recent_records, scan
+from tui.i18n import pick, tr
+
+if TYPE_CHECKING:
+    from tui.app import DrillsimApp
+
+
+class StartScreen(Screen[None]):
+    """Pick a drill to set up, or a record to replay or resume."""
+
+    BINDINGS = keys.bindings("start", "en")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.catalog: Catalog | None = None
+        self.records: list[RecordInfo] = []
+
+    @property
+    def lang(self) -> str:
+        return self.dsapp.lang
+
+    @property
+    def dsapp(self) -> DrillsimApp:
+        from tui.app import DrillsimApp
+
+        assert isinstance(self.app, DrillsimApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="start-body"):
+            yield Static(id="drills-title", classes="section-title")
+            yield DataTable(id="drills", cursor_type="row", zebra_stripes=True)
+            yield Static(id="details")
+            yield Static(id="records-title", classes="section-title")
+            yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        keys.localise(self, self.lang)
+        self.catalog = cached(self.dsapp.folders)
+        self.relabel()
+        self.rescan()
+
+    def on_screen_resume(self) -> None:
+        self.fill_records()
+
+    @work(thread=True, exclusive=True, group="catalog")
+    def rescan(self) -> None:
+        """Load every content file (in a thread: it takes a moment) and refresh if anything changed."""
+        fresh = scan(self.dsapp.folders)
+        self.app.call_from_thread(self._scanned, fresh)
+
+    def _scanned(self, fresh: Catalog) -> None:
+        if self.catalog is None or fresh.entries != self.catalog.entries or fresh.problems != self.catalog.problems:
+            self.catalog = fresh
+            self.fill_drills()
+        if fresh.problems:
+            self.notify(
+                tr("start.problems", self.lang, n=len(fresh.problems), first=fresh.problems[0]), severity="warning"
+            )
+
+    # Drawing -----------------------------------------------------------------------------------
+
+    def relabel(self) -> None:
+        """Redraw every text in the current language."""
+        lang = self.lang
+        self.query_one("#drills-title", Static).update(tr("start.drills", lang) + "  " + tr("start.hint", lang))
+        self.query_one("#records-title", Static).update(tr("start.records", lang))
+        self.fill_drills()
+        self.fill_records()
+
+    def fill_drills(self) -> None:
+        table = self.query_one("#drills", DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        lang = self.lang
+        table.add_columns(tr("start.col.kind", lang), tr("start.col.title", lang), tr("start.col.min", lang))
+        for entry in self.catalog.entries if self.catalog else []:
+            kind = tr(f"start.kind.{entry.kind}", lang)
+            table.add_row(
+                kind,
+                pick(entry.title, lang),
+                tr("start.minutes", lang, n=f"{entry.minutes:g}"),
+                key=entry.id + "|" + entry.kind,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+        self.show_details()
+
+    def fill_records(self) -> None:
+        table = self.query_one("#records", DataTable)
+        table.clear(columns=True)
+        lang = self.lang
+        table.add_columns(tr("start.col.when", lang), tr("start.col.drill", lang), tr("start.col.status", lang))
+        self.records = recent_records()
+        for info in self.records:
+            status = tr(
+                {"done": "start.status.done", "cut": "start.status.cut"}.get(info.status, "start.status.bad"), lang
+            )
+            table.add_row(info.when, info.drill + (" ⑂" if info.forked else ""), status, key=str(info.path))
+        if not self.records:
+            table.add_row("", tr("start.none", lang), "")
+
+    def selected_entry(self) -> Entry | None:
+        table = self.query_one("#drills", DataTable)
+        if not self.catalog or not self.catalog.entries or table.cursor_row >= len(self.catalog.entries):
+            return None
+        return self.catalog.entries[table.cursor_row]
+
+    def selected_record(self) -> RecordInfo | None:
+        table = self.query_one("#records", DataTable)
+        if not self.records or table.cursor_row >= len(self.records):
+            return None
+        return self.records[table.cursor_row]
+
+    def show_details(self) -> None:
+        entry = self.selected_entry()
+        details = self.query_one("#details", Static)
+        if entry is None:
+            details.update("")
+            return
+        lang = self.lang
+        sep = "、" if lang == "zh" else ", "
+        lines = [f"[b]{pick(entry.title, lang)}[/b]", pick(entry.summary, lang)]
+        lines.append(f"{tr('start.incidents', lang)}: " + sep.join(pick(t, lang) for t in entry.incidents))
+        lines.append(f"{tr('start.roles', lang)}: " + sep.join(pick(r, lang) for r in entry.roles))
+        if entry.objectives:
+            lines.append(f"{tr('start.objectives', lang)}:")
+            lines.extend(f" • {pick(o, lang)}" for o in entry.objectives)
+        details.update("\n".join(lines))
+
+    # Events and actions ------------------------------------------------------------------------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "drills":
+            self.show_details()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "drills":
+            self.action_choose()
+        else:
+            self.open_record()
+
+    def action_choose(self) -> None:
+        """Set up the highlighted drill, or open the highlighted record."""
+        if self.focused is not None and self.focused.id == "records":
+            self.open_record()
+            return
+        entry = self.selected_entry()
+        if entry is not None:
+            from tui.screens.setup import SetupScreen
+
+            self.app.push_screen(SetupScreen(entry))
+
+    def action_switch(self) -> None:
+        """Move between the drills list and the records list."""
+        target = "#records" if self.focused is not None and self.focused.id == "drills" else "#drills"
+        self.query_one(target, DataTable).focus()
+
+    def open_record(self) -> None:
+        info = self.selected_record()
+        if info is None or info.status == "bad":
+            return
+        from tui.screens.replay import ReplayScreen
+
+        self.app.push_screen(ReplayScreen(info.path))
+
+    def action_resume(self) -> None:
+        """Go on with the highlighted record's drill, if it was cut short."""
+        info = self.selected_record()
+        if info is None or info.status != "cut":
+            return
+        from tui.screens.live import LiveScreen
+
+        self.app.push_screen(LiveScreen.resumed(info.path))

@@ -1,0 +1,66 @@
+"""The top bar of the live screen: clock, speed, the next deadlines counting down, loop, score."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import Static
+
+from engine.compile import CompiledScenario
+from engine.situation import Situation
+from tui.i18n import pick, tr
+
+
+def clock_text(minutes: float) -> str:
+    """Sim minutes as ``mm:ss`` (or ``h:mm:ss`` past an hour)."""
+    seconds = round(max(0.0, minutes) * 60)
+    hours, rest = divmod(seconds, 3600)
+    mins, secs = divmod(rest, 60)
+    return f"{hours}:{mins:02d}:{secs:02d}" if hours else f"{mins:02d}:{secs:02d}"
+
+
+class ClockBar(Static):
+    """Two lines: state of the clock and score; the next deadlines."""
+
+    def __init__(self, scenarios: Sequence[CompiledScenario], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.scenarios = scenarios
+
+    def show(
+        self,
+        sit: Situation,
+        *,
+        now: float,
+        speed: float,
+        paused: bool,
+        lang: str,
+        score: tuple[float, str] | None,
+        banner: str = "",
+    ) -> None:
+        """Redraw from the situation and the clock."""
+        line = Text()
+        if sit.finished:
+            line.append(f" ■ {tr('live.over', lang)} ", style="bold reverse")
+        elif paused:
+            line.append(f" ⏸ {tr('live.paused', lang)} ", style="bold reverse yellow")
+        else:
+            line.append(f" ▶ {tr('live.running', lang)} ", style="bold reverse green")
+        line.append(f"  {clock_text(now)}  ×{speed:g}", style="bold")
+        if score is not None:  # points earned so far; the rating means something only at the end
+            rating = f" ({score[1]})" if sit.finished else ""
+            line.append(f"   {tr('live.score', lang)} {score[0]:.0f}/100{rating}", style="bold")
+        if banner:
+            line.append(f"   {banner}", style="italic")
+        line.append("\n")
+        deadlines = sit.running_deadlines()
+        line.append(f"{tr('live.deadlines', lang)}: ", style="bold")
+        if not deadlines:
+            line.append(tr("live.no_deadlines", lang), style="dim")
+        for deadline in deadlines[:3]:
+            timer = self.scenarios[deadline.incident].model.timers.get(deadline.timer)
+            label = pick(timer.label, lang) if timer else deadline.timer
+            left = deadline.due - now
+            style = "bold red" if left < 2 else "yellow" if left < 5 else ""
+            line.append(f"{label} {clock_text(left)}  ", style=style)
+        self.update(line)
