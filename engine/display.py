@@ -56,6 +56,38 @@ def wrap(text: str, width: int = CONSOLE_WIDTH) -> list[str]:
     return lines
 
 
+def break_points(line: str, width: int) -> list[int]:
+    """Indices at which ``line`` (one paragraph, no line breaks) is cut to fit ``width`` cells.
+
+    The same rule as :func:`wrap`, for callers that keep their own styled text (the console's
+    panels): latin words move whole to the next line, CJK text breaks between any two characters,
+    a word wider than the line is cut where it must be. Spaces at a break stay at the end of the
+    line before it.
+    """
+    points: list[int] = []
+    used = 0
+    position = 0
+    line_start = 0
+    for token, _spaced in _tokens(line):
+        start = line.index(token, position)
+        gap = start - position  # the spaces before the token, one cell each
+        size = cells(token)
+        if start > line_start and used + gap + size > width:
+            points.append(start)
+            line_start, used, gap = start, 0, 0
+        used += gap
+        if used + size <= width:
+            used += size
+        else:
+            for offset, ch in enumerate(token):
+                if start + offset > line_start and used + _cell(ch) > width:
+                    points.append(start + offset)
+                    line_start, used = start + offset, 0
+                used += _cell(ch)
+        position = start + len(token)
+    return points
+
+
 def _tokens(paragraph: str) -> Iterator[tuple[str, bool]]:
     """(token, preceded by a space): latin words whole, wide characters one by one."""
     word: list[str] = []

@@ -99,6 +99,7 @@ class Session:
             RecordError: The record file cannot be created.
         """
         path = path or new_record_path(setup.title_id, int(header["seed"]))
+        header = {**header, "speed": speed}  # a resumed drill goes on at the speed it had
         drill = setup.drill(seed=int(header["seed"]), mode=str(header["mode"]))
         session = cls(setup, drill, header, path, _clock(speed, 0.0, now))
         session._writer = RecordWriter(path, header)
@@ -129,7 +130,8 @@ class Session:
         last_t = float(record.events[-1]["t"]) if record.events else 0.0
         # Just past the last recorded minute: everything due at it is processed, as it was live.
         resume_at = math.nextafter(last_t, math.inf)
-        session = cls(setup, drill, header, Path(path), _clock(speed or 1.0, resume_at, now))
+        speed = speed or float(header.get("speed") or 1.0)
+        session = cls(setup, drill, header, Path(path), _clock(speed, resume_at, now))
         checker = _Checker(record.events, str(path))
         drill.subscribe(checker)
         drill.start()
@@ -159,7 +161,7 @@ class Session:
         before_seq: int,
         *,
         record_path: Path | None = None,
-        speed: float = 1.0,
+        speed: float | None = None,
         now: Callable[[], float] | None = None,
     ) -> Session:
         """Branch a new live drill off a record just before the input numbered ``before_seq``.
@@ -186,6 +188,8 @@ class Session:
         at = float(target["t"])
         path_out = record_path or new_record_path(setup.title_id, int(header["seed"]), suffix="-fork")
         drill = setup.drill(seed=int(header["seed"]), mode=str(header["mode"]))
+        speed = speed or float(header.get("speed") or 1.0)
+        header["speed"] = speed
         session = cls(setup, drill, header, path_out, _clock(speed, at, now))
         session._writer = RecordWriter(path_out, header)
         session.origin = Origin(str(path), before_seq, at)
@@ -227,7 +231,8 @@ class Session:
     def tick(self) -> None:
         """Advance the drill to where the clock says; call it from the UI loop."""
         if not self.drill.finished:
-            self.drill.advance_to(self.clock.target())
+            # Thousandths of a minute (60 ms of sim time): decisions read as plain numbers in the record.
+            self.drill.advance_to(round(self.clock.target(), 3))
             if self.drill.finished:
                 self.clock.pause()
 

@@ -66,6 +66,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "setup.speed": ("时钟倍速（模拟分钟/实际分钟）", "Clock speed (sim minutes per minute)"),
     "setup.seed": ("随机种子（相同种子和决策得到相同结果）", "Seed (same seed and decisions, same drill)"),
     "setup.team_name": ("班组", "Team"),
+    "setup.names": ("姓名，多人用逗号分隔", "names, comma-separated"),
     "setup.start": ("开始演练", "Start drill"),
     "setup.bad_number": ("“{field}”需要一个整数", "'{field}' needs a whole number"),
     # Live

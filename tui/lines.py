@@ -6,16 +6,23 @@ from collections.abc import Mapping
 
 from rich.text import Text
 
+from tui.wrapping import Wrapped
 
-def styled(event: Mapping[str, object], line: str) -> Text:
-    """``line`` (from :class:`engine.timeline.Timeline`) styled by the kind of ``event``."""
+
+def style_of(event: Mapping[str, object]) -> str:
+    """The style of a timeline line for ``event``."""
     kind = event["type"]
     if kind == "finding" or (kind == "decision" and event.get("status") == "refused"):
-        return Text(line, style="bold red")
+        return "bold red"
     if kind in ("inject", "note", "fire"):
-        return Text(line, style="yellow")
+        return "yellow"
     if kind == "decision":
-        return Text(line, style="bold")
+        return "bold"
     if kind in ("end", "drill_end", "halt"):
-        return Text(line, style="bold reverse")
-    return Text(line)
+        return "bold reverse"
+    return ""
+
+
+def styled(event: Mapping[str, object], line: str) -> Wrapped:
+    """``line`` (from :class:`engine.timeline.Timeline`) styled by the kind of ``event``, CJK-wrapped."""
+    return Wrapped(Text(line, style=style_of(event)))

@@ -9,6 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui.wrapping import Wrapped
+
 
 class ChoiceDialog(ModalScreen[str | None]):
     """Arrows and Enter to choose, Escape to cancel."""
@@ -24,7 +26,7 @@ class ChoiceDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.prompt)
-            yield OptionList(*(Option(label, id=cid) for cid, label in self.choices), id="choices")
+            yield OptionList(*(Option(Wrapped(label), id=cid) for cid, label in self.choices), id="choices")
 
     def on_mount(self) -> None:
         self.query_one("#choices", OptionList).focus()

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui.wrapping import Wrapped
+
 Choice = tuple[str, int, str] | tuple[str, str]
 
 
@@ -31,7 +33,7 @@ class InjectDialog(ModalScreen[Choice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(self.title_text)
-            options = [Option(text, id=f"{i}:{iid}") for i, iid, text in self.choices]
+            options = [Option(Wrapped(text), id=f"{i}:{iid}") for i, iid, text in self.choices]
             if not options:
                 options = [Option(self.none_label, disabled=True)]
             yield OptionList(*options, id="injects")

@@ -59,9 +59,9 @@ class DebriefScreen(Screen[None]):
             with TabPane("tasks", id="tab-tasks"):
                 yield DataTable(id="tasks-table", cursor_type="row")
             with TabPane("findings", id="tab-findings"):
-                yield RichLog(id="findings-log", wrap=True, markup=False)
+                yield RichLog(id="findings-log", wrap=True, markup=False, min_width=20)
             with TabPane("timeline", id="tab-timeline"):
-                yield RichLog(id="timeline-log", wrap=True, markup=False)
+                yield RichLog(id="timeline-log", wrap=True, markup=False, min_width=20)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -162,7 +162,7 @@ class DebriefScreen(Screen[None]):
                 continue
             log.write(styled(event, line))
             if event["type"] == "finding":
-                findings.write(Text(line, style="red"))
+                findings.write(styled(event, line))
 
     # Actions -----------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
@@ -27,6 +28,7 @@ from tui.lines import styled
 from tui.messages import Collector, DrillEvents
 from tui.widgets.clock_bar import ClockBar
 from tui.widgets.situation_view import SituationView
+from tui.wrapping import Wrapped
 
 if TYPE_CHECKING:
     from tui.app import DrillsimApp
@@ -89,11 +91,12 @@ class LiveScreen(Screen[None]):
         with Horizontal(id="live-body"):
             with VerticalScroll(id="side"):
                 yield SituationView(scenarios, id="situation")
-                yield Static(id="upcoming", classes="controller")
                 yield Static(id="tasks-title", classes="controller section-title")
                 yield OptionList(id="tasks", classes="controller")
+                yield Static(id="upcoming", classes="controller")
+                yield SituationView(scenarios, values_only=True, id="values")
             with Vertical(id="main"):
-                yield RichLog(id="feed", wrap=True, markup=False, highlight=False, max_lines=2000)
+                yield RichLog(id="feed", wrap=True, markup=False, highlight=False, max_lines=2000, min_width=20)
                 yield Static(id="actions-title", classes="section-title")
                 yield OptionList(id="actions")
         yield Footer()
@@ -105,13 +108,14 @@ class LiveScreen(Screen[None]):
         for event in self.session.drill.events:  # a resumed or forked drill shows its past
             self._feed_line(feed, event)
         self.collector.take()
+        self.call_after_refresh(feed.scroll_end, animate=False)
         self.relabel()
         self.query_one("#actions", OptionList).focus()
         if self.session.origin is not None:
             self.notify(tr("live.forked", self.lang, t=f"{self.session.origin.t:g}"))
         elif self.banner == "resumed":
             self.notify(tr("live.resumed", self.lang))
-        self.notify(tr("live.record", self.lang, path=self.session.path), timeout=4)
+        self.sub_title = self.session.path.name
         self.set_interval(TICK, self.tick)
 
     def on_unmount(self) -> None:
@@ -162,11 +166,11 @@ class LiveScreen(Screen[None]):
         """Redraw the situation, the actions, the tasks and the clock bar."""
         if rescore:
             self._rescore()
-        view = self.query_one("#situation", SituationView)
-        view.situation = self.session.situation
-        view.lang = self.lang
-        view.projector = self.projector
-        view.redraw()
+        for view in self.query(SituationView):
+            view.situation = self.session.situation
+            view.lang = self.lang
+            view.projector = self.projector
+            view.redraw()
         self._draw_actions()
         self._draw_tasks()
         self._draw_upcoming()
@@ -213,16 +217,17 @@ class LiveScreen(Screen[None]):
         for (incident, role), group in by_role.items():
             model = self.session.scenarios[incident].model
             role_label = pick(model.roles[role].label, lang) if role in model.roles else role
-            items.append(Option(f"── {'#' + str(incident + 1) + ' ' if many else ''}{role_label}", disabled=True))
+            head = f"── {'#' + str(incident + 1) + ' ' if many else ''}{role_label}"
+            items.append(Option(Wrapped(Text(head, style="bold")), disabled=True))
             for _inc, _role, action in group:
                 label = pick(model.actions[action].label, lang)
                 warn = "" if self.projector or not drill.breaches(incident, action) else "  ⚠"
-                items.append(Option(f"  {label}{warn}", id=f"{incident}|{role}|{action}"))
+                items.append(Option(Wrapped(f"  {label}{warn}"), id=f"{incident}|{role}|{action}"))
         if not items:
-            items.append(Option(tr("live.no_actions", lang), disabled=True))
+            items.append(Option(Wrapped(tr("live.no_actions", lang)), disabled=True))
         widget.add_options(items)
         ids = [o.id for o in items]
-        if keep in ids:
+        if keep is not None and keep in ids:
             widget.highlighted = ids.index(keep)
         else:
             first = next((i for i, o in enumerate(items) if not o.disabled), None)
@@ -243,11 +248,8 @@ class LiveScreen(Screen[None]):
                     done = any(a in sit.incidents[index].decided for a in task.actions)
                     rating = sit.ratings.get((index, f"task:{tid}"))
                     mark = "✓" if done else "·"
-                    items.append(
-                        Option(
-                            f"{mark} {pick(task.label, lang)}" + (f" [{rating}]" if rating else ""), id=f"{index}|{tid}"
-                        )
-                    )
+                    text = f"{mark} {pick(task.label, lang)}" + (f" [{rating}]" if rating else "")
+                    items.append(Option(Wrapped(text), id=f"{index}|{tid}"))
                     tasks.append((index, tid))
         keep = widget.highlighted
         widget.clear_options()
@@ -255,7 +257,7 @@ class LiveScreen(Screen[None]):
             widget.add_options(items)
             widget.highlighted = min(keep or 0, len(items) - 1)
         else:
-            widget.add_option(Option(tr("live.no_task", lang), disabled=True))
+            widget.add_option(Option(Wrapped(tr("live.no_task", lang)), disabled=True))
         self._tasks = tasks
 
     def _draw_upcoming(self) -> None:

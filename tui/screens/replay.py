@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -19,7 +20,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui import keys
 from tui.i18n import tr
-from tui.lines import styled
+from tui.lines import style_of
 from tui.widgets.situation_view import SituationView
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class ReplayScreen(Screen[None]):
         for number, event in enumerate(self.record.events):
             line = timeline.line(event)
             if line is not None:
-                table.add_row(styled(event, line), key=str(number))
+                table.add_row(Text(line, style=style_of(event)), key=str(number))
                 self.rows.append(number)
             self.row_of.append(max(0, len(self.rows) - 1))
         self.seek(self.position)
@@ -142,24 +143,18 @@ class ReplayScreen(Screen[None]):
         view.lang = self.lang
         view.redraw()
         table = self.query_one("#replay-events", DataTable)
-        if self.rows:
-            row = self.row_of[position]
-            if table.cursor_row != row:
-                self._moving = True
-                table.move_cursor(row=row)
+        if self.rows and table.cursor_row != self.row_of[position]:
+            with table.prevent(DataTable.RowHighlighted):  # our own move is not a new seek
+                table.move_cursor(row=self.row_of[position])
         self.query_one("#replay-position", Static).update(
             tr("replay.position", self.lang, n=position, total=len(self.index), t=f"{situation.t:.2f}")
             + ("" if self.record is None or self.record.complete else "  ✂")
         )
 
-    _moving = False
-
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if self._moving:
-            self._moving = False
-            return
-        if 0 <= event.cursor_row < len(self.rows):
-            self.seek(self.rows[event.cursor_row] + 1)
+        row = event.cursor_row
+        if 0 <= row < len(self.rows) and row != self.row_of[self.position]:
+            self.seek(self.rows[row] + 1)
 
     def action_step(self, step: int) -> None:
         """Move ``step`` shown events (negative: back)."""

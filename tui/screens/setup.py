@@ -99,14 +99,25 @@ class SetupScreen(Screen[None]):
         plan = self.setup.plan.model if self.setup and self.setup.plan else None
         team = plan.team if plan else {}
         widgets: list[Any] = [Static(f"[b]{tr('setup.title', lang)}: {pick(self.entry.title, lang)}[/b]")]
-        widgets.append(Label(tr("setup.team_name", lang)))
-        widgets.append(Input(id="team-name", placeholder=tr("setup.team_name", lang)))
+        widgets.append(
+            Horizontal(
+                Label(tr("setup.team_name", lang), classes="field-label"),
+                Input(id="team-name", classes="field", compact=True),
+                classes="field-row",
+            )
+        )
         widgets.append(Label(tr("setup.team", lang), classes="section-title"))
         for rid, label in self.roles:
             widgets.append(
                 Horizontal(
                     Label(pick(label, lang), classes="field-label"),
-                    Input(value="，".join(team.get(rid, [])), id=f"role-{rid}", classes="field"),
+                    Input(
+                        value="，".join(team.get(rid, [])),
+                        id=f"role-{rid}",
+                        classes="field",
+                        compact=True,
+                        placeholder=tr("setup.names", lang),
+                    ),
                     classes="field-row",
                 )
             )
@@ -115,7 +126,7 @@ class SetupScreen(Screen[None]):
             widgets.append(
                 Horizontal(
                     Label(pick(label, lang), classes="field-label"),
-                    Input(value=str(cap), id=f"pool-{pid}", type="integer", classes="field small"),
+                    Input(value=str(cap), id=f"pool-{pid}", type="integer", classes="field small", compact=True),
                     classes="field-row",
                 )
             )
@@ -140,9 +151,10 @@ class SetupScreen(Screen[None]):
         speed = plan.speed if plan else self.entry.speed
         options = [(f"{s:g}x", s) for s in sorted({*SPEEDS, speed})]
         widgets.append(Label(tr("setup.speed", lang), classes="section-title"))
-        widgets.append(Select(options, value=speed, allow_blank=False, id="speed"))
+        widgets.append(Select(options, value=speed, allow_blank=False, id="speed", compact=True, classes="small"))
         widgets.append(Label(tr("setup.seed", lang), classes="section-title"))
-        widgets.append(Input(value=str(random.randrange(1, 10000)), id="seed", type="integer", classes="field small"))
+        seed = str(random.randrange(1, 10000))
+        widgets.append(Input(value=seed, id="seed", type="integer", classes="field small", compact=True))
         widgets.append(Button(tr("setup.start", lang) + " (Ctrl+S)", id="start", variant="primary"))
         form.mount_all(widgets)
         first = self.query("Input")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -83,7 +84,6 @@ class StartScreen(Screen[None]):
         """Redraw every text in the current language."""
         lang = self.lang
         self.query_one("#drills-title", Static).update(tr("start.drills", lang) + "  " + tr("start.hint", lang))
-        self.query_one("#records-title", Static).update(tr("start.records", lang))
         self.fill_drills()
         self.fill_records()
 
@@ -116,8 +116,9 @@ class StartScreen(Screen[None]):
                 {"done": "start.status.done", "cut": "start.status.cut"}.get(info.status, "start.status.bad"), lang
             )
             table.add_row(info.when, info.drill + (" ⑂" if info.forked else ""), status, key=str(info.path))
-        if not self.records:
-            table.add_row("", tr("start.none", lang), "")
+        self.query_one("#records-title", Static).update(
+            tr("start.records", lang) + ("" if self.records else f"  ({tr('start.none', lang)})")
+        )
 
     def selected_entry(self) -> Entry | None:
         table = self.query_one("#drills", DataTable)
@@ -138,14 +139,14 @@ class StartScreen(Screen[None]):
             details.update("")
             return
         lang = self.lang
-        sep = "、" if lang == "zh" else ", "
-        lines = [f"[b]{pick(entry.title, lang)}[/b]", pick(entry.summary, lang)]
-        lines.append(f"{tr('start.incidents', lang)}: " + sep.join(pick(t, lang) for t in entry.incidents))
-        lines.append(f"{tr('start.roles', lang)}: " + sep.join(pick(r, lang) for r in entry.roles))
+        sep, colon = ("、", "：") if lang == "zh" else (", ", ": ")
+        lines = [pick(entry.summary, lang)]
+        lines.append(tr("start.incidents", lang) + colon + sep.join(pick(t, lang) for t in entry.incidents))
+        lines.append(tr("start.roles", lang) + colon + sep.join(pick(r, lang) for r in entry.roles))
         if entry.objectives:
-            lines.append(f"{tr('start.objectives', lang)}:")
+            lines.append(tr("start.objectives", lang) + colon)
             lines.extend(f" • {pick(o, lang)}" for o in entry.objectives)
-        details.update("\n".join(lines))
+        details.update(escape("\n".join(lines)))
 
     # Events and actions ------------------------------------------------------------------------
 

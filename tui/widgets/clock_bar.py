@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from engine.compile import CompiledScenario
+from engine.display import cells
 from engine.situation import Situation
 from tui.i18n import pick, tr
 
@@ -20,12 +21,25 @@ def clock_text(minutes: float) -> str:
     return f"{hours}:{mins:02d}:{secs:02d}" if hours else f"{mins:02d}:{secs:02d}"
 
 
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells (wide characters count two), with an ellipsis if cut."""
+    if cells(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if cells(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"
+
+
 class ClockBar(Static):
     """Two lines: state of the clock and score; the next deadlines."""
 
     def __init__(self, scenarios: Sequence[CompiledScenario], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.scenarios = scenarios
+        self._shown: Text | None = None
 
     def show(
         self,
@@ -57,10 +71,13 @@ class ClockBar(Static):
         line.append(f"{tr('live.deadlines', lang)}: ", style="bold")
         if not deadlines:
             line.append(tr("live.no_deadlines", lang), style="dim")
-        for deadline in deadlines[:3]:
+        room = max(1, (self.size.width - 12) // 30)  # how many fit on the line
+        for deadline in deadlines[:room]:
             timer = self.scenarios[deadline.incident].model.timers.get(deadline.timer)
-            label = pick(timer.label, lang) if timer else deadline.timer
+            label = clip(pick(timer.label, lang) if timer else deadline.timer, 22)
             left = deadline.due - now
             style = "bold red" if left < 2 else "yellow" if left < 5 else ""
             line.append(f"{label} {clock_text(left)}  ", style=style)
-        self.update(line)
+        if line != self._shown:  # called at every 10 Hz tick: an unchanged bar is not redrawn
+            self._shown = line
+            self.update(line)

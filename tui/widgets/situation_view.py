@@ -14,8 +14,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from engine.compile import CompiledScenario
-from engine.situation import STAGES, Situation
+from engine.situation import STAGES, IncidentView, Situation
 from tui.i18n import pick, tr
+from tui.wrapping import Wrapped
 
 BAR = 10
 """Cells of a meter's bar."""
@@ -57,9 +58,11 @@ def loop_marks(stages: set[str], lang: str) -> Text:
 class SituationView(Static):
     """Draws the situation. Set :attr:`situation`, :attr:`lang`, :attr:`projector`, then :meth:`redraw`."""
 
-    def __init__(self, scenarios: Sequence[CompiledScenario], **kwargs: Any) -> None:
+    def __init__(self, scenarios: Sequence[CompiledScenario], *, values_only: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.scenarios = scenarios
+        self.values_only = values_only
+        """Draw only the plain values (the live screen puts them below the controller's panels)."""
         self.situation: Situation | None = None
         self.lang = "zh"
         self.projector = False
@@ -67,55 +70,71 @@ class SituationView(Static):
     def redraw(self) -> None:
         """Render the current situation."""
         if self.situation is not None:
-            self.update(self.render_situation(self.situation))
+            self.update(Wrapped(self.render_situation(self.situation)))
 
     def render_situation(self, sit: Situation) -> Text:
-        lang = self.lang
+        """Phase, loop and meters first, then staff and findings, then the other values (least urgent)."""
         out = Text()
-        many = len(self.scenarios) > 1
+        if self.values_only:
+            for inc in sit.incidents:
+                out.append_text(self.render_values(inc))
+            return out
         for inc in sit.incidents:
-            sc = self.scenarios[inc.index]
-            model = sc.model
-            title = pick(model.title, lang)
-            out.append(("#" + str(inc.index + 1) + " " if many else "") + title + "\n", style="bold")
-            if not inc.live and not inc.ended:
-                out.append("  …\n", style="dim")
-                continue
-            place = model.states.get(inc.state) or model.endings.get(inc.state)
-            label = pick(place.label, lang) if place is not None and place.label else inc.state
-            out.append(f"{label}  ", style="bold cyan")
-            out.append_text(loop_marks(inc.stages, lang))
-            out.append("\n")
-            for hazard_id in sorted(inc.hazards):
-                out.append(f"⚠ {pick(model.hazards[hazard_id].label, lang)}\n", style="bold red")
-            for name, spec in model.variables.items():
-                if spec.show == "hidden" and self.projector:
-                    continue
-                value = inc.values.get(name)
-                if value is None:
-                    continue
-                label = pick(spec.label, lang) if spec.label else name
-                style = "dim" if spec.show == "hidden" else ""
-                if (
-                    spec.show == "meter"
-                    and isinstance(value, (int, float))
-                    and spec.min is not None
-                    and spec.max is not None
-                ):
-                    out.append(f"{label} ", style=style)
-                    share = (float(value) - float(spec.min)) / max(1e-9, float(spec.max) - float(spec.min))
-                    colour = "red" if share >= 0.7 else "yellow" if share >= 0.4 else "green"
-                    out.append(meter(float(value), float(spec.min), float(spec.max)), style=colour)
-                    out.append(f" {show_value(spec, value, lang)}\n", style=style)
-                else:
-                    out.append(f"{label}: {show_value(spec, value, lang)}\n", style=style)
+            out.append_text(self.render_incident(inc))
         out.append_text(self.render_staff(sit))
         out.append_text(self.render_findings(sit))
         return out
 
+    def render_incident(self, inc: IncidentView) -> Text:
+        lang = self.lang
+        model = self.scenarios[inc.index].model
+        many = len(self.scenarios) > 1
+        out = Text(("#" + str(inc.index + 1) + " " if many else "") + pick(model.title, lang) + "\n", style="bold")
+        if not inc.live and not inc.ended:
+            out.append("  …\n", style="dim")
+            return out
+        place = model.states.get(inc.state) or model.endings.get(inc.state)
+        label = pick(place.label, lang) if place is not None and place.label else inc.state
+        out.append(f"{label}  ", style="bold cyan")
+        out.append_text(loop_marks(inc.stages, lang))
+        out.append("\n")
+        for hazard_id in sorted(inc.hazards):
+            out.append(f"⚠ {pick(model.hazards[hazard_id].label, lang)}\n", style="bold red")
+        for name, spec in model.variables.items():
+            value = inc.values.get(name)
+            bounded = spec.min is not None and spec.max is not None
+            if spec.show != "meter" or not isinstance(value, (int, float)) or not bounded:
+                continue
+            low, high = float(spec.min or 0), float(spec.max or 0)
+            share = (float(value) - low) / max(1e-9, high - low)
+            colour = "red" if share >= 0.7 else "yellow" if share >= 0.4 else "green"
+            out.append(f"{pick(spec.label, lang) if spec.label else name} ")
+            out.append(meter(float(value), low, high), style=colour)
+            out.append(f" {show_value(spec, value, lang)}\n")
+        return out
+
+    def render_values(self, inc: IncidentView) -> Text:
+        """The variables shown as plain values (hidden ones in controller view only, dimmed)."""
+        lang = self.lang
+        model = self.scenarios[inc.index].model
+        out = Text()
+        if not inc.live and not inc.ended:
+            return out
+        for name, spec in model.variables.items():
+            if spec.show == "meter" or (spec.show == "hidden" and self.projector):
+                continue
+            value = inc.values.get(name)
+            if value is None:
+                continue
+            label = pick(spec.label, lang) if spec.label else name
+            out.append(f"{label}: {show_value(spec, value, lang)}\n", style="dim" if spec.show == "hidden" else "")
+        if out:
+            out = Text(f"\n{tr('live.situation', lang)}\n", style="bold") + out
+        return out
+
     def render_staff(self, sit: Situation) -> Text:
         lang = self.lang
-        out = Text(f"\n{tr('live.staff', lang)}\n", style="bold")
+        out = Text(f"{tr('live.staff', lang)}\n", style="bold")
         busy, waiting = sit.busy(), sit.waiting()
         if not busy and not waiting:
             out.append(f"  {tr('live.idle', lang)}\n", style="dim")

@@ -1,0 +1,37 @@
+"""Line wrapping that suits Chinese: a Rich renderable that breaks CJK text between any two characters.
+
+Rich wraps at spaces only, so a Chinese sentence (which has none) after a short prefix is pushed
+whole onto the next line, leaving the prefix alone on its own. :class:`Wrapped` breaks lines with
+the engine's rule (:func:`engine.display.break_points`, the same one the linter measures scenario
+text with) and keeps the text's styles.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.text import Text
+
+from engine.display import break_points
+
+
+class Wrapped:
+    """``text`` wrapped to the width it is given, CJK-aware."""
+
+    def __init__(self, text: Text | str) -> None:
+        self.text = text if isinstance(text, Text) else Text(text)
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width)
+        for paragraph in self.text.split("\n", allow_blank=True):
+            for line in paragraph.divide(break_points(paragraph.plain, width)):
+                line.rstrip()
+                line.no_wrap = True
+                line.end = "\n"
+                yield line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.text)
