@@ -1,0 +1,41 @@
+"""Wrapping bilingual text by terminal cells: the rule the linter measures with and the console draws with."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.display import break_points, cells, wrap
+
+MIXED = st.text(alphabet=st.sampled_from(list("ab cd xyz  中文字，。（）·")), max_size=80)
+
+
+def pieces(text: str, width: int) -> list[str]:
+    points = break_points(text, width)
+    return [text[a:b] for a, b in zip([0, *points], [*points, len(text)], strict=True)]
+
+
+@given(MIXED, st.integers(min_value=2, max_value=40))
+def test_break_points_cut_a_line_into_pieces_that_each_fit(text: str, width: int) -> None:
+    """The pieces put back together are the text, and each fits the width once trailing spaces go."""
+    parts = pieces(text, width)
+    assert "".join(parts) == text
+    assert all(cells(part.rstrip()) <= width for part in parts)
+
+
+@given(MIXED, st.integers(min_value=2, max_value=40))
+def test_break_points_and_wrap_make_the_same_lines(text: str, width: int) -> None:
+    """The console (break points on styled text) and the linter (wrap) agree on every line's words."""
+    assert [p.strip().split() for p in pieces(text, width) if p.strip()] == [
+        line.split() for line in wrap(text, width) if line.strip()
+    ]
+
+
+def test_chinese_breaks_between_characters_and_keeps_a_short_prefix_on_its_line() -> None:
+    """A prefix before a Chinese sentence is not left alone on its line, as word-based wrapping would."""
+    assert pieces("0.1′ ⚠ 录音不能代替真人安抚。", 12) == ["0.1′ ⚠ 录音", "不能代替真人", "安抚。"]
+
+
+def test_a_latin_word_moves_whole_to_the_next_line() -> None:
+    """English wraps at spaces."""
+    assert pieces("Call the contractor now", 12) == ["Call the ", "contractor ", "now"]
