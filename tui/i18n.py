@@ -89,6 +89,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "live.rubric": ("关键任务（按 1-4 评定）", "Critical tasks (rate with 1-4)"),
     "live.projector": ("投影视图", "Projector view"),
     "live.controller": ("导调视图", "Controller view"),
+    "live.on_condition": ("条件触发", "on cue"),
     "live.upcoming": ("即将注入（仅导调可见）", "Upcoming injects (controller only)"),
     "live.pause": ("暂停/继续", "Pause/resume"),
     "live.faster": ("加速", "Faster"),

@@ -59,6 +59,8 @@ class LiveScreen(Screen[None]):
         self._scored_at = 0.0
         self._options: tuple[tuple[int, str, str], ...] | None = None
         self._tasks: list[tuple[int, str]] = []
+        self._task_signature: tuple[str, tuple[str, ...]] | None = None
+        self._upcoming = ""
         self._done = False
 
     @classmethod
@@ -127,6 +129,7 @@ class LiveScreen(Screen[None]):
         self.query_one("#actions-title", Static).update(tr("live.actions", self.lang))
         self.query_one("#tasks-title", Static).update(tr("live.rubric", self.lang))
         self._options = None
+        self._task_signature = None
         self.redraw(rescore=True)
 
     # The clock ---------------------------------------------------------------------------------
@@ -251,6 +254,10 @@ class LiveScreen(Screen[None]):
                     text = f"{mark} {pick(task.label, lang)}" + (f" [{rating}]" if rating else "")
                     items.append(Option(Wrapped(text), id=f"{index}|{tid}"))
                     tasks.append((index, tid))
+        signature = (lang, tuple(str(o.prompt) for o in items))
+        if signature == self._task_signature:
+            return  # unchanged: rebuilding the list every tick would cost a repaint for nothing
+        self._task_signature = signature
         keep = widget.highlighted
         widget.clear_options()
         if items:
@@ -271,14 +278,17 @@ class LiveScreen(Screen[None]):
                 if inject.id in inc.delivered:
                     continue
                 model = inc.sc.model.injects[inject.id]
-                when = f"{inc.start_at + inject.at:5.1f}′" if inject.at is not None else "  (if)"
+                when = f"{inc.start_at + inject.at:5.1f}′" if inject.at is not None else tr("live.on_condition", lang)
                 if inject.at is not None and inc.start_at + inject.at < now:
                     continue
                 text = pick(model.message, lang)
                 lines.append(f"{when} {text[:60]}")
         from rich.markup import escape
 
-        self.query_one("#upcoming", Static).update("\n".join([lines[0], *(escape(x) for x in lines[1:6])]))
+        text = "\n".join([lines[0], *(escape(x) for x in lines[1:6])])
+        if text != self._upcoming:
+            self._upcoming = text
+            self.query_one("#upcoming", Static).update(text)
 
     # Deciding ----------------------------------------------------------------------------------
 
