@@ -12,6 +12,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 
+from engine.dialogue import expand
+from engine.dialogue import problems as dialogue_problems
 from engine.errors import ExpressionError
 from engine.expressions import Names, compile_expression, did_you_mean
 from engine.model import Action, Duration, Effects, Rubric, Scenario, ScenarioTest
@@ -21,6 +23,7 @@ PENALTY_KEYS = (
     "life-first/forbidden",
     "life-first/order",
     "red-line/forbidden",
+    "emotion-first/forbidden",
     "report-handle-feedback/order",
     "report-handle-feedback/premature-close",
     "report-handle-feedback/open",
@@ -69,8 +72,9 @@ class _Checker:
 
     def run(self) -> Found:
         s = self.s
-        if s.initial not in s.states:
+        if s.initial is not None and s.initial not in s.states:
             self._unknown(("initial",), "state", s.initial, s.states)
+        self.found.extend(dialogue_problems(s))
         for clash in sorted(set(s.states) & set(s.endings)):
             self.found.append((("endings", clash), f"'{clash}' is both a state and an ending"))
         self._number(("limit",), s.limit)
@@ -158,6 +162,8 @@ class _Checker:
                     self._ref((*base, "actions", i), "action", ref, s.actions)
                 for i, ref in enumerate(task.after):
                     self._ref((*base, "after", i), "action", ref, s.actions)
+                for i, ref in enumerate(task.after_any):
+                    self._ref((*base, "after_any", i), "action", ref, s.actions)
                 if task.timer is not None:
                     self._ref((*base, "timer"), "timer", task.timer, s.timers)
                 if task.within is not None:
@@ -170,6 +176,16 @@ class _Checker:
 
     def _test(self, base: Path, test: ScenarioTest) -> None:
         s = self.s
+        places = self.places
+        if test.persona is not None or s.roleplay_only:
+            personas = s.dialogue.personas if s.dialogue is not None else {}
+            if test.persona is not None and test.persona not in personas:
+                self._unknown((*base, "persona"), "persona", test.persona, personas)
+                return
+            if any(p[0] == "dialogue" for p, _ in dialogue_problems(s)):
+                return  # the dialogue's own problems are reported; its role-play cannot be built
+            s = expand(s, test.persona or sorted(personas)[0])
+            places = {*s.states, *s.endings}
         for i, decision in enumerate(test.decisions):
             where = (*base, "decisions", i)
             if decision.incident != 0:
@@ -193,11 +209,11 @@ class _Checker:
                     self._ref((*at, section, i, "action"), "action", pattern.action, s.actions)
                 if pattern.timer is not None:
                     self._ref((*at, section, i, "timer"), "timer", pattern.timer, s.timers)
-        self._values((*at, "values"), expect.values)
+        self._values((*at, "values"), expect.values, s.variables)
         for i, checkpoint in enumerate(expect.checkpoints):
-            if checkpoint.state is not None and checkpoint.state not in self.places:
-                self._unknown((*at, "checkpoints", i, "state"), "state or ending", checkpoint.state, self.places)
-            self._values((*at, "checkpoints", i, "values"), checkpoint.values)
+            if checkpoint.state is not None and checkpoint.state not in places:
+                self._unknown((*at, "checkpoints", i, "state"), "state or ending", checkpoint.state, places)
+            self._values((*at, "checkpoints", i, "values"), checkpoint.values, s.variables)
         if test.locale is not None:
             known = {name for p in s.parameters.values() for name in p.locales}
             if test.locale not in known:
@@ -211,9 +227,9 @@ class _Checker:
         param = self.s.parameters.get(capacity)
         return int(min([param.value, *param.locales.values()])) if param else 0
 
-    def _values(self, path: Path, values: Mapping[str, object]) -> None:
+    def _values(self, path: Path, values: Mapping[str, object], variables: Mapping[str, object] | None = None) -> None:
         for var in values:
-            self._ref((*path, var), "variable", var, self.s.variables)
+            self._ref((*path, var), "variable", var, self.s.variables if variables is None else variables)
 
     def _action(self, aid: str, action: Action) -> None:
         s, base = self.s, ("actions", aid)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from transitions import Machine
 
 from engine.checks import effect_expression, names_of
+from engine.errors import EngineError
 from engine.expressions import NOW, Evaluator, Names, Value, compile_expression
 from engine.model import (
     Duration,
@@ -202,12 +203,13 @@ class CompiledScenario:
 
     def acquire(self) -> Token:
         """Borrow a state token placed in the initial state."""
+        initial = self.model.initial or ""  # compiled() refuses a scenario without one
         if self._free:
             token = self._free.pop()
-            token.state = self.model.initial
+            token.state = initial
             return token
         token = Token()
-        self.machine.add_model(token, initial=self.model.initial)
+        self.machine.add_model(token, initial=initial)
         return token
 
     def release(self, token: Token) -> None:
@@ -221,6 +223,8 @@ _CACHE: dict[tuple[str, str, str, str | None], CompiledScenario] = {}
 def compiled(scenario: Scenario, digest: str, locale: str | None = None) -> CompiledScenario:
     """The compiled form of ``scenario`` for ``locale``, built on first use and then reused."""
     key = (scenario.id, scenario.version, digest, locale)
+    if scenario.initial is None:
+        raise EngineError(f"scenario '{scenario.id}' is a role-play only: play it with an owner persona")
     found = _CACHE.get(key)
     if found is None:
         found = _CACHE[key] = _Compiler(scenario, digest, locale).build()

@@ -9,11 +9,12 @@ Monte Carlo all get the same drill from the same inputs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from engine.checks import names_of
 from engine.compile import CompiledScenario, compiled
+from engine.dialogue import expand, persona_for
 from engine.errors import ContentError, ExpressionError, Problem
 from engine.expressions import compile_expression, did_you_mean
 from engine.loader import Loaded, load, load_scenario
@@ -50,14 +51,39 @@ class Setup:
     locale: str | None = None
     triggers: dict[int, tuple[int, str]] = field(default_factory=dict)
     """Incident index -> (index of the incident it waits for, condition over that incident)."""
+    personas: dict[int, str | None] = field(default_factory=dict)
+    """Incidents played as role-play (their scenario's dialogue), with the owner persona to meet
+    (None: one chosen by the drill's seed)."""
 
-    def scenarios(self) -> list[CompiledScenario]:
-        """Compiled scenarios (cached across drills)."""
-        return [compiled(s.model, s.digest, self.locale) for s in self.sources]
+    def for_seed(self, seed: int) -> Setup:
+        """The same set-up with every role-play persona decided (a seed picks those left open)."""
+        if all(p is not None for p in self.personas.values()):
+            return self
+        chosen: dict[int, str | None] = {}
+        for index, persona in self.personas.items():
+            dialogue = self.sources[index].model.dialogue
+            assert dialogue is not None
+            chosen[index] = persona if persona is not None else persona_for(dialogue, seed)
+        return replace(self, personas=chosen)
+
+    def scenarios(self, seed: int | None = None) -> list[CompiledScenario]:
+        """Compiled scenarios (cached across drills); role-plays for the persona set or ``seed``'s."""
+        setup = self if seed is None else self.for_seed(seed)
+        found = []
+        for index, source in enumerate(setup.sources):
+            if index in setup.personas:
+                dialogue = source.model.dialogue
+                assert dialogue is not None
+                persona = setup.personas[index] or persona_for(dialogue, 0)
+                model = _roleplay(source.model, source.digest, persona)
+                found.append(compiled(model, f"{source.digest}#{persona}", self.locale))
+            else:
+                found.append(compiled(source.model, source.digest, self.locale))
+        return found
 
     def drill(self, *, seed: int, mode: str, keep: bool = True) -> Drill:
         """A fresh, unstarted drill."""
-        scenarios = self.scenarios()
+        scenarios = self.scenarios(seed)
         triggers = {
             index: (source, compile_expression(when, scenarios[source].names, want="bool").run)
             for index, (source, when) in self.triggers.items()
@@ -73,8 +99,10 @@ class Setup:
 
     @property
     def title_id(self) -> str:
-        """The id a record is filed under: the plan's, or the lone scenario's."""
-        return self.plan.model.id if self.plan else self.sources[0].model.id
+        """The id a record is filed under: the plan's, or the lone scenario's (its role-play's)."""
+        if self.plan:
+            return self.plan.model.id
+        return self.sources[0].model.id + ("-roleplay" if 0 in self.personas else "")
 
 
 def _check_locale(sources: list[Loaded[Scenario]], locale: str | None, where: str | None = None) -> None:
@@ -88,17 +116,44 @@ def _check_locale(sources: list[Loaded[Scenario]], locale: str | None, where: st
         raise ContentError([Problem(where or sources[0].path, 0, 0, "", message)])
 
 
-def prepare(name: str, *, locale: str | None = None) -> Setup:
+_ROLEPLAYS: dict[tuple[str, str], Scenario] = {}
+
+
+def _roleplay(model: Scenario, digest: str, persona: str) -> Scenario:
+    """The expansion of a dialogue for one persona (cached by content digest: it builds a whole model)."""
+    key = (digest, persona)
+    found = _ROLEPLAYS.get(key)
+    if found is None:
+        found = _ROLEPLAYS[key] = expand(model, persona)
+    return found
+
+
+def prepare(name: str, *, locale: str | None = None, persona: str | None = None, roleplay: bool = False) -> Setup:
     """Load a scenario or a plan (with its scenarios) into a :class:`Setup`.
 
+    Args:
+        name: A path, or the id of a shipped scenario or plan.
+        locale: Which per-locale parameter values to use.
+        persona: Play the scenario's role-play against this owner persona.
+        roleplay: Play the scenario's role-play, with a persona chosen by the drill's seed.
+
     Raises:
-        ContentError: The file or a scenario it names cannot be loaded.
+        ContentError: The file or a scenario it names cannot be loaded, or it has no such role-play.
     """
     path = find(name)
     loaded = load(path)
     if isinstance(loaded.model, Scenario):
         _check_locale([loaded], locale)
-        return Setup([loaded], [0.0], locale=locale)
+        dialogue = loaded.model.dialogue
+        if (persona is not None or roleplay) and dialogue is None:
+            message = "this scenario has no dialogue, so it has no role-play (and no personas)"
+            raise ContentError([Problem(str(path), 1, 1, "dialogue", message)])
+        if persona is not None and dialogue is not None and persona not in dialogue.personas:
+            known = sorted(dialogue.personas)
+            message = f"unknown persona '{persona}'{did_you_mean(persona, known)}; personas: {', '.join(known)}"
+            raise ContentError([Problem(str(path), 1, 1, "dialogue.personas", message)])
+        plays = persona is not None or roleplay or loaded.model.roleplay_only
+        return Setup([loaded], [0.0], locale=locale, personas={0: persona} if plays else {})
     if not isinstance(loaded.model, Plan):
         raise ContentError(
             [Problem(str(path), 1, 1, "schema", "a script cannot be run on its own; pass it with --script")]
@@ -133,6 +188,7 @@ def prepare(name: str, *, locale: str | None = None) -> Setup:
         staffing=dict(plan.staffing),
         locale=locale or plan.locale,
         triggers=triggers,
+        personas={i: None for i, s in enumerate(sources) if s.model.roleplay_only},
     )
 
 

@@ -90,6 +90,8 @@ from pydantic import BaseModel
 
 from engine.checks import effect_expression, names_of
 from engine.content import prepare
+from engine.dialogue import RESERVED, SEP, expand
+from engine.dialogue import problems as dialogue_problems
 from engine.display import CONSOLE_WIDTH, cells, wrap
 from engine.errors import ContentError, Problem
 from engine.expressions import COMPARISONS, CONSTANT_NAMES, Value, compile_expression
@@ -190,7 +192,15 @@ def lint_file(path: str | Path) -> list[Lint]:
     if isinstance(model, Scenario | Plan):
         found += _texts(name, loaded.document, model)
     if isinstance(model, Scenario):
-        found += _ScenarioLint(name, model, loaded.document).run()
+        if model.initial is not None:
+            found += _ScenarioLint(name, model, loaded.document).run()
+        if model.dialogue is not None and not dialogue_problems(model):
+            seen: set[Lint] = set()
+            for persona in sorted(model.dialogue.personas):
+                for lint in _RolePlayLint(name, expand(model, persona), loaded.document).run():
+                    if lint not in seen:
+                        seen.add(lint)
+                        found.append(lint)
     elif isinstance(model, Plan):
         found += _plan(name)
     return sorted(found, key=_order)
@@ -450,7 +460,7 @@ class _ScenarioLint:
         for state, targets in self.successors.items():
             for target in targets:
                 self.predecessors.setdefault(target, set()).add(state)
-        self.reachable = self._closure({s.initial}, self.successors)
+        self.reachable = self._closure({s.initial} if s.initial else set(), self.successors)
         self.live = frozenset(n for n in self.reachable if n in s.states)
         self._scopes: dict[str | None, _Scope] = {}
 
@@ -724,3 +734,26 @@ class _ScenarioLint:
             self.add(
                 ("actions", aid), "DS016", f"actions.{aid}: offered in {where}, so it can never be chosen", key=True
             )
+
+
+class _RolePlayLint(_ScenarioLint):
+    """The same checks over a dialogue's expansion, located at the turns and replies they come from.
+
+    Findings about what the expansion itself adds (the follow-up states, free replies, the meters)
+    would be noise for the author and are left out; everything about turns and replies is kept.
+    """
+
+    def add(self, path: DocPath, code: str, message: str, *, key: bool = False) -> None:
+        mapped = _dialogue_path(path)
+        if mapped is not None:
+            super().add(mapped, code, message, key=key)
+
+
+def _dialogue_path(path: DocPath) -> DocPath | None:
+    """Where in the dialogue a path into its expansion comes from (None: something the expansion made)."""
+    if len(path) >= 2 and path[0] == "states" and path[1] not in RESERVED:
+        return ("dialogue", "turns", path[1])
+    if len(path) >= 2 and path[0] == "actions" and isinstance(path[1], str) and SEP in path[1]:
+        turn, _, reply = path[1].partition(SEP)
+        return ("dialogue", "turns", turn, "replies", reply)
+    return None

@@ -24,7 +24,7 @@ All times are sim minutes.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -32,9 +32,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails
 
 FORMAT_SCENARIO = "scenario/1"
 """Schema name of a v1 scenario file."""
@@ -292,10 +294,12 @@ class Forbid(Frozen):
 
     when: str
     """Condition; while it holds, the action is forbidden."""
-    rule: Literal["life-first", "red-line"] = "life-first"
+    rule: Literal["life-first", "red-line", "emotion-first"] = "life-first"
     """``life-first`` for acts that endanger people (prying a door between floors); ``red-line`` for
     conduct a company forbids its staff (passing the buck, promising what cannot be kept, giving out
-    an owner's number). Both are refused in strict mode and findings in observe mode."""
+    an owner's number); ``emotion-first`` for a solution offered to an upset owner before their
+    feelings were acknowledged (先处理情绪再处理问题). All are refused in strict mode and findings in
+    observe mode."""
     reason: Text
     """Why, shown when strict mode refuses it and in the finding."""
     source: Ident | None = None
@@ -533,6 +537,8 @@ class ScenarioTest(Frozen):
     """Seed of the drill."""
     locale: Ident | None = None
     """Per-locale parameter values to use."""
+    persona: Ident | None = None
+    """Play the scenario's role-play (its ``dialogue``) with this owner persona."""
     script: str | None = None
     """A decision script file, relative to the scenario file (instead of ``decisions``)."""
     decisions: list[Decision] = Field(default_factory=list)
@@ -560,6 +566,8 @@ class Task(Frozen):
     """Otherwise: minutes from the incident's start to do it in (or a parameter name)."""
     after: list[Ident] = Field(default_factory=list)
     """Actions that should come first; doing this task before them is out of order."""
+    after_any: list[Ident] = Field(default_factory=list)
+    """Actions at least one of which should come first (several ways to do the step before)."""
     weight: Annotated[float, Field(gt=0, le=100)] = 10.0
     """Share of the score (relative to the other tasks' weights)."""
     stage: Stage | None = None
@@ -595,6 +603,108 @@ class Rubric(Frozen):
     the default for that rule and kind."""
 
 
+Move = Literal[
+    "listen",
+    "empathise",
+    "apologise",
+    "restate",
+    "ask",
+    "safety",
+    "act",
+    "follow_up",
+    "interrupt",
+    "argue",
+    "blame",
+    "deflect",
+    "forbidden",
+    "overpromise",
+    "stall",
+]
+"""What a reply does. The good moves follow the five steps of complaint handling (倾听 listen;
+共情 empathise; 致歉/确认 apologise for the impact without conceding fault, restate the facts;
+方案 act: a concrete action with a time that can be kept; 跟进 follow_up), plus ``ask`` (collect
+facts) and ``safety`` (safety questions first). The bad ones: ``interrupt``, ``argue``, ``blame``,
+``deflect`` (buck-passing), ``forbidden`` (a phrase on the company's red-line list), ``overpromise``
+(a promise that cannot be kept), ``stall`` ("let me check", with no time)."""
+
+
+class Reply(Frozen):
+    """One thing the trainee can say at a turn of the conversation."""
+
+    text: Text
+    """What the trainee says."""
+    does: list[Move] = Field(min_length=1)
+    """What saying it does (its moves); scoring and the owner's reaction follow from them."""
+    mood: Real | None = None
+    """Change to the owner's anger (0 calm .. 100 furious); default: the sum of its moves' usual effect."""
+    patience: Real | None = None
+    """Change to the owner's patience (0 .. 100); default: the sum of its moves' usual effect."""
+    next: Ident | None = None
+    """The turn (or ending: ``resolved``, ``escalated``, ``left``...) the conversation goes to; default: stays."""
+    minutes: Annotated[float, Field(ge=0, le=60)] = 0.5
+    """How long saying it takes (sim minutes); the owner's patience keeps draining meanwhile."""
+    why: Text | None = None
+    """For the debrief: why this reply helps or hurts."""
+
+
+class Turn(Frozen):
+    """A moment of the conversation: what the owner says, and what the trainee may answer."""
+
+    owner: Text
+    """What the owner says (the default line)."""
+    personas: dict[Ident, Text] = Field(default_factory=dict)
+    """The same moment in another persona's words, by persona id."""
+    label: Text | None = None
+    """Short name of the moment (for the console and the graph)."""
+    replies: dict[Ident, Reply] = Field(min_length=1)
+    """The trainee's options, by id: several good, several plausible but wrong, one or two awful."""
+
+
+class Persona(Frozen):
+    """An owner the trainee may face. Several per scenario, so that practice does not become memory."""
+
+    label: Text
+    """Who they are, in a few words."""
+    about: Text
+    """Their situation and manner, for the trainee's briefing."""
+    cares: list[Text] = Field(default_factory=list)
+    """What matters to them (shown to the coach)."""
+    mood: Annotated[int, Field(ge=0, le=100)] = 40
+    """Anger at the start (0 calm, 100 furious)."""
+    patience: Annotated[int, Field(ge=1, le=100)] = 60
+    """Patience at the start (at 0 they hang up or walk out)."""
+    touchy: Annotated[float, Field(gt=0, le=5)] = 1.0
+    """How strongly bad replies anger them (a multiplier on mood increases)."""
+    wait: Annotated[float, Field(ge=0, le=50)] = 3.0
+    """Patience lost per minute of the conversation (silence and "let me check" cost more)."""
+
+
+class Dialogue(Frozen):
+    """A customer-service role-play on this incident: the owner's turns, the trainee's replies, personas.
+
+    The console and ``drillsim run --persona`` play it as its own drill: turns become states,
+    replies become the trainee's actions, mood and patience become meters driven by the replies and
+    by time, and the five steps become the rubric.
+    """
+
+    trainee: Ident
+    """The role the trainee plays (a staff role of the scenario)."""
+    owner: Ident
+    """The role of the owner (an external role of the scenario)."""
+    start: Ident
+    """The first turn."""
+    personas: dict[Ident, Persona] = Field(min_length=1)
+    """The owners the trainee may face, by id."""
+    turns: dict[Ident, Turn] = Field(min_length=1)
+    """The conversation's moments, by id."""
+    follow_up_after: Annotated[float, Field(ge=1, le=20160)] = 2880.0
+    """Sim minutes from the end of the call to the follow-up call that closes the loop (2 days)."""
+    calm_below: Annotated[int, Field(ge=1, le=99)] = 45
+    """Anger below which the owner accepts a resolution calmly (above: resolved, but unhappy)."""
+    escalate_at: Annotated[int, Field(ge=2, le=100)] = 90
+    """Anger at which the owner escalates (a complaint to the 12345 hotline)."""
+
+
 class Scenario(Frozen):
     """One incident, as a branching, timed model."""
 
@@ -624,13 +734,13 @@ class Scenario(Frozen):
     """Facts about the situation, by name."""
     staff: dict[Ident, StaffPool] = Field(default_factory=dict)
     """Staff pools, by id."""
-    initial: Ident
-    """State the incident starts in."""
-    states: dict[Ident, State]
+    initial: Ident | None = None
+    """State the incident starts in (a role-play-only scenario has none)."""
+    states: dict[Ident, State] = Field(default_factory=dict)
     """Phases, by id."""
-    endings: dict[Ident, Ending]
+    endings: dict[Ident, Ending] = Field(default_factory=dict)
     """Final states, by id."""
-    actions: dict[Ident, Action]
+    actions: dict[Ident, Action] = Field(default_factory=dict)
     """Choices, by id."""
     hazards: dict[Ident, Hazard] = Field(default_factory=dict)
     """Life hazards, by id."""
@@ -646,6 +756,31 @@ class Scenario(Frozen):
     """Scenario tests, by name: run by ``drillsim test`` and the project's test suite."""
     rubric: Rubric | None = None
     """How drills of this scenario are scored (objectives, critical tasks, penalties)."""
+    dialogue: Dialogue | None = None
+    """A customer-service role-play on this incident (played with ``--persona`` or from the console)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _playable(cls, data: Any) -> Any:
+        """Without a dialogue, a scenario must have its states, endings, actions and initial state."""
+        if isinstance(data, dict) and data.get("dialogue") is None:
+            missing = [key for key in ("initial", "states", "endings", "actions") if key not in data]
+            if missing:
+                raise ValidationError.from_exception_data(
+                    "Scenario", [InitErrorDetails(type="missing", loc=(key,), input=data) for key in missing]
+                )
+        return data
+
+    @model_validator(mode="after")
+    def _initial_with_states(self) -> Scenario:
+        if (self.initial is None) != (not self.states):
+            raise ValueError("give 'initial' and 'states' together (a role-play-only scenario has neither)")
+        return self
+
+    @property
+    def roleplay_only(self) -> bool:
+        """Whether the scenario is a role-play and nothing else (no tabletop states of its own)."""
+        return self.dialogue is not None and self.initial is None
 
 
 class Trigger(Frozen):

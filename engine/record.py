@@ -62,6 +62,7 @@ def header_for(
 ) -> dict[str, Any]:
     """The header describing a drill built from ``setup``, and who took part (for history)."""
     plan = setup.plan
+    chosen = setup.for_seed(seed)
     people: dict[str, Any] = {
         "participants": participants or [],
         "team": team,
@@ -82,6 +83,7 @@ def header_for(
                 "digest": s.digest,
                 "path": s.path,
                 "start": start,
+                **({"persona": chosen.personas[i]} if i in chosen.personas else {}),
                 **({"after": list(setup.triggers[i])} if i in setup.triggers else {}),
             }
             for i, (s, start) in enumerate(zip(setup.sources, setup.starts, strict=True))
@@ -275,6 +277,7 @@ def setup_from(record: Record) -> Setup:
             staffing=dict(header.get("staffing") or {}),
             locale=header.get("locale"),
             triggers={n: (int(i["after"][0]), str(i["after"][1])) for n, i in enumerate(incidents) if "after" in i},
+            personas={n: str(i["persona"]) for n, i in enumerate(incidents) if "persona" in i},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RecordError(f"{record.path}: the header is incomplete ({exc})") from exc

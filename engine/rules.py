@@ -11,6 +11,8 @@ Rule ids and kinds (stable: records, reports and history refer to them):
 - ``life-first``/``forbidden``: the action endangers people and is forbidden outright now;
 - ``red-line``/``forbidden``: the action is conduct the company forbids (buck-passing, false promises,
   leaking an owner's details); declared per action by the scenario, enforced like life-first;
+- ``emotion-first``/``forbidden``: in a role-play, a solution offered before the owner's feelings were
+  acknowledged (先处理情绪再处理问题); declared by the dialogue's expansion, enforced the same way;
 - ``life-first``/``order``: property or paperwork while people are still at risk and the required
   life-safety actions have not started;
 - ``report-handle-feedback``/``order``: handling before anything was reported (life-safety actions
@@ -45,6 +47,9 @@ DEADLINE = "deadline"
 
 RED_LINE = "red-line"
 """Rule id of conduct a company forbids its staff (a scenario's ``forbidden`` entries may use it)."""
+
+EMOTION_FIRST = "emotion-first"
+"""Rule id of "emotion before problem" in customer-service role-play."""
 
 _GATED = frozenset({"property", "admin"})
 

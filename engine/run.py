@@ -155,7 +155,7 @@ class Incident:
         self.live = False
         self.ended = False
         self.ending: str | None = None
-        self.final_state = sc.model.initial
+        self.final_state = sc.model.initial or ""
         self.delivered: set[str] = set()
         self.timers: dict[str, str] = {}
         self.hazards_on: set[str] = set()
@@ -278,6 +278,9 @@ class Drill:
         # then would carry that drift into the record. The stop is placed at exactly t instead.
         stop = self._at(t, None, priority=URGENT)  # run() itself adds the stopping callback
         self.env.run(until=stop)
+        queue = self.env._queue
+        if queue and queue[0][3] is stop:  # SimPy (4.1) puts the spent stop back on the queue; it would read as due
+            heapq.heappop(queue)
 
     def run_to_end(self) -> None:
         """Let the drill play out with no further decisions until every incident has ended."""

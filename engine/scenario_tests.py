@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.compile import compiled
+from engine.dialogue import expand, persona_for
 from engine.errors import ContentError, Problem
 from engine.loader import Loaded, load_scenario, load_script
 from engine.model import Decision, FindingPattern, Scenario, ScenarioTest
@@ -61,7 +62,12 @@ def run_test(loaded: Loaded[Scenario], name: str, test: ScenarioTest, scorer: Sc
     except ContentError as exc:
         result.failures.append(f"cannot load its script: {exc.problems[0]}")
         return result
-    drill = Drill([(compiled(loaded.model, loaded.digest, test.locale), 0.0)], seed=test.seed, mode=test.mode)
+    model, digest = loaded.model, loaded.digest
+    if test.persona is not None or model.roleplay_only:
+        assert model.dialogue is not None
+        persona = test.persona or persona_for(model.dialogue, test.seed)
+        model, digest = expand(model, persona), f"{digest}#{persona}"
+    drill = Drill([(compiled(model, digest, test.locale), 0.0)], seed=test.seed, mode=test.mode)
     drill.start()
     steps: list[tuple[float, int, Any]] = [(c.t, 0, c) for c in test.expect.checkpoints]
     steps += [(d.t, 1, d) for d in decisions]

@@ -108,7 +108,7 @@ class Situation:
     def __post_init__(self) -> None:
         if not self.incidents:
             self.incidents = [
-                IncidentView(i, sc.model.id, sc.model.initial, dict(sc.initial_values))
+                IncidentView(i, sc.model.id, sc.model.initial or "", dict(sc.initial_values))
                 for i, sc in enumerate(self.scenarios)
             ]
 
@@ -288,7 +288,7 @@ class Index:
 
     def next_of(self, count: int, kinds: set[str], *, backwards: bool = False) -> int | None:
         """The position just after the next event (or the previous one) of one of ``kinds``."""
-        span = range(count - 1, -1, -1) if backwards else range(count, len(self.events))
+        span = range(count - 2, -1, -1) if backwards else range(count, len(self.events))
         for index in span:
             event = self.events[index]
             kind = event["type"]

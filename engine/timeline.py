@@ -53,6 +53,7 @@ _WORDS = {
     "already-started": ("已经开始过", "already started"),
     "life-first": ("生命优先", "life first"),
     "red-line": ("服务红线", "red line"),
+    "emotion-first": ("先处理情绪", "emotion first"),
     "report-handle-feedback": ("上报-处置-反馈闭环", "report-handle-feedback"),
     "deadline": ("时限", "deadline"),
     "phone": ("电话", "phone"),

@@ -39,6 +39,7 @@ DEFAULT_PENALTIES: dict[str, float] = {
     "life-first/forbidden": 25.0,
     "life-first/order": 10.0,
     "red-line/forbidden": 15.0,
+    "emotion-first/forbidden": 10.0,
     "report-handle-feedback/order": 5.0,
     "report-handle-feedback/premature-close": 10.0,
     "report-handle-feedback/open": 15.0,
@@ -331,6 +332,8 @@ def _task(
         else:
             late = False
         early = [a for a in task.after if a not in accepted or accepted[a][0] > t]
+        if task.after_any and not any(a in accepted and accepted[a][0] <= t for a in task.after_any):
+            early.append(task.after_any[0])
         status = ("late-out-of-order" if early else "late") if late else ("out-of-order" if early else "done")
     auto = TASK_RATINGS[status]
     evaluator = _latest_rating(evaluations, f"task:{tid}")

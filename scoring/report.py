@@ -196,6 +196,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "status.missed": ("未完成", "not done"),
     "rule.life-first": ("生命优先", "life first"),
     "rule.red-line": ("服务红线", "red line"),
+    "rule.emotion-first": ("先处理情绪", "emotion first"),
     "rule.report-handle-feedback": ("上报-处置-反馈闭环", "report-handle-feedback loop"),
     "rule.deadline": ("时限", "deadline"),
     "breach.forbidden": ("禁止行为", "forbidden act"),

@@ -42,17 +42,19 @@ def fonts(lang: str) -> str:
 RULE_COLOURS = {
     "life-first": "#c62828",
     "red-line": "#6a1b9a",
+    "emotion-first": "#ad1457",
     "report-handle-feedback": "#e65100",
     "deadline": "#b7791f",
 }
 """Colour of each rule's findings (and of the decisions that caused them)."""
 
-RULE_ORDER = ("life-first", "red-line", "report-handle-feedback", "deadline")
+RULE_ORDER = ("life-first", "red-line", "emotion-first", "report-handle-feedback", "deadline")
 """Worst first: a decision that broke two rules shows the first one's colour."""
 
 _RULE_NAMES = {
     "life-first": ("生命优先", "life first"),
     "red-line": ("服务红线", "red line"),
+    "emotion-first": ("先处理情绪", "emotion first"),
     "report-handle-feedback": ("闭环", "loop"),
     "deadline": ("时限", "deadline"),
 }

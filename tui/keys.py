@@ -153,8 +153,14 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         raise KeymapError('[keys] must be a table of binding-id = "key"')
+    pairs: list[tuple[str, object]] = []
+    for name, value in keys.items():  # live.pause = "p" is a dotted key: TOML nests it as {"live": {"pause": "p"}}
+        if isinstance(value, dict):
+            pairs.extend((f"{name}.{sub}", key) for sub, key in value.items())
+        else:
+            pairs.append((name, value))
     result: dict[str, str] = {}
-    for binding_id, key in keys.items():
+    for binding_id, key in pairs:
         if binding_id not in BY_ID:
             raise KeymapError(f"unknown binding id '{binding_id}'")
         if not isinstance(key, str) or not key.strip():

@@ -76,7 +76,8 @@ def test_schema_prints_json_schema_for_editors() -> None:
     result = drillsim("schema")
     schema = json.loads(result.stdout)
     assert schema["properties"]["schema"]["const"] == "scenario/1"
-    assert "actions" in schema["required"]
+    assert "roles" in schema["required"]
+    assert "dialogue" in schema["properties"]  # states and actions may give way to a role-play
     assert schema["$defs"]["Action"]["properties"]["in"]["description"]
 
 

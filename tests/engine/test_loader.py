@@ -223,7 +223,7 @@ ACTION_KEYS = (
 )
 TOP_KEYS = (
     "schema, id, version, category, title, summary, sources, parameters, limit, roles, variables, staff,"
-    " initial, states, endings, actions, hazards, injects, dynamics, transitions, timers, tests, rubric"
+    " initial, states, endings, actions, hazards, injects, dynamics, transitions, timers, tests, rubric, dialogue"
 )
 
 

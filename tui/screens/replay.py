@@ -117,16 +117,17 @@ class ReplayScreen(Screen[None]):
 
         timeline = Timeline(self.scenarios, self.lang)
         table = self.query_one("#replay-events", DataTable)
-        table.clear(columns=True)
-        table.add_column("event", key="event")
-        self.rows = []
-        self.row_of = [0]
-        for number, event in enumerate(self.record.events):
-            line = timeline.line(event)
-            if line is not None:
-                table.add_row(Text(line, style=style_of(event)), key=str(number))
-                self.rows.append(number)
-            self.row_of.append(max(0, len(self.rows) - 1))
+        with table.prevent(DataTable.RowHighlighted):  # refilling the table is not a move to row 0
+            table.clear(columns=True)
+            table.add_column("event", key="event")
+            self.rows = []
+            self.row_of = [0]
+            for number, event in enumerate(self.record.events):
+                line = timeline.line(event)
+                if line is not None:
+                    table.add_row(Text(line, style=style_of(event)), key=str(number))
+                    self.rows.append(number)
+                self.row_of.append(max(0, len(self.rows) - 1))
         self.seek(self.position)
 
     # Moving ------------------------------------------------------------------------------------
