@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from engine import __version__
 from engine.content import find, prepare, script_problems
+from engine.dialogue import expand
 from engine.display import cells
 from engine.drive import Pacer, play_random, play_script
 from engine.errors import ContentError, DrillError, EngineError, RecordError
@@ -121,6 +122,7 @@ def add_commands(sub: Any) -> None:
         "--speed", type=float, metavar="X", help="pace the drill at X times real time (default: as fast as possible)"
     )
     p.add_argument("--locale", metavar="NAME", help="use the scenario's parameter values for this locale (e.g. county)")
+    _roleplay_arguments(p)
     p.add_argument("--lang", choices=["zh", "en"], help="language of the timeline (default from DRILLSIM_LANG or LANG)")
     p.add_argument("--json", action="store_true", help="print one JSON summary instead of the timeline")
     p.add_argument(
@@ -183,6 +185,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--jobs", type=_positive, default=1, metavar="K", help="worker processes (default 1)")
     p.add_argument("--mode", choices=["strict", "observe"], default="observe")
     p.add_argument("--locale", metavar="NAME")
+    _roleplay_arguments(p)
     p.add_argument("--lang", choices=["zh", "en"], help="language of the report")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=cmd_simulate)
@@ -231,8 +234,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 prepare(str(path))  # a plan is valid only if its scenarios, pools and roles are
             if isinstance(loaded.model, Script) and loaded.model.scenario:
                 # A script that names its scenario is checked against it (actions and roles).
-                target = load_scenario(find(loaded.model.scenario, near=Path(path).parent))
-                problems = script_problems(loaded, [target.model])
+                named = loaded.model.scenario.removesuffix("-roleplay")
+                target = load_scenario(find(named, near=Path(path).parent)).model
+                if target.dialogue is not None and (target.roleplay_only or named != loaded.model.scenario):
+                    target = expand(target, sorted(target.dialogue.personas)[0])  # same replies for every persona
+                problems = script_problems(loaded, [target])
                 if problems:
                     raise ContentError(problems)
         except ContentError as exc:
@@ -319,21 +325,29 @@ def cmd_test(args: argparse.Namespace) -> int:
     return 1 if failed or not passed else 0
 
 
+def _roleplay_arguments(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--persona", metavar="NAME", help="play the scenario's customer-service role-play against this owner persona"
+    )
+    group.add_argument("--roleplay", action="store_true", help="play the role-play, meeting the persona the seed picks")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    setup = prepare(args.scenario, locale=args.locale)
+    setup = prepare(args.scenario, locale=args.locale, persona=args.persona, roleplay=args.roleplay)
     plan = setup.plan.model if setup.plan else None
     mode = args.mode or (plan.mode if plan else "observe")
     script = None
     if args.script:
         script = load_script(args.script)
-        problems = script_problems(script, [src.model for src in setup.sources])
+        problems = script_problems(script, [sc.model for sc in setup.scenarios(args.seed)])
         if problems:
             raise ContentError(problems)
     if args.speed is not None and args.speed <= 0:
         raise UsageError("drillsim run: --speed must be greater than 0")
     lang = args.lang or default_lang()
     drill = setup.drill(seed=args.seed, mode=mode)
-    timeline = Timeline(setup.scenarios(), lang)
+    timeline = Timeline(setup.scenarios(args.seed), lang)
     writer = None
     if args.record:
         header = header_for(
@@ -370,7 +384,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         data = summary(drill.events, setup.title_id, args.seed, mode, drill.outcome, lang)
         for scorer in SCORERS:
-            data.update(scorer(drill.events, setup.scenarios()))
+            data.update(scorer(drill.events, setup.scenarios(args.seed)))
         print(json.dumps(data, ensure_ascii=False, indent=2))
     if args.record and (args.person or args.team):
         for hook in AFTER_RECORDED_RUN:
@@ -476,11 +490,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             locale=args.locale,
             progress=bar,
             scorer=SCORERS[0] if SCORERS else None,
+            persona=args.persona,
+            roleplay=args.roleplay,
         )
     except KeyboardInterrupt:
         bar.finish()
         raise
-    result = simulate.report(aggregate, prepare(args.scenario, locale=args.locale), seconds=time.monotonic() - started)
+    setup = prepare(args.scenario, locale=args.locale, persona=args.persona, roleplay=args.roleplay)
+    result = simulate.report(aggregate, setup, seconds=time.monotonic() - started)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0

@@ -201,7 +201,7 @@ def script_problems(script: Loaded[Script], scenarios: list[Scenario]) -> list[P
         line, col = doc.where(where)
         problems.append(Problem(path, line, col, ".".join(str(p) for p in where), message))
 
-    if model.scenario and len(scenarios) == 1 and model.scenario != scenarios[0].id:
+    if model.scenario and len(scenarios) == 1 and model.scenario not in (scenarios[0].id, _base_id(scenarios[0])):
         add(("scenario",), f"the script is for '{model.scenario}', not '{scenarios[0].id}'")
     for index, decision in enumerate(model.decisions):
         base: tuple[str | int, ...] = ("decisions", index)
@@ -218,6 +218,11 @@ def script_problems(script: Loaded[Script], scenarios: list[Scenario]) -> list[P
         elif action.role != decision.role:
             add((*base, "role"), f"'{decision.action}' is done by '{action.role}', not '{decision.role}'")
     return problems
+
+
+def _base_id(scenario: Scenario) -> str:
+    """A role-play's scenario id (scripts may name either)."""
+    return scenario.id.removesuffix("-roleplay")
 
 
 def incident_names(plan: Plan) -> list[str]:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 
+NO_LINE_START = frozenset("，。、；：？！）」』”’》〉…—·,.;:?!)")
+"""Closing punctuation that Chinese typesetting does not put at the start of a line."""
+
 CONSOLE_WIDTH = 76
 """Display cells of a console line (an 80-column panel less its border and padding)."""
 
@@ -27,32 +30,16 @@ def _cell(ch: str) -> int:
 
 
 def wrap(text: str, width: int = CONSOLE_WIDTH) -> list[str]:
-    """Lines of ``text`` wrapped to ``width`` cells, as the console wraps it.
+    """Lines of ``text`` wrapped to ``width`` cells, as the console wraps it (see :func:`break_points`).
 
     Latin words break at spaces (a word wider than a line is cut where it must be); CJK text
-    breaks between any two wide characters; an explicit line break starts a new line.
+    breaks between any two wide characters, keeping closing punctuation off a line's start; an
+    explicit line break starts a new line. Spaces at the ends of lines are dropped.
     """
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line: list[str] = []
-        used = 0
-        for token, spaced in _tokens(paragraph):
-            size = cells(token)
-            gap = 1 if spaced and line else 0
-            if line and used + gap + size > width:
-                lines.append("".join(line))
-                line, used, gap = [], 0, 0
-            if size <= width:
-                line += [" " * gap, token]
-                used += gap + size
-                continue
-            for ch in token:  # character by character, so a huge word costs linear time
-                if line and used + _cell(ch) > width:
-                    lines.append("".join(line))
-                    line, used = [], 0
-                line.append(ch)
-                used += _cell(ch)
-        lines.append("".join(line))
+        points = break_points(paragraph, width)
+        lines += [paragraph[a:b].strip() for a, b in zip([0, *points], [*points, len(paragraph)], strict=True)]
     return lines
 
 
@@ -68,21 +55,30 @@ def break_points(line: str, width: int) -> list[int]:
     used = 0
     position = 0
     line_start = 0
+
+    def cut(at: int) -> int:
+        # Chinese typesetting keeps closing punctuation off the start of a line: take the
+        # character before it along, when the line has one to spare.
+        if at - 1 > line_start and line[at] in NO_LINE_START:
+            at -= 1
+        points.append(at)
+        return at
+
     for token, _spaced in _tokens(line):
         start = line.index(token, position)
         gap = start - position  # the spaces before the token, one cell each
         size = cells(token)
         if start > line_start and used + gap + size > width:
-            points.append(start)
-            line_start, used, gap = start, 0, 0
+            at = cut(start)
+            line_start, used, gap = at, cells(line[at:start]), 0
         used += gap
         if used + size <= width:
             used += size
         else:
             for offset, ch in enumerate(token):
                 if start + offset > line_start and used + _cell(ch) > width:
-                    points.append(start + offset)
-                    line_start, used = start + offset, 0
+                    at = cut(start + offset)
+                    line_start, used = at, cells(line[at : start + offset])
                 used += _cell(ch)
         position = start + len(token)
     return points

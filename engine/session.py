@@ -254,6 +254,20 @@ class Session:
             self.clock.pause()
         return self.drill.now
 
+    def jump_to(self, t: float) -> None:
+        """Move sim time forward to ``t`` at once (a reply's speaking time), then go on at the clock's pace."""
+        if not self.drill.finished:
+            self.drill.advance_to(round(t, 3))
+            self.clock.jump(self.drill.now)
+            if self.drill.finished:
+                self.clock.pause()
+
+    def run_to_end(self) -> None:
+        """Play out the rest with no further decisions possible (a follow-up call days later)."""
+        self.drill.run_to_end()
+        self.clock.jump(self.drill.now)
+        self.clock.pause()
+
     def submit(self, role: str, action: str, incident: int = 0, note: str | None = None) -> Verdict:
         """A decision by the team, made now."""
         self.tick()

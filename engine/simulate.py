@@ -116,8 +116,8 @@ Scorer = Callable[[list[Event_], list[Any]], dict[str, Any]]
 def run_seeds(setup: Setup, seeds: range, policy: str, mode: str, scorer: Scorer | None = None) -> Aggregate:
     """Play one drill per seed and aggregate them."""
     total = Aggregate()
-    scenarios = setup.scenarios()
     for seed in seeds:
+        scenarios = setup.scenarios(seed)  # a role-play meets the persona its seed picks
         drill = setup.drill(seed=seed, mode=mode, keep=False)
         run = _Run(keep=scorer is not None)
         drill.subscribe(run)
@@ -159,9 +159,19 @@ def _play(drill: Drill, seed: int, policy: str) -> None:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(name: str, locale: str | None, policy: str, mode: str, scorer: Scorer | None) -> None:
+def _init_worker(
+    name: str,
+    locale: str | None,
+    policy: str,
+    mode: str,
+    scorer: Scorer | None,
+    persona: str | None = None,
+    roleplay: bool = False,
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
-    _WORKER.update(setup=prepare(name, locale=locale), policy=policy, mode=mode, scorer=scorer)
+    _WORKER.update(
+        setup=prepare(name, locale=locale, persona=persona, roleplay=roleplay), policy=policy, mode=mode, scorer=scorer
+    )
 
 
 def _work(chunk: tuple[int, int]) -> Aggregate:
@@ -184,6 +194,8 @@ def simulate(
     locale: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     scorer: Scorer | None = None,
+    persona: str | None = None,
+    roleplay: bool = False,
 ) -> Aggregate:
     """Run ``runs`` drills of a scenario or plan, seeds ``seed`` .. ``seed + runs - 1``.
 
@@ -197,11 +209,13 @@ def simulate(
         locale: Per-locale parameter values.
         progress: Called with (runs done, runs in all) as chunks complete.
         scorer: Scores each run (a module-level function, so worker processes can use it).
+        persona: Play the scenario's role-play against this owner persona.
+        roleplay: Play its role-play, each run meeting the persona its seed picks.
 
     Raises:
         ContentError: The scenario or plan cannot be loaded.
     """
-    setup = prepare(name, locale=locale)  # load and check here, so errors surface before any fork
+    setup = prepare(name, locale=locale, persona=persona, roleplay=roleplay)  # errors surface before any fork
     size = max(50, min(2000, runs // (jobs * 16) if jobs > 1 else 500))
     chunks = list(_chunks(seed, runs, size))
     total = Aggregate()
@@ -213,7 +227,9 @@ def simulate(
         return total
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(jobs, initializer=_init_worker, initargs=(name, locale, policy, mode, scorer)) as pool:
+    with context.Pool(
+        jobs, initializer=_init_worker, initargs=(name, locale, policy, mode, scorer, persona, roleplay)
+    ) as pool:
         for part in pool.imap_unordered(_work, chunks):
             total.merge(part)
             if progress:
@@ -248,8 +264,9 @@ def report(aggregate: Aggregate, setup: Setup, *, seconds: float | None = None) 
     the plan's incident names for a plan.
     """
     names = incident_names(setup.plan.model) if setup.plan else [setup.sources[0].model.id]
-    states_all = [f"{i}:{s}" for i, src in enumerate(setup.sources) for s in (*src.model.states, *src.model.endings)]
-    actions_all = [f"{i}:{a}" for i, src in enumerate(setup.sources) for a in src.model.actions]
+    models = [sc.model for sc in setup.scenarios()]  # a role-play's turns and replies, whatever the persona
+    states_all = [f"{i}:{s}" for i, m in enumerate(models) for s in (*m.states, *m.endings)]
+    actions_all = [f"{i}:{a}" for i, m in enumerate(models) for a in m.actions]
 
     def named(key: str) -> str:
         index, _, rest = key.partition(":")

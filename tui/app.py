@@ -42,6 +42,8 @@ class DrillsimApp(App[None]):
         self.folders = list(folders)
         self.set_reactive(DrillsimApp.lang, lang or _default_lang())
         self.open_record = open_record
+        self.trainee = ""
+        """The last name given for a role-play (offered again next time)."""
         self.resume_record = resume
         self.theme = DARK
 

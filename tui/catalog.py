@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 Words = dict[str, str]
 """A text in both languages: ``{"zh": ..., "en": ...}``."""
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Entry:
 
     path: Path
     kind: str
-    """``plan`` or ``scenario``."""
+    """``plan``, ``scenario`` or ``roleplay`` (a scenario's customer-service dialogue)."""
     id: str
     title: Words
     summary: Words | None
@@ -46,6 +46,8 @@ class Entry:
     incidents: tuple[Words, ...]
     speed: float = 1.0
     mode: str = "observe"
+    personas: tuple[tuple[str, Words], ...] = ()
+    """For a role-play: the owner personas (id, label) the trainee may meet."""
 
 
 @dataclass
@@ -110,6 +112,7 @@ def cached(folders: Iterable[Path] = ()) -> Catalog | None:
                 tuple(e["incidents"]),
                 float(e["speed"]),
                 e["mode"],
+                tuple((str(p[0]), p[1]) for p in e.get("personas", [])),
             )
             for e in data["entries"]
         ]
@@ -135,6 +138,7 @@ def _save(files: list[Path], catalog: Catalog) -> None:
                 "incidents": list(e.incidents),
                 "speed": e.speed,
                 "mode": e.mode,
+                "personas": [list(p) for p in e.personas],
             }
             for e in catalog.entries
         ],
@@ -160,6 +164,8 @@ def scan(folders: Iterable[Path] = ()) -> Catalog:
     files = content_files(folders)
     plans: list[Entry] = []
     scenarios: list[Entry] = []
+    roleplays: list[Entry] = []
+    loaded_scenarios: dict[Path, Scenario] = {}
     for path in files:
         try:
             loaded = load(path)
@@ -168,10 +174,15 @@ def scan(folders: Iterable[Path] = ()) -> Catalog:
             continue
         model = loaded.model
         if isinstance(model, Scenario):
+            loaded_scenarios[path.resolve()] = model
             key = ("scenario", model.id)
             if key in seen:
                 continue
             seen.add(key)
+            if model.dialogue is not None:
+                roleplays.append(_roleplay_entry(path, model))
+            if model.roleplay_only:
+                continue
             scenarios.append(
                 Entry(
                     path,
@@ -189,18 +200,43 @@ def scan(folders: Iterable[Path] = ()) -> Catalog:
             key = ("plan", model.id)
             if key in seen:
                 continue
-            entry = _plan_entry(path, model)
+            entry = _plan_entry(path, model, loaded_scenarios)
             if entry is None:
                 catalog.problems.append(f"{path}: a scenario it names cannot be loaded")
                 continue
             seen.add(key)
             plans.append(entry)
-    catalog.entries = sorted(plans, key=lambda e: e.id) + sorted(scenarios, key=lambda e: e.id)
+    catalog.entries = (
+        sorted(plans, key=lambda e: e.id)
+        + sorted(roleplays, key=lambda e: e.id)
+        + sorted(scenarios, key=lambda e: e.id)
+    )
     _save(files, catalog)
     return catalog
 
 
-def _plan_entry(path: Path, plan: Plan) -> Entry | None:
+def _roleplay_entry(path: Path, model: Scenario) -> Entry:
+    from engine.dialogue import STEPS
+
+    dialogue = model.dialogue
+    assert dialogue is not None
+    return Entry(
+        path,
+        "roleplay",
+        model.id,
+        _words(model.title),
+        _words(model.summary),
+        0.0,
+        (_words(model.roles[dialogue.trainee].label),),
+        tuple(_words(label) for _sid, label, _moves in STEPS),
+        (_words(model.title),),
+        1.0,
+        "observe",
+        tuple((pid, _words(p.label)) for pid, p in sorted(dialogue.personas.items())),
+    )
+
+
+def _plan_entry(path: Path, plan: Plan, loaded: dict[Path, Scenario]) -> Entry | None:
     from engine.content import find
     from engine.errors import DrillError
     from engine.loader import load_scenario
@@ -210,7 +246,8 @@ def _plan_entry(path: Path, plan: Plan) -> Entry | None:
     minutes = 0.0
     for incident in plan.incidents:
         try:
-            scenario = load_scenario(find(incident.scenario, near=path.parent)).model
+            found = find(incident.scenario, near=path.parent).resolve()
+            scenario = loaded.get(found) or load_scenario(found).model
         except DrillError:
             return None
         titles.append(_words(scenario.title))

@@ -74,6 +74,18 @@ KEYS: tuple[Key, ...] = (
     Key("live.prev_task", "left_square_bracket", "task(-1)", "live.prev_task", show=False, key_display="["),
     Key("live.view", "v", "toggle_view", "live.toggle_view"),
     Key("live.end", "e", "end", "live.end"),
+    # Role-play
+    Key("roleplay.type", "t", "type_reply", "rp.type"),
+    Key("roleplay.pause", "space", "toggle_pause", "live.pause", priority=True),
+    Key("roleplay.faster", "plus,equals_sign", "faster", "live.faster", key_display="+"),
+    Key("roleplay.slower", "minus", "slower", "live.slower", key_display="-"),
+    Key("roleplay.coach", "v", "toggle_coach", "rp.coach"),
+    Key("roleplay.end", "e", "end", "rp.end"),
+    # Role-play result
+    Key("rpresult.again", "a", "again", "rp.again"),
+    Key("rpresult.new", "n", "new_owner", "rp.new"),
+    Key("rpresult.replay", "r", "replay", "debrief.replay"),
+    Key("rpresult.back", "escape", "back", "debrief.new"),
     # Debrief
     Key("debrief.export", "x", "export", "debrief.export"),
     Key("debrief.history", "h", "save", "debrief.history"),

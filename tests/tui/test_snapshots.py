@@ -49,7 +49,9 @@ def check(name: str, text: str) -> None:
             pytest.fail(f"snapshot {path.name} is missing; run the tests locally with DRILLSIM_UPDATE_SNAPSHOTS=1")
         path.write_text(text, encoding="utf-8")
         return
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed; see {path} (DRILLSIM_UPDATE_SNAPSHOTS=1 to accept)"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} changed; see {path} (DRILLSIM_UPDATE_SNAPSHOTS=1 to accept)"
+    )
 
 
 def drill_session(tmp_path: Path) -> Session:

@@ -151,6 +151,7 @@ class LiveScreen(Screen[None]):
         feed = self.query_one("#feed", RichLog)
         for event in message.events:
             self._feed_line(feed, event)
+        feed.scroll_end(animate=False, immediate=True, x_axis=False)  # this frame, not the next
         rescore = any(e["type"] not in QUIET for e in message.events)
         self.redraw(rescore=rescore)
         if self.session.finished and not self._done:
@@ -161,7 +162,7 @@ class LiveScreen(Screen[None]):
         line = self.timeline.line(event)
         if line is None:
             return
-        feed.write(styled(event, line))
+        feed.write(styled(event, line), scroll_end=False)
 
     # Drawing -----------------------------------------------------------------------------------
 

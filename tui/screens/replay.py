@@ -82,22 +82,31 @@ class ReplayScreen(Screen[None]):
         from engine.errors import DrillError
         from engine.record import first_broken_link, read, setup_from
         from engine.situation import Index
+        from engine.timeline import Timeline
 
         try:
             record = read(self.path)
             broken = first_broken_link(record)
             scenarios = setup_from(record).scenarios()
             index = Index(record.events, scenarios)
+            lines = timeline_rows(record.events, Timeline(scenarios, self.lang))
         except DrillError as exc:
             self.app.call_from_thread(self._failed, str(exc).splitlines()[0])
             return
-        self.app.call_from_thread(self._loaded, record, scenarios, index, broken)
+        self.app.call_from_thread(self._loaded, record, scenarios, index, broken, lines)
 
     def _failed(self, message: str) -> None:
         self.notify(message, severity="error", timeout=8)
         self.app.pop_screen()
 
-    def _loaded(self, record: Record, scenarios: list[CompiledScenario], index: Index, broken: str | None) -> None:
+    def _loaded(
+        self,
+        record: Record,
+        scenarios: list[CompiledScenario],
+        index: Index,
+        broken: str | None,
+        lines: list[tuple[int, Text]],
+    ) -> None:
         self.record, self.scenarios, self.index = record, scenarios, index
         if broken:
             self.notify(broken, severity="warning", timeout=10)
@@ -105,8 +114,8 @@ class ReplayScreen(Screen[None]):
         view = SituationView(scenarios, id="replay-situation")
         slot.remove()
         self.query_one("#replay-side", VerticalScroll).mount(view)
-        self.relabel()
-        self.seek(len(record.events))
+        self.position = len(record.events)
+        self._fill(lines)
         self.query_one("#replay-events", DataTable).focus()
 
     def relabel(self) -> None:
@@ -115,19 +124,24 @@ class ReplayScreen(Screen[None]):
             return
         from engine.timeline import Timeline
 
-        timeline = Timeline(self.scenarios, self.lang)
+        lines = timeline_rows(self.record.events, Timeline(self.scenarios, self.lang))
+        self._fill(lines)
+
+    def _fill(self, lines: list[tuple[int, Text]]) -> None:
+        """Put the timeline in the table (one bulk add: a long record has thousands of rows)."""
         table = self.query_one("#replay-events", DataTable)
+        assert self.record is not None
         with table.prevent(DataTable.RowHighlighted):  # refilling the table is not a move to row 0
             table.clear(columns=True)
             table.add_column("event", key="event")
-            self.rows = []
-            self.row_of = [0]
-            for number, event in enumerate(self.record.events):
-                line = timeline.line(event)
-                if line is not None:
-                    table.add_row(Text(line, style=style_of(event)), key=str(number))
-                    self.rows.append(number)
-                self.row_of.append(max(0, len(self.rows) - 1))
+            table.add_rows([text] for _number, text in lines)
+        self.rows = [number for number, _text in lines]
+        self.row_of = [0]
+        row = 0
+        for number in range(len(self.record.events)):
+            while row + 1 < len(self.rows) and self.rows[row + 1] <= number:
+                row += 1
+            self.row_of.append(row if self.rows and self.rows[0] <= number else 0)
         self.seek(self.position)
 
     # Moving ------------------------------------------------------------------------------------
@@ -149,7 +163,8 @@ class ReplayScreen(Screen[None]):
                 table.move_cursor(row=self.row_of[position])
         self.query_one("#replay-position", Static).update(
             tr("replay.position", self.lang, n=position, total=len(self.index), t=f"{situation.t:.2f}")
-            + ("" if self.record is None or self.record.complete else "  ✂")
+            + ("" if self.record is None or self.record.complete else "  ✂"),
+            layout=False,  # one line, always
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -218,3 +233,16 @@ class ReplayScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to where replay was opened from."""
         self.app.pop_screen()
+
+
+def timeline_rows(events: list[dict[str, object]], timeline: object) -> list[tuple[int, Text]]:
+    """(event index, styled line) for every event that has a timeline line."""
+    from engine.timeline import Timeline
+
+    assert isinstance(timeline, Timeline)
+    rows = []
+    for number, event in enumerate(events):
+        line = timeline.line(event)
+        if line is not None:
+            rows.append((number, Text(line, style=style_of(event))))
+    return rows

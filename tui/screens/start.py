@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -18,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tui import keys
 from tui.catalog import Catalog, Entry, RecordInfo, cached, recent_records, scan
 from tui.i18n import pick, tr
+from tui.wrapping import Wrapped
 
 if TYPE_CHECKING:
     from tui.app import DrillsimApp
@@ -58,7 +58,8 @@ class StartScreen(Screen[None]):
         keys.localise(self, self.lang)
         self.catalog = cached(self.dsapp.folders)
         self.relabel()
-        self.rescan()
+        if self.catalog is None:  # a cache that matches every file's size and time is the truth
+            self.rescan()
 
     def on_screen_resume(self) -> None:
         self.fill_records()
@@ -92,15 +93,14 @@ class StartScreen(Screen[None]):
         row = table.cursor_row
         table.clear(columns=True)
         lang = self.lang
-        table.add_columns(tr("start.col.kind", lang), tr("start.col.title", lang), tr("start.col.min", lang))
+        table.add_columns(tr("start.col.kind", lang), tr("start.col.min", lang), tr("start.col.title", lang))
         for entry in self.catalog.entries if self.catalog else []:
             kind = tr(f"start.kind.{entry.kind}", lang)
-            table.add_row(
-                kind,
-                pick(entry.title, lang),
-                tr("start.minutes", lang, n=f"{entry.minutes:g}"),
-                key=entry.id + "|" + entry.kind,
-            )
+            if entry.kind == "roleplay":
+                length = tr("start.talk", lang)
+            else:
+                length = tr("start.minutes", lang, n=f"{entry.minutes:g}")
+            table.add_row(kind, length, pick(entry.title, lang), key=entry.id + "|" + entry.kind)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         self.show_details()
@@ -143,10 +143,13 @@ class StartScreen(Screen[None]):
         lines = [pick(entry.summary, lang)]
         lines.append(tr("start.incidents", lang) + colon + sep.join(pick(t, lang) for t in entry.incidents))
         lines.append(tr("start.roles", lang) + colon + sep.join(pick(r, lang) for r in entry.roles))
+        if entry.personas:
+            names = sep.join(pick(label, lang) for _pid, label in entry.personas)
+            lines.append(tr("start.personas", lang) + colon + names)
         if entry.objectives:
             lines.append(tr("start.objectives", lang) + colon)
             lines.extend(f" • {pick(o, lang)}" for o in entry.objectives)
-        details.update(escape("\n".join(lines)))
+        details.update(Wrapped("\n".join(lines)))
 
     # Events and actions ------------------------------------------------------------------------
 
@@ -166,10 +169,46 @@ class StartScreen(Screen[None]):
             self.open_record()
             return
         entry = self.selected_entry()
-        if entry is not None:
+        if entry is not None and entry.kind == "roleplay":
+            self.choose_roleplay(entry)
+        elif entry is not None:
             from tui.screens.setup import SetupScreen
 
             self.app.push_screen(SetupScreen(entry))
+
+    def choose_roleplay(self, entry: Entry) -> None:
+        """Ask who practises and which owner they meet, then start the conversation."""
+        from tui.dialogs.roleplay_setup import RolePlayChoice, RolePlayDialog
+
+        lang = self.lang
+        words = {
+            "title": tr("rp.setup.title", lang, title=pick(entry.title, lang)),
+            "name": tr("rp.setup.name", lang),
+            "persona": tr("rp.setup.persona", lang),
+            "random": tr("rp.setup.random", lang),
+            "strict": tr("rp.setup.strict", lang),
+            "observe": tr("rp.setup.observe", lang),
+            "start": tr("rp.setup.start", lang),
+        }
+        personas = [(pid, pick(label, lang)) for pid, label in entry.personas]
+
+        def chosen(choice: RolePlayChoice | None) -> None:
+            if choice is None:
+                return
+            from engine.errors import DrillError
+            from tui.screens.roleplay import RolePlayScreen, begin_roleplay
+
+            self.dsapp.trainee = choice.trainee
+            try:
+                session = begin_roleplay(
+                    str(entry.path), persona=choice.persona, mode=choice.mode, trainee=choice.trainee
+                )
+            except DrillError as exc:
+                self.notify(str(exc).splitlines()[0], severity="error")
+                return
+            self.app.push_screen(RolePlayScreen(session, choice.trainee))
+
+        self.app.push_screen(RolePlayDialog(words, personas, self.dsapp.trainee), chosen)
 
     def action_switch(self) -> None:
         """Move between the drills list and the records list."""

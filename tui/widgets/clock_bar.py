@@ -80,4 +80,4 @@ class ClockBar(Static):
             line.append(f"{label} {clock_text(left)}  ", style=style)
         if line != self._shown:  # called at every 10 Hz tick: an unchanged bar is not redrawn
             self._shown = line
-            self.update(line)
+            self.update(line, layout=False)  # two lines, always: no relayout of the screen

@@ -66,11 +66,16 @@ class SituationView(Static):
         self.situation: Situation | None = None
         self.lang = "zh"
         self.projector = False
+        self._lines = -1
 
     def redraw(self) -> None:
         """Render the current situation."""
         if self.situation is not None:
-            self.update(Wrapped(self.render_situation(self.situation)))
+            text = self.render_situation(self.situation)
+            lines = text.plain.count("\n")
+            # Same number of lines: same height (nearly always), so spare the screen a relayout.
+            self.update(Wrapped(text), layout=lines != self._lines)
+            self._lines = lines
 
     def render_situation(self, sit: Situation) -> Text:
         """Phase, loop and meters first, then staff and findings, then the other values (least urgent)."""

@@ -1,0 +1,121 @@
+"""How a customer-service role-play went: the five steps, the lines that hurt, the owner's mood curve.
+
+A pure function of a role-play drill's events and its compiled (expanded) scenario, built on the
+general evaluation: the five steps are the rubric's tasks (:mod:`engine.dialogue` makes them), so
+their status, moment and score are exactly those of the breakdown; this module adds what a trainee
+wants to see after a conversation: which of the five steps happened and when, which replies made the
+owner angrier (and by how much), and the anger over time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from engine.compile import CompiledScenario
+from engine.dialogue import STEPS
+from scoring.evaluation import Evaluation, evaluate
+
+
+@dataclass(frozen=True)
+class Step:
+    """One of the five steps."""
+
+    id: str
+    label: dict[str, str]
+    status: str
+    """As a rubric task: ``done``, ``out-of-order``, ``late``..., or ``missed``."""
+    t: float | None
+    """Sim minute it first happened."""
+
+
+@dataclass(frozen=True)
+class Hurt:
+    """A reply that made the owner angrier."""
+
+    t: float
+    action: str
+    label: dict[str, str]
+    rise: float
+    why: dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class RolePlayResult:
+    """The whole picture of one conversation."""
+
+    evaluation: Evaluation
+    steps: tuple[Step, ...]
+    hurts: tuple[Hurt, ...]
+    curve: tuple[tuple[float, float], ...]
+    """(sim minute, anger) at every change, starting with the initial anger."""
+    ending: str | None
+    outcome: str | None
+    findings: tuple[dict[str, Any], ...]
+
+
+def _text(text: Any) -> dict[str, str]:
+    return {k: v for k, v in (("zh", getattr(text, "zh", None)), ("en", getattr(text, "en", None))) if v}
+
+
+def summarise(events: Sequence[dict[str, Any]], scenario: CompiledScenario) -> RolePlayResult:
+    """Summarise a role-play drill (one incident: the expanded dialogue)."""
+    evaluation = evaluate(events, [scenario])
+    incident = evaluation.incidents[0]
+    tasks = {t.id: t for t in incident.tasks}
+    steps = tuple(
+        Step(sid, _text(label), tasks[sid].status if sid in tasks else "missed", tasks[sid].t if sid in tasks else None)
+        for sid, label, _moves in STEPS
+    )
+    model = scenario.model
+    mood = float(scenario.initial_values.get("mood", 0))
+    curve: list[tuple[float, float]] = [(0.0, mood)]
+    hurts: list[Hurt] = []
+    ending = outcome = None
+    for event in events:
+        kind = event["type"]
+        changes: dict[str, Any] = {}
+        if kind == "var" and event.get("var") == "mood":
+            changes = {"mood": event["value"]}
+        elif kind in ("done", "changes", "inject"):
+            changes = event.get("changes") or {}
+        elif kind == "end":
+            ending, outcome = event.get("ending"), event.get("outcome")
+        if "mood" in changes:
+            new = float(changes["mood"])
+            if kind == "done" and new > mood:
+                act = model.actions.get(event["action"])
+                if act is not None:
+                    hurts.append(
+                        Hurt(
+                            float(event["t"]),
+                            event["action"],
+                            _text(act.label),
+                            new - mood,
+                            _text(act.explain) if act.explain else None,
+                        )
+                    )
+            mood = new
+            curve.append((float(event["t"]), mood))
+    findings = tuple(e for e in events if e["type"] == "finding")
+    return RolePlayResult(
+        evaluation,
+        steps,
+        tuple(sorted(hurts, key=lambda h: -h.rise)),
+        tuple(curve),
+        ending,
+        outcome,
+        findings,
+    )
+
+
+def mood_word(anger: float, calm_below: int, escalate_at: int) -> str:
+    """``calm``, ``upset``, ``angry`` or ``escalating``: how the owner feels at this anger."""
+    if anger < calm_below * 0.67:
+        return "calm"
+    if anger < calm_below + (escalate_at - calm_below) / 2:
+        return "upset"
+    if anger < escalate_at:
+        return "angry"
+    return "escalating"

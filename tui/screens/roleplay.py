@@ -1,0 +1,340 @@
+"""Customer-service role-play: the owner speaks, the trainee answers, the clock runs.
+
+The conversation is a drill of the scenario's dialogue (see :mod:`engine.dialogue`), held by a
+:class:`engine.session.Session` like any live drill, so it is recorded, replayable and scored the
+same way. The owner's anger and patience are meters; silence costs patience, so the clock runs
+while the trainee thinks. The trainee picks a reply, or types their own words (``t``), which the
+coach judges with one key. When the call is over, the follow-up call closes the loop days later in
+sim time; the result screen then shows the five steps, the lines that hurt and the anger curve.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, RichLog, Static
+from textual.widgets.option_list import Option
+
+from engine.dialogue import AFTER_CALL, CALL_BACK, MOVES, free_id
+from engine.session import Session
+from scoring.roleplay import mood_word
+from tui import keys
+from tui.i18n import pick, tr
+from tui.messages import Collector, DrillEvents
+from tui.widgets.clock_bar import clock_text
+from tui.widgets.situation_view import meter
+from tui.wrapping import Wrapped
+
+if TYPE_CHECKING:
+    from engine.model import Dialogue
+    from tui.app import DrillsimApp
+
+TICK = 0.1
+
+SPEED = 2.0
+"""Role-play clock speed: thinking time costs the owner's patience twice as fast as real time."""
+
+
+class RolePlayScreen(Screen[None]):
+    """One conversation with one owner."""
+
+    BINDINGS = keys.bindings("roleplay", "en")
+
+    def __init__(self, session: Session, trainee: str) -> None:
+        super().__init__()
+        self.session = session
+        self.trainee = trainee
+        self.collector = Collector()
+        session.subscribe(self.collector)
+        self.sc = session.scenarios[0]
+        base = session.setup.sources[0].model
+        assert base.dialogue is not None
+        self.dialogue: Dialogue = base.dialogue
+        self.persona_id = str(session.setup.for_seed(int(session.header["seed"])).personas[0])
+        self.persona = self.dialogue.personas[self.persona_id]
+        self.coach = True
+        self._options: tuple[str, ...] | None = None
+        self._mood = float(self.sc.initial_values.get("mood", 0))
+        self._done = False
+
+    @property
+    def dsapp(self) -> DrillsimApp:
+        from tui.app import DrillsimApp
+
+        assert isinstance(self.app, DrillsimApp)
+        return self.app
+
+    @property
+    def lang(self) -> str:
+        return self.dsapp.lang
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(id="rp-top")
+        with Horizontal(id="rp-body"):
+            with Vertical(id="rp-main"):
+                yield RichLog(id="rp-talk", wrap=True, markup=False, min_width=20)
+                yield Static(id="rp-replies-title", classes="section-title")
+                yield OptionList(id="rp-replies")
+            yield Static(id="rp-coach", classes="controller")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        keys.localise(self, self.lang)
+        self.sub_title = self.session.path.name
+        talk = self.query_one("#rp-talk", RichLog)
+        for event in self.session.drill.events:
+            self._say(talk, event)
+        self.collector.take()
+        self.relabel()
+        self.query_one("#rp-replies", OptionList).focus()
+        self.session.clock.resume()  # the owner is already talking: silence costs patience from now
+        self.set_interval(TICK, self.tick)
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+    def relabel(self) -> None:
+        """Redraw in the current language."""
+        self.query_one("#rp-replies-title", Static).update(tr("rp.replies", self.lang))
+        self._options = None
+        self.redraw()
+
+    # Clock and events --------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        if not self.session.clock.paused:
+            self.session.tick()
+        self.flush()
+        self._draw_top()
+
+    def flush(self) -> None:
+        batch = self.collector.take()
+        if batch:
+            self.post_message(DrillEvents(batch))
+
+    def on_drill_events(self, message: DrillEvents) -> None:
+        talk = self.query_one("#rp-talk", RichLog)
+        for event in message.events:
+            self._say(talk, event)
+        self.redraw()
+        if self.session.finished and not self._done:
+            self._done = True
+            self.finish()
+
+    def _say(self, talk: RichLog, event: dict[str, Any]) -> None:
+        """One event as the conversation reads."""
+        lang = self.lang
+        model = self.sc.model
+        kind = event["type"]
+        owner = pick(model.roles[self.dialogue.owner].label, lang)
+        colon = "：" if lang == "zh" else ": "
+        if kind == "start" or (kind == "state" and event["to"] in model.states and event["to"] != AFTER_CALL):
+            state = model.states[event["state" if kind == "start" else "to"]]
+            if kind == "state" and event["to"] not in self.dialogue.turns:
+                talk.write(Wrapped(Text(pick(state.narration, lang), style="italic")))
+            else:
+                talk.write(Wrapped(Text(owner + colon + pick(state.narration, lang), style="bold yellow")))
+        elif kind == "state" and event["to"] == AFTER_CALL:
+            talk.write(Text(tr("rp.call_over", lang), style="dim"))
+        elif kind == "state" and event["to"] in model.endings:
+            ending = model.endings[event["to"]]
+            talk.write(Wrapped(Text(pick(ending.narration, lang), style="bold reverse")))
+        elif kind == "decision":
+            act = model.actions.get(event["action"])
+            said = event.get("note") or (pick(act.label, lang) if act else event["action"])
+            if event["action"].startswith("free_"):
+                move = event["action"].removeprefix("free_")
+                said += "（" + tr("rp.judged", lang, move=pick(MOVES[move].label, lang)) + "）"
+            if event["action"] == CALL_BACK and event["status"] == "accepted":
+                days = f"{self.dialogue.follow_up_after / 1440:g}"
+                talk.write(Text(tr("rp.days_later", lang, days=days), style="dim"))
+            style = "bold" if event["status"] == "accepted" else "strike dim"
+            talk.write(Wrapped(Text(tr("rp.you", lang) + colon + said, style=style)))
+            if event["status"] == "refused":
+                why = "；".join(
+                    (r["detail"].get(lang) or next(iter(r["detail"].values()))) for r in event.get("reasons", [])
+                )
+                talk.write(Wrapped(Text("✗ " + why, style="bold red")))
+        elif kind == "done" and "mood" in (event.get("changes") or {}):
+            new = float(event["changes"]["mood"])
+            delta = new - self._mood
+            self._mood = new
+            if delta:
+                style = "red" if delta > 0 else "green"
+                talk.write(Text(f"   {tr('rp.anger', lang)} {delta:+.0f} → {new:.0f}", style=style))
+        elif kind == "var" and event.get("var") == "mood":
+            self._mood = float(event["value"])
+        elif kind == "finding":
+            detail = event.get("detail") or {}
+            talk.write(Wrapped(Text("⚠ " + (detail.get(lang) or next(iter(detail.values()), "")), style="red")))
+
+    # Drawing -----------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        self._draw_top()
+        self._draw_options()
+        self._draw_coach()
+
+    def _draw_top(self) -> None:
+        lang = self.lang
+        values = self.session.situation.incidents[0].values
+        anger, patience = float(values.get("mood", 0)), float(values.get("patience", 0))
+        word = mood_word(anger, self.dialogue.calm_below, self.dialogue.escalate_at)
+        clock = self.session.clock
+        state = "■" if self.session.finished else "⏸" if clock.paused else "▶"
+        top = Text()
+        top.append(pick(self.persona.label, lang) + "\n", style="bold")
+        colour = "red" if anger >= self.dialogue.calm_below else "green"
+        top.append(f"{tr('rp.anger', lang)} ")
+        top.append(meter(anger, 0, 100), style=colour)
+        top.append(f" {anger:.0f} {tr('rp.mood.' + word, lang)}   ", style="bold " + colour)
+        top.append(f"{tr('rp.patience', lang)} ")
+        top.append(meter(patience, 0, 100), style="yellow" if patience < 30 else "cyan")
+        top.append(f" {patience:.0f}   {state} {clock_text(self.session.now)} ×{clock.speed:g}")
+        self.query_one("#rp-top", Static).update(top, layout=False)
+
+    def _draw_options(self) -> None:
+        drill = self.session.drill
+        options = tuple(o.action for o in drill.options() if not o.action.startswith("free_"))
+        if drill.finished or self.session.situation.work:
+            options = ()  # while a reply is being said, the owner has not answered yet
+        if options == self._options:
+            return
+        self._options = options
+        widget = self.query_one("#rp-replies", OptionList)
+        widget.clear_options()
+        lang = self.lang
+        items = [Option(Wrapped(pick(self.sc.model.actions[a].label, lang)), id=a) for a in options]
+        widget.add_options(items)
+        if items:
+            widget.highlighted = 0
+
+    def _draw_coach(self) -> None:
+        lang = self.lang
+        text = Text()
+        text.append(pick(self.persona.label, lang) + "\n", style="bold")
+        text.append(pick(self.persona.about, lang) + "\n")
+        if self.persona.cares:
+            text.append(f"\n{tr('rp.cares', lang)}\n", style="bold")
+            for care in self.persona.cares:
+                text.append(f" • {pick(care, lang)}\n")
+        text.append(f"\n{tr('rp.steps', lang)}\n", style="bold")
+        decided = self.session.situation.incidents[0].decided
+        rubric = self.sc.model.rubric
+        for objective in rubric.objectives.values() if rubric else ():
+            for task in objective.tasks.values():
+                done = any(a in decided for a in task.actions)
+                text.append(f" {'✓' if done else '·'} {pick(task.label, lang)}\n", style="green" if done else "dim")
+        self.query_one("#rp-coach", Static).update(Wrapped(text))
+
+    # Replies -----------------------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.say(str(event.option.id))
+
+    def say(self, action: str, note: str | None = None) -> None:
+        """The trainee says a reply (or the coach's judged free reply) now."""
+        if self.session.finished:
+            return
+        verdict = self.session.submit(self.dialogue.trainee, action, 0, note)
+        if verdict.accepted and action == CALL_BACK:
+            self.flush()
+            self.session.run_to_end()  # days pass; nothing can be decided meanwhile
+        elif verdict.accepted:
+            # Saying it takes its minutes of sim time, but no waiting in the room: straight to the
+            # owner's answer. Silence before the next reply runs on the clock again.
+            self.session.jump_to(self.session.now + 0.001)  # the reply begins (SimPy starts it next step)
+            ends = [w.until for w in self.session.situation.busy() if w.until is not None]
+            if ends:
+                self.session.jump_to(max(ends) + 0.001)
+        self.flush()
+
+    def action_type_reply(self) -> None:
+        """Say it in your own words; the coach then judges it with one key."""
+        from tui.dialogs.judge import JudgeDialog
+        from tui.dialogs.text_entry import TextDialog
+
+        lang = self.lang
+        if self.session.finished or self.session.situation.incidents[0].state not in self.dialogue.turns:
+            return
+
+        def judged(said: str, move: str | None) -> None:
+            if move is not None:
+                self.say(free_id(move), note=said)
+
+        def typed(said: str | None) -> None:
+            if said:
+                labels = {m: pick(spec.label, lang) for m, spec in MOVES.items()}
+                self.app.push_screen(JudgeDialog(tr("rp.judge", lang), said, labels), lambda m: judged(said, m))
+
+        self.app.push_screen(TextDialog(tr("rp.type_prompt", lang)), typed)
+
+    def action_toggle_pause(self) -> None:
+        """Pause or resume the clock (the coach stops to discuss)."""
+        if not self.session.finished:
+            self.session.clock.toggle()
+        self._draw_top()
+
+    def action_faster(self) -> None:
+        """Clock faster."""
+        self.session.clock.faster()
+        self._draw_top()
+
+    def action_slower(self) -> None:
+        """Clock slower."""
+        self.session.clock.slower()
+        self._draw_top()
+
+    def action_toggle_coach(self) -> None:
+        """Show or hide the coach's panel (the persona's notes and the five steps)."""
+        self.coach = not self.coach
+        self.query_one("#rp-coach").display = self.coach
+
+    def action_end(self) -> None:
+        """End the call now (asks first)."""
+        from tui.dialogs.confirm import ConfirmDialog
+
+        if self.session.finished:
+            self.finish()
+            return
+        lang = self.lang
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.session.halt()
+                self.flush()
+
+        self.app.push_screen(ConfirmDialog(tr("rp.end_confirm", lang), tr("dlg.yes", lang), tr("dlg.no", lang)), done)
+
+    def finish(self) -> None:
+        """On to the result."""
+        from tui.screens.roleplay_result import RolePlayResultScreen
+
+        self.session.close()
+        self.app.switch_screen(RolePlayResultScreen(self.session.path, self.trainee))
+
+
+def begin_roleplay(path: str, *, persona: str | None, mode: str, trainee: str, seed: int | None = None) -> Session:
+    """A new role-play session: the scenario at ``path`` against ``persona`` (None: the seed picks one).
+
+    Raises:
+        DrillError: The scenario cannot be loaded, has no dialogue, or the record cannot be created.
+    """
+    import random
+
+    from engine.content import prepare
+    from engine.record import header_for
+
+    setup = prepare(path, persona=persona, roleplay=True)
+    seed = seed if seed is not None else random.randrange(1, 1_000_000)
+    dialogue = setup.sources[0].model.dialogue
+    assert dialogue is not None
+    people = [{"name": trainee, "role": dialogue.trainee}] if trainee else []
+    header = header_for(setup, seed=seed, mode=mode, source="console", participants=people, kind="practice")
+    return Session.begin(setup.for_seed(seed), header, speed=SPEED)

@@ -1,0 +1,238 @@
+"""After a role-play: the five steps ticked or missed and when, the lines that hurt, the anger curve.
+
+The result is computed from the record (:func:`scoring.roleplay.summarise`), filed in history as
+practice (kept apart from assessments) under the trainee's name, and shown beside the trainee's
+earlier practice of the same role-play, so they see their own trend. From here: the same owner
+again, another owner, or a replay of the conversation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Sparkline, Static
+
+from tui import keys
+from tui.i18n import pick, tr
+from tui.wrapping import Wrapped
+
+if TYPE_CHECKING:
+    from engine.record import Record
+    from scoring.roleplay import RolePlayResult
+    from tui.app import DrillsimApp
+
+
+class RolePlayResultScreen(Screen[None]):
+    """How the conversation went."""
+
+    BINDINGS = keys.bindings("rpresult", "en")
+
+    def __init__(self, path: Path, trainee: str) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.trainee = trainee
+        self.record: Record | None = None
+        self.result: RolePlayResult | None = None
+        self.title_text: dict[str, str] = {}
+        self.trend: list[dict[str, Any]] = []
+
+    @property
+    def dsapp(self) -> DrillsimApp:
+        from tui.app import DrillsimApp
+
+        assert isinstance(self.app, DrillsimApp)
+        return self.app
+
+    @property
+    def lang(self) -> str:
+        return self.dsapp.lang
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with VerticalScroll(id="rp-result"):
+            yield Static(id="rp-summary")
+            yield Static(id="rp-steps")
+            yield Static(id="rp-curve-title", classes="section-title")
+            yield Sparkline([0.0], id="rp-curve")
+            yield Static(id="rp-hurts")
+            yield Static(id="rp-trend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        keys.localise(self, self.lang)
+        self.query_one("#rp-summary", Static).update(tr("replay.loading", self.lang))
+        self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        """Score the conversation, file it as practice, and read the trainee's earlier results."""
+        from engine.errors import DrillError
+        from engine.record import read, setup_from
+        from scoring.history import History
+        from scoring.roleplay import summarise
+
+        try:
+            record = read(self.path)
+            scenario = setup_from(record).scenarios()[0]
+            result = summarise(record.events, scenario)
+        except DrillError as exc:
+            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="error")
+            return
+        trend: list[dict[str, Any]] = []
+        saved = False
+        if self.trainee and record.complete:
+            try:
+                with History() as history:
+                    saved = history.add(self.path)
+                    trend = history.results(person=self.trainee, scenario=scenario.model.id, kind="practice")
+            except DrillError as exc:
+                self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="warning")
+        base = setup_from(record).sources[0].model.title  # the role-play's, whichever owner was met
+        title = {"zh": base.get("zh"), "en": base.get("en")}
+        self.app.call_from_thread(self._loaded, record, result, title, trend, saved)
+
+    def _loaded(
+        self, record: Record, result: RolePlayResult, title: dict[str, str], trend: list[dict[str, Any]], saved: bool
+    ) -> None:
+        self.record, self.result, self.title_text, self.trend = record, result, title, trend
+        if saved:
+            self.notify(tr("rp.saved", self.lang))
+        self.relabel()
+
+    def relabel(self) -> None:
+        """Redraw in the current language."""
+        result = self.result
+        if result is None:
+            return
+        lang = self.lang
+        ev = result.evaluation
+        summary = Text()
+        summary.append(tr("rp.result", lang, title=pick(self.title_text, lang)) + "\n", style="bold")
+        verdict = tr("debrief.pass" if ev.passed else "debrief.fail", lang)
+        summary.append(
+            tr("debrief.score", lang, score=f"{ev.score:.0f}", rating=ev.rating, verdict=verdict) + "\n",
+            style="bold green" if ev.passed else "bold red",
+        )
+        incident = ev.incidents[0]
+        model_ending = incident.outcome or ""
+        for item in incident.caps:
+            summary.append(f"{tr('debrief.caps', lang)}: {pick(item, lang)}\n", style="yellow")
+        if result.ending:
+            summary.append(tr("rp.ending", lang, ending=self._ending_label(result.ending)) + f" ({model_ending})\n")
+        self.query_one("#rp-summary", Static).update(Wrapped(summary))
+        steps = Text(tr("rp.steps", lang) + "\n", style="bold")
+        for step in result.steps:
+            done = step.status != "missed"
+            mark = "✓" if step.status == "done" else "~" if done else "✗"
+            when = f"  {step.t:.1f}′" if step.t is not None else ""
+            status = tr(f"status.{step.status}", lang)
+            steps.append(f" {mark} {pick(step.label, lang)}{when}  ", style="green" if step.status == "done" else "red")
+            steps.append(f"{status}\n", style="dim")
+        self.query_one("#rp-steps", Static).update(Wrapped(steps))
+        self.query_one("#rp-curve-title", Static).update(tr("rp.curve", lang))
+        self.query_one("#rp-curve", Sparkline).data = _sampled(result.curve)
+        hurts = Text(tr("rp.hurts", lang) + "\n", style="bold")
+        if not result.hurts:
+            hurts.append(f" {tr('rp.no_hurts', lang)}\n", style="green")
+        for hurt in result.hurts[:5]:
+            hurts.append(f" {hurt.t:.1f}′ +{hurt.rise:.0f} ", style="red")
+            hurts.append(f"“{pick(hurt.label, lang)}”\n")
+            if hurt.why:
+                hurts.append(f"    {pick(hurt.why, lang)}\n", style="dim")
+        self.query_one("#rp-hurts", Static).update(Wrapped(hurts))
+        trend = Text(tr("rp.trend", lang, scenario=pick(self.title_text, lang)) + "\n", style="bold")
+        if len(self.trend) <= 1:
+            trend.append(f" {tr('rp.trend_none', lang)}\n", style="dim")
+        for row in self.trend[-8:] if len(self.trend) > 1 else []:
+            score = row.get("score")
+            bar = "█" * round((score or 0) / 10)
+            shown = "-" if score is None else f"{score:.0f}"
+            trend.append(f" {row['started']}  {bar:<10} {shown:>3}  {row.get('rating') or ''}\n")
+        self.query_one("#rp-trend", Static).update(Wrapped(trend))
+
+    def _ending_label(self, ending: str) -> str:
+        from engine.dialogue import RESOLVED
+
+        labels = {
+            RESOLVED: ("圆满解决", "resolved"),
+            "resolved_unhappy": ("解决但不满意", "resolved, owner unhappy"),
+            "closed_unconfirmed": ("未回访即关闭", "closed without a follow-up"),
+            "escalated": ("升级投诉（12345）", "escalated (12345)"),
+            "left": ("业主挂断", "owner hung up"),
+        }
+        pair = labels.get(ending, (ending, ending))
+        return pair[0] if self.lang == "zh" else pair[1]
+
+    # Actions -----------------------------------------------------------------------------------
+
+    def _again(self, same: bool) -> None:
+        from engine.errors import DrillError
+        from tui.screens.roleplay import RolePlayScreen, begin_roleplay
+
+        if self.record is None:
+            return
+        incident = self.record.header["incidents"][0]
+        persona = str(incident.get("persona") or "") or None
+        path = str(incident["path"])
+        if not same:
+            from engine.loader import load_scenario
+
+            dialogue = load_scenario(path).model.dialogue
+            others = sorted(p for p in (dialogue.personas if dialogue else {}) if p != persona)
+            import random
+
+            persona = random.choice(others) if others else persona
+        try:
+            session = begin_roleplay(path, persona=persona, mode=str(self.record.header["mode"]), trainee=self.trainee)
+        except DrillError as exc:
+            self.notify(str(exc).splitlines()[0], severity="error")
+            return
+        self.app.switch_screen(RolePlayScreen(session, self.trainee))
+
+    def action_again(self) -> None:
+        """Practise again with the same owner."""
+        self._again(True)
+
+    def action_new_owner(self) -> None:
+        """Practise again with another owner."""
+        self._again(False)
+
+    def action_replay(self) -> None:
+        """Replay the conversation event by event."""
+        from tui.screens.replay import ReplayScreen
+
+        self.app.push_screen(ReplayScreen(self.path))
+
+    def action_back(self) -> None:
+        """Back to the start screen."""
+        from tui.screens.start import StartScreen
+
+        if not any(isinstance(s, StartScreen) for s in self.app.screen_stack):
+            self.app.switch_screen(StartScreen())
+            return
+        while not isinstance(self.app.screen, StartScreen):
+            self.app.pop_screen()
+
+
+def _sampled(curve: tuple[tuple[float, float], ...], points: int = 60) -> list[float]:
+    """The anger over the call's minutes, sampled evenly (the follow-up days later is the last point)."""
+    if not curve:
+        return [0.0]
+    talk = [c for c in curve if c[0] <= curve[0][0] + 240] or list(curve)
+    end = max(talk[-1][0], 1e-9)
+    out: list[float] = []
+    index = 0
+    for k in range(points):
+        t = end * k / (points - 1)
+        while index + 1 < len(talk) and talk[index + 1][0] <= t:
+            index += 1
+        out.append(talk[index][1])
+    if curve[-1][0] > end:
+        out.append(curve[-1][1])
+    return out
