@@ -473,7 +473,7 @@ class Decision(Frozen):
 class FindingPattern(Frozen):
     """Describes findings a scenario test expects (or forbids): every field given must match."""
 
-    rule: Literal["life-first", "red-line", "report-handle-feedback", "deadline"]
+    rule: Literal["life-first", "red-line", "emotion-first", "report-handle-feedback", "deadline"]
     """Rule id."""
     kind: Literal["forbidden", "order", "premature-close", "open", "missed"] | None = None
     """Kind of breach."""
