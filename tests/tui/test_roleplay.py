@@ -8,6 +8,7 @@ moves only with the replies (their speaking time) and the run is the same every 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,7 @@ def test_the_worst_reply_every_time_escalates_and_scores_low(path: Path, persona
             if screen.session.finished:
                 break
             widget = screen.query_one("#rp-replies", OptionList)
-            await console.until(lambda w=widget: bool(w.options) or screen.session.finished, "replies or the end")
+            await console.until(_replies_or_end(screen, widget), "replies or the end")
             if screen.session.finished:
                 break
             worst = max(
@@ -129,6 +130,10 @@ def test_the_worst_reply_every_time_escalates_and_scores_low(path: Path, persona
         assert any(f["rule"] == "red-line" for f in result.findings)
 
     run(DrillsimApp(lang="en"), steps)
+
+
+def _replies_or_end(screen: RolePlayScreen, widget: OptionList) -> Callable[[], bool]:
+    return lambda: bool(widget.options) or screen.session.finished
 
 
 def _anger(effect: object) -> float:
