@@ -10,6 +10,7 @@ sim time; the result screen then shows the five steps, the lines that hurt and t
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -209,7 +210,11 @@ class RolePlayScreen(Screen[None]):
         widget = self.query_one("#rp-replies", OptionList)
         widget.clear_options()
         lang = self.lang
-        items = [Option(Wrapped(pick(self.sc.model.actions[a].label, lang)), id=a) for a in options]
+        # Shuffled by the drill's seed and the turn: the best reply is not always the first one, so
+        # practice does not become memorising positions (display order only; the record is unchanged).
+        order = list(options)
+        random.Random(f"{self.session.header['seed']}:{self.session.situation.incidents[0].state}").shuffle(order)
+        items = [Option(Wrapped(pick(self.sc.model.actions[a].label, lang)), id=a) for a in order]
         widget.add_options(items)
         if items:
             widget.highlighted = 0
@@ -326,8 +331,6 @@ def begin_roleplay(path: str, *, persona: str | None, mode: str, trainee: str, s
     Raises:
         DrillError: The scenario cannot be loaded, has no dialogue, or the record cannot be created.
     """
-    import random
-
     from engine.content import prepare
     from engine.record import header_for
 
