@@ -141,9 +141,13 @@ def action_id(turn: str, reply: str) -> str:
     return f"{turn}{SEP}{reply}"
 
 
+FREE_PREFIX = "free_"
+"""Actions of free replies (the trainee's own words, judged by a coach) start with this."""
+
+
 def free_id(move: str) -> str:
     """The action of a free reply the coach judged to be ``move``."""
-    return f"free_{move}"
+    return f"{FREE_PREFIX}{move}"
 
 
 def persona_for(dialogue: Dialogue, seed: int) -> str:

@@ -14,6 +14,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 
+from engine.dialogue import FREE_PREFIX
 from engine.model import Decision
 from engine.run import Drill, Submission
 
@@ -89,7 +90,9 @@ def play_random(drill: Drill, seed: int, *, mean_gap: float = 2.0, pacer: Pacer 
         advance(drill.now + rng.expovariate(1.0 / mean_gap))
         if drill.finished:
             break
-        options = drill.options()
+        # A role-play's free replies are a coach's judgement of typed words, not choices on the
+        # screen: a random trainee picks among the written replies.
+        options = [o for o in drill.options() if not o.action.startswith(FREE_PREFIX)]
         if options:
             pick = options[rng.randrange(len(options))]
             drill.submit(Submission(pick.role, pick.action, pick.incident, "policy"))

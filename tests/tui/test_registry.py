@@ -14,6 +14,8 @@ from tui.keys import KEYS, KeymapError, load_keymap
 from tui.screens.debrief import DebriefScreen
 from tui.screens.live import LiveScreen
 from tui.screens.replay import ReplayScreen
+from tui.screens.roleplay import RolePlayScreen
+from tui.screens.roleplay_result import RolePlayResultScreen
 from tui.screens.setup import SetupScreen
 from tui.screens.start import StartScreen
 
@@ -25,6 +27,8 @@ SCOPES = {
     "live": LiveScreen,
     "debrief": DebriefScreen,
     "replay": ReplayScreen,
+    "roleplay": RolePlayScreen,
+    "rpresult": RolePlayResultScreen,
 }
 
 
@@ -61,8 +65,16 @@ def test_every_word_the_console_uses_exists_in_both_languages() -> None:
     for path in (ROOT / "tui").rglob("*.py"):
         used |= set(re.findall(r"""\btr\(\s*["']([a-z_.]+)["']""", path.read_text(encoding="utf-8")))
     used |= {k.words for k in KEYS}
-    missing = sorted(used - set(WORDS))
+    prefixes = {key for key in used if key.endswith(".")}  # tr(f"status.{status}"): a family of words
+    missing = sorted(used - prefixes - set(WORDS))
     assert not missing
+    for prefix in prefixes:
+        assert any(word.startswith(prefix) for word in WORDS), prefix
+    for family, members in {
+        "rp.mood.": ("calm", "upset", "angry", "escalating"),
+        "start.kind.": ("plan", "scenario", "roleplay"),
+    }.items():
+        assert all(family + m in WORDS for m in members)
     for key, (zh, en) in WORDS.items():
         assert zh.strip() and en.strip(), key
 
