@@ -145,6 +145,11 @@ FREE_PREFIX = "free_"
 """Actions of free replies (the trainee's own words, judged by a coach) start with this."""
 
 
+def is_reply(action: str) -> bool:
+    """Whether ``action`` is something the trainee says in a role-play (a reply, written or free)."""
+    return SEP in action or action.startswith(FREE_PREFIX)
+
+
 def free_id(move: str) -> str:
     """The action of a free reply the coach judged to be ``move``."""
     return f"{FREE_PREFIX}{move}"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from engine.compile import CompiledScenario
+from engine.dialogue import is_reply
 
 _WORDS = {
     "start": ("开始", "start"),
@@ -156,12 +157,14 @@ class Timeline:
         return f"{self.word('wait')} ({name}) {self._action(event)}"
 
     def _begin(self, event: dict[str, Any]) -> str | None:
-        if not event["duration"]:
+        if not event["duration"] or is_reply(event["action"]):  # a reply's words are on its decision line
             return None
         return f"{self.word('begin')} {self._action(event)} ({event['duration']:g} {self.word('min')})"
 
-    def _done(self, event: dict[str, Any]) -> str:
+    def _done(self, event: dict[str, Any]) -> str | None:
         changes = self._show(event, event.get("changes", {}))
+        if is_reply(event["action"]):
+            return f"  · {changes}" if changes else None
         return f"{self.word('done')} {self._action(event)}" + (f" · {changes}" if changes else "")
 
     def _state(self, event: dict[str, Any]) -> str:
