@@ -236,9 +236,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 # A script that names its scenario is checked against it (actions and roles).
                 named = loaded.model.scenario.removesuffix("-roleplay")
                 target = load_scenario(find(named, near=Path(path).parent)).model
-                if target.dialogue is not None and (target.roleplay_only or named != loaded.model.scenario):
-                    target = expand(target, sorted(target.dialogue.personas)[0])  # same replies for every persona
-                problems = script_problems(loaded, [target])
+                problems = [] if target.roleplay_only else script_problems(loaded, [target])
+                if target.dialogue is not None and (problems or target.roleplay_only):
+                    # A script for the scenario's role-play (the same replies for every persona).
+                    roleplay = expand(target, sorted(target.dialogue.personas)[0])
+                    problems = script_problems(loaded, [roleplay])
                 if problems:
                     raise ContentError(problems)
         except ContentError as exc:

@@ -23,7 +23,7 @@ The shape of the expansion:
   forbidden conditions: red-line phrases (forbidden phrases, buck-passing, blaming, promises that
   cannot be kept) and "emotion before problem" (a solution before any empathy);
 - the rubric is the five steps (倾听, 共情, 致歉/确认, 方案, 跟进), each a critical task that should come
-  after the step before it;
+  after the step before it, plus asking about danger first when the dialogue says ``safety_first``;
 - a free reply, typed by the trainee and judged by a coach with one key, is one more action per
   move (``free_<move>``), offered at every turn, with that move's usual effect.
 """
@@ -418,6 +418,22 @@ def expand(scenario: Scenario, persona: str) -> Scenario:
             task["after_any"] = previous
         tasks[step] = task
         previous = done_by
+    objectives: dict[str, Any] = {
+        "five_steps": {"label": _dump(_t("投诉处理五步法", "The five steps of complaint handling")), "tasks": tasks}
+    }
+    if d.safety_first and by_move["safety"]:
+        objectives["life_first"] = {
+            "label": _dump(_t("生命优先", "Life first")),
+            "tasks": {
+                "safety": {
+                    "label": _dump(
+                        _t("先问安全：有没有危险，怎么避开", "Safety first: ask about danger and how to stay clear")
+                    ),
+                    "actions": sorted(by_move["safety"]),
+                    "weight": 20,
+                }
+            },
+        }
     data: dict[str, Any] = {
         "schema": "scenario/1",
         "id": f"{scenario.id}-roleplay",
@@ -438,12 +454,7 @@ def expand(scenario: Scenario, persona: str) -> Scenario:
         "dynamics": dynamics,
         "transitions": transitions,
         "rubric": {
-            "objectives": {
-                "five_steps": {
-                    "label": _dump(_t("投诉处理五步法", "The five steps of complaint handling")),
-                    "tasks": tasks,
-                }
-            },
+            "objectives": objectives,
             "penalties": {"red-line/forbidden": 20, "emotion-first/forbidden": 10},
         },
     }

@@ -703,6 +703,9 @@ class Dialogue(Frozen):
     """Anger below which the owner accepts a resolution calmly (above: resolved, but unhappy)."""
     escalate_at: Annotated[int, Field(ge=2, le=100)] = 90
     """Anger at which the owner escalates (a complaint to the 12345 hotline)."""
+    safety_first: bool = False
+    """Whether asking about danger (``safety`` replies) is a scored task of its own, beside the five
+    steps: for calls where people may be at risk (water near electrics, gas, someone hurt)."""
 
 
 class Scenario(Frozen):

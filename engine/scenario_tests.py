@@ -127,7 +127,8 @@ def _decisions(loaded: Loaded[Scenario], test: ScenarioTest) -> list[Decision]:
         return list(test.decisions)
     path = Path(loaded.path).parent / test.script
     script = load_script(path).model
-    if script.scenario and script.scenario != loaded.model.id:
+    named = {loaded.model.id, f"{loaded.model.id}-roleplay"} if loaded.model.dialogue else {loaded.model.id}
+    if script.scenario and script.scenario not in named:
         message = f"the script is for '{script.scenario}', not '{loaded.model.id}'"
         raise ContentError([Problem(str(path), 0, 0, "scenario", message)])
     return list(script.decisions)

@@ -19,7 +19,8 @@ FILES = sorted(yaml_files([str(ROOT / "scenarios"), str(ROOT / "drills")]))
 SCENARIOS = sorted(p for p in FILES if p.parent.name == "scenarios")
 SCRIPTS = sorted((ROOT / "scenarios" / "scripts").glob("*.yaml"))
 CORRECT = [p for p in SCRIPTS if p.name.endswith(".correct.yaml")]
-MISTAKES = [p for p in SCRIPTS if not p.name.endswith(".correct.yaml")]
+ROLEPLAY = [p for p in SCRIPTS if p.name.endswith(".roleplay.yaml")]
+MISTAKES = [p for p in SCRIPTS if p not in CORRECT and p not in ROLEPLAY]
 
 
 def _scenario_of(script: Path) -> Path:
@@ -219,3 +220,25 @@ def test_the_authoring_guides_example_lints_clean() -> None:
     from engine.lint import lint_file
 
     assert [str(x) for x in lint_file(EXAMPLE)] == []
+
+
+@pytest.mark.parametrize("script", ROLEPLAY, ids=lambda p: p.name)
+def test_the_scripted_good_trainee_resolves_every_owner(script: Path) -> None:
+    """A role-play's good-path script calms every persona: resolved, loop closed, no finding, full marks."""
+    from engine.content import prepare
+    from engine.drive import play_script
+    from engine.loader import load_scenario, load_script
+    from scoring.evaluation import evaluate
+
+    scenario = _scenario_of(script)
+    dialogue = load_scenario(scenario).model.dialogue
+    assert dialogue is not None
+    decisions = load_script(script).model.decisions
+    for persona in dialogue.personas:
+        setup = prepare(str(scenario), persona=persona)
+        drill = setup.drill(seed=1, mode="strict")
+        drill.start()
+        play_script(drill, decisions)
+        assert drill.outcome == "success", persona
+        assert [e for e in drill.events if e["type"] == "finding"] == [], persona
+        assert evaluate(drill.events, setup.scenarios(1)).score >= 90, persona
