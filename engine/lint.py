@@ -49,6 +49,9 @@ DS017  plan-problem            A plan names a scenario that cannot be found or l
                                them knows, or an ``after`` trigger that names an unknown
                                incident, does not compile, or waits in a circle (each problem
                                :func:`engine.content.prepare` finds, at its place in the plan).
+DS018  space-in-chinese        A space between two Chinese characters in a zh text: usually a
+                               folded YAML line (``>``) joined with a space, which Chinese never
+                               has; keep such a sentence on one line.
 ====== ======================= ==================================================================
 
 The graph. Nodes are states and endings. A way out of state S to T (T is not S) is: an action
@@ -118,6 +121,7 @@ CODES: dict[str, str] = {
     "DS015": "unused-source: nothing cites it",
     "DS016": "unreachable-action: offered only in unreachable states",
     "DS017": "plan-problem: a plan's scenarios, pools, roles or triggers do not fit together",
+    "DS018": "space-in-chinese: a space between two Chinese characters (a folded YAML line?)",
 }
 """Code -> one-line description. Codes are stable: never renumbered, never reused."""
 
@@ -245,6 +249,13 @@ def _texts(name: str, doc: Document, model: BaseModel) -> list[Lint]:
             value: str = getattr(text, lang)
             line, col = doc.where((*path, lang))
             where = _dotted((*path, lang))
+            gap = _CJK_GAP.search(value) if lang == "zh" else None
+            if gap is not None:
+                message = (
+                    f"{where}: a space between '{gap.group(1)}' and '{gap.group(2)}'; Chinese has none"
+                    " (a folded line? keep the sentence on one line)"
+                )
+                found.append(Lint(name, line, col, "DS018", message))
             if field in _SINGLE_LINE:
                 width = cells(value.replace("\n", " "))
                 if width > WIDTH:
@@ -256,6 +267,10 @@ def _texts(name: str, doc: Document, model: BaseModel) -> list[Lint]:
                     message = f"{where}: needs {count} lines of {WIDTH} cells; at most {MAX_LINES} fit"
                     found.append(Lint(name, line, col, "DS013", message))
     return found
+
+
+_CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+_CJK_GAP = re.compile(f"({_CJK}) +({_CJK})")
 
 
 def _walk_texts(node: object, path: DocPath, field: str = "") -> Iterator[tuple[DocPath, str, Text]]:

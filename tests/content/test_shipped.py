@@ -119,7 +119,10 @@ def test_classic_mistakes_are_caught(script: Path) -> None:
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
 def test_random_trainees_break_both_rules_in_observe_mode(path: Path) -> None:
-    """Over seeds 1..50 the random policy produces life-first findings and open loops, and every run ends."""
+    """Over seeds 1..50 the random policy produces life-first findings and open loops, and every run ends.
+
+    A role-play has no life hazard: there, random replies break the service red lines instead.
+    """
     setup = prepare(str(path))
     kinds: Counter[str] = Counter()
     for seed in range(1, 51):
@@ -128,7 +131,7 @@ def test_random_trainees_break_both_rules_in_observe_mode(path: Path) -> None:
         play_random(drill, seed)
         assert drill.finished
         kinds.update({str(e["rule"]) for e in drill.events if e["type"] == "finding"})
-    assert kinds["life-first"] > 0
+    assert kinds["red-line" if setup.sources[0].model.roleplay_only else "life-first"] > 0
     assert kinds["report-handle-feedback"] > 0
 
 
@@ -136,7 +139,7 @@ def test_random_trainees_break_both_rules_in_observe_mode(path: Path) -> None:
 def test_in_strict_mode_no_forbidden_action_ever_happens(path: Path) -> None:
     """Random trainees in strict mode: every rule-breaking decision is refused, none becomes a finding."""
     setup = prepare(str(path))
-    forbidden_actions = {a for a, spec in setup.sources[0].model.actions.items() if spec.forbidden}
+    forbidden_actions = {a for a, spec in setup.scenarios(1)[0].model.actions.items() if spec.forbidden}
     refused = 0
     for seed in range(1, 51):
         drill = setup.drill(seed=seed, mode="strict")

@@ -296,6 +296,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "states.released.narration.en: needs 7 lines of 76 cells; at most 6 fit",
     ),
     (
+        "DS018",
+        edit(GOOD, "released: {narration: {zh: 已解救。,", "released: {narration: {zh: 已解救， 乘客平安。,"),
+        "已解救",
+        "states.released.narration.zh: a space between '，' and '乘'; Chinese has none",
+    ),
+    (
         "DS014",
         add(GOOD, "parameters", "spare_min: {value: 5, source: sop}"),
         "spare_min:",
@@ -471,8 +477,8 @@ def test_control_characters_in_a_lint_are_escaped_onto_one_line() -> None:
 
 
 def test_every_code_is_described_and_documented_in_the_module_table() -> None:
-    """CODES holds DS001-DS017 in order, and the module docstring's table names each with its name."""
-    assert list(CODES) == [f"DS{n:03d}" for n in range(1, 18)]
+    """CODES holds DS001-DS018 in order, and the module docstring's table names each with its name."""
+    assert list(CODES) == [f"DS{n:03d}" for n in range(1, 19)]
     doc = engine.lint.__doc__ or ""
     for code, description in CODES.items():
         name = description.split(":")[0]

@@ -148,3 +148,24 @@ def test_replay_screen(lang: str, tmp_path: Path) -> None:
         await pilot.press("home", "f")
 
     check(f"replay-{lang}", shoot(lang, steps))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_roleplay_screen(lang: str, tmp_path: Path) -> None:
+    """A role-play, paused after two replies: the owner's meters, the conversation, the replies, the coach's panel."""
+    from tui.screens.roleplay import RolePlayScreen, begin_roleplay
+
+    async def steps(app: DrillsimApp, pilot: Pilot[None]) -> None:
+        session = begin_roleplay(
+            "noise-complaint", persona="elderly", mode="strict", trainee="Lin", seed=7, record=tmp_path / "talk.jsonl"
+        )
+        screen = RolePlayScreen(session, "Lin")
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("space")  # pause the clock: the snapshot must not depend on the wall clock
+        script = ["opening__hear_out", "details__name_feeling"]
+        for action in script:
+            screen.say(action)
+            await pilot.pause()
+
+    check(f"roleplay-{lang}", shoot(lang, steps))

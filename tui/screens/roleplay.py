@@ -11,6 +11,7 @@ sim time; the result screen then shows the five steps, the lines that hurt and t
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -325,7 +326,9 @@ class RolePlayScreen(Screen[None]):
         self.app.switch_screen(RolePlayResultScreen(self.session.path, self.trainee))
 
 
-def begin_roleplay(path: str, *, persona: str | None, mode: str, trainee: str, seed: int | None = None) -> Session:
+def begin_roleplay(
+    path: str, *, persona: str | None, mode: str, trainee: str, seed: int | None = None, record: Path | None = None
+) -> Session:
     """A new role-play session: the scenario at ``path`` against ``persona`` (None: the seed picks one).
 
     Raises:
@@ -340,4 +343,4 @@ def begin_roleplay(path: str, *, persona: str | None, mode: str, trainee: str, s
     assert dialogue is not None
     people = [{"name": trainee, "role": dialogue.trainee}] if trainee else []
     header = header_for(setup, seed=seed, mode=mode, source="console", participants=people, kind="practice")
-    return Session.begin(setup.for_seed(seed), header, speed=SPEED)
+    return Session.begin(setup.for_seed(seed), header, path=record, speed=SPEED)
