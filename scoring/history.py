@@ -384,7 +384,9 @@ def _scenarios(record: Record) -> list[CompiledScenario]:
         for incident in header["incidents"]:
             where = Path(incident["path"]) if Path(incident["path"]).is_file() else find(incident["scenario"])
             stat = where.stat()
-            files.append((str(where.resolve()), stat.st_mtime_ns, stat.st_size, incident["digest"]))
+            # The persona too: a file's role-play and its tabletop are different drills.
+            persona = str(incident.get("persona", ""))
+            files.append((str(where.resolve()), stat.st_mtime_ns, stat.st_size, incident["digest"], persona))
         key = (tuple(files), header.get("locale"))
     except (KeyError, TypeError, OSError):
         key = None  # let setup_from say what is wrong

@@ -58,9 +58,13 @@ class DrillsimApp(App[None]):
         self.title = tr("app.title", self.lang)
         self.push_screen(StartScreen())
         if self.resume_record is not None:
-            from tui.screens.live import LiveScreen
+            from engine.errors import DrillError
+            from tui.screens.live import resume_screen
 
-            self.push_screen(LiveScreen.resumed(self.resume_record))
+            try:
+                self.push_screen(resume_screen(self.resume_record))
+            except DrillError as exc:
+                self.notify(str(exc).splitlines()[0], severity="error", timeout=10)
         elif self.open_record is not None:
             from tui.screens.replay import ReplayScreen
 

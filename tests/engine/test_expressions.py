@@ -20,7 +20,9 @@ NAMES = Names(
 
 @dataclass
 class Ctx:
-    values: dict[str, Value] = field(default_factory=lambda: {"distress": 40, "talking": False, "car": "between_floors", "water": 2.5})
+    values: dict[str, Value] = field(
+        default_factory=lambda: {"distress": 40, "talking": False, "car": "between_floors", "water": 2.5}
+    )
     started: set[str] = field(default_factory=lambda: {"log"})
     done: set[str] = field(default_factory=set)
     state: str = "trapped"

@@ -53,7 +53,9 @@ def _log(sc: CompiledScenario, seed: int, mode: str, raw: list[tuple[float, int]
 
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=2**32), raw=decision_lists, mode=st.sampled_from(["strict", "observe"]))
-def test_same_scenario_seed_and_decisions_give_a_byte_identical_log(seed: int, raw: list[tuple[float, int]], mode: str) -> None:
+def test_same_scenario_seed_and_decisions_give_a_byte_identical_log(
+    seed: int, raw: list[tuple[float, int]], mode: str
+) -> None:
     """Determinism: two drills fed the same inputs produce the same bytes."""
     sc = _shipped()
     assert _log(sc, seed, mode, raw) == _log(sc, seed, mode, raw)

@@ -134,9 +134,22 @@ def test_a_run_killed_mid_way_leaves_a_record_whose_prefix_verifies(tmp_path: Pa
     """SIGKILL during a paced run: every line on disk parses and the prefix replays."""
     record = tmp_path / "killed.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "run", str(mini_path), "--seed", "3",
-         "--speed", "120", "--record", str(record), "--json"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "engine.cli",
+            "run",
+            str(mini_path),
+            "--seed",
+            "3",
+            "--speed",
+            "120",
+            "--record",
+            str(record),
+            "--json",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 20

@@ -49,7 +49,9 @@ def test_opening_the_landing_door_between_floors_is_a_finding_in_observe_mode(ma
     assert drill.outcome == "failure"
 
 
-def test_paperwork_while_people_are_trapped_and_nobody_has_talked_to_them_breaks_life_first(make_drill: MakeDrill) -> None:
+def test_paperwork_while_people_are_trapped_and_nobody_has_talked_to_them_breaks_life_first(
+    make_drill: MakeDrill,
+) -> None:
     """An admin action before the hazard's required life-safety action is refused in strict mode."""
     drill = make_drill("strict")
     drill.submit(Submission("control", "log"))

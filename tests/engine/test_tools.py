@@ -88,7 +88,9 @@ def test_simulate_command_prints_json(mini_path: Path) -> None:
     """drillsim simulate --json prints the report."""
     result = subprocess.run(
         [sys.executable, "-m", "engine.cli", "simulate", str(mini_path), "--runs", "50", "--json"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

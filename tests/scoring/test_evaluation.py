@@ -175,8 +175,18 @@ def test_scores_stay_in_range_repeat_exactly_and_never_rise_with_a_finding(
     more = list(events)
     for key in extra:
         rule, kind = key.split("/")
-        more.insert(len(more) - 1, {"seq": 10_000 + len(more), "t": 1.0, "type": "finding", "incident": 0,
-                                    "rule": rule, "kind": kind, "detail": {"en": "added"}})
+        more.insert(
+            len(more) - 1,
+            {
+                "seq": 10_000 + len(more),
+                "t": 1.0,
+                "type": "finding",
+                "incident": 0,
+                "rule": rule,
+                "kind": kind,
+                "detail": {"en": "added"},
+            },
+        )
     worse = evaluate(more, [sc])
     assert worse.score <= first.score
     order = "PSMU"
@@ -187,7 +197,9 @@ def test_run_json_reports_score_rating_and_passed() -> None:
     """drillsim run --json gains score, rating, passed and the breakdown."""
     result = subprocess.run(
         [sys.executable, "-m", "tui.cli", "run", "elevator-entrapment", "--policy", "random", "--seed", "2", "--json"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     data = json.loads(result.stdout)
     assert {"score", "rating", "passed", "breakdown"} <= set(data)

@@ -575,3 +575,31 @@ def test_a_table_lines_up_chinese_names() -> None:
     text = format_rows([{"person": "张伟", "n": 1}, {"person": "Li", "n": 22}], "table")
     lines = text.splitlines()
     assert lines == ["person   n", "------  --", "张伟     1", "Li      22"]
+
+
+def test_a_role_play_and_the_tabletop_of_the_same_file_are_scored_each_as_itself(tmp_path: Path) -> None:
+    """History scores a role-play record with its role-play rubric, even after a tabletop of the same file."""
+    from engine.record import RecordWriter, header_for
+    from scoring.evaluation import evaluate
+    from scoring.history import History
+
+    scores = {}
+    paths = {}
+    for name, setup in (
+        ("tabletop", prepare("leak-complaint")),
+        ("roleplay", prepare("leak-complaint", persona="busy")),
+    ):
+        path = tmp_path / f"{name}.jsonl"
+        drill = setup.drill(seed=3, mode="observe")
+        writer = RecordWriter(path, header_for(setup, seed=3, mode="observe", source="test"))
+        drill.subscribe(writer.write)
+        drill.start()
+        play_random(drill, 3)
+        writer.close()
+        scores[name] = evaluate(drill.events, setup.scenarios(3)).score
+        paths[name] = path
+    with History("sqlite:///" + (tmp_path / "h.sqlite3").as_posix()) as history:
+        for name in ("tabletop", "roleplay"):
+            assert history.add(paths[name])
+        stored = {row["scenario"]: row["score"] for row in history.results()}
+    assert stored == {"leak-complaint": scores["tabletop"], "leak-complaint-roleplay": scores["roleplay"]}

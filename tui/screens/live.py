@@ -451,3 +451,19 @@ class LiveScreen(Screen[None]):
 
         self.session.close()
         self.app.switch_screen(DebriefScreen(self.session.path))
+
+
+def resume_screen(path: Path) -> Screen[None]:
+    """The screen that goes on with a drill cut short: the live drill, or the role-play conversation.
+
+    Raises:
+        DrillError: The record cannot be resumed (finished, altered, scenario changed).
+    """
+    session = Session.resume(path)
+    incidents = session.header.get("incidents") or [{}]
+    if "persona" in incidents[0]:
+        from tui.screens.roleplay import RolePlayScreen
+
+        people = session.header.get("participants") or [{}]
+        return RolePlayScreen(session, str(people[0].get("name", "")))
+    return LiveScreen(session, banner="resumed")

@@ -228,6 +228,10 @@ class StartScreen(Screen[None]):
         info = self.selected_record()
         if info is None or info.status != "cut":
             return
-        from tui.screens.live import LiveScreen
+        from engine.errors import DrillError
+        from tui.screens.live import resume_screen
 
-        self.app.push_screen(LiveScreen.resumed(info.path))
+        try:
+            self.app.push_screen(resume_screen(info.path))
+        except DrillError as exc:
+            self.notify(str(exc).splitlines()[0], severity="error", timeout=10)

@@ -1,0 +1,60 @@
+"""The ``drillsim console`` command line: help, bad arguments and a missing terminal are one clear line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def console(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tui.cli console ARGS`` with no terminal (stdin and stdout are pipes)."""
+    environment = {k: v for k, v in os.environ.items() if k != "DRILLSIM_HEADLESS"} | env
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", "console", *args],
+        cwd=ROOT,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_console_help_describes_the_command_and_exits_0() -> None:
+    """--help prints the console's usage and options, and succeeds."""
+    done = console("--help")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: drillsim console")
+    for option in ("--lang", "--replay", "--resume"):
+        assert option in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["/no/such/folder"], "drillsim: /no/such/folder: no such file or folder", id="folder"),
+        pytest.param(["--resume", "/no/such/r.jsonl"], "drillsim: /no/such/r.jsonl: no such file", id="record"),
+        pytest.param(["--lang", "fr"], "drillsim console: argument --lang: invalid choice", id="option"),
+    ],
+)
+def test_a_bad_argument_is_one_line_on_stderr_and_exit_2(args: list[str], message: str) -> None:
+    """A missing folder or record, or a bad option, is named on one line of stderr; exit status 2."""
+    done = console(*args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith(message)
+
+
+def test_without_a_terminal_the_console_refuses_in_one_line() -> None:
+    """With stdin and stdout not a terminal (and no DRILLSIM_HEADLESS) the console says so and exits 2."""
+    done = console()
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == "drillsim: the console needs a terminal; see drillsim --help for the headless commands\n"

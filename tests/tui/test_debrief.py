@@ -1,0 +1,90 @@
+"""The debrief: ending a drill, its score and rating, the exported report, the history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import OptionList, Static
+
+from engine.record import read
+from scoring.evaluation import evaluate
+from scoring.history import History
+from tests.tui.harness import Console, Home, Steps, Wall, events_of, new_session, recorded, run
+from tui.app import DrillsimApp
+from tui.dialogs.choice import ChoiceDialog
+from tui.dialogs.confirm import ConfirmDialog
+from tui.screens.debrief import DebriefScreen
+from tui.screens.live import LiveScreen
+
+
+def debrief_test(path: Path, steps: Steps) -> None:
+    """Run the console in English with the debrief of ``path`` open, then ``steps``."""
+
+    async def go(console: Console) -> None:
+        await console.open(DebriefScreen(path))
+        await steps(console)
+
+    run(DrillsimApp(lang="en"), go)
+
+
+def test_e_asks_first_n_goes_on_and_y_ends_the_drill_on_the_debrief_with_its_score(wall: Wall) -> None:
+    """'e' asks; 'n' keeps the drill running; 'e' 'y' halts it, and the debrief scores the record it wrote."""
+    session = new_session(wall=wall)
+
+    async def steps(console: Console) -> None:
+        await console.open(LiveScreen(session))
+        await console.choose("control_room", "log_alarm")
+        await console.press("e")
+        await console.reach(ConfirmDialog)
+        await console.press("n")
+        assert (await console.reach(LiveScreen)).session is session
+        assert not session.finished and not events_of(session.path, "halt")
+        await console.press("e", "y")
+        debrief = await console.reach(DebriefScreen)
+        assert debrief.path == session.path
+        assert session.finished and events_of(session.path, "halt")
+        expected = evaluate(read(session.path).events, session.scenarios)
+        assert debrief.evaluation is not None
+        assert (debrief.evaluation.score, debrief.evaluation.rating) == (expected.score, expected.rating)
+        summary = str(debrief.query_one("#summary", Static).content)
+        assert f"Score {expected.score:.0f} / 100 · rating {expected.rating}" in summary
+
+    run(DrillsimApp(lang="en"), steps)
+
+
+def test_x_then_html_writes_the_report_beside_the_record() -> None:
+    """'x' offers HTML, Markdown and JSON; choosing HTML writes <record>.report.<lang>.html next to the record."""
+    path = recorded()
+    report = path.with_name(f"{path.stem}.report.en.html")
+
+    async def steps(console: Console) -> None:
+        await console.press("x")
+        dialog = await console.reach(ChoiceDialog)
+        choices = dialog.query_one("#choices", OptionList)
+        assert [o.id for o in choices.options] == ["html", "md", "json"]
+        assert not report.exists()
+        await console.press("enter")
+        await console.reach(DebriefScreen)
+        assert report.is_file()
+        text = report.read_text(encoding="utf-8")
+        assert "<html" in text.lower()
+        assert "Elevator entrapment: car stopped between floors" in text
+
+    debrief_test(path, steps)
+
+
+def test_h_saves_the_drill_to_history_once(home: Home) -> None:
+    """'h' stores the drill in the history database; a second 'h' says it is already there."""
+    path = recorded()
+
+    async def steps(console: Console) -> None:
+        await console.press("h")
+        with History(home.history_url) as history:
+            assert [row["drill"] for row in history.results()] == [history.key_of(path)]
+        assert "Saved to history" in console.notified()
+        await console.press("h")
+        assert "This drill is already in history" in console.notified()
+        with History(home.history_url) as history:
+            assert len(history.results()) == 1
+
+    debrief_test(path, steps)
