@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 
-from textual.widgets import DataTable, RichLog
+from textual.widgets import DataTable
 
 from engine.record import read, verify
 from tests.tui.harness import Console, events_of, recorded, run
 from tui.app import DrillsimApp
 from tui.screens.live import LiveScreen
 from tui.screens.start import StartScreen
+from tui.widgets.feed import Feed
 
 
 def test_a_drill_cut_short_resumes_with_its_past_and_goes_on_in_the_same_record() -> None:
@@ -28,7 +29,7 @@ def test_a_drill_cut_short_resumes_with_its_past_and_goes_on_in_the_same_record(
         incident = session.situation.incidents[0]
         assert {"log_alarm", "fill_fault_log", "talk_to_passengers", "go_to_site"} <= incident.decided
         assert len(session.situation.findings) == 1
-        assert len(live.query_one("#feed", RichLog).lines) > 0
+        assert len(live.query_one("#feed", Feed).lines) > 0
         await console.choose("control_room", "notify_maintenance")
 
     run(DrillsimApp(lang="en", resume=path), steps)

@@ -17,16 +17,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, RichLog, Static
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.session import Session
 from engine.timeline import Timeline
 from tui import keys
 from tui.i18n import pick, tr
-from tui.lines import styled
+from tui.lines import style_of
 from tui.messages import Collector, DrillEvents
 from tui.widgets.clock_bar import ClockBar
+from tui.widgets.feed import Feed
 from tui.widgets.situation_view import SituationView
 from tui.wrapping import Wrapped
 
@@ -98,20 +99,16 @@ class LiveScreen(Screen[None]):
                 yield Static(id="upcoming", classes="controller")
                 yield SituationView(scenarios, values_only=True, id="values")
             with Vertical(id="main"):
-                yield RichLog(id="feed", wrap=True, markup=False, highlight=False, max_lines=2000, min_width=20)
+                yield Feed(id="feed")
                 yield Static(id="actions-title", classes="section-title")
                 yield OptionList(id="actions")
         yield Footer()
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)
-        self.timeline = Timeline(self.session.scenarios, self.lang)
-        feed = self.query_one("#feed", RichLog)
-        for event in self.session.drill.events:  # a resumed or forked drill shows its past
-            self._feed_line(feed, event)
-        self.collector.take()
-        self.call_after_refresh(feed.scroll_end, animate=False)
+        self.collector.take()  # the past is drawn from the drill's events (a resumed or forked drill has one)
         self.relabel()
+        self.call_after_refresh(self.query_one("#feed", Feed).show)  # once the feed knows its size
         self.query_one("#actions", OptionList).focus()
         if self.session.origin is not None:
             self.notify(tr("live.forked", self.lang, t=f"{self.session.origin.t:g}"))
@@ -126,6 +123,11 @@ class LiveScreen(Screen[None]):
     def relabel(self) -> None:
         """Redraw every text in the current language."""
         self.timeline = Timeline(self.session.scenarios, self.lang)
+        feed = self.query_one("#feed", Feed)
+        feed.lines.clear()
+        for event in self.session.drill.events[-1000:]:  # the feed in the new language
+            self._feed_line(feed, event)
+        feed.show()
         self.query_one("#actions-title", Static).update(tr("live.actions", self.lang))
         self.query_one("#tasks-title", Static).update(tr("live.rubric", self.lang))
         self._options = None
@@ -148,21 +150,21 @@ class LiveScreen(Screen[None]):
             self.post_message(DrillEvents(batch))
 
     def on_drill_events(self, message: DrillEvents) -> None:
-        feed = self.query_one("#feed", RichLog)
+        feed = self.query_one("#feed", Feed)
         for event in message.events:
             self._feed_line(feed, event)
-        feed.scroll_end(animate=False, immediate=True, x_axis=False)  # this frame, not the next
+        feed.show()
         rescore = any(e["type"] not in QUIET for e in message.events)
         self.redraw(rescore=rescore)
         if self.session.finished and not self._done:
             self._done = True
             self.finish()
 
-    def _feed_line(self, feed: RichLog, event: dict[str, Any]) -> None:
+    def _feed_line(self, feed: Feed, event: dict[str, Any]) -> None:
         line = self.timeline.line(event)
         if line is None:
             return
-        feed.write(styled(event, line), scroll_end=False)
+        feed.add(Text(line, style=style_of(event)))
 
     # Drawing -----------------------------------------------------------------------------------
 
