@@ -13,21 +13,20 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, RichLog, Static, TabbedContent, TabPane
 
 from tui import keys
 from tui.i18n import pick, tr
 from tui.lines import styled
+from tui.screens.base import ConsoleScreen
 
 if TYPE_CHECKING:
     from engine.compile import CompiledScenario
     from engine.record import Record
     from scoring.evaluation import Evaluation
-    from tui.app import DrillsimApp
 
 
-class DebriefScreen(Screen[None]):
+class DebriefScreen(ConsoleScreen):
     """Show how a drill went, and file it."""
 
     BINDINGS = keys.bindings("debrief", "en")
@@ -38,17 +37,6 @@ class DebriefScreen(Screen[None]):
         self.record: Record | None = None
         self.scenarios: list[CompiledScenario] = []
         self.evaluation: Evaluation | None = None
-
-    @property
-    def dsapp(self) -> DrillsimApp:
-        from tui.app import DrillsimApp
-
-        assert isinstance(self.app, DrillsimApp)
-        return self.app
-
-    @property
-    def lang(self) -> str:
-        return self.dsapp.lang
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)

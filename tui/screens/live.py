@@ -26,13 +26,14 @@ from tui import keys
 from tui.i18n import pick, tr
 from tui.lines import style_of
 from tui.messages import Collector, DrillEvents
+from tui.screens.base import ConsoleScreen
 from tui.widgets.clock_bar import ClockBar
 from tui.widgets.feed import Feed
 from tui.widgets.situation_view import SituationView
 from tui.wrapping import Wrapped
 
 if TYPE_CHECKING:
-    from tui.app import DrillsimApp
+    pass
 
 TICK = 0.1
 """Seconds between clock ticks."""
@@ -44,7 +45,7 @@ QUIET = frozenset({"var", "changes"})
 """Events that never change the score: no rescoring for a batch of only these."""
 
 
-class LiveScreen(Screen[None]):
+class LiveScreen(ConsoleScreen):
     """Run one drill."""
 
     BINDINGS = keys.bindings("live", "en")
@@ -73,17 +74,6 @@ class LiveScreen(Screen[None]):
         """
         session = Session.resume(path)
         return cls(session, banner="resumed")
-
-    @property
-    def dsapp(self) -> DrillsimApp:
-        from tui.app import DrillsimApp
-
-        assert isinstance(self.app, DrillsimApp)
-        return self.app
-
-    @property
-    def lang(self) -> str:
-        return self.dsapp.lang
 
     # Layout ------------------------------------------------------------------------------------
 

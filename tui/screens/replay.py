@@ -15,24 +15,23 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui import keys
 from tui.i18n import tr
 from tui.lines import style_of
+from tui.screens.base import ConsoleScreen
 from tui.widgets.situation_view import SituationView
 
 if TYPE_CHECKING:
     from engine.compile import CompiledScenario
     from engine.record import Record
     from engine.situation import Index
-    from tui.app import DrillsimApp
 
 JUMPS = {"finding": {"finding"}, "bookmark": {"note:bookmark"}, "decision": {"decision"}}
 
 
-class ReplayScreen(Screen[None]):
+class ReplayScreen(ConsoleScreen):
     """Look back at a drill, one event at a time."""
 
     BINDINGS = keys.bindings("replay", "en")
@@ -50,17 +49,6 @@ class ReplayScreen(Screen[None]):
         self.row_of: list[int] = []
         """Table row to show for each event position."""
         self.warning: str | None = None
-
-    @property
-    def dsapp(self) -> DrillsimApp:
-        from tui.app import DrillsimApp
-
-        assert isinstance(self.app, DrillsimApp)
-        return self.app
-
-    @property
-    def lang(self) -> str:
-        return self.dsapp.lang
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)

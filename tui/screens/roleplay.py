@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
@@ -27,13 +26,13 @@ from scoring.roleplay import mood_word
 from tui import keys
 from tui.i18n import pick, tr
 from tui.messages import Collector, DrillEvents
+from tui.screens.base import ConsoleScreen
 from tui.widgets.clock_bar import clock_text
 from tui.widgets.situation_view import meter
 from tui.wrapping import Wrapped
 
 if TYPE_CHECKING:
     from engine.model import Dialogue
-    from tui.app import DrillsimApp
 
 TICK = 0.1
 
@@ -41,7 +40,7 @@ SPEED = 2.0
 """Role-play clock speed: thinking time costs the owner's patience twice as fast as real time."""
 
 
-class RolePlayScreen(Screen[None]):
+class RolePlayScreen(ConsoleScreen):
     """One conversation with one owner."""
 
     BINDINGS = keys.bindings("roleplay", "en")
@@ -62,17 +61,6 @@ class RolePlayScreen(Screen[None]):
         self._options: tuple[str, ...] | None = None
         self._mood = float(self.sc.initial_values.get("mood", 0))
         self._done = False
-
-    @property
-    def dsapp(self) -> DrillsimApp:
-        from tui.app import DrillsimApp
-
-        assert isinstance(self.app, DrillsimApp)
-        return self.app
-
-    @property
-    def lang(self) -> str:
-        return self.dsapp.lang
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)

@@ -15,20 +15,19 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Sparkline, Static
 
 from tui import keys
 from tui.i18n import pick, tr
+from tui.screens.base import ConsoleScreen
 from tui.wrapping import Wrapped
 
 if TYPE_CHECKING:
     from engine.record import Record
     from scoring.roleplay import RolePlayResult
-    from tui.app import DrillsimApp
 
 
-class RolePlayResultScreen(Screen[None]):
+class RolePlayResultScreen(ConsoleScreen):
     """How the conversation went."""
 
     BINDINGS = keys.bindings("rpresult", "en")
@@ -41,17 +40,6 @@ class RolePlayResultScreen(Screen[None]):
         self.result: RolePlayResult | None = None
         self.title_text: dict[str, str] = {}
         self.trend: list[dict[str, Any]] = []
-
-    @property
-    def dsapp(self) -> DrillsimApp:
-        from tui.app import DrillsimApp
-
-        assert isinstance(self.app, DrillsimApp)
-        return self.app
-
-    @property
-    def lang(self) -> str:
-        return self.dsapp.lang
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)

@@ -14,20 +14,19 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Select, Static
 
 from engine.clock import SPEEDS
 from tui import keys
 from tui.catalog import Entry
 from tui.i18n import pick, tr
+from tui.screens.base import ConsoleScreen
 
 if TYPE_CHECKING:
     from engine.content import Setup
-    from tui.app import DrillsimApp
 
 
-class SetupScreen(Screen[None]):
+class SetupScreen(ConsoleScreen):
     """Fill in the team and the options, then start the drill."""
 
     BINDINGS = keys.bindings("setup", "en")
@@ -38,17 +37,6 @@ class SetupScreen(Screen[None]):
         self.setup: Setup | None = None
         self.roles: list[tuple[str, dict[str, str]]] = []
         self.pools: list[tuple[str, dict[str, str], int]] = []
-
-    @property
-    def dsapp(self) -> DrillsimApp:
-        from tui.app import DrillsimApp
-
-        assert isinstance(self.app, DrillsimApp)
-        return self.app
-
-    @property
-    def lang(self) -> str:
-        return self.dsapp.lang
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)

@@ -11,19 +11,19 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui import keys
 from tui.catalog import Catalog, Entry, RecordInfo, cached, recent_records, scan
 from tui.i18n import pick, tr
+from tui.screens.base import ConsoleScreen
 from tui.wrapping import Wrapped
 
 if TYPE_CHECKING:
-    from tui.app import DrillsimApp
+    pass
 
 
-class StartScreen(Screen[None]):
+class StartScreen(ConsoleScreen):
     """Pick a drill to set up, or a record to replay or resume."""
 
     BINDINGS = keys.bindings("start", "en")
@@ -32,17 +32,6 @@ class StartScreen(Screen[None]):
         super().__init__()
         self.catalog: Catalog | None = None
         self.records: list[RecordInfo] = []
-
-    @property
-    def lang(self) -> str:
-        return self.dsapp.lang
-
-    @property
-    def dsapp(self) -> DrillsimApp:
-        from tui.app import DrillsimApp
-
-        assert isinstance(self.app, DrillsimApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
