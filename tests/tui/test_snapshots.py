@@ -17,6 +17,7 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 
+from engine.clock import Clock
 from engine.content import prepare
 from engine.display import cells
 from engine.record import header_for
@@ -159,6 +160,7 @@ def test_roleplay_screen(lang: str, tmp_path: Path) -> None:
         session = begin_roleplay(
             "noise-complaint", persona="elderly", mode="strict", trainee="Lin", seed=7, record=tmp_path / "talk.jsonl"
         )
+        session.clock = Clock(session.clock.speed, paused=True, now=lambda: 0.0)  # the wall clock stands still
         screen = RolePlayScreen(session, "Lin")
         await app.push_screen(screen)
         await pilot.pause()
