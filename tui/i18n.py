@@ -113,17 +113,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "live.rated": ("已评定 {task}：{rating}", "Rated {task}: {rating}"),
     "live.bookmarked": ("已加书签（{t}′）", "Bookmarked at {t}′"),
     "live.noted": ("已记录", "Note recorded"),
-    "live.record": ("记录文件：{path}", "Record: {path}"),
     "live.end_confirm": (
         "现在结束演练？未完成的任务按未完成计。",
         "End the drill now? Tasks not done count as missed.",
     ),
-    "live.ended": ("演练结束：{outcome}", "Drill over: {outcome}"),
-    "live.breach": ("违反规则", "breaks a rule"),
     "live.no_task": ("这个演练没有评分细则", "This drill has no rubric"),
     "live.resumed": ("已从记录恢复，按空格继续", "Resumed from the record; press Space to go on"),
     "live.forked": ("从第 {t}′ 的决策处分叉：请做出不同选择", "Forked at the decision of {t}′: make another choice"),
-    "live.task.rated": ("评定", "rated"),
     # Dialogs
     "dlg.ok": ("确定", "OK"),
     "dlg.cancel": ("取消", "Cancel"),
@@ -190,7 +186,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "rp.saved": ("已记入练习记录", "Saved to your practice record"),
     # Debrief
     "debrief.title": ("演练讲评", "Debrief"),
-    "debrief.result": ("结果", "Result"),
     "debrief.score": (
         "得分 {score} / 100 · 评级 {rating} · {verdict}",
         "Score {score} / 100 · rating {rating} · {verdict}",

@@ -65,16 +65,6 @@ class LiveScreen(ConsoleScreen):
         self._upcoming = ""
         self._done = False
 
-    @classmethod
-    def resumed(cls, path: Path) -> LiveScreen:
-        """A screen for a drill resumed from its record.
-
-        Raises:
-            DrillError: The record cannot be resumed (finished, altered, scenario changed).
-        """
-        session = Session.resume(path)
-        return cls(session, banner="resumed")
-
     # Layout ------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
