@@ -42,13 +42,13 @@ class DebriefScreen(ConsoleScreen):
         yield Header(show_clock=False)
         yield Static(id="summary")
         with TabbedContent(id="debrief-body"):
-            with TabPane("breakdown", id="tab-breakdown"):
+            with TabPane(tr("debrief.breakdown", self.lang), id="tab-breakdown"):
                 yield DataTable(id="breakdown", cursor_type="row")
-            with TabPane("tasks", id="tab-tasks"):
+            with TabPane(tr("debrief.tasks", self.lang), id="tab-tasks"):
                 yield DataTable(id="tasks-table", cursor_type="row")
-            with TabPane("findings", id="tab-findings"):
+            with TabPane(tr("debrief.findings", self.lang), id="tab-findings"):
                 yield RichLog(id="findings-log", wrap=True, markup=False, min_width=20)
-            with TabPane("timeline", id="tab-timeline"):
+            with TabPane(tr("debrief.timeline", self.lang), id="tab-timeline"):
                 yield RichLog(id="timeline-log", wrap=True, markup=False, min_width=20)
         yield Footer()
 
