@@ -18,7 +18,8 @@ from tui.app import DrillsimApp
 from tui.dialogs.inject_picker import InjectDialog
 from tui.dialogs.text_entry import TextDialog
 from tui.i18n import pick
-from tui.screens.live import TICK, LiveScreen
+from tui.screens.base import TICK
+from tui.screens.live import LiveScreen
 from tui.widgets.clock_bar import ClockBar
 
 FEW_TICKS = 3 * TICK

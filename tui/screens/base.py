@@ -1,4 +1,4 @@
-"""What every screen of the console shares: the app it belongs to and the language it speaks."""
+"""What the console's screens share: the app and its language; for those that drive a drill, its clock."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
+from tui.i18n import tr
+from tui.messages import Collector, DrillEvents
+
 if TYPE_CHECKING:
+    from engine.session import Session
     from tui.app import DrillsimApp
 
 
@@ -25,3 +29,91 @@ class ConsoleScreen(Screen[None]):
     def lang(self) -> str:
         """The console's language now: ``zh`` or ``en``."""
         return self.dsapp.lang
+
+
+TICK = 0.1
+"""Seconds between clock ticks of a screen that drives a drill."""
+
+
+class SessionScreen(ConsoleScreen):
+    """A screen that drives a live drill: the clock's tick, the batch of events, the clock keys, ending.
+
+    Subclasses draw (:meth:`draw_clock`, ``on_drill_events``) and say where the drill goes when it is
+    over (:meth:`finish`); the ending question is :attr:`END_QUESTION` (an i18n key).
+    """
+
+    END_QUESTION = "live.end_confirm"
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.collector = Collector()
+        session.subscribe(self.collector)
+        self._done = False
+
+    def start_clock(self) -> None:
+        """Start ticking (call once mounted)."""
+        self.set_interval(TICK, self.tick)
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+    def tick(self) -> None:
+        """Advance to where the clock says and hand the new events to the screen."""
+        if not self.session.clock.paused:
+            self.session.tick()
+        self.flush()
+        self.draw_clock()
+
+    def flush(self) -> None:
+        """Post the events gathered since the last flush as one message."""
+        batch = self.collector.take()
+        if batch:
+            self.post_message(DrillEvents(batch))
+
+    def finish_once(self) -> None:
+        """Go to :meth:`finish` the first time the drill is seen over."""
+        if self.session.finished and not self._done:
+            self._done = True
+            self.finish()
+
+    def draw_clock(self) -> None:
+        """Redraw what shows the clock."""
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """The drill is over: on to what follows."""
+        raise NotImplementedError
+
+    def action_toggle_pause(self) -> None:
+        """Pause or resume sim time."""
+        if not self.session.finished:
+            self.session.clock.toggle()
+        self.draw_clock()
+
+    def action_faster(self) -> None:
+        """Step the clock up a speed."""
+        self.session.clock.faster()
+        self.draw_clock()
+
+    def action_slower(self) -> None:
+        """Step the clock down a speed."""
+        self.session.clock.slower()
+        self.draw_clock()
+
+    def action_end(self) -> None:
+        """End the drill now (asks first)."""
+        from tui.dialogs.confirm import ConfirmDialog
+
+        if self.session.finished:
+            self.finish()
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.session.halt()
+                self.flush()
+
+        lang = self.lang
+        question = ConfirmDialog(tr(self.END_QUESTION, lang), tr("dlg.yes", lang), tr("dlg.no", lang))
+        self.app.push_screen(question, done)

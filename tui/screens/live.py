@@ -25,8 +25,8 @@ from engine.timeline import Timeline
 from tui import keys
 from tui.i18n import pick, tr
 from tui.lines import style_of
-from tui.messages import Collector, DrillEvents
-from tui.screens.base import ConsoleScreen
+from tui.messages import DrillEvents
+from tui.screens.base import SessionScreen
 from tui.widgets.clock_bar import ClockBar
 from tui.widgets.feed import Feed
 from tui.widgets.situation_view import SituationView
@@ -35,9 +35,6 @@ from tui.wrapping import Wrapped
 if TYPE_CHECKING:
     pass
 
-TICK = 0.1
-"""Seconds between clock ticks."""
-
 SCORE_EVERY = 0.25
 """Least seconds between two live score computations (scoring reads the whole record)."""
 
@@ -45,16 +42,13 @@ QUIET = frozenset({"var", "changes"})
 """Events that never change the score: no rescoring for a batch of only these."""
 
 
-class LiveScreen(ConsoleScreen):
+class LiveScreen(SessionScreen):
     """Run one drill."""
 
     BINDINGS = keys.bindings("live", "en")
 
     def __init__(self, session: Session, *, banner: str = "") -> None:
-        super().__init__()
-        self.session = session
-        self.collector = Collector()
-        session.subscribe(self.collector)
+        super().__init__(session)
         self.projector = False
         self.banner = banner
         self.score: tuple[float, str] | None = None
@@ -63,7 +57,6 @@ class LiveScreen(ConsoleScreen):
         self._tasks: list[tuple[int, str]] = []
         self._task_signature: tuple[str, tuple[str, ...]] | None = None
         self._upcoming = ""
-        self._done = False
 
     # Layout ------------------------------------------------------------------------------------
 
@@ -95,10 +88,7 @@ class LiveScreen(ConsoleScreen):
         elif self.banner == "resumed":
             self.notify(tr("live.resumed", self.lang))
         self.sub_title = self.session.path.name
-        self.set_interval(TICK, self.tick)
-
-    def on_unmount(self) -> None:
-        self.session.close()
+        self.start_clock()
 
     def relabel(self) -> None:
         """Redraw every text in the current language."""
@@ -116,19 +106,6 @@ class LiveScreen(ConsoleScreen):
 
     # The clock ---------------------------------------------------------------------------------
 
-    def tick(self) -> None:
-        """Advance to where the clock says and hand the new events to the screen."""
-        if not self.session.clock.paused:
-            self.session.tick()
-        self.flush()
-        self._draw_clock()
-
-    def flush(self) -> None:
-        """Post the events gathered since the last flush as one message."""
-        batch = self.collector.take()
-        if batch:
-            self.post_message(DrillEvents(batch))
-
     def on_drill_events(self, message: DrillEvents) -> None:
         feed = self.query_one("#feed", Feed)
         for event in message.events:
@@ -136,9 +113,7 @@ class LiveScreen(ConsoleScreen):
         feed.show()
         rescore = any(e["type"] not in QUIET for e in message.events)
         self.redraw(rescore=rescore)
-        if self.session.finished and not self._done:
-            self._done = True
-            self.finish()
+        self.finish_once()
 
     def _feed_line(self, feed: Feed, event: dict[str, Any]) -> None:
         line = self.timeline.line(event)
@@ -160,7 +135,7 @@ class LiveScreen(ConsoleScreen):
         self._draw_actions()
         self._draw_tasks()
         self._draw_upcoming()
-        self._draw_clock()
+        self.draw_clock()
 
     def _rescore(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -173,7 +148,7 @@ class LiveScreen(ConsoleScreen):
         result = evaluate(self.session.drill.events, self.session.scenarios)
         self.score = (result.score, result.rating)
 
-    def _draw_clock(self) -> None:
+    def draw_clock(self) -> None:
         clock = self.session.clock
         self.query_one("#clock", ClockBar).show(
             self.session.situation,
@@ -311,28 +286,12 @@ class LiveScreen(ConsoleScreen):
 
     # Facilitator's keys ------------------------------------------------------------------------
 
-    def action_toggle_pause(self) -> None:
-        """Pause or resume sim time."""
-        if not self.session.finished:
-            self.session.clock.toggle()
-        self._draw_clock()
-
-    def action_faster(self) -> None:
-        """Step the clock up a speed."""
-        self.session.clock.faster()
-        self._draw_clock()
-
-    def action_slower(self) -> None:
-        """Step the clock down a speed."""
-        self.session.clock.slower()
-        self._draw_clock()
-
     def action_skip(self) -> None:
         """Jump to the next thing that will happen."""
         if not self.session.finished:
             self.session.skip()
             self.flush()
-            self._draw_clock()
+            self.draw_clock()
 
     def action_rate(self, rating: str) -> None:
         """Rate the highlighted critical task P, S, M or U."""
@@ -409,23 +368,6 @@ class LiveScreen(ConsoleScreen):
         self.set_class(self.projector, "projector")
         self._options = None
         self.redraw()
-
-    def action_end(self) -> None:
-        """End the drill now (asks first)."""
-        from tui.dialogs.confirm import ConfirmDialog
-
-        if self.session.finished:
-            self.finish()
-            return
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.session.halt()
-                self.flush()
-
-        self.app.push_screen(
-            ConfirmDialog(tr("live.end_confirm", self.lang), tr("dlg.yes", self.lang), tr("dlg.no", self.lang)), done
-        )
 
     def finish(self) -> None:
         """The drill is over: on to the debrief."""

@@ -25,8 +25,8 @@ from engine.session import Session
 from scoring.roleplay import mood_word
 from tui import keys
 from tui.i18n import pick, tr
-from tui.messages import Collector, DrillEvents
-from tui.screens.base import ConsoleScreen
+from tui.messages import DrillEvents
+from tui.screens.base import SessionScreen
 from tui.widgets.clock_bar import clock_text
 from tui.widgets.situation_view import meter
 from tui.wrapping import Wrapped
@@ -34,23 +34,20 @@ from tui.wrapping import Wrapped
 if TYPE_CHECKING:
     from engine.model import Dialogue
 
-TICK = 0.1
-
 SPEED = 2.0
 """Role-play clock speed: thinking time costs the owner's patience twice as fast as real time."""
 
 
-class RolePlayScreen(ConsoleScreen):
+class RolePlayScreen(SessionScreen):
     """One conversation with one owner."""
+
+    END_QUESTION = "rp.end_confirm"
 
     BINDINGS = keys.bindings("roleplay", "en")
 
     def __init__(self, session: Session, trainee: str) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.trainee = trainee
-        self.collector = Collector()
-        session.subscribe(self.collector)
         self.sc = session.scenarios[0]
         base = session.setup.sources[0].model
         assert base.dialogue is not None
@@ -60,7 +57,6 @@ class RolePlayScreen(ConsoleScreen):
         self.coach = True
         self._options: tuple[str, ...] | None = None
         self._mood = float(self.sc.initial_values.get("mood", 0))
-        self._done = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -83,10 +79,7 @@ class RolePlayScreen(ConsoleScreen):
         self.relabel()
         self.query_one("#rp-replies", OptionList).focus()
         self.session.clock.resume()  # the owner is already talking: silence costs patience from now
-        self.set_interval(TICK, self.tick)
-
-    def on_unmount(self) -> None:
-        self.session.close()
+        self.start_clock()
 
     def relabel(self) -> None:
         """Redraw in the current language."""
@@ -96,25 +89,12 @@ class RolePlayScreen(ConsoleScreen):
 
     # Clock and events --------------------------------------------------------------------------
 
-    def tick(self) -> None:
-        if not self.session.clock.paused:
-            self.session.tick()
-        self.flush()
-        self._draw_top()
-
-    def flush(self) -> None:
-        batch = self.collector.take()
-        if batch:
-            self.post_message(DrillEvents(batch))
-
     def on_drill_events(self, message: DrillEvents) -> None:
         talk = self.query_one("#rp-talk", RichLog)
         for event in message.events:
             self._say(talk, event)
         self.redraw()
-        if self.session.finished and not self._done:
-            self._done = True
-            self.finish()
+        self.finish_once()
 
     def _say(self, talk: RichLog, event: dict[str, Any]) -> None:
         """One event as the conversation reads."""
@@ -166,11 +146,11 @@ class RolePlayScreen(ConsoleScreen):
     # Drawing -----------------------------------------------------------------------------------
 
     def redraw(self) -> None:
-        self._draw_top()
+        self.draw_clock()
         self._draw_options()
         self._draw_coach()
 
-    def _draw_top(self) -> None:
+    def draw_clock(self) -> None:
         lang = self.lang
         values = self.session.situation.incidents[0].values
         anger, patience = float(values.get("mood", 0)), float(values.get("patience", 0))
@@ -269,42 +249,10 @@ class RolePlayScreen(ConsoleScreen):
 
         self.app.push_screen(TextDialog(tr("rp.type_prompt", lang)), typed)
 
-    def action_toggle_pause(self) -> None:
-        """Pause or resume the clock (the coach stops to discuss)."""
-        if not self.session.finished:
-            self.session.clock.toggle()
-        self._draw_top()
-
-    def action_faster(self) -> None:
-        """Clock faster."""
-        self.session.clock.faster()
-        self._draw_top()
-
-    def action_slower(self) -> None:
-        """Clock slower."""
-        self.session.clock.slower()
-        self._draw_top()
-
     def action_toggle_coach(self) -> None:
         """Show or hide the coach's panel (the persona's notes and the five steps)."""
         self.coach = not self.coach
         self.query_one("#rp-coach").display = self.coach
-
-    def action_end(self) -> None:
-        """End the call now (asks first)."""
-        from tui.dialogs.confirm import ConfirmDialog
-
-        if self.session.finished:
-            self.finish()
-            return
-        lang = self.lang
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.session.halt()
-                self.flush()
-
-        self.app.push_screen(ConfirmDialog(tr("rp.end_confirm", lang), tr("dlg.yes", lang), tr("dlg.no", lang)), done)
 
     def finish(self) -> None:
         """On to the result."""
