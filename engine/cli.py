@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from engine import __version__
 from engine.content import find, prepare, script_problems
 from engine.dialogue import expand
-from engine.display import cells
+from engine.display import cells, default_lang
 from engine.drive import Pacer, play_random, play_script
 from engine.errors import ContentError, DrillError, EngineError, RecordError
 from engine.loader import load, load_scenario, load_script, yaml_files
@@ -61,15 +61,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
-
-
-def default_lang() -> str:
-    """``zh`` or ``en``: DRILLSIM_LANG, else the system locale, else Chinese."""
-    explicit = os.environ.get("DRILLSIM_LANG", "")
-    if explicit in ("zh", "en"):
-        return explicit
-    system = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
-    return "en" if system.startswith("en") else "zh"
 
 
 def build_parser(extra: Callable[[Any], None] | None = None) -> argparse.ArgumentParser:

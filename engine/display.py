@@ -8,6 +8,7 @@ the console shows.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Iterator
 
@@ -102,3 +103,12 @@ def _tokens(paragraph: str) -> Iterator[tuple[str, bool]]:
             spaced = False
     if word:
         yield "".join(word), spaced
+
+
+def default_lang() -> str:
+    """``zh`` or ``en``: DRILLSIM_LANG, else the system locale, else Chinese."""
+    explicit = os.environ.get("DRILLSIM_LANG", "")
+    if explicit in ("zh", "en"):
+        return explicit
+    system = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "en" if system.startswith("en") else "zh"

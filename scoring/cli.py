@@ -12,7 +12,8 @@ import json
 import sys
 from typing import Any
 
-from engine.cli import UsageError, default_lang, parse_person
+from engine.cli import UsageError, parse_person
+from engine.display import default_lang
 
 
 def add_commands(sub: Any) -> None:

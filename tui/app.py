@@ -6,7 +6,6 @@ the app only knows what is shared by all of them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from engine.display import default_lang
 from tui import keys
 from tui.i18n import tr
 
@@ -40,7 +40,7 @@ class DrillsimApp(App[None]):
     ) -> None:
         super().__init__()
         self.folders = list(folders)
-        self.set_reactive(DrillsimApp.lang, lang or _default_lang())
+        self.set_reactive(DrillsimApp.lang, lang or default_lang())
         self.open_record = open_record
         self.trainee = ""
         """The last name given for a role-play (offered again next time)."""
@@ -113,12 +113,3 @@ class DrillsimApp(App[None]):
                         await self.run_action(action, target)  # type: ignore[arg-type]
 
                     yield SystemCommand(binding.description, binding.id, run)
-
-
-def _default_lang() -> str:
-    """``zh`` or ``en``: DRILLSIM_LANG, else the system locale, else Chinese (as the headless commands)."""
-    explicit = os.environ.get("DRILLSIM_LANG", "")
-    if explicit in ("zh", "en"):
-        return explicit
-    system = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
-    return "en" if system.startswith("en") else "zh"
