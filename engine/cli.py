@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from engine import __version__
 from engine.content import find, prepare, script_problems
-from engine.dialogue import expand
+from engine.dialogue import base_id, expand
 from engine.display import cells, default_lang
 from engine.drive import Pacer, play_random, play_script
 from engine.errors import ContentError, DrillError, EngineError, RecordError
@@ -225,7 +225,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 prepare(str(path))  # a plan is valid only if its scenarios, pools and roles are
             if isinstance(loaded.model, Script) and loaded.model.scenario:
                 # A script that names its scenario is checked against it (actions and roles).
-                named = loaded.model.scenario.removesuffix("-roleplay")
+                named = base_id(loaded.model.scenario)
                 target = load_scenario(find(named, near=Path(path).parent)).model
                 problems = [] if target.roleplay_only else script_problems(loaded, [target])
                 if target.dialogue is not None and (problems or target.roleplay_only):

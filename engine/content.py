@@ -14,7 +14,7 @@ from pathlib import Path
 
 from engine.checks import names_of
 from engine.compile import CompiledScenario, compiled
-from engine.dialogue import expand, persona_for
+from engine.dialogue import base_id, expand, persona_for, roleplay_id
 from engine.errors import ContentError, ExpressionError, Problem
 from engine.expressions import compile_expression, did_you_mean
 from engine.loader import Loaded, load, load_scenario
@@ -102,7 +102,8 @@ class Setup:
         """The id a record is filed under: the plan's, or the lone scenario's (its role-play's)."""
         if self.plan:
             return self.plan.model.id
-        return self.sources[0].model.id + ("-roleplay" if 0 in self.personas else "")
+        scenario_id = self.sources[0].model.id
+        return roleplay_id(scenario_id) if 0 in self.personas else scenario_id
 
 
 def _check_locale(sources: list[Loaded[Scenario]], locale: str | None, where: str | None = None) -> None:
@@ -201,7 +202,7 @@ def script_problems(script: Loaded[Script], scenarios: list[Scenario]) -> list[P
         line, col = doc.where(where)
         problems.append(Problem(path, line, col, ".".join(str(p) for p in where), message))
 
-    if model.scenario and len(scenarios) == 1 and model.scenario not in (scenarios[0].id, _base_id(scenarios[0])):
+    if model.scenario and len(scenarios) == 1 and model.scenario not in (scenarios[0].id, base_id(scenarios[0].id)):
         add(("scenario",), f"the script is for '{model.scenario}', not '{scenarios[0].id}'")
     for index, decision in enumerate(model.decisions):
         base: tuple[str | int, ...] = ("decisions", index)
@@ -218,11 +219,6 @@ def script_problems(script: Loaded[Script], scenarios: list[Scenario]) -> list[P
         elif action.role != decision.role:
             add((*base, "role"), f"'{decision.action}' is done by '{action.role}', not '{decision.role}'")
     return problems
-
-
-def _base_id(scenario: Scenario) -> str:
-    """A role-play's scenario id (scripts may name either)."""
-    return scenario.id.removesuffix("-roleplay")
 
 
 def incident_names(plan: Plan) -> list[str]:

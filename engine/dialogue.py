@@ -136,6 +136,20 @@ STEPS: tuple[tuple[str, Text, tuple[str, ...]], ...] = (
 """The five steps of complaint handling, in order, and the moves that perform each."""
 
 
+ROLEPLAY_SUFFIX = "-roleplay"
+"""A role-play's scenario id is its file's id with this after it (records and history tell them apart)."""
+
+
+def roleplay_id(scenario_id: str) -> str:
+    """The id of a scenario's role-play."""
+    return scenario_id + ROLEPLAY_SUFFIX
+
+
+def base_id(scenario_id: str) -> str:
+    """The file's scenario id, given it or its role-play's."""
+    return scenario_id.removesuffix(ROLEPLAY_SUFFIX)
+
+
 def action_id(turn: str, reply: str) -> str:
     """The trainee's action for saying ``reply`` at ``turn``."""
     return f"{turn}{SEP}{reply}"
@@ -436,7 +450,7 @@ def expand(scenario: Scenario, persona: str) -> Scenario:
         }
     data: dict[str, Any] = {
         "schema": "scenario/1",
-        "id": f"{scenario.id}-roleplay",
+        "id": roleplay_id(scenario.id),
         "version": scenario.version,
         "category": "complaint",
         "title": _join(scenario.title, ("——", " — "), who.label),

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.compile import compiled
-from engine.dialogue import expand, persona_for
+from engine.dialogue import expand, persona_for, roleplay_id
 from engine.errors import ContentError, Problem
 from engine.loader import Loaded, load_scenario, load_script
 from engine.model import Decision, FindingPattern, Scenario, ScenarioTest
@@ -127,7 +127,7 @@ def _decisions(loaded: Loaded[Scenario], test: ScenarioTest) -> list[Decision]:
         return list(test.decisions)
     path = Path(loaded.path).parent / test.script
     script = load_script(path).model
-    named = {loaded.model.id, f"{loaded.model.id}-roleplay"} if loaded.model.dialogue else {loaded.model.id}
+    named = {loaded.model.id, roleplay_id(loaded.model.id)} if loaded.model.dialogue else {loaded.model.id}
     if script.scenario and script.scenario not in named:
         message = f"the script is for '{script.scenario}', not '{loaded.model.id}'"
         raise ContentError([Problem(str(path), 0, 0, "scenario", message)])
