@@ -17,12 +17,14 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Sparkline, Static
 
+from engine.timeline import Timeline
 from tui import keys
 from tui.i18n import pick, tr
 from tui.screens.base import ConsoleScreen
 from tui.wrapping import Wrapped
 
 if TYPE_CHECKING:
+    from engine.model import Text as Text_
     from engine.record import Record
     from scoring.roleplay import RolePlayResult
 
@@ -40,6 +42,8 @@ class RolePlayResultScreen(ConsoleScreen):
         self.result: RolePlayResult | None = None
         self.title_text: dict[str, str] = {}
         self.trend: list[dict[str, Any]] = []
+        self.endings: dict[str, Text_] = {}
+        """The role-play's endings' labels (from its scenario)."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -83,6 +87,7 @@ class RolePlayResultScreen(ConsoleScreen):
                 self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="warning")
         base = setup_from(record).sources[0].model.title  # the role-play's, whichever owner was met
         title = {"zh": base.get("zh"), "en": base.get("en")}
+        self.endings = {eid: e.label for eid, e in scenario.model.endings.items() if e.label is not None}
         self.app.call_from_thread(self._loaded, record, result, title, trend, saved)
 
     def _loaded(
@@ -108,11 +113,12 @@ class RolePlayResultScreen(ConsoleScreen):
             style="bold green" if ev.passed else "bold red",
         )
         incident = ev.incidents[0]
-        model_ending = incident.outcome or ""
+        outcome = Timeline([], lang).word(incident.outcome or "")
         for item in incident.caps:
             summary.append(f"{tr('debrief.caps', lang)}: {pick(item, lang)}\n", style="yellow")
         if result.ending:
-            summary.append(tr("rp.ending", lang, ending=self._ending_label(result.ending)) + f" ({model_ending})\n")
+            ending = pick(self.endings.get(result.ending), lang) or result.ending
+            summary.append(tr("rp.ending", lang, ending=ending) + f" ({outcome})\n")
         self.query_one("#rp-summary", Static).update(Wrapped(summary))
         steps = Text(tr("rp.steps", lang) + "\n", style="bold")
         for step in result.steps:
@@ -143,19 +149,6 @@ class RolePlayResultScreen(ConsoleScreen):
             shown = "-" if score is None else f"{score:.0f}"
             trend.append(f" {row['started']}  {bar:<10} {shown:>3}  {row.get('rating') or ''}\n")
         self.query_one("#rp-trend", Static).update(Wrapped(trend))
-
-    def _ending_label(self, ending: str) -> str:
-        from engine.dialogue import RESOLVED
-
-        labels = {
-            RESOLVED: ("圆满解决", "resolved"),
-            "resolved_unhappy": ("解决但不满意", "resolved, owner unhappy"),
-            "closed_unconfirmed": ("未回访即关闭", "closed without a follow-up"),
-            "escalated": ("升级投诉（12345）", "escalated (12345)"),
-            "left": ("业主挂断", "owner hung up"),
-        }
-        pair = labels.get(ending, (ending, ending))
-        return pair[0] if self.lang == "zh" else pair[1]
 
     # Actions -----------------------------------------------------------------------------------
 
