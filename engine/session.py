@@ -66,7 +66,7 @@ class Session:
         self.header = header
         self.path = path
         self.clock = clock
-        self.scenarios = setup.scenarios()
+        self.scenarios = setup.scenarios(int(header["seed"]))  # a role-play meets the persona of its seed
         self.situation = Situation(self.scenarios)
         self._writer: RecordWriter | None = None
         self._listeners: list[Listener] = []
