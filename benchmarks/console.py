@@ -43,7 +43,7 @@ change showed, and what one screen update (layout, render, encoding) costs.
 
 3. Seek in a 10,000-event record. A synthetic scenario (a variable changed by a dynamic every 0.1
    sim minute over a long limit) is written to a temp folder and played once, its events written
-   by ``engine.record.RecordWriter``: one record. Measured: (a) building ``engine.situation.Index``
+   by ``engine.runtime.record.RecordWriter``: one record. Measured: (a) building ``engine.runtime.situation.Index``
    over it; (b) ``Index.at(k)`` for random ``k``; (c) ``ReplayScreen.seek(k)`` to random positions
    in the console under ``run_test``, from scheduling the call on the screen to the first frame
    showing both the new position line and the cursor's event row. Opening the record (read, index,
@@ -490,9 +490,7 @@ async def _live(presses: int, speed: float, tmp: Path, profile: bool) -> Timed:
     import asyncio
     import random
 
-    from engine.content import prepare
-    from engine.record import header_for
-    from engine.session import Session
+    from engine.runtime import Session, header_for, prepare
     from tui.app import DrillsimApp
     from tui.screens.live import LiveScreen
 
@@ -609,8 +607,7 @@ dynamics:
 
 
 def make_record(events: int, tmp: Path) -> Path:
-    from engine.content import prepare
-    from engine.record import RecordWriter, header_for
+    from engine.runtime import RecordWriter, header_for, prepare
 
     limit = events // 10 + 5
     scenario = tmp / "bench-long-leak.yaml"
@@ -694,8 +691,7 @@ def replay(events: int, seeks: int, index_runs: int, at_samples: int, tmp: Path,
     import random
     import statistics
 
-    from engine.record import read, setup_from
-    from engine.situation import Index
+    from engine.runtime import Index, read, setup_from
 
     start = time.perf_counter()
     path = make_record(events, tmp)

@@ -1,7 +1,7 @@
 """drillsim's engine: the scenario format, its loader, and the drill runtime.
 
 The engine knows nothing of any user interface; the console and the command line drive it through
-:class:`engine.run.Drill` (``advance_to``, ``submit``, ``subscribe``).
+:class:`engine.runtime.run.Drill` (``advance_to``, ``submit``, ``subscribe``).
 """
 
 __version__ = "0.1.0"

@@ -12,8 +12,8 @@ import json
 import sys
 from typing import Any
 
-from engine.cli import UsageError, parse_person
 from engine.display import default_lang
+from engine.tools.cli import UsageError, parse_person
 
 
 def add_commands(sub: Any) -> None:
@@ -83,7 +83,7 @@ def add_commands(sub: Any) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from engine.record import read
+    from engine.runtime import read
     from scoring import report
 
     if not Path(args.record).is_file():

@@ -31,8 +31,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from engine.compile import CompiledScenario
-from engine.model import Task, Text
+from engine.format import Task, Text
+from engine.runtime import CompiledScenario
 from scoring.ratings import band, worst
 
 DEFAULT_PENALTIES: dict[str, float] = {

@@ -69,10 +69,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from engine.content import find
 from engine.display import cells
 from engine.errors import ContentError, DrillError, RecordError
-from engine.record import Record, first_broken_link, read, setup_from
+from engine.format import find
+from engine.runtime import Record, first_broken_link, read, setup_from
 from scoring.evaluation import evaluate
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ if TYPE_CHECKING:
     from sqlalchemy.pool import ConnectionPoolEntry
     from sqlalchemy.sql.elements import ColumnElement
 
-    from engine.compile import CompiledScenario
+    from engine.runtime import CompiledScenario
 
 
 class HistoryError(DrillError):

@@ -7,7 +7,7 @@ users' evaluators speak of them.
 
 from __future__ import annotations
 
-from engine.model import Text
+from engine.format import Text
 
 CODES = ("P", "S", "M", "U")
 """Best to worst."""

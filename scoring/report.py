@@ -29,19 +29,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.content import find
 from engine.errors import ContentError, DrillError
-from engine.loader import load_plan
-from engine.model import Plan
-from engine.record import setup_from
-from engine.timeline import Timeline
+from engine.format import Plan, find, load_plan
+from engine.runtime import Timeline, setup_from
 from scoring.evaluation import Evaluation, evaluate
 from scoring.ratings import CODES, label
 from scoring.report_svg import fonts, timeline_svg
 
 if TYPE_CHECKING:
-    from engine.compile import CompiledScenario
-    from engine.record import Record
+    from engine.runtime import CompiledScenario, Record
 
 FORMAT = "drillsim-report/1"
 """Name and version of the content format (the JSON output)."""
@@ -260,7 +256,7 @@ def build(record: Record, lang: str, style: str) -> Content:
     """The report of a recorded drill, as plain data.
 
     Args:
-        record: The drill's record (:func:`engine.record.read`).
+        record: The drill's record (:func:`engine.runtime.record.read`).
         lang: ``zh`` or ``en``: the language of headings, fixed words and scenario texts.
         style: ``cn`` (评估报告) or ``hseep`` (AAR/IP).
 

@@ -1,7 +1,7 @@
 """How a customer-service role-play went: the five steps, the lines that hurt, the owner's mood curve.
 
 A pure function of a role-play drill's events and its compiled (expanded) scenario, built on the
-general evaluation: the five steps are the rubric's tasks (:mod:`engine.dialogue` makes them), so
+general evaluation: the five steps are the rubric's tasks (:mod:`engine.format.dialogue` makes them), so
 their status, moment and score are exactly those of the breakdown; this module adds what a trainee
 wants to see after a conversation: which of the five steps happened and when, which replies made the
 owner angrier (and by how much), and the anger over time.
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.compile import CompiledScenario
-from engine.dialogue import STEPS
+from engine.format import STEPS
+from engine.runtime import CompiledScenario
 from scoring.evaluation import Evaluation, evaluate
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.compile import CompiledScenario, compiled
-from engine.loader import load_scenario
-from engine.run import Drill, Event_, Submission
+from engine.format import load_scenario
+from engine.runtime import CompiledScenario, Drill, Event_, Submission, compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository."""

@@ -15,6 +15,12 @@ FORBIDDEN = {
 }
 """Package -> top-level modules it must never import."""
 
+INNER = {
+    "engine/format": {"engine.runtime", "engine.tools"},
+    "engine/runtime": {"engine.tools"},
+}
+"""Inside the engine: the format never imports the runtime or the tools; the runtime never the tools."""
+
 
 def imported_roots(path: Path) -> set[str]:
     """Top-level names of every import in a file, at any depth of the syntax tree."""
@@ -38,6 +44,44 @@ def test_the_core_never_imports_the_ui(package: str) -> None:
         for path in (ROOT / package).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Full dotted names of every absolute import in a file, at any depth of the syntax tree."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize("folder", sorted(INNER))
+def test_the_engine_layers_import_only_downwards(folder: str) -> None:
+    """engine.format imports neither the runtime nor the tools; engine.runtime does not import the tools."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            name
+            for name in imported_modules(path)
+            if any(name == banned or name.startswith(banned + ".") for banned in INNER[folder])
+        )
+        for path in (ROOT / folder).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_each_engine_package_has_a_front_door() -> None:
+    """engine.format, engine.runtime and engine.tools each declare their public names in __all__."""
+    import importlib
+
+    for name in ("engine.format", "engine.runtime", "engine.tools"):
+        module = importlib.import_module(name)
+        exported = getattr(module, "__all__", None)
+        assert exported, name
+        assert all(hasattr(module, item) for item in exported), name
 
 
 def test_the_package_names_resolve_inside_this_repository() -> None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from engine.paths import cache_dir, library_dirs, records_dir
 
 if TYPE_CHECKING:
-    from engine.model import Plan, Scenario
+    from engine.format import Plan, Scenario
 
 Words = dict[str, str]
 """A text in both languages: ``{"zh": ..., "en": ...}``."""
@@ -156,8 +156,7 @@ def _save(files: list[Path], catalog: Catalog) -> None:
 def scan(folders: Iterable[Path] = ()) -> Catalog:
     """Load every file: plans first, then scenarios, each sorted by id (first folder wins an id)."""
     from engine.errors import DrillError
-    from engine.loader import load
-    from engine.model import Plan, Scenario
+    from engine.format import Plan, Scenario, load
 
     catalog = Catalog()
     seen: set[tuple[str, str]] = set()
@@ -216,7 +215,7 @@ def scan(folders: Iterable[Path] = ()) -> Catalog:
 
 
 def _roleplay_entry(path: Path, model: Scenario) -> Entry:
-    from engine.dialogue import STEPS
+    from engine.format import STEPS
 
     dialogue = model.dialogue
     assert dialogue is not None
@@ -237,9 +236,8 @@ def _roleplay_entry(path: Path, model: Scenario) -> Entry:
 
 
 def _plan_entry(path: Path, plan: Plan, loaded: dict[Path, Scenario]) -> Entry | None:
-    from engine.content import find
     from engine.errors import DrillError
-    from engine.loader import load_scenario
+    from engine.format import find, load_scenario
 
     titles: list[Words] = []
     roles: dict[str, Words] = {}

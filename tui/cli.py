@@ -82,8 +82,8 @@ def _run_console(args: argparse.Namespace) -> int:
 
 
 def _headless_parser() -> argparse.ArgumentParser:
-    from engine import cli as engine_cli
-    from engine.cli import build_parser
+    from engine.tools import cli as engine_cli
+    from engine.tools.cli import build_parser
     from scoring import cli as scoring_cli
     from scoring.evaluation import summary
 
@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = _ConsoleParser(prog="drillsim console", description=CONSOLE_HELP)
         _console_arguments(parser)
         return _run_console(parser.parse_args(args[1:]))
-    from engine.cli import dispatch
+    from engine.tools.cli import dispatch
 
     return dispatch(_headless_parser(), args)
 

@@ -24,5 +24,5 @@ def style_of(event: Mapping[str, object]) -> str:
 
 
 def styled(event: Mapping[str, object], line: str) -> Wrapped:
-    """``line`` (from :class:`engine.timeline.Timeline`) styled by the kind of ``event``, CJK-wrapped."""
+    """``line`` (from :class:`engine.runtime.timeline.Timeline`) styled by the kind of ``event``, CJK-wrapped."""
     return Wrapped(Text(line, style=style_of(event)))

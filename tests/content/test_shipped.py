@@ -8,11 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from engine.content import prepare
-from engine.drive import play_random, play_script
-from engine.loader import load, load_script, yaml_files
-from engine.model import Scenario
-from engine.record import RecordWriter, header_for, verify
+from engine.format import Scenario, load, load_script, yaml_files
+from engine.runtime import RecordWriter, header_for, play_random, play_script, prepare, verify
 from tests.conftest import ROOT
 
 FILES = sorted(yaml_files([str(ROOT / "scenarios"), str(ROOT / "drills")]))
@@ -41,7 +38,7 @@ TESTS = [(path, name) for path in SCENARIOS for name in load(path).model.tests]
 @pytest.mark.parametrize(("path", "name"), TESTS, ids=[f"{p.stem}::{n}" for p, n in TESTS])
 def test_every_scenario_test_passes(path: Path, name: str) -> None:
     """The tests written beside each scenario hold."""
-    from engine.scenario_tests import run_test
+    from engine.tools.scenario_tests import run_test
     from scoring.evaluation import summary
 
     loaded = load(path)
@@ -77,7 +74,7 @@ def test_every_text_is_given_in_chinese_and_english(path: Path) -> None:
     missing: list[str] = []
 
     def walk(node: object, where: str) -> None:
-        from engine.model import Text
+        from engine.format import Text
 
         if isinstance(node, Text):
             if not (node.zh and node.en):
@@ -175,7 +172,7 @@ EXAMPLE = ROOT / "docs" / "examples" / "bike-store-leak.yaml"
 
 def test_the_authoring_guides_example_is_valid_and_passes_its_tests() -> None:
     """docs/authoring.md walks through a real file: it loads and its tests pass."""
-    from engine.scenario_tests import run_file
+    from engine.tools.scenario_tests import run_file
 
     results = run_file(EXAMPLE)
     assert results and all(r.passed for r in results), [r.failures for r in results]
@@ -195,7 +192,7 @@ def test_every_yaml_snippet_of_the_authoring_guide_comes_from_its_example() -> N
 
 def test_the_rainstorm_cascade_traps_people_in_a_lift_when_the_mains_are_lost() -> None:
     """The entrapment begins the moment the flood takes the mains, and both incidents share the night staff."""
-    from engine.run import Submission
+    from engine.runtime import Submission
 
     setup = prepare(str(ROOT / "drills" / "rainstorm-cascade.yaml"))
     rainstorm = setup.sources[0].model
@@ -220,7 +217,7 @@ def test_the_rainstorm_cascade_traps_people_in_a_lift_when_the_mains_are_lost() 
 
 def test_the_authoring_guides_example_lints_clean() -> None:
     """The guide's example shows good practice: the linter has nothing to say about it."""
-    from engine.lint import lint_file
+    from engine.tools.lint import lint_file
 
     assert [str(x) for x in lint_file(EXAMPLE)] == []
 
@@ -228,9 +225,8 @@ def test_the_authoring_guides_example_lints_clean() -> None:
 @pytest.mark.parametrize("script", ROLEPLAY, ids=lambda p: p.name)
 def test_the_scripted_good_trainee_resolves_every_owner(script: Path) -> None:
     """A role-play's good-path script calms every persona: resolved, loop closed, no finding, full marks."""
-    from engine.content import prepare
-    from engine.drive import play_script
-    from engine.loader import load_scenario, load_script
+    from engine.format import load_scenario, load_script
+    from engine.runtime import play_script, prepare
     from scoring.evaluation import evaluate
 
     scenario = _scenario_of(script)

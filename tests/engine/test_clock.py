@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.clock import SPEEDS, Clock
 from engine.errors import EngineError
+from engine.runtime import SPEEDS, Clock
 
 
 class Wall:

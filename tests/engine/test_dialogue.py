@@ -9,14 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.content import Setup, prepare
-from engine.dialogue import CALL_BACK, ESCALATED, LEFT, MOVES, RESOLVED, action_id, expand, free_id, persona_for
 from engine.errors import ContentError, EngineError
-from engine.lint import lint_file
-from engine.loader import load, load_scenario
-from engine.model import Scenario
+from engine.format import Scenario, load, load_scenario
+from engine.format.dialogue import CALL_BACK, ESCALATED, LEFT, MOVES, RESOLVED, action_id, expand, free_id, persona_for
 from engine.paths import library_dirs
-from engine.run import Drill, Submission
+from engine.runtime import Drill, Setup, Submission, prepare
+from engine.tools.lint import lint_file
 from scoring.evaluation import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,7 +111,7 @@ def test_an_unknown_persona_is_refused_with_the_known_ones() -> None:
 
 def test_a_role_play_only_scenario_cannot_be_compiled_as_a_tabletop() -> None:
     """Without a persona there is nothing to run; the error says what to do."""
-    from engine.compile import compiled
+    from engine.runtime import compiled
 
     loaded = load_scenario(SAMPLE)
     with pytest.raises(EngineError, match="role-play only"):

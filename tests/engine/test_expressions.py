@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from engine.errors import ExpressionError
-from engine.expressions import ACTIONS, NOW, STATE, Names, Value, compile_expression
+from engine.format.expressions import ACTIONS, NOW, STATE, Names, Value, compile_expression
 
 NAMES = Names(
     variables={"distress": "number", "talking": "bool", "car": "text", "water": "number"},

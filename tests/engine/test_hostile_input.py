@@ -150,7 +150,7 @@ def drillsim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DRILLSIM_DEBUG"}  # debug mode shows tracebacks
     env["DRILLSIM_LANG"] = "en"
     return subprocess.run(
-        [sys.executable, "-m", "engine.cli", *args],
+        [sys.executable, "-m", "engine.tools.cli", *args],
         capture_output=True,
         text=True,
         errors="replace",

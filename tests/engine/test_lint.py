@@ -1,4 +1,4 @@
-"""Specification of the scenario linter (:mod:`engine.lint`).
+"""Specification of the scenario linter (:mod:`engine.tools.lint`).
 
 Every rule is shown on one small valid scenario changed in one place: the change must bring exactly
 that rule's code, at the line the author has to look at (found in the text itself, never copied
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-import engine.lint
+import engine.tools.lint
 from engine.display import cells, wrap
-from engine.lint import CODES, MAX_LINES, WIDTH, Lint, lint_file, lint_paths
+from engine.tools.lint import CODES, MAX_LINES, WIDTH, Lint, lint_file, lint_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository."""
@@ -479,7 +479,7 @@ def test_control_characters_in_a_lint_are_escaped_onto_one_line() -> None:
 def test_every_code_is_described_and_documented_in_the_module_table() -> None:
     """CODES holds DS001-DS018 in order, and the module docstring's table names each with its name."""
     assert list(CODES) == [f"DS{n:03d}" for n in range(1, 19)]
-    doc = engine.lint.__doc__ or ""
+    doc = engine.tools.lint.__doc__ or ""
     for code, description in CODES.items():
         name = description.split(":")[0]
         assert re.search(rf"^{code}\s+{re.escape(name)}\s", doc, re.MULTILINE), code

@@ -1,4 +1,4 @@
-"""Specification of the content loader's error reporting (:mod:`engine.loader`).
+"""Specification of the content loader's error reporting (:mod:`engine.format.loader`).
 
 Every test starts from one small valid scenario, changes one thing, and states what the author
 must be told: which file, which line and column, which field, and a message in the author's terms
@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 from engine.errors import ContentError, Problem
-from engine.loader import Loaded, load, load_plan, load_scenario, load_script
-from engine.model import Plan, Scenario, Script
-from engine.yamlsafe import MAX_BYTES
+from engine.format import Loaded, Plan, Scenario, Script, load, load_plan, load_scenario, load_script
+from engine.format.yamlsafe import MAX_BYTES
 
 MINIMAL = """\
 schema: scenario/1

@@ -20,10 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from engine import model as formats
 from engine.errors import ContentError
-from engine.loader import Loaded, load, read
-from engine.model import Plan, Scenario, Script
+from engine.format import Loaded, Plan, Scenario, Script, load, read_document
+from engine.format import model as formats
 
 SCENARIOS = sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml"))
 """The shipped scenario library, found relative to this file."""
@@ -155,7 +154,7 @@ def _get(node: Node, path: tuple[Any, ...]) -> Node:
 
 
 SHIPPED: dict[Path, tuple[str, Node]] = {
-    path: (path.read_text(encoding="utf-8"), read(path)[1].data) for path in SCENARIOS
+    path: (path.read_text(encoding="utf-8"), read_document(path)[1].data) for path in SCENARIOS
 }
 """Each shipped scenario's text and data, read once."""
 

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.content import prepare
 from engine.errors import ContentError
-from engine.record import RecordWriter, header_for, verify
-from engine.run import Submission
+from engine.runtime import RecordWriter, Submission, header_for, prepare, verify
 
 PLAN = """\
 schema: plan/1

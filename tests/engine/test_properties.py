@@ -9,10 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from engine.compile import CompiledScenario, compiled
-from engine.content import prepare
-from engine.loader import load_scenario
-from engine.run import Drill, Submission
+from engine.format import load_scenario
+from engine.runtime import CompiledScenario, Drill, Submission, compiled, prepare
 from tests.conftest import MINI, ROOT
 
 ELEVATOR = ROOT / "scenarios" / "elevator-entrapment.yaml"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.record import read, verify
+from engine.runtime import read, verify
 
 SCRIPT = """\
 - {t: 0, role: control, action: log}
@@ -25,7 +25,9 @@ SCRIPT = """\
 
 
 def drillsim(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "engine.tools.cli", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture
@@ -84,7 +86,7 @@ def test_editing_one_event_makes_verify_fail_and_name_it(recorded: Path) -> None
 
 def test_an_edited_decision_that_is_re_signed_is_caught_by_the_replay(recorded: Path) -> None:
     """Even with a valid checksum chain, a changed decision does not replay to the same events."""
-    import engine.record as rec
+    import engine.runtime.record as rec
 
     lines = [json.loads(x) for x in recorded.read_text(encoding="utf-8").splitlines()]
     for line in lines:
@@ -137,7 +139,7 @@ def test_a_run_killed_mid_way_leaves_a_record_whose_prefix_verifies(tmp_path: Pa
         [
             sys.executable,
             "-m",
-            "engine.cli",
+            "engine.tools.cli",
             "run",
             str(mini_path),
             "--seed",

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.compile import CompiledScenario, compiled
 from engine.errors import EngineError
-from engine.loader import load_scenario
-from engine.run import Drill, Submission
+from engine.format import load_scenario
+from engine.runtime import CompiledScenario, Drill, Submission, compiled
 from tests.conftest import CORRECT, of_type, play
 
 MakeDrill = Callable[..., Drill]

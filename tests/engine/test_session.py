@@ -14,13 +14,22 @@ from typing import Any
 
 import pytest
 
-from engine.content import Setup, prepare
 from engine.errors import RecordError
-from engine.record import header_for, read, replay, same_event, setup_from, verify
-from engine.run import INPUTS
-from engine.session import Origin, Session
-from engine.situation import Situation
-from engine.timeline import Timeline
+from engine.runtime import (
+    INPUTS,
+    Origin,
+    Session,
+    Setup,
+    Situation,
+    Timeline,
+    header_for,
+    prepare,
+    read,
+    replay,
+    same_event,
+    setup_from,
+    verify,
+)
 from tests.conftest import ROOT
 
 SPEED = 60.0
@@ -360,9 +369,9 @@ def test_an_altered_record_cannot_be_resumed(unfinished: Path, alter: Callable[[
 
 CHILD = """\
 import os, signal
-from engine.content import prepare
-from engine.record import header_for
-from engine.session import Session
+from engine.runtime.setup import prepare
+from engine.runtime.record import header_for
+from engine.runtime.session import Session
 setup = prepare("elevator-entrapment")
 session = Session.begin(setup, header_for(setup, seed=4, mode="strict", source="console"), now=lambda: 0.0)
 session.submit("control_room", "log_alarm")

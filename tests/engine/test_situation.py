@@ -8,11 +8,7 @@ from typing import Any
 
 import pytest
 
-from engine.compile import CompiledScenario
-from engine.content import prepare
-from engine.drive import play_random
-from engine.run import Drill, Event_, Submission
-from engine.situation import STAGES, Index, Situation
+from engine.runtime import STAGES, CompiledScenario, Drill, Event_, Index, Situation, Submission, play_random, prepare
 
 MakeDrill = Callable[..., Drill]
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import graph, simulate
-from engine.content import prepare
-from engine.loader import load_scenario
+from engine.format import load_scenario
+from engine.runtime import prepare
+from engine.tools import graph, simulate
 from tests.conftest import ROOT
 
 ELEVATOR = str(ROOT / "scenarios" / "elevator-entrapment.yaml")
@@ -87,7 +87,7 @@ def test_stalled_runs_are_counted_with_their_seeds(mini_path: Path) -> None:
 def test_simulate_command_prints_json(mini_path: Path) -> None:
     """drillsim simulate --json prints the report."""
     result = subprocess.run(
-        [sys.executable, "-m", "engine.cli", "simulate", str(mini_path), "--runs", "50", "--json"],
+        [sys.executable, "-m", "engine.tools.cli", "simulate", str(mini_path), "--runs", "50", "--json"],
         capture_output=True,
         text=True,
         timeout=120,

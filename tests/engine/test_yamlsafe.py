@@ -1,4 +1,4 @@
-"""Specification of the hardened YAML reader (:mod:`engine.yamlsafe`).
+"""Specification of the hardened YAML reader (:mod:`engine.format.yamlsafe`).
 
 The reader is the first thing hostile text meets, so these tests pin its promises one by one:
 YAML 1.2 core scalars instead of PyYAML's 1.1 surprises, keys that are always text, duplicate keys
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine import yamlsafe
-from engine.yamlsafe import MAX_DEPTH, MAX_VALUES, YamlIssue, parse, resolve_plain
+from engine.format import yamlsafe
+from engine.format.yamlsafe import MAX_DEPTH, MAX_VALUES, YamlIssue, parse, resolve_plain
 
 # Both parsers the reader may run on: libyaml's C parser (the default) and PyYAML's pure-Python
 # fallback, used where PyYAML was built without libyaml. The limits must hold on either.

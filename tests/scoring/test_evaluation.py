@@ -13,9 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.compile import CompiledScenario, compiled
-from engine.loader import load_scenario
-from engine.run import Drill, Submission
+from engine.format import load_scenario
+from engine.runtime import CompiledScenario, Drill, Submission, compiled
 from scoring.evaluation import DEFAULT_PENALTIES, evaluate
 from scoring.ratings import LABELS, label
 from tests.conftest import CORRECT, MINI, play

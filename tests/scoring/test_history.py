@@ -20,11 +20,8 @@ from typing import Any
 
 import pytest
 
-from engine.content import Setup, find, prepare
-from engine.drive import play_random, play_script
-from engine.loader import load_script
-from engine.model import Decision
-from engine.record import RecordWriter, header_for
+from engine.format import Decision, find, load_script
+from engine.runtime import RecordWriter, Setup, header_for, play_random, play_script, prepare
 from scoring import history
 from scoring.history import LATEST, History, HistoryError, format_rows
 from tests.conftest import ROOT
@@ -579,7 +576,7 @@ def test_a_table_lines_up_chinese_names() -> None:
 
 def test_a_role_play_and_the_tabletop_of_the_same_file_are_scored_each_as_itself(tmp_path: Path) -> None:
     """History scores a role-play record with its role-play rubric, even after a tabletop of the same file."""
-    from engine.record import RecordWriter, header_for
+    from engine.runtime import RecordWriter, header_for
     from scoring.evaluation import evaluate
     from scoring.history import History
 

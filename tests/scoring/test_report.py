@@ -12,10 +12,8 @@ from typing import Any
 
 import pytest
 
-from engine.content import prepare
-from engine.drive import play_script
-from engine.loader import load_script
-from engine.record import Record, RecordWriter, header_for, read
+from engine.format import load_script
+from engine.runtime import Record, RecordWriter, header_for, play_script, prepare, read
 from scoring.ratings import LABELS, label
 from scoring.report import FORMATS, LANGS, STYLES, ReportError, build, render
 from scoring.report_svg import RULE_COLOURS, timeline_svg

@@ -23,9 +23,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
-from engine.content import Setup, prepare
-from engine.record import Record, header_for, read
-from engine.session import Session
+from engine.runtime import Record, Session, Setup, header_for, prepare, read
 from tests.conftest import ROOT
 from tui.app import DrillsimApp
 from tui.screens.live import LiveScreen
@@ -50,7 +48,7 @@ class Home:
 
 
 class Wall:
-    """A wall clock for :class:`engine.clock.Clock` that moves only when told to."""
+    """A wall clock for :class:`engine.runtime.clock.Clock` that moves only when told to."""
 
     def __init__(self) -> None:
         self.seconds = 0.0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import OptionList, Static
 
-from engine.record import read
+from engine.runtime import read
 from scoring.evaluation import evaluate
 from scoring.history import History
 from tests.tui.harness import Console, Home, Steps, Wall, events_of, new_session, recorded, run

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.record import read
+from engine.runtime import read
 from tests.conftest import CORRECT
 from tests.tui.harness import Console, Wall, events_of, new_session, run
 from tui.app import DrillsimApp

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.widgets import Footer, OptionList, Static
 
-from engine.session import Session
+from engine.runtime import Session
 from tests.tui.harness import Console, Steps, Wall, new_session, run
 from tui.app import DrillsimApp
 from tui.dialogs.inject_picker import InjectDialog

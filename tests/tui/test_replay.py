@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from engine.record import read
+from engine.runtime import read
 from tests.tui.harness import Console, Steps, events_of, recorded, run
 from tui.app import DrillsimApp
 from tui.screens.debrief import DebriefScreen

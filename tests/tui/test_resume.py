@@ -6,7 +6,7 @@ import math
 
 from textual.widgets import DataTable
 
-from engine.record import read, verify
+from engine.runtime import read, verify
 from tests.tui.harness import Console, events_of, recorded, run
 from tui.app import DrillsimApp
 from tui.screens.live import LiveScreen

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, RichLog, Sparkline
 
-from engine.content import prepare
-from engine.dialogue import CALL_BACK, ESCALATED, LEFT, RESOLVED
-from engine.loader import load_script
+from engine.format import load_script
+from engine.format.dialogue import CALL_BACK, ESCALATED, LEFT, RESOLVED
+from engine.runtime import prepare
 from scoring.history import History
 from tests.engine.test_dialogue import ROLEPLAYS, SAMPLE
 from tests.tui.harness import Console, Home, run

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, RadioButton, RadioSet
 
-from engine.record import read
+from engine.runtime import read
 from tests.tui.harness import Console, run
 from tui.app import DrillsimApp
 from tui.screens.live import LiveScreen

@@ -17,11 +17,8 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 
-from engine.clock import Clock
-from engine.content import prepare
 from engine.display import cells
-from engine.record import header_for
-from engine.session import Session
+from engine.runtime import Clock, Session, header_for, prepare
 from tui.app import DrillsimApp
 from tui.screens.debrief import DebriefScreen
 from tui.screens.live import LiveScreen

@@ -10,7 +10,7 @@ from tui.i18n import tr
 from tui.messages import Collector, DrillEvents
 
 if TYPE_CHECKING:
-    from engine.session import Session
+    from engine.runtime import Session
     from tui.app import DrillsimApp
 
 

@@ -21,8 +21,7 @@ from tui.lines import styled
 from tui.screens.base import ConsoleScreen
 
 if TYPE_CHECKING:
-    from engine.compile import CompiledScenario
-    from engine.record import Record
+    from engine.runtime import CompiledScenario, Record
     from scoring.evaluation import Evaluation
 
 
@@ -61,7 +60,7 @@ class DebriefScreen(ConsoleScreen):
     def load(self) -> None:
         """Read the record and score it (in a thread)."""
         from engine.errors import DrillError
-        from engine.record import read, setup_from
+        from engine.runtime import read, setup_from
         from scoring.evaluation import evaluate
 
         try:
@@ -137,7 +136,7 @@ class DebriefScreen(ConsoleScreen):
 
     def _fill_logs(self) -> None:
         assert self.record is not None
-        from engine.timeline import Timeline
+        from engine.runtime import Timeline
 
         timeline = Timeline(self.scenarios, self.lang)
         findings = self.query_one("#findings-log", RichLog)

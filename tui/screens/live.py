@@ -1,6 +1,6 @@
 """The live drill: the clock runs, the room decides, the facilitator steers and rates.
 
-The screen owns a :class:`engine.session.Session`. A 10 Hz interval calls ``session.tick()`` (the
+The screen owns a :class:`engine.runtime.session.Session`. A 10 Hz interval calls ``session.tick()`` (the
 engine's ``advance_to`` under the hood); the events of each tick come back as one
 :class:`tui.messages.DrillEvents` message, which updates the feed, the situation, the actions open
 now, the tasks and the score. Every facilitator key is one session call, written to the record
@@ -20,8 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine.session import Session
-from engine.timeline import Timeline
+from engine.runtime import Session, Timeline
 from tui import keys
 from tui.i18n import pick, tr
 from tui.lines import style_of

@@ -1,6 +1,6 @@
 """Replay: step or scrub through a record, see the situation as it was, and fork a what-if.
 
-The record is read and indexed in a worker (:class:`engine.situation.Index`), so any moment of a
+The record is read and indexed in a worker (:class:`engine.runtime.situation.Index`), so any moment of a
 long record is shown at once. The cursor sits on an event; the side panel shows the situation just
 after it. On a decision, "fork here" starts a new live drill from just before that decision, with
 every earlier input re-executed, so the team can try the other choice.
@@ -24,9 +24,7 @@ from tui.screens.base import ConsoleScreen
 from tui.widgets.situation_view import SituationView
 
 if TYPE_CHECKING:
-    from engine.compile import CompiledScenario
-    from engine.record import Record
-    from engine.situation import Index
+    from engine.runtime import CompiledScenario, Index, Record
 
 JUMPS = {"finding": {"finding"}, "bookmark": {"note:bookmark"}, "decision": {"decision"}}
 
@@ -68,9 +66,7 @@ class ReplayScreen(ConsoleScreen):
     def load(self) -> None:
         """Read, check and index the record (in a thread: a long record takes a moment)."""
         from engine.errors import DrillError
-        from engine.record import first_broken_link, read, setup_from
-        from engine.situation import Index
-        from engine.timeline import Timeline
+        from engine.runtime import Index, Timeline, first_broken_link, read, setup_from
 
         try:
             record = read(self.path)
@@ -110,7 +106,7 @@ class ReplayScreen(ConsoleScreen):
         """Redraw in the current language."""
         if self.record is None:
             return
-        from engine.timeline import Timeline
+        from engine.runtime import Timeline
 
         lines = timeline_rows(self.record.events, Timeline(self.scenarios, self.lang))
         self._fill(lines)
@@ -198,7 +194,7 @@ class ReplayScreen(ConsoleScreen):
     def action_fork(self) -> None:
         """Start a live drill from just before the decision under the cursor."""
         from engine.errors import DrillError
-        from engine.session import Session
+        from engine.runtime import Session
         from tui.screens.live import LiveScreen
 
         event = self.current_event()
@@ -225,7 +221,7 @@ class ReplayScreen(ConsoleScreen):
 
 def timeline_rows(events: list[dict[str, object]], timeline: object) -> list[tuple[int, Text]]:
     """(event index, styled line) for every event that has a timeline line."""
-    from engine.timeline import Timeline
+    from engine.runtime import Timeline
 
     assert isinstance(timeline, Timeline)
     rows = []

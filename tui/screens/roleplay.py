@@ -1,7 +1,7 @@
 """Customer-service role-play: the owner speaks, the trainee answers, the clock runs.
 
-The conversation is a drill of the scenario's dialogue (see :mod:`engine.dialogue`), held by a
-:class:`engine.session.Session` like any live drill, so it is recorded, replayable and scored the
+The conversation is a drill of the scenario's dialogue (see :mod:`engine.format.dialogue`), held by a
+:class:`engine.runtime.session.Session` like any live drill, so it is recorded, replayable and scored the
 same way. The owner's anger and patience are meters; silence costs patience, so the clock runs
 while the trainee thinks. The trainee picks a reply, or types their own words (``t``), which the
 coach judges with one key. When the call is over, the follow-up call closes the loop days later in
@@ -20,8 +20,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
-from engine.dialogue import AFTER_CALL, CALL_BACK, MOVES, free_id
-from engine.session import Session
+from engine.format import AFTER_CALL, CALL_BACK, MOVES, free_id
+from engine.runtime import Session
 from scoring.roleplay import mood_word
 from tui import keys
 from tui.i18n import pick, tr
@@ -32,7 +32,7 @@ from tui.widgets.situation_view import meter
 from tui.wrapping import Wrapped
 
 if TYPE_CHECKING:
-    from engine.model import Dialogue
+    from engine.format import Dialogue
 
 SPEED = 2.0
 """Role-play clock speed: thinking time costs the owner's patience twice as fast as real time."""
@@ -270,8 +270,7 @@ def begin_roleplay(
     Raises:
         DrillError: The scenario cannot be loaded, has no dialogue, or the record cannot be created.
     """
-    from engine.content import prepare
-    from engine.record import header_for
+    from engine.runtime import header_for, prepare
 
     setup = prepare(path, persona=persona, roleplay=True)
     seed = seed if seed is not None else random.randrange(1, 1_000_000)

@@ -17,15 +17,15 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Sparkline, Static
 
-from engine.timeline import Timeline
+from engine.runtime import Timeline
 from tui import keys
 from tui.i18n import pick, tr
 from tui.screens.base import ConsoleScreen
 from tui.wrapping import Wrapped
 
 if TYPE_CHECKING:
-    from engine.model import Text as Text_
-    from engine.record import Record
+    from engine.format import Text as Text_
+    from engine.runtime import Record
     from scoring.roleplay import RolePlayResult
 
 
@@ -65,7 +65,7 @@ class RolePlayResultScreen(ConsoleScreen):
     def load(self) -> None:
         """Score the conversation, file it as practice, and read the trainee's earlier results."""
         from engine.errors import DrillError
-        from engine.record import read, setup_from
+        from engine.runtime import read, setup_from
         from scoring.history import History
         from scoring.roleplay import summarise
 
@@ -162,7 +162,7 @@ class RolePlayResultScreen(ConsoleScreen):
         persona = str(incident.get("persona") or "") or None
         path = str(incident["path"])
         if not same:
-            from engine.loader import load_scenario
+            from engine.format import load_scenario
 
             dialogue = load_scenario(path).model.dialogue
             others = sorted(p for p in (dialogue.personas if dialogue else {}) if p != persona)

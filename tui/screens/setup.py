@@ -16,14 +16,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Select, Static
 
-from engine.clock import SPEEDS
+from engine.runtime import SPEEDS
 from tui import keys
 from tui.catalog import Entry
 from tui.i18n import pick, tr
 from tui.screens.base import ConsoleScreen
 
 if TYPE_CHECKING:
-    from engine.content import Setup
+    from engine.runtime import Setup
 
 
 class SetupScreen(ConsoleScreen):
@@ -50,8 +50,8 @@ class SetupScreen(ConsoleScreen):
     @work(thread=True, exclusive=True)
     def load(self) -> None:
         """Load and compile the drill's content (a moment's work, kept off the UI thread)."""
-        from engine.content import prepare
         from engine.errors import DrillError
+        from engine.runtime import prepare
 
         try:
             setup = prepare(str(self.entry.path))
@@ -186,8 +186,7 @@ class SetupScreen(ConsoleScreen):
         if self.setup is None:
             return
         from engine.errors import DrillError
-        from engine.record import header_for
-        from engine.session import Session
+        from engine.runtime import Session, header_for
         from tui.screens.live import LiveScreen
 
         staffing: dict[str, int] = {}

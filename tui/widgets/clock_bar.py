@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.compile import CompiledScenario
 from engine.display import cells
-from engine.situation import Situation
+from engine.runtime import CompiledScenario, Situation
 from tui.i18n import pick, tr
 
 

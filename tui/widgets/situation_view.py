@@ -1,6 +1,6 @@
 """The situation panel: each incident's phase, loop stage, meters and values, hazards, staff, findings.
 
-It draws a :class:`engine.situation.Situation`, so the live screen and the replay screen show the
+It draws a :class:`engine.runtime.situation.Situation`, so the live screen and the replay screen show the
 same moment the same way. In projector view it leaves out what only the controller should see
 (hidden variables, upcoming injects).
 """
@@ -13,8 +13,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.compile import CompiledScenario
-from engine.situation import STAGES, IncidentView, Situation
+from engine.runtime import STAGES, CompiledScenario, IncidentView, Situation
 from tui.i18n import pick, tr
 from tui.wrapping import Wrapped
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 
-from engine.dialogue import expand
-from engine.dialogue import problems as dialogue_problems
 from engine.errors import ExpressionError
-from engine.expressions import Names, compile_expression, did_you_mean
-from engine.model import Action, Duration, Effects, Rubric, Scenario, ScenarioTest
-from engine.yamlsafe import Path
+from engine.format.dialogue import expand
+from engine.format.dialogue import problems as dialogue_problems
+from engine.format.expressions import Names, compile_expression, did_you_mean
+from engine.format.model import Action, Duration, Effects, Rubric, Scenario, ScenarioTest
+from engine.format.yamlsafe import Path
 
 PENALTY_KEYS = (
     "life-first/forbidden",

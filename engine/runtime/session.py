@@ -25,13 +25,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from engine.clock import Clock
-from engine.content import Setup
 from engine.errors import RecordError
 from engine.paths import new_record_path
-from engine.record import RecordWriter, apply_input, first_broken_link, read, same_event, setup_from
-from engine.run import INPUTS, Drill, Event_, Listener, Submission, Verdict
-from engine.situation import Situation
+from engine.runtime.clock import Clock
+from engine.runtime.record import RecordWriter, apply_input, first_broken_link, read, same_event, setup_from
+from engine.runtime.run import INPUTS, Drill, Event_, Listener, Submission, Verdict
+from engine.runtime.setup import Setup
+from engine.runtime.situation import Situation
 
 
 def wall() -> str:
@@ -90,7 +90,7 @@ class Session:
 
         Args:
             setup: What runs.
-            header: The record header (:func:`engine.record.header_for`); its seed and mode are used.
+            header: The record header (:func:`engine.runtime.record.header_for`); its seed and mode are used.
             path: Record file (default: a new file in :func:`records_dir`).
             speed: Sim minutes per wall minute.
             now: Wall clock, for tests.

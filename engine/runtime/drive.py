@@ -14,9 +14,8 @@ import random
 import time
 from collections.abc import Callable, Sequence
 
-from engine.dialogue import FREE_PREFIX
-from engine.model import Decision
-from engine.run import Drill, Submission
+from engine.format import FREE_PREFIX, Decision
+from engine.runtime.run import Drill, Submission
 
 Advance = Callable[[float], None]
 """Moves a drill to a sim minute: the drill's own ``advance_to``, or a paced one."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from engine.compile import CompiledScenario
-from engine.dialogue import is_reply
+from engine.format import is_reply
+from engine.runtime.compile import CompiledScenario
 
 _WORDS = {
     "start": ("开始", "start"),

@@ -3,7 +3,7 @@
 Both figures are measured in the same process, one after the other, so their ratio is meaningful
 on a shared, noisy machine even when the absolute figures move. Run:
 
-    python benchmarks/engine.py [--runs N] [--seconds S]
+    python benchmarks/throughput.py [--runs N] [--seconds S]
 
 The drill figure counts every event a drill emits (decisions, findings, state changes, injects,
 variable steps, timers...) over whole runs with the random policy in observe mode; the compiled
@@ -13,19 +13,12 @@ scenario is reused across runs, as Monte Carlo does.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-# This file is named engine.py, like the package it measures: keep its own folder off the import
-# path so that ``import engine`` finds the package.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+import simpy
 
-import simpy  # noqa: E402
-
-from engine.content import prepare  # noqa: E402
-from engine.drive import play_random  # noqa: E402
+from engine.runtime import play_random, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 

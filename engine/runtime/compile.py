@@ -19,21 +19,26 @@ from dataclasses import dataclass, field
 
 from transitions import Machine
 
-from engine.checks import effect_expression, names_of
 from engine.errors import EngineError
-from engine.expressions import NOW, Evaluator, Names, Value, compile_expression
-from engine.model import (
+from engine.format import (
+    NOW,
     Duration,
     Effects,
+    Evaluator,
     Exponential,
     Fixed,
     LifeTag,
+    Names,
     Normal,
     Scenario,
     Stage,
     Text,
     Triangular,
     Uniform,
+    Value,
+    compile_expression,
+    effect_expression,
+    names_of,
 )
 
 Sampler = Callable[[random.Random], float]

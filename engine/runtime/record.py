@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from engine import __version__
-from engine.content import Setup, find
 from engine.errors import ContentError, RecordError
-from engine.loader import load_scenario
-from engine.run import INPUTS, Drill, Event_, Submission
+from engine.format import find, load_scenario
+from engine.runtime.run import INPUTS, Drill, Event_, Submission
+from engine.runtime.setup import Setup
 
 FORMAT = "drillsim-record/1"
 """Format name written in every header."""

@@ -26,17 +26,23 @@ from typing import Any, NoReturn
 from pydantic import BaseModel
 
 from engine import __version__
-from engine.content import find, prepare, script_problems
-from engine.dialogue import base_id, expand
 from engine.display import cells, default_lang
-from engine.drive import Pacer, play_random, play_script
 from engine.errors import ContentError, DrillError, EngineError, RecordError
-from engine.loader import load, load_scenario, load_script, yaml_files
-from engine.model import Plan, Scenario, Script
+from engine.format import (
+    Plan,
+    Scenario,
+    Script,
+    base_id,
+    expand,
+    find,
+    load,
+    load_scenario,
+    load_script,
+    script_problems,
+    yaml_files,
+)
 from engine.paths import library_dirs
-from engine.record import RecordWriter, header_for, verify
-from engine.run import Event_
-from engine.timeline import Timeline
+from engine.runtime import Event_, Pacer, RecordWriter, Timeline, header_for, play_random, play_script, prepare, verify
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -260,13 +266,13 @@ def _looks_like_list(path: Path) -> bool:
 
 
 def _lint_codes() -> dict[str, str]:
-    from engine.lint import CODES
+    from engine.tools.lint import CODES
 
     return CODES
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from engine.lint import lint_paths
+    from engine.tools.lint import lint_paths
 
     for name in args.paths:
         if not Path(name).exists():
@@ -286,7 +292,7 @@ def _lint_dict(lint: Any) -> dict[str, Any]:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    from engine.scenario_tests import run_file
+    from engine.tools.scenario_tests import run_file
 
     for name in args.paths:
         if not Path(name).exists():
@@ -441,7 +447,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         result = verify(args.record)
         print(f"{args.record}: {result.message}", file=sys.stdout if result.ok else sys.stderr)
         return 0 if result.ok else 1
-    from engine.record import first_broken_link, read, setup_from
+    from engine.runtime import first_broken_link, read, setup_from
 
     record = read(args.record)
     broken = first_broken_link(record)
@@ -468,7 +474,7 @@ def _positive(text: str) -> int:
 def cmd_simulate(args: argparse.Namespace) -> int:
     import time
 
-    from engine import simulate
+    from engine.tools import simulate
 
     started = time.monotonic()
     bar = simulate.ProgressBar()
@@ -540,7 +546,7 @@ def _pcts(values: dict[str, float]) -> str:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    from engine import graph
+    from engine.tools import graph
 
     scenario = load_scenario(find(args.scenario)).model
     lang = args.lang or default_lang()
@@ -623,7 +629,7 @@ def dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the headless commands (``python -m engine.cli``)."""
+    """Run the headless commands (``python -m engine.tools.cli``)."""
     return dispatch(build_parser(), argv)
 
 

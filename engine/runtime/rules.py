@@ -30,11 +30,11 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engine.model import Text
+from engine.format import Text
 
 if TYPE_CHECKING:
-    from engine.compile import CAction, CompiledScenario
-    from engine.expressions import Context
+    from engine.format import Context
+    from engine.runtime.compile import CAction, CompiledScenario
 
 LIFE_FIRST = "life-first"
 """Rule id of 生命优先."""

@@ -22,9 +22,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.content import Setup, incident_names, prepare
-from engine.drive import play_random
-from engine.run import Drill, Event_
+from engine.format import incident_names
+from engine.runtime import Drill, Event_, Setup, play_random, prepare
 
 POLICIES = ("random", "idle")
 """``random`` picks uniformly among the actions offered at random times; ``idle`` decides nothing."""

@@ -13,7 +13,7 @@ the data itself from the event stream, iteratively, so that:
 - every value's line and column are remembered by its path, so later checks (pydantic, cross
   references, expressions) can point at the exact spot in the file.
 
-Only :mod:`engine.loader` calls this module.
+Only :mod:`engine.format.loader` calls this module.
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@ A file goes through four gates, and every problem found is reported at once, eac
 ``path:line:col: field.path: message``:
 
 1. the bytes: size cap, strict UTF-8 (a bad byte is located), then the hardened YAML reader
-   (:mod:`engine.yamlsafe`: no tags, depth and alias limits, YAML 1.2 scalars, duplicate keys);
+   (:mod:`engine.format.yamlsafe`: no tags, depth and alias limits, YAML 1.2 scalars, duplicate keys);
 2. the kind: the ``schema`` key says whether it is a scenario, a plan or a script;
-3. the shape: pydantic validates against :mod:`engine.model`; its errors are translated into the
+3. the shape: pydantic validates against :mod:`engine.format.model`; its errors are translated into the
    author's terms, with did-you-mean for unknown keys and the list of allowed ones;
-4. the meaning: :mod:`engine.checks` verifies cross references and compiles every expression.
+4. the meaning: :mod:`engine.format.checks` verifies cross references and compiles every expression.
 
 Nothing a file says is executed, and no input may raise anything but :class:`ContentError`.
 """
@@ -25,12 +25,12 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from engine.checks import check_scenario
 from engine.errors import ContentError, Problem
-from engine.expressions import did_you_mean
-from engine.model import FORMAT_PLAN, FORMAT_SCENARIO, FORMAT_SCRIPT, Plan, Scenario, Script
-from engine.yamlsafe import MAX_BYTES, Data, Document, YamlIssue, parse
-from engine.yamlsafe import Path as DocPath
+from engine.format.checks import check_scenario
+from engine.format.expressions import did_you_mean
+from engine.format.model import FORMAT_PLAN, FORMAT_SCENARIO, FORMAT_SCRIPT, Plan, Scenario, Script
+from engine.format.yamlsafe import MAX_BYTES, Data, Document, YamlIssue, parse
+from engine.format.yamlsafe import Path as DocPath
 
 M = TypeVar("M", Scenario, Plan, Script)
 
@@ -65,7 +65,7 @@ def yaml_files(paths: list[str]) -> Iterator[Path]:
             yield path
 
 
-def read(path: str | Path) -> tuple[bytes, Document]:
+def read_document(path: str | Path) -> tuple[bytes, Document]:
     """Read and parse one file; the first two gates.
 
     Raises:
@@ -103,7 +103,7 @@ def read(path: str | Path) -> tuple[bytes, Document]:
 
 def load(path: str | Path) -> Loaded[Any]:
     """Load a scenario, plan or script, whichever the file's ``schema`` says it is."""
-    raw, doc = read(path)
+    raw, doc = read_document(path)
     kind = _kind_of(str(path), doc)
     return _validate(str(path), raw, doc, KINDS[kind])
 
@@ -120,7 +120,7 @@ def load_plan(path: str | Path) -> Loaded[Plan]:
 
 def load_script(path: str | Path) -> Loaded[Script]:
     """Load a decision script. A bare YAML list of decisions is accepted as a script too."""
-    raw, doc = read(path)
+    raw, doc = read_document(path)
     if isinstance(doc.data, list):
         doc = _wrap_list(doc)
     else:
@@ -129,7 +129,7 @@ def load_script(path: str | Path) -> Loaded[Script]:
 
 
 def _load_as(path: str | Path, kind: str) -> Loaded[Any]:
-    raw, doc = read(path)
+    raw, doc = read_document(path)
     _expect_kind(str(path), doc, kind)
     return _validate(str(path), raw, doc, KINDS[kind])
 

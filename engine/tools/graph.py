@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.model import Scenario, Text
+from engine.format import Scenario, Text
 
 _STAGE = {"report": ("R", "报"), "handle": ("H", "处"), "feedback": ("F", "馈")}
 _OUTCOME_COLOUR = {"success": "#2e7d32", "partial": "#ef6c00", "failure": "#c62828"}

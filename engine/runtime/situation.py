@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.compile import CompiledScenario
-from engine.expressions import Value
+from engine.format import Value
+from engine.runtime.compile import CompiledScenario
 
 STAGES = ("report", "handle", "feedback")
 """The closed loop's stages, in order."""

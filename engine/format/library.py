@@ -1,26 +1,27 @@
-"""Finding content and turning it into a ready drill.
+"""Finding content by path or id, and loading a drill's content checked as a whole.
 
-One function answers "where is scenario X?": an explicit path first, then the folder of the file
-that refers to it, then the shipped library (the repository's ``scenarios/`` and ``drills/`` in a
-checkout, or the copy installed inside the ``engine`` package by a wheel). Everything that builds a
-drill from a scenario or a plan goes through :func:`build`, so the CLI, the console, replay and
-Monte Carlo all get the same drill from the same inputs.
+One function answers "where is scenario X?" (:func:`find`): an explicit path first, then the
+folder of the file that refers to it, then the shipped library (the repository's ``scenarios/`` and
+``drills/`` in a checkout, or the copy installed inside the ``engine`` package by a wheel).
+
+:func:`load_drill` loads what one drill runs (a scenario, or a plan with its scenarios) and checks
+what only the whole can tell: a plan's staffing and team against its scenarios, its incidents'
+triggers, the locale, the role-play persona. It is pure format work; turning the result into a drill
+is the runtime's (:func:`engine.runtime.prepare`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.checks import names_of
-from engine.compile import CompiledScenario, compiled
-from engine.dialogue import base_id, expand, persona_for, roleplay_id
 from engine.errors import ContentError, ExpressionError, Problem
-from engine.expressions import compile_expression, did_you_mean
-from engine.loader import Loaded, load, load_scenario
-from engine.model import Plan, Scenario, Script
+from engine.format.checks import names_of
+from engine.format.dialogue import base_id
+from engine.format.expressions import compile_expression, did_you_mean
+from engine.format.loader import Loaded, load, load_scenario
+from engine.format.model import Plan, Scenario, Script
 from engine.paths import library_dirs
-from engine.run import Drill
 
 
 def find(name: str, *, near: Path | None = None) -> Path:
@@ -41,69 +42,20 @@ def find(name: str, *, near: Path | None = None) -> Path:
 
 
 @dataclass
-class Setup:
-    """Everything needed to start a drill, and to write a record header that reproduces it."""
+class DrillContent:
+    """What one drill runs, loaded and checked as a whole."""
 
     sources: list[Loaded[Scenario]]
+    """The incidents' scenarios, in plan order."""
     starts: list[float]
+    """The sim minute each incident begins at."""
     plan: Loaded[Plan] | None = None
     staffing: dict[str, int] = field(default_factory=dict)
     locale: str | None = None
     triggers: dict[int, tuple[int, str]] = field(default_factory=dict)
     """Incident index -> (index of the incident it waits for, condition over that incident)."""
     personas: dict[int, str | None] = field(default_factory=dict)
-    """Incidents played as role-play (their scenario's dialogue), with the owner persona to meet
-    (None: one chosen by the drill's seed)."""
-
-    def for_seed(self, seed: int) -> Setup:
-        """The same set-up with every role-play persona decided (a seed picks those left open)."""
-        if all(p is not None for p in self.personas.values()):
-            return self
-        chosen: dict[int, str | None] = {}
-        for index, persona in self.personas.items():
-            dialogue = self.sources[index].model.dialogue
-            assert dialogue is not None
-            chosen[index] = persona if persona is not None else persona_for(dialogue, seed)
-        return replace(self, personas=chosen)
-
-    def scenarios(self, seed: int | None = None) -> list[CompiledScenario]:
-        """Compiled scenarios (cached across drills); role-plays for the persona set or ``seed``'s."""
-        setup = self if seed is None else self.for_seed(seed)
-        found = []
-        for index, source in enumerate(setup.sources):
-            if index in setup.personas:
-                dialogue = source.model.dialogue
-                assert dialogue is not None
-                persona = setup.personas[index] or persona_for(dialogue, 0)
-                model = _roleplay(source.model, source.digest, persona)
-                found.append(compiled(model, f"{source.digest}#{persona}", self.locale))
-            else:
-                found.append(compiled(source.model, source.digest, self.locale))
-        return found
-
-    def drill(self, *, seed: int, mode: str, keep: bool = True) -> Drill:
-        """A fresh, unstarted drill."""
-        scenarios = self.scenarios(seed)
-        triggers = {
-            index: (source, compile_expression(when, scenarios[source].names, want="bool").run)
-            for index, (source, when) in self.triggers.items()
-        }
-        return Drill(
-            list(zip(scenarios, self.starts, strict=True)),
-            seed=seed,
-            mode=mode,
-            staffing=self.staffing,
-            keep=keep,
-            triggers=triggers,
-        )
-
-    @property
-    def title_id(self) -> str:
-        """The id a record is filed under: the plan's, or the lone scenario's (its role-play's)."""
-        if self.plan:
-            return self.plan.model.id
-        scenario_id = self.sources[0].model.id
-        return roleplay_id(scenario_id) if 0 in self.personas else scenario_id
+    """Incidents played as role-play, with the persona to meet (None: the drill's seed picks)."""
 
 
 def _check_locale(sources: list[Loaded[Scenario]], locale: str | None, where: str | None = None) -> None:
@@ -117,20 +69,10 @@ def _check_locale(sources: list[Loaded[Scenario]], locale: str | None, where: st
         raise ContentError([Problem(where or sources[0].path, 0, 0, "", message)])
 
 
-_ROLEPLAYS: dict[tuple[str, str], Scenario] = {}
-
-
-def _roleplay(model: Scenario, digest: str, persona: str) -> Scenario:
-    """The expansion of a dialogue for one persona (cached by content digest: it builds a whole model)."""
-    key = (digest, persona)
-    found = _ROLEPLAYS.get(key)
-    if found is None:
-        found = _ROLEPLAYS[key] = expand(model, persona)
-    return found
-
-
-def prepare(name: str, *, locale: str | None = None, persona: str | None = None, roleplay: bool = False) -> Setup:
-    """Load a scenario or a plan (with its scenarios) into a :class:`Setup`.
+def load_drill(
+    name: str, *, locale: str | None = None, persona: str | None = None, roleplay: bool = False
+) -> DrillContent:
+    """Load a scenario or a plan (with its scenarios), checked as a whole.
 
     Args:
         name: A path, or the id of a shipped scenario or plan.
@@ -154,7 +96,7 @@ def prepare(name: str, *, locale: str | None = None, persona: str | None = None,
             message = f"unknown persona '{persona}'{did_you_mean(persona, known)}; personas: {', '.join(known)}"
             raise ContentError([Problem(str(path), 1, 1, "dialogue.personas", message)])
         plays = persona is not None or roleplay or loaded.model.roleplay_only
-        return Setup([loaded], [0.0], locale=locale, personas={0: persona} if plays else {})
+        return DrillContent([loaded], [0.0], locale=locale, personas={0: persona} if plays else {})
     if not isinstance(loaded.model, Plan):
         raise ContentError(
             [Problem(str(path), 1, 1, "schema", "a script cannot be run on its own; pass it with --script")]
@@ -182,7 +124,7 @@ def prepare(name: str, *, locale: str | None = None, persona: str | None = None,
         raise ContentError(problems)
     _check_locale(sources, locale or plan.locale, str(path))
     triggers = _triggers(str(path), loaded, sources)
-    return Setup(
+    return DrillContent(
         sources,
         [i.start for i in plan.incidents],
         plan=loaded,

@@ -16,12 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.compile import compiled
-from engine.dialogue import expand, persona_for, roleplay_id
 from engine.errors import ContentError, Problem
-from engine.loader import Loaded, load_scenario, load_script
-from engine.model import Decision, FindingPattern, Scenario, ScenarioTest
-from engine.run import Drill, Event_, Submission
+from engine.format import (
+    Decision,
+    FindingPattern,
+    Loaded,
+    Scenario,
+    ScenarioTest,
+    expand,
+    load_scenario,
+    load_script,
+    persona_for,
+    roleplay_id,
+)
+from engine.runtime import Drill, Event_, Submission, compiled
 
 
 @dataclass

@@ -33,10 +33,10 @@ import simpy
 from simpy.core import StopSimulation
 from simpy.events import NORMAL, URGENT, Event, EventPriority
 
-from engine import rules
-from engine.compile import CAction, CDynamic, CHazard, CInject, CompiledScenario, CTimer, Effect, Token, Watch
 from engine.errors import EngineError
-from engine.expressions import NOW, Evaluator, Value
+from engine.format import NOW, Evaluator, Value
+from engine.runtime import rules
+from engine.runtime.compile import CAction, CDynamic, CHazard, CInject, CompiledScenario, CTimer, Effect, Token, Watch
 
 LATE = NORMAL + 1
 """Event priority of deadline checks: after every ordinary event due at the same instant."""

@@ -2,7 +2,7 @@
 
 A dialogue is written as the conversation reads (the owner's turns, the trainee's replies tagged
 with what they do, a few owner personas). To play it, :func:`expand` turns it, for one persona, into
-an ordinary :class:`~engine.model.Scenario`, so that everything the engine already does applies
+an ordinary :class:`~engine.format.model.Scenario`, so that everything the engine already does applies
 unchanged: the state machine, SimPy's clock, the two rules, records, replay and fork, scoring,
 Monte Carlo, lint and the graph.
 
@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.model import Dialogue, Scenario, Text
+from engine.format.model import Dialogue, Scenario, Text
 
 SEP = "__"
 """Joins a turn id and a reply id into the action id (``opening__listen_first``)."""

@@ -1,6 +1,6 @@
 """The scenario linter: what a file that loads can still get wrong, as stable, located codes.
 
-The loader (:mod:`engine.loader`) refuses what cannot run: bad YAML, a wrong shape, a dangling
+The loader (:mod:`engine.format.loader`) refuses what cannot run: bad YAML, a wrong shape, a dangling
 reference, an expression that does not compile. A file it accepts can still be a poor drill: a
 state nobody can reach, a phase the players cannot leave, a deadline that can never be met, a
 label too wide for the console, an English text without its Chinese. This module finds those and
@@ -48,7 +48,7 @@ DS017  plan-problem            A plan names a scenario that cannot be found or l
                                pool or team role none of its scenarios has, a locale none of
                                them knows, or an ``after`` trigger that names an unknown
                                incident, does not compile, or waits in a circle (each problem
-                               :func:`engine.content.prepare` finds, at its place in the plan).
+                               :func:`engine.runtime.setup.prepare` finds, at its place in the plan).
 DS018  space-in-chinese        A space between two Chinese characters in a zh text: usually a
                                folded YAML line (``>``) joined with a space, which Chinese never
                                has; keep such a sentence on one line.
@@ -91,17 +91,30 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from engine.checks import effect_expression, names_of
-from engine.content import prepare
-from engine.dialogue import RESERVED, SEP, expand
-from engine.dialogue import problems as dialogue_problems
 from engine.display import CONSOLE_WIDTH, cells, wrap
 from engine.errors import ContentError, Problem
-from engine.expressions import COMPARISONS, CONSTANT_NAMES, Value, compile_expression
-from engine.loader import load, load_script, read, yaml_files
-from engine.model import Plan, Scenario, Text
-from engine.yamlsafe import Document
-from engine.yamlsafe import Path as DocPath
+from engine.format import (
+    COMPARISONS,
+    CONSTANT_NAMES,
+    RESERVED,
+    SEP,
+    Document,
+    Plan,
+    Scenario,
+    Text,
+    Value,
+    compile_expression,
+    effect_expression,
+    expand,
+    load,
+    load_script,
+    names_of,
+    read_document,
+    yaml_files,
+)
+from engine.format.dialogue import problems as dialogue_problems
+from engine.format.yamlsafe import Path as DocPath
+from engine.runtime import prepare
 
 CODES: dict[str, str] = {
     "DS001": "invalid: the file does not load",
@@ -187,7 +200,7 @@ def lint_file(path: str | Path) -> list[Lint]:
     """
     name = str(path)
     try:
-        _, doc = read(path)
+        _, doc = read_document(path)
         loaded = load_script(path) if isinstance(doc.data, list) else load(path)
     except ContentError as exc:
         return sorted((_from_problem(p, _loader_code(p.message)) for p in exc.problems), key=_order)
@@ -292,7 +305,7 @@ def _walk_texts(node: object, path: DocPath, field: str = "") -> Iterator[tuple[
 
 
 def _plan(name: str) -> list[Lint]:
-    """DS017: whatever :func:`engine.content.prepare` refuses in a plan that loads on its own."""
+    """DS017: whatever :func:`engine.runtime.setup.prepare` refuses in a plan that loads on its own."""
     try:
         prepare(name)
     except ContentError as exc:
