@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.format import load_scenario
-from engine.runtime import CompiledScenario, Drill, Event_, Submission, compiled
+from engine.format import AnyEvent, load_scenario
+from engine.runtime import CompiledScenario, Drill, Submission, compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository."""
@@ -122,6 +122,6 @@ def play(drill: Drill, decisions: list[tuple[float, str, str]]) -> None:
     drill.run_to_end()
 
 
-def of_type(drill: Drill, kind: str) -> list[Event_]:
+def of_type(drill: Drill, kind: str) -> list[AnyEvent]:
     """The drill's events of one type."""
     return [e for e in drill.events if e["type"] == kind]

@@ -24,22 +24,22 @@ from engine.runtime.record import (
     setup_from,
     verify,
 )
-from engine.runtime.run import INPUTS, Drill, Event_, Submission, Verdict
+from engine.runtime.run import Drill, Listener, Option, Submission, Verdict
 from engine.runtime.session import Origin, Session
 from engine.runtime.setup import Setup, prepare
 from engine.runtime.situation import STAGES, IncidentView, Index, Situation
 from engine.runtime.timeline import Timeline
 
 __all__ = [
-    "INPUTS",
     "SPEEDS",
     "STAGES",
     "Clock",
     "CompiledScenario",
     "Drill",
-    "Event_",
     "IncidentView",
     "Index",
+    "Listener",
+    "Option",
     "Origin",
     "Pacer",
     "Record",

@@ -28,11 +28,23 @@ from typing import IO, Any
 from engine import __version__
 from engine.errors import ContentError, RecordError
 from engine.format import find, load_scenario
-from engine.runtime.run import INPUTS, Drill, Event_, Submission
+from engine.format.events import (
+    FORMAT,
+    AnyEvent,
+    DecisionMade,
+    DrillEnded,
+    DrillHalted,
+    Evaluated,
+    IncidentRef,
+    InjectFired,
+    NoteMade,
+    PlanRef,
+    RecordHeader,
+    parse_event,
+    parse_header,
+)
+from engine.runtime.run import Drill, Submission
 from engine.runtime.setup import Setup
-
-FORMAT = "drillsim-record/1"
-"""Format name written in every header."""
 
 _SEED = "drillsim"
 
@@ -59,48 +71,43 @@ def header_for(
     team: str | None = None,
     site: str | None = None,
     kind: str | None = None,
-) -> dict[str, Any]:
+) -> RecordHeader:
     """The header describing a drill built from ``setup``, and who took part (for history)."""
     plan = setup.plan
     chosen = setup.for_seed(seed)
-    people: dict[str, Any] = {
-        "participants": participants or [],
-        "team": team,
-        "site": site,
-        "kind": kind or (plan.model.kind if plan else "practice"),
-    }
-    return {
-        "type": "header",
-        "format": FORMAT,
-        "engine": __version__,
-        "id": setup.title_id,
-        "source": source,
-        "plan": None if plan is None else {"id": plan.model.id, "version": plan.model.version, "digest": plan.digest},
-        "incidents": [
-            {
-                "scenario": s.model.id,
-                "version": s.model.version,
-                "digest": s.digest,
-                "path": s.path,
-                "start": start,
-                **({"persona": chosen.personas[i]} if i in chosen.personas else {}),
-                **({"after": list(setup.triggers[i])} if i in setup.triggers else {}),
-            }
+    return RecordHeader(
+        engine=__version__,
+        id=setup.title_id,
+        source=source,
+        plan=None if plan is None else PlanRef(id=plan.model.id, version=plan.model.version, digest=plan.digest),
+        incidents=[
+            IncidentRef(
+                scenario=s.model.id,
+                version=s.model.version,
+                digest=s.digest,
+                path=s.path,
+                start=start,
+                persona=chosen.personas.get(i),
+                after=setup.triggers.get(i),
+            )
             for i, (s, start) in enumerate(zip(setup.sources, setup.starts, strict=True))
         ],
-        "seed": seed,
-        "mode": mode,
-        "locale": setup.locale,
-        "staffing": setup.staffing,
-        **people,
-        "wall_start": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+        seed=seed,
+        mode=mode,  # type: ignore[arg-type]  # the drill checks it
+        locale=setup.locale,
+        staffing=setup.staffing,
+        participants=participants or [],
+        team=team,
+        site=site,
+        kind=kind or (plan.model.kind if plan else "practice"),  # type: ignore[arg-type]  # checked by the CLI and the model
+        wall_start=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
 
 
 class RecordWriter:
     """Appends a drill's events to a JSONL file as they happen. Subscribe :meth:`write` to the drill."""
 
-    def __init__(self, path: str | Path, header: dict[str, Any]) -> None:
+    def __init__(self, path: str | Path, header: RecordHeader) -> None:
         try:
             self._file: IO[str] = open(path, "x", encoding="utf-8")  # noqa: SIM115 - lives as long as the drill
         except FileExistsError as exc:
@@ -123,12 +130,13 @@ class RecordWriter:
         writer._chk = chk
         return writer
 
-    def write(self, event: Event_) -> None:
+    def write(self, event: AnyEvent | RecordHeader) -> None:
         """Append one line and flush it."""
-        core = _dumps(_core(event))
+        data = event.to_json()
+        core = _dumps(_core(data))
         self._chk = _chain(self._chk, core)
-        if any(k.startswith("wall") for k in event):
-            line = _dumps({**event, "chk": self._chk})
+        if any(k.startswith("wall") for k in data):
+            line = _dumps({**data, "chk": self._chk})
         else:  # the common case: reuse the text already made for the checksum
             line = core[:-1] + f',"chk":"{self._chk}"}}'
         self._file.write(line + "\n")
@@ -141,18 +149,34 @@ class RecordWriter:
 
 @dataclass
 class Record:
-    """A record read back: header, events, and whether it was cut short."""
+    """A record read back: its header and events, typed, and the lines as written.
+
+    Attributes:
+        path: The file.
+        header: Line 1.
+        events: Every other line, in order.
+        lines: Each line's object exactly as written (header first, checksums included): what the
+            checksum chain is verified on, so that no reading or re-writing can hide an edit.
+        truncated: Whether the drill did not reach its end in this record.
+        notes: What reading noticed (a torn last line dropped).
+    """
 
     path: str
-    header: dict[str, Any]
-    events: list[dict[str, Any]]
+    header: RecordHeader
+    events: list[AnyEvent]
+    lines: list[dict[str, Any]] = field(default_factory=list)
     truncated: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
         """Whether the drill reached its end in this record."""
-        return any(e.get("type") == "drill_end" for e in self.events)
+        return any(isinstance(e, DrillEnded) for e in self.events)
+
+    @property
+    def last_chk(self) -> str:
+        """The checksum of the last line (what a resumed drill's next line chains to)."""
+        return str(self.lines[-1].get("chk", "")) if self.lines else _SEED
 
 
 def read(path: str | Path) -> Record:
@@ -190,7 +214,17 @@ def read(path: str | Path) -> Record:
         parsed.append(item)
     if not parsed or parsed[0].get("type") != "header" or parsed[0].get("format") != FORMAT:
         raise RecordError(f"{name}: not a drillsim record (no '{FORMAT}' header on line 1)")
-    record = Record(name, parsed[0], parsed[1:], notes=notes)
+    try:
+        header = parse_header(parsed[0])
+    except RecordError as exc:
+        raise RecordError(f"{name}:1: {exc}") from exc
+    events: list[AnyEvent] = []
+    for number, item in enumerate(parsed[1:], start=2):
+        try:
+            events.append(parse_event(item))
+        except RecordError as exc:
+            raise RecordError(f"{name}:{number}: {exc}") from exc
+    record = Record(name, header, events, lines=parsed, notes=notes)
     record.truncated = not record.complete
     return record
 
@@ -219,20 +253,18 @@ def verify(path: str | Path) -> Verification:
     produced = replay(record, setup)
     for index, expected in enumerate(record.events):
         if index >= len(produced):
-            return Verification(
-                False, index, f"event {expected.get('seq')} is in the record but the replay ends before it"
-            )
-        got = _core(produced[index])
-        want = _core(expected)
+            return Verification(False, index, f"event {expected.seq} is in the record but the replay ends before it")
+        got = produced[index].core()
+        want = expected.core()
         if got != want:
-            return Verification(False, index, f"event {expected.get('seq')} differs: {_difference(want, got)}")
+            return Verification(False, index, f"event {expected.seq} differs: {_difference(want, got)}")
     count = len(record.events)
     if record.complete:
         if len(produced) != count:
             return Verification(False, count, f"the replay goes on past the record's end (event {count + 1})")
         return Verification(True, count, f"{count} events verified; the record is complete")
     last = record.events[-1] if record.events else None
-    where = f"seq {last['seq']} at sim minute {last['t']:g}" if last else "the header"
+    where = f"seq {last.seq} at sim minute {last.t:g}" if last else "the header"
     extra = f" ({'; '.join(record.notes)})" if record.notes else ""
     return Verification(True, count, f"{count} events verified; the record was cut short and ends at {where}{extra}")
 
@@ -240,7 +272,7 @@ def verify(path: str | Path) -> Verification:
 def first_broken_link(record: Record) -> str | None:
     """Where the checksum chain first breaks (an edited, inserted or removed line), or None."""
     chk = _SEED
-    for number, item in enumerate([record.header, *record.events], start=1):
+    for number, item in enumerate(record.lines, start=1):
         chk = _chain(chk, _dumps(_core(item)))
         if item.get("chk") != chk:
             what = "the header" if number == 1 else f"event {item.get('seq', '?')}"
@@ -259,99 +291,81 @@ def setup_from(record: Record) -> Setup:
         ContentError: A scenario cannot be found or loaded.
     """
     header = record.header
-    try:
-        incidents = list(header["incidents"])
-        sources = []
-        for incident in incidents:
-            path = Path(incident["path"]) if Path(incident["path"]).is_file() else find(incident["scenario"])
-            loaded = load_scenario(path)
-            if loaded.digest != incident["digest"]:
-                raise RecordError(
-                    f"scenario '{incident['scenario']}' ({path}) has changed since this drill was run"
-                    " (content hash differs)"
-                )
-            sources.append(loaded)
-        return Setup(
-            sources,
-            [float(i["start"]) for i in incidents],
-            staffing=dict(header.get("staffing") or {}),
-            locale=header.get("locale"),
-            triggers={n: (int(i["after"][0]), str(i["after"][1])) for n, i in enumerate(incidents) if "after" in i},
-            personas={n: str(i["persona"]) for n, i in enumerate(incidents) if "persona" in i},
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise RecordError(f"{record.path}: the header is incomplete ({exc})") from exc
+    sources = []
+    for incident in header.incidents:
+        path = Path(incident.path) if Path(incident.path).is_file() else find(incident.scenario)
+        loaded = load_scenario(path)
+        if loaded.digest != incident.digest:
+            raise RecordError(
+                f"scenario '{incident.scenario}' ({path}) has changed since this drill was run (content hash differs)"
+            )
+        sources.append(loaded)
+    incidents = header.incidents
+    return Setup(
+        sources,
+        [float(i.start) for i in incidents],
+        staffing=dict(header.staffing),
+        locale=header.locale,
+        triggers={n: (i.after[0], i.after[1]) for n, i in enumerate(incidents) if i.after is not None},
+        personas={n: i.persona for n, i in enumerate(incidents) if i.persona is not None},
+    )
 
 
 def decisions(record: Record) -> Iterator[tuple[float, Submission]]:
     """The recorded decisions, in order, as they were submitted."""
     for event in record.events:
-        if event.get("type") == "decision":
-            yield float(event["t"]), _submission(event)
+        if isinstance(event, DecisionMade):
+            yield float(event.t), _submission(event)
 
 
-def _submission(event: dict[str, Any]) -> Submission:
+def _submission(event: DecisionMade) -> Submission:
     return Submission(
-        role=event["role"],
-        action=event["action"],
-        incident=int(event.get("incident", 0)),
-        source=event.get("source", "replay"),
-        note=event.get("note"),
-        wall=event.get("wall"),
+        role=event.role,
+        action=event.action,
+        incident=event.incident,
+        source=event.source,
+        note=event.note,
+        wall=event.wall,
     )
 
 
-def replay(record: Record, setup: Setup) -> list[Event_]:
+def replay(record: Record, setup: Setup) -> list[AnyEvent]:
     """Re-execute the record's decisions on a fresh drill and return every event it produces."""
-    drill = setup.drill(seed=int(record.header["seed"]), mode=str(record.header["mode"]))
+    drill = setup.drill(seed=record.header.seed, mode=record.header.mode)
     drill.start()
     for event in record.events:
-        kind = event.get("type")
-        if kind in INPUTS:
-            if drill.finished and kind in ("decision", "fire", "halt"):
+        if event.input:
+            if drill.finished and isinstance(event, DecisionMade | InjectFired | DrillHalted):
                 continue  # cannot happen in a record the drill wrote; a replay must not raise on it
-            drill.advance_to(float(event["t"]))
+            drill.advance_to(float(event.t))
             apply_input(drill, event)
     drill.run_to_end()
     return drill.events
 
 
-def apply_input(drill: Drill, event: Event_) -> None:
+def apply_input(drill: Drill, event: AnyEvent) -> None:
     """Re-execute one recorded input (a decision, evaluation, note, fired inject or halt) on ``drill``.
 
     The drill must already be at the event's sim minute. Used by replay, resume and fork alike.
     """
-    kind = event["type"]
-    wall = event.get("wall")
-    if kind == "decision":
-        drill.submit(_submission(event))
-    elif kind == "evaluation":
-        drill.evaluate(
-            str(event["target"]),
-            incident=int(event.get("incident", 0)),
-            rating=event.get("rating"),
-            note=event.get("note"),
-            wall=wall,
-        )
-    elif kind == "note":
-        incident = event.get("incident")
-        drill.note(
-            str(event.get("text", "")),
-            kind=str(event["kind"]),
-            incident=None if incident is None else int(incident),
-            wall=wall,
-        )
-    elif kind == "fire":
-        drill.fire(int(event["incident"]), str(event["inject"]), wall=wall)
-    elif kind == "halt":
-        drill.halt(wall=wall)
-    else:
-        raise RecordError(f"event {event.get('seq')} of type {kind!r} is not an input")
+    match event:
+        case DecisionMade():
+            drill.submit(_submission(event))
+        case Evaluated():
+            drill.evaluate(event.target, incident=event.incident, rating=event.rating, note=event.note, wall=event.wall)
+        case NoteMade():
+            drill.note(event.text, kind=event.kind, incident=event.incident, wall=event.wall)
+        case InjectFired():
+            drill.fire(event.incident, event.inject, wall=event.wall)
+        case DrillHalted():
+            drill.halt(wall=event.wall)
+        case _:
+            raise RecordError(f"event {event.seq} of type {event.type!r} is not an input")
 
 
-def same_event(recorded: dict[str, Any], produced: dict[str, Any]) -> bool:
-    """Whether a replayed event is the recorded one (wall stamps and checksums aside)."""
-    return _core(recorded) == _core(produced)
+def same_event(recorded: AnyEvent, produced: AnyEvent) -> bool:
+    """Whether a replayed event is the recorded one (wall stamps aside)."""
+    return recorded.core() == produced.core()
 
 
 def _show(value: Any) -> str:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from engine.format import Text
+from engine.format.events import Finding, Reason
 
 if TYPE_CHECKING:
     from engine.format import Context
@@ -63,12 +64,24 @@ class Breach:
     detail: Text
     source: str | None = None
 
-    def as_json(self) -> dict[str, object]:
-        """The breach as it appears in records."""
-        data: dict[str, object] = {"rule": self.rule, "kind": self.kind, "detail": _text(self.detail)}
-        if self.source:
-            data["source"] = self.source
-        return data
+    def reason(self) -> Reason:
+        """The breach as a refused decision records it."""
+        return Reason(rule=self.rule, kind=self.kind, detail=_text(self.detail), source=self.source or None)
+
+    def finding(
+        self, incident: int, *, timer: str | None = None, action: str | None = None, cause: int | None = None
+    ) -> Finding:
+        """The breach as a finding of ``incident`` (caused by a decision, or by a missed timer)."""
+        return Finding(
+            incident=incident,
+            timer=timer,
+            action=action,
+            cause=cause,
+            rule=self.rule,
+            kind=self.kind,
+            detail=_text(self.detail),
+            source=self.source or None,
+        )
 
 
 def _text(text: Text) -> dict[str, str]:

@@ -35,6 +35,28 @@ from simpy.events import NORMAL, URGENT, Event, EventPriority
 
 from engine.errors import EngineError
 from engine.format import NOW, Evaluator, Value
+from engine.format.events import (
+    OUTCOME_RANK,
+    ActionBegun,
+    ActionDone,
+    ActionDropped,
+    AnyEvent,
+    DecisionMade,
+    DrillEnded,
+    DrillHalted,
+    Evaluated,
+    HazardChanged,
+    IncidentEnded,
+    IncidentStarted,
+    InjectDelivered,
+    InjectFired,
+    NoteMade,
+    StaffAwaited,
+    StateChanged,
+    TimerChanged,
+    ValuesChanged,
+    VariableStepped,
+)
 from engine.runtime import rules
 from engine.runtime.compile import CAction, CDynamic, CHazard, CInject, CompiledScenario, CTimer, Effect, Token, Watch
 
@@ -47,20 +69,11 @@ CLOCK_STEP = 0.1
 MAX_SETTLE = 100
 """Most automatic steps taken in one instant; guards against transitions that flip back and forth."""
 
-Event_ = dict[str, Any]
-"""One drill event as recorded: ``seq``, ``t``, ``type`` and fields of that type."""
-
-Listener = Callable[[Event_], None]
+Listener = Callable[[AnyEvent], None]
 """A subscriber: called with each event as it happens."""
 
 NOTE_KINDS = ("note", "bookmark", "inject", "resumed")
 """Kinds of facilitator note a drill records (see :meth:`Drill.note`)."""
-
-INPUTS = frozenset({"decision", "evaluation", "note", "fire", "halt"})
-"""Event types that come from outside the drill: a replay re-executes exactly these."""
-
-OUTCOME_RANK = {"not-started": -1, "success": 0, "partial": 1, "timeout": 2, "failure": 3}
-"""Worse outcomes rank higher; a drill's outcome is its worst incident's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +223,7 @@ class Drill:
         self.seed = seed
         self.mode = mode
         self.keep = keep
-        self.events: list[Event_] = []
+        self.events: list[AnyEvent] = []
         self.seq = 0
         self.finished = False
         self.outcome: str | None = None
@@ -322,23 +335,18 @@ class Drill:
             raise EngineError(f"there is no incident {sub.incident} in this drill")
         inc = self.incidents[sub.incident]
         act = inc.sc.actions.get(sub.action)
-        fields: Event_ = {"incident": inc.index, "role": sub.role, "action": sub.action, "source": sub.source}
-        if sub.note:
-            fields["note"] = sub.note
-        if sub.wall:
-            fields["wall"] = sub.wall
         why = self._unavailable(inc, act, sub.role)
         if why is not None:
-            seq = self._emit("decision", status="unavailable", why=why, **fields)
+            seq = self._emit(self._decision(sub, "unavailable", why=why))
             return Verdict("unavailable", why, (), seq)
         assert act is not None
         found = tuple(rules.check(inc.sc, inc, inc.stages_begun, inc.stages_done, act))
         if found and self.mode == "strict":
-            seq = self._emit("decision", status="refused", reasons=[b.as_json() for b in found], **fields)
+            seq = self._emit(self._decision(sub, "refused", reasons=[b.reason() for b in found]))
             return Verdict("refused", None, found, seq)
-        seq = self._emit("decision", status="accepted", **fields)
+        seq = self._emit(self._decision(sub, "accepted"))
         for breach in found:
-            self._emit("finding", incident=inc.index, action=act.id, cause=seq, **breach.as_json())
+            self._emit(breach.finding(inc.index, action=act.id, cause=seq))
         inc.started.add(act.id)
         inc.stages_begun.add(act.stage)
         self.env.process(self._perform(inc, act))
@@ -386,14 +394,9 @@ class Drill:
             raise EngineError(f"unknown evaluation target {target!r}; use drill, task:<id> or inject:<id>")
         if rating is None and not note:
             raise EngineError("an evaluation needs a rating, a note, or both")
-        fields: Event_ = {"incident": incident, "target": target}
-        if rating is not None:
-            fields["rating"] = rating
-        if note:
-            fields["note"] = note
-        if wall:
-            fields["wall"] = wall
-        return self._emit("evaluation", **fields)
+        return self._emit(
+            Evaluated(incident=incident, target=target, rating=rating, note=note or None, wall=wall or None)  # type: ignore[arg-type]  # checked above
+        )
 
     def note(self, text: str, *, kind: str = "note", incident: int | None = None, wall: str | None = None) -> int:
         """Record a facilitator's note, bookmark or spoken inject at the current sim time.
@@ -417,12 +420,7 @@ class Drill:
             raise EngineError(f"unknown note kind {kind!r}; use {', '.join(NOTE_KINDS)}")
         if incident is not None and not 0 <= incident < len(self.incidents):
             raise EngineError(f"there is no incident {incident} in this drill")
-        fields: Event_ = {"kind": kind, "text": text}
-        if incident is not None:
-            fields["incident"] = incident
-        if wall:
-            fields["wall"] = wall
-        return self._emit("note", **fields)
+        return self._emit(NoteMade(kind=kind, text=text, incident=incident, wall=wall or None))  # type: ignore[arg-type]  # checked above
 
     def fire(self, incident: int, inject: str, *, wall: str | None = None) -> int:
         """Deliver one of the scenario's injects now, ahead of its time or condition (the facilitator's call).
@@ -446,10 +444,7 @@ class Drill:
             raise EngineError(f"incident {incident} is not under way")
         if inject in inc.delivered:
             raise EngineError(f"inject {inject!r} was already delivered")
-        fields: Event_ = {"incident": incident, "inject": inject}
-        if wall:
-            fields["wall"] = wall
-        seq = self._emit("fire", **fields)
+        seq = self._emit(InjectFired(incident=incident, inject=inject, wall=wall or None))
         self._deliver(inc, found)
         return seq
 
@@ -461,7 +456,7 @@ class Drill:
         """
         if not self._started or self.finished:
             raise EngineError("the drill is not running")
-        self._emit("halt", **({"wall": wall} if wall else {}))
+        self._emit(DrillHalted(wall=wall or None))
         for inc in self.incidents:
             if inc.ended:
                 continue
@@ -469,15 +464,28 @@ class Drill:
                 self._end(inc, None, "timeout")
             else:
                 inc.ended = True
-                self._emit("end", incident=inc.index, ending=None, outcome="not-started")
+                self._emit(IncidentEnded(incident=inc.index, ending=None, outcome="not-started"))
         if not self.finished:
             self._finish()
 
     # Events -----------------------------------------------------------------------------------
 
-    def _emit(self, kind: str, /, **fields: Any) -> int:
+    def _decision(self, sub: Submission, status: str, **extra: Any) -> DecisionMade:
+        return DecisionMade(
+            status=status,  # type: ignore[arg-type]  # one of the three, from submit
+            incident=sub.incident,
+            role=sub.role,
+            action=sub.action,
+            source=sub.source,
+            note=sub.note or None,
+            wall=sub.wall or None,
+            **extra,
+        )
+
+    def _emit(self, event: AnyEvent) -> int:
+        """Number and time-stamp ``event``, keep it, and hand it to every listener."""
         self.seq += 1
-        event: Event_ = {"seq": self.seq, "t": self.env.now, "type": kind, **fields}
+        event.stamp(self.seq, self.env.now)
         if self.keep:
             self.events.append(event)
         for listener in self._listeners:
@@ -553,7 +561,7 @@ class Drill:
             return
         inc.token = inc.sc.acquire()
         inc.live = True
-        self._emit("start", incident=inc.index, scenario=inc.sc.model.id, state=inc.state)
+        self._emit(IncidentStarted(incident=inc.index, scenario=inc.sc.model.id, state=inc.state))
         sc = inc.sc
         for inject in sc.injects:
             if inject.at is not None:
@@ -574,24 +582,24 @@ class Drill:
                 held.append((pool, request))
                 if not request.triggered:
                     inc.pending.append(request)
-                    self._emit("wait", incident=inc.index, action=act.id, pool=pool_id)
+                    self._emit(StaffAwaited(incident=inc.index, action=act.id, pool=pool_id))
                     yield request
                     inc.pending.remove(request)
         if inc.ended:
             self._release(held)
             return
         duration = act.duration(self.rng)
-        self._emit("begin", incident=inc.index, action=act.id, duration=duration)
+        self._emit(ActionBegun(incident=inc.index, action=act.id, duration=duration))
         if duration > 0:
             yield self.env.timeout(duration)
         self._release(held)
         if inc.ended:
-            self._emit("dropped", incident=inc.index, action=act.id)
+            self._emit(ActionDropped(incident=inc.index, action=act.id))
             return
         changes = self._apply(inc, act.effects)
         inc.done.add(act.id)
         inc.stages_done.add(act.stage)
-        self._emit("done", incident=inc.index, action=act.id, changes=changes)
+        self._emit(ActionDone(incident=inc.index, action=act.id, changes=changes))
         if act.goto is not None:
             self._move(inc, act.goto, f"action:{act.id}")
         self._settle(inc)
@@ -615,7 +623,7 @@ class Drill:
         assert inc.token is not None
         source = inc.token.state
         inc.token.trigger(via)
-        self._emit("state", incident=inc.index, to=dest, via=via, **{"from": source})
+        self._emit(StateChanged(incident=inc.index, to=dest, via=via, from_=source))
         outcome = inc.sc.endings.get(dest)
         if outcome is not None:
             self._end(inc, dest, outcome)
@@ -633,14 +641,14 @@ class Drill:
             request.cancel()
         inc.pending.clear()
         if not inc.loop_closed:
-            self._emit("finding", incident=inc.index, **rules.open_loop(inc.stages_done).as_json())
-        self._emit("end", incident=inc.index, ending=ending, outcome=outcome)
+            self._emit(rules.open_loop(inc.stages_done).finding(inc.index))
+        self._emit(IncidentEnded(incident=inc.index, ending=ending, outcome=outcome))  # type: ignore[arg-type]  # an Outcome
         for index, (origin, _when) in self.triggers.items():
             waiting = self.incidents[index]
             if origin == inc.index and not waiting.live and not waiting.pending_start and not waiting.ended:
                 # What it waited for can no longer happen: it never begins.
                 waiting.ended = True
-                self._emit("end", incident=index, ending=None, outcome="not-started")
+                self._emit(IncidentEnded(incident=index, ending=None, outcome="not-started"))
         if all(i.ended for i in self.incidents):
             self._finish()
 
@@ -648,7 +656,7 @@ class Drill:
         outcomes = [self._outcome_of(i) for i in self.incidents]
         self.outcome = max(outcomes, key=OUTCOME_RANK.__getitem__)
         self.finished = True
-        self._emit("drill_end", outcome=self.outcome)
+        self._emit(DrillEnded(outcome=self.outcome))  # type: ignore[arg-type]  # an Outcome
         stop = Event(self.env)
         assert stop.callbacks is not None
         stop.callbacks.append(StopSimulation.callback)
@@ -670,7 +678,7 @@ class Drill:
             return
         inc.delivered.add(inject.id)
         changes = self._apply(inc, inject.effects)
-        self._emit("inject", incident=inc.index, inject=inject.id, changes=changes)
+        self._emit(InjectDelivered(incident=inc.index, inject=inject.id, changes=changes))
         if inject.goto is not None:
             self._move(inc, inject.goto, f"inject:{inject.id}")
         self._settle(inc)
@@ -694,7 +702,7 @@ class Drill:
         # variable, rising and easing, make one line in the timeline, not two).
         changed = [var for var, old in before.items() if inc.values[var] != old]
         for var in changed:
-            self._emit("var", incident=inc.index, var=var, value=inc.values[var], via=",".join(via[var]))
+            self._emit(VariableStepped(incident=inc.index, var=var, value=inc.values[var], via=",".join(via[var])))
         if changed:
             self._settle(inc, inc.sc.watch_for(frozenset(changed)))
         if not inc.ended:
@@ -754,7 +762,7 @@ class Drill:
             if trans.goto != state and (trans.states is None or state in trans.states) and trans.when(inc):
                 changes = self._apply(inc, trans.effects)
                 if changes:
-                    self._emit("changes", incident=inc.index, via=f"transition:{trans.id}", changes=changes)
+                    self._emit(ValuesChanged(incident=inc.index, via=f"transition:{trans.id}", changes=changes))
                 self._move(inc, trans.goto, f"transition:{trans.id}")
                 return True
         for inject in watch.injects:
@@ -769,30 +777,25 @@ class Drill:
             if status is None and (timer.start is None or timer.start(inc)):
                 inc.timers[timer.id] = status = "running"
                 due = self.env.now + timer.deadline
-                self._emit("timer", incident=inc.index, timer=timer.id, status="started", due=due)
+                self._emit(TimerChanged(incident=inc.index, timer=timer.id, status="started", due=due))
                 self._at(due, partial(self._expire_at, inc, timer), priority=LATE)
             if status == "running" and timer.met(inc):
                 inc.timers[timer.id] = "met"
-                self._emit("timer", incident=inc.index, timer=timer.id, status="met")
+                self._emit(TimerChanged(incident=inc.index, timer=timer.id, status="met"))
 
     def _expire(self, inc: Incident, timer: CTimer) -> None:
         if inc.ended or inc.timers.get(timer.id) != "running":
             return
         if timer.met(inc):
             inc.timers[timer.id] = "met"
-            self._emit("timer", incident=inc.index, timer=timer.id, status="met")
+            self._emit(TimerChanged(incident=inc.index, timer=timer.id, status="met"))
             return
         inc.timers[timer.id] = "missed"
-        self._emit("timer", incident=inc.index, timer=timer.id, status="missed")
-        self._emit(
-            "finding",
-            incident=inc.index,
-            timer=timer.id,
-            **rules.missed_deadline(timer.label, timer.deadline).as_json(),
-        )
+        self._emit(TimerChanged(incident=inc.index, timer=timer.id, status="missed"))
+        self._emit(rules.missed_deadline(timer.label, timer.deadline).finding(inc.index, timer=timer.id))
         changes = self._apply(inc, timer.effects)
         if changes:
-            self._emit("changes", incident=inc.index, via=f"timer:{timer.id}", changes=changes)
+            self._emit(ValuesChanged(incident=inc.index, via=f"timer:{timer.id}", changes=changes))
         if timer.goto is not None:
             self._move(inc, timer.goto, f"timer:{timer.id}")
         self._settle(inc)
@@ -815,7 +818,7 @@ class Drill:
             active = bool(hazard.active(inc))
             if active != (hazard.id in inc.hazards_on):
                 (inc.hazards_on.add if active else inc.hazards_on.discard)(hazard.id)
-                self._emit("hazard", incident=inc.index, hazard=hazard.id, active=active)
+                self._emit(HazardChanged(incident=inc.index, hazard=hazard.id, active=active))
 
 
 def _bounded(effect: Effect, value: Value) -> Value:

@@ -20,16 +20,16 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from engine.errors import RecordError
+from engine.format.events import AnyEvent, ForkRef, RecordHeader
 from engine.paths import new_record_path
 from engine.runtime.clock import Clock
 from engine.runtime.record import RecordWriter, apply_input, first_broken_link, read, same_event, setup_from
-from engine.runtime.run import INPUTS, Drill, Event_, Listener, Submission, Verdict
+from engine.runtime.run import Drill, Listener, Submission, Verdict
 from engine.runtime.setup import Setup
 from engine.runtime.situation import Situation
 
@@ -60,13 +60,13 @@ class Session:
         situation: The situation now (folded from every event so far).
     """
 
-    def __init__(self, setup: Setup, drill: Drill, header: dict[str, Any], path: Path, clock: Clock) -> None:
+    def __init__(self, setup: Setup, drill: Drill, header: RecordHeader, path: Path, clock: Clock) -> None:
         self.setup = setup
         self.drill = drill
         self.header = header
         self.path = path
         self.clock = clock
-        self.scenarios = setup.scenarios(int(header["seed"]))  # a role-play meets the persona of its seed
+        self.scenarios = setup.scenarios(header.seed)  # a role-play meets the persona of its seed
         self.situation = Situation(self.scenarios)
         self._writer: RecordWriter | None = None
         self._listeners: list[Listener] = []
@@ -80,7 +80,7 @@ class Session:
     def begin(
         cls,
         setup: Setup,
-        header: dict[str, Any],
+        header: RecordHeader,
         *,
         path: Path | None = None,
         speed: float = 1.0,
@@ -98,9 +98,9 @@ class Session:
         Raises:
             RecordError: The record file cannot be created.
         """
-        path = path or new_record_path(setup.title_id, int(header["seed"]))
-        header = {**header, "speed": speed}  # a resumed drill goes on at the speed it had
-        drill = setup.drill(seed=int(header["seed"]), mode=str(header["mode"]))
+        path = path or new_record_path(setup.title_id, header.seed)
+        header = replace(header, speed=speed)  # a resumed drill goes on at the speed it had
+        drill = setup.drill(seed=header.seed, mode=header.mode)
         session = cls(setup, drill, header, path, _clock(speed, 0.0, now))
         session._writer = RecordWriter(path, header)
         drill.start()
@@ -126,24 +126,23 @@ class Session:
             raise RecordError(f"{path}: this drill has already ended; open it in replay instead")
         setup = setup_from(record)
         header = record.header
-        drill = setup.drill(seed=int(header["seed"]), mode=str(header["mode"]))
-        last_t = float(record.events[-1]["t"]) if record.events else 0.0
+        drill = setup.drill(seed=header.seed, mode=header.mode)
+        last_t = float(record.events[-1].t) if record.events else 0.0
         # Just past the last recorded minute: everything due at it is processed, as it was live.
         resume_at = math.nextafter(last_t, math.inf)
-        speed = speed or float(header.get("speed") or 1.0)
+        speed = speed or float(header.speed or 1.0)
         session = cls(setup, drill, header, Path(path), _clock(speed, resume_at, now))
         checker = _Checker(record.events, str(path))
         drill.subscribe(checker)
         drill.start()
         for event in record.events:
-            if event.get("type") in INPUTS:
-                drill.advance_to(float(event["t"]))
+            if event.input:
+                drill.advance_to(float(event.t))
                 apply_input(drill, event)
         drill.advance_to(resume_at)
         checker.done()
         _mend_tail(Path(path), torn=bool(record.notes))  # so that the next line starts on a line of its own
-        last_chk = str(record.events[-1]["chk"]) if record.events else str(header["chk"])
-        session._writer = RecordWriter.append(path, last_chk)
+        session._writer = RecordWriter.append(path, record.last_chk)
         for event in checker.extra:  # due at the last minute, but the console stopped before writing them
             session._writer.write(event)
         checker.extra.clear()
@@ -178,27 +177,29 @@ class Session:
         broken = first_broken_link(record)
         if broken is not None:
             raise RecordError(f"{path}: cannot fork: {broken}")
-        target = next((e for e in record.events if e.get("seq") == before_seq), None)
-        if target is None or target.get("type") not in INPUTS:
+        target = next((e for e in record.events if e.seq == before_seq), None)
+        if target is None or not target.input:
             raise RecordError(f"{path}: event {before_seq} is not a decision or other input; fork at an input")
         setup = setup_from(record)
-        header = {k: v for k, v in record.header.items() if k != "chk"}
-        header["fork"] = {"record": str(path), "seq": before_seq, "t": target["t"], "digest": record.header["chk"]}
-        header["wall_start"] = wall()
-        at = float(target["t"])
-        path_out = record_path or new_record_path(setup.title_id, int(header["seed"]), suffix="-fork")
-        drill = setup.drill(seed=int(header["seed"]), mode=str(header["mode"]))
-        speed = speed or float(header.get("speed") or 1.0)
-        header["speed"] = speed
+        at = float(target.t)
+        speed = speed or float(record.header.speed or 1.0)
+        header = replace(
+            record.header,
+            fork=ForkRef(record=str(path), seq=before_seq, t=target.t, digest=str(record.lines[0].get("chk", ""))),
+            wall_start=wall(),
+            speed=speed,
+        )
+        path_out = record_path or new_record_path(setup.title_id, header.seed, suffix="-fork")
+        drill = setup.drill(seed=header.seed, mode=header.mode)
         session = cls(setup, drill, header, path_out, _clock(speed, at, now))
         session._writer = RecordWriter(path_out, header)
         session.origin = Origin(str(path), before_seq, at)
         drill.start()
         for event in record.events:
-            if event["seq"] >= before_seq:
+            if event.seq >= before_seq:
                 break
-            if event.get("type") in INPUTS:
-                drill.advance_to(float(event["t"]))
+            if event.input:
+                drill.advance_to(float(event.t))
                 apply_input(drill, event)
         drill.advance_to(at)
         return session
@@ -209,7 +210,7 @@ class Session:
         """Call ``listener`` with each new event (after it is on disk and folded into the situation)."""
         self._listeners.append(listener)
 
-    def _on_event(self, event: Event_) -> None:
+    def _on_event(self, event: AnyEvent) -> None:
         if self._writer is not None:
             self._writer.write(event)
         self.situation.apply(event)
@@ -304,14 +305,14 @@ class Session:
 class _Checker:
     """While resuming: every event the replay produces must be the recorded one, in order."""
 
-    def __init__(self, recorded: list[dict[str, Any]], path: str) -> None:
+    def __init__(self, recorded: list[AnyEvent], path: str) -> None:
         self.recorded = recorded
         self.path = path
         self.index = 0
         self.off = False
-        self.extra: list[Event_] = []
+        self.extra: list[AnyEvent] = []
 
-    def __call__(self, event: Event_) -> None:
+    def __call__(self, event: AnyEvent) -> None:
         if self.off:
             return
         if self.index >= len(self.recorded):
@@ -320,7 +321,7 @@ class _Checker:
         want = self.recorded[self.index]
         if not same_event(want, event):
             raise RecordError(
-                f"{self.path}: cannot resume: event {want.get('seq')} does not replay the same"
+                f"{self.path}: cannot resume: event {want.seq} does not replay the same"
                 " (the scenario or the engine has changed since)"
             )
         self.index += 1

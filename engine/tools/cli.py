@@ -29,6 +29,7 @@ from engine import __version__
 from engine.display import cells, default_lang
 from engine.errors import ContentError, DrillError, EngineError, RecordError
 from engine.format import (
+    AnyEvent,
     Plan,
     Scenario,
     Script,
@@ -42,11 +43,11 @@ from engine.format import (
     yaml_files,
 )
 from engine.paths import library_dirs
-from engine.runtime import Event_, Pacer, RecordWriter, Timeline, header_for, play_random, play_script, prepare, verify
+from engine.runtime import Pacer, RecordWriter, Timeline, header_for, play_random, play_script, prepare, verify
 
 Handler = Callable[[argparse.Namespace], int]
 
-Scorer = Callable[[Sequence[Event_], Sequence[Any]], dict[str, Any]]
+Scorer = Callable[[Sequence[AnyEvent], Sequence[Any]], dict[str, Any]]
 """Adds fields (score, rating, passed) to a run's summary from its events and compiled scenarios."""
 
 AFTER_RECORDED_RUN: list[Callable[[argparse.Namespace], None]] = []
@@ -405,7 +406,7 @@ def _print_line(line: str | None) -> None:
 
 
 def summary(
-    events: Sequence[Event_], scenario: str, seed: int, mode: str, outcome: str | None, lang: str
+    events: Sequence[AnyEvent], scenario: str, seed: int, mode: str, outcome: str | None, lang: str
 ) -> dict[str, Any]:
     """The ``--json`` result of a run: what happened, in one object."""
     findings = [

@@ -18,6 +18,7 @@ from typing import Any
 
 from engine.errors import ContentError, Problem
 from engine.format import (
+    AnyEvent,
     Decision,
     FindingPattern,
     Loaded,
@@ -29,7 +30,7 @@ from engine.format import (
     persona_for,
     roleplay_id,
 )
-from engine.runtime import Drill, Event_, Submission, compiled
+from engine.runtime import Drill, Submission, compiled
 
 
 @dataclass
@@ -48,7 +49,7 @@ class TestResult:
         return not self.failures
 
 
-Scorer = Callable[[list[Event_], list[Any]], dict[str, Any]]
+Scorer = Callable[[list[AnyEvent], list[Any]], dict[str, Any]]
 """Scores a drill (score, rating, passed, breakdown); scoring lives above the engine, so it is passed in."""
 
 
@@ -154,8 +155,8 @@ def _checkpoint(drill: Drill, checkpoint: Any) -> list[str]:
 
 def _final(
     test: ScenarioTest,
-    events: list[Event_],
-    findings: list[Event_],
+    events: list[AnyEvent],
+    findings: list[AnyEvent],
     ending: str | None,
     outcome: str | None,
     values: dict[str, Any],
@@ -201,7 +202,7 @@ def _close(got: Any, want: Any) -> bool:
     return bool(got == want)
 
 
-def _matches(pattern: FindingPattern, finding: Event_) -> bool:
+def _matches(pattern: FindingPattern, finding: AnyEvent) -> bool:
     return all(
         wanted is None or finding.get(key) == wanted
         for key, wanted in (
@@ -217,7 +218,7 @@ def _pattern(pattern: FindingPattern) -> str:
     return "/".join(str(v) for v in (pattern.rule, pattern.kind, pattern.action or pattern.timer) if v)
 
 
-def _describe(findings: list[Event_]) -> str:
+def _describe(findings: list[AnyEvent]) -> str:
     return ", ".join(
         "/".join(str(v) for v in (f["rule"], f["kind"], f.get("action") or f.get("timer")) if v) for f in findings
     )

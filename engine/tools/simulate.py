@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.format import incident_names
-from engine.runtime import Drill, Event_, Setup, play_random, prepare
+from engine.format import AnyEvent, incident_names
+from engine.runtime import Drill, Setup, play_random, prepare
 
 POLICIES = ("random", "idle")
 """``random`` picks uniformly among the actions offered at random times; ``idle`` decides nothing."""
@@ -75,7 +75,7 @@ class _Run:
 
     def __init__(self, keep: bool = False) -> None:
         self.keep = keep
-        self.kept: list[Event_] = []
+        self.kept: list[AnyEvent] = []
         self.events = 0
         self.findings = 0
         self.kinds: set[str] = set()
@@ -85,7 +85,7 @@ class _Run:
         self.refused: set[str] = set()
         self.ends: list[tuple[int, str | None, str]] = []
 
-    def __call__(self, event: Event_) -> None:
+    def __call__(self, event: AnyEvent) -> None:
         self.events += 1
         kind = event["type"]
         if self.keep and kind in _SCORED:
@@ -108,7 +108,7 @@ class _Run:
 _SCORED = frozenset({"start", "decision", "timer", "finding", "end", "evaluation"})
 """The event types a scorer reads; only these are kept for the length of one run."""
 
-Scorer = Callable[[list[Event_], list[Any]], dict[str, Any]]
+Scorer = Callable[[list[AnyEvent], list[Any]], dict[str, Any]]
 """Gives ``score``, ``rating`` and ``passed`` from a run's events and its compiled scenarios."""
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from engine.errors import RecordError
+from engine.format import INPUTS
 from engine.runtime import (
-    INPUTS,
     Origin,
     Session,
     Setup,

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from engine.runtime import STAGES, CompiledScenario, Drill, Event_, Index, Situation, Submission, play_random, prepare
+from engine.format import AnyEvent
+from engine.runtime import STAGES, CompiledScenario, Drill, Index, Situation, Submission, play_random, prepare
 
 MakeDrill = Callable[..., Drill]
 
@@ -28,7 +29,7 @@ def caught_up(situation: Situation, drill: Drill) -> Situation:
     return situation
 
 
-def elevator_events(seed: int) -> tuple[list[CompiledScenario], list[Event_], Drill]:
+def elevator_events(seed: int) -> tuple[list[CompiledScenario], list[AnyEvent], Drill]:
     """The shipped elevator scenario played to the end by a random trainee in observe mode."""
     setup = prepare("elevator-entrapment")
     drill = setup.drill(seed=seed, mode="observe")
@@ -189,7 +190,7 @@ def test_refusals_notes_ratings_and_bookmarks_are_kept_apart(make_drill: MakeDri
 
 
 @pytest.fixture(scope="module")
-def long_record() -> tuple[list[CompiledScenario], list[Event_]]:
+def long_record() -> tuple[list[CompiledScenario], list[AnyEvent]]:
     """A played elevator drill with enough events for several checkpoints at every=7."""
     scenarios, events, _ = elevator_events(3)
     assert len(events) > 50
@@ -197,7 +198,7 @@ def long_record() -> tuple[list[CompiledScenario], list[Event_]]:
 
 
 def test_the_situation_at_any_moment_is_the_fold_of_the_events_before_it(
-    long_record: tuple[list[CompiledScenario], list[Event_]],
+    long_record: tuple[list[CompiledScenario], list[AnyEvent]],
 ) -> None:
     """Index.at(n) equals a fold from scratch of the first n events, at checkpoints, beside them and at the ends."""
     scenarios, events = long_record
@@ -212,7 +213,7 @@ def test_the_situation_at_any_moment_is_the_fold_of_the_events_before_it(
 
 @pytest.mark.parametrize(("asked", "meaning"), [(-5, 0), (10**6, None)])
 def test_a_moment_out_of_range_is_clamped_to_the_record(
-    long_record: tuple[list[CompiledScenario], list[Event_]], asked: int, meaning: int | None
+    long_record: tuple[list[CompiledScenario], list[AnyEvent]], asked: int, meaning: int | None
 ) -> None:
     """Before the start is the start; past the end is the end."""
     scenarios, events = long_record
@@ -221,7 +222,7 @@ def test_a_moment_out_of_range_is_clamped_to_the_record(
 
 
 def test_changing_a_situation_from_the_index_leaves_the_index_alone(
-    long_record: tuple[list[CompiledScenario], list[Event_]],
+    long_record: tuple[list[CompiledScenario], list[AnyEvent]],
 ) -> None:
     """at() hands out a copy: folding more into it does not change what the index gives next time."""
     scenarios, events = long_record
@@ -234,7 +235,7 @@ def test_changing_a_situation_from_the_index_leaves_the_index_alone(
 
 
 def test_count_at_counts_the_events_up_to_and_including_a_minute(
-    long_record: tuple[list[CompiledScenario], list[Event_]],
+    long_record: tuple[list[CompiledScenario], list[AnyEvent]],
 ) -> None:
     """count_at(t) is how many events have t at or before the minute asked."""
     scenarios, events = long_record
@@ -247,7 +248,7 @@ def test_count_at_counts_the_events_up_to_and_including_a_minute(
 
 
 @pytest.fixture
-def marked(make_drill: MakeDrill, mini: CompiledScenario) -> tuple[Index, list[Event_]]:
+def marked(make_drill: MakeDrill, mini: CompiledScenario) -> tuple[Index, list[AnyEvent]]:
     """A mini drill with findings, bookmarks and plain notes spread over it."""
     drill = make_drill("observe")
     drill.submit(Submission("guard", "patrol"))  # before the report: a finding
@@ -267,12 +268,12 @@ def marked(make_drill: MakeDrill, mini: CompiledScenario) -> tuple[Index, list[E
     [{"finding"}, {"note:bookmark"}, {"finding", "note:bookmark"}, {"note"}, {"drill_end"}],
 )
 def test_next_of_steps_through_findings_and_bookmarks_forwards_and_backwards(
-    marked: tuple[Index, list[Event_]], kinds: set[str]
+    marked: tuple[Index, list[AnyEvent]], kinds: set[str]
 ) -> None:
     """Forwards from the start and backwards from the last, it visits exactly the positions just after each match."""
     index, events = marked
 
-    def matches(event: Event_) -> bool:
+    def matches(event: AnyEvent) -> bool:
         return event["type"] in kinds or (event["type"] == "note" and f"note:{event['kind']}" in kinds)
 
     def walk(start: int, backwards: bool) -> list[int]:
@@ -289,7 +290,7 @@ def test_next_of_steps_through_findings_and_bookmarks_forwards_and_backwards(
     assert walk(expected[-1], backwards=True) == expected[-2::-1]
 
 
-def test_next_of_finds_nothing_past_the_ends(marked: tuple[Index, list[Event_]]) -> None:
+def test_next_of_finds_nothing_past_the_ends(marked: tuple[Index, list[AnyEvent]]) -> None:
     """Nothing before the start, nothing after the end."""
     index, events = marked
     assert index.next_of(0, {"finding"}, backwards=True) is None
