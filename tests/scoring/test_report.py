@@ -15,8 +15,7 @@ import pytest
 from engine.format import load_script
 from engine.runtime import Record, RecordWriter, header_for, play_script, prepare, read
 from scoring.ratings import LABELS, label
-from scoring.report import FORMATS, LANGS, STYLES, ReportError, build, render
-from scoring.report_svg import RULE_COLOURS, timeline_svg
+from scoring.report import FORMATS, LANGS, RULE_COLOURS, STYLES, ReportError, build, render, timeline_svg
 from tests.conftest import ROOT
 
 SCRIPTS = ROOT / "scenarios" / "scripts"

@@ -1,0 +1,247 @@
+"""The blocks a report's document is made of, and the blocks both styles share.
+
+A section is a heading and a list of blocks; a block is plain data with a ``type``: ``table``
+(with a ``variant``: ``data``, ``fields`` for item/details pairs, ``form`` for blanks to fill in on
+paper, ``matrix`` for the capability ratings), ``paragraph``, ``subheading``, ``list``, ``verdict``
+(score, pass mark, conclusion, rating) or ``chart`` (the timeline, drawn by the HTML renderer).
+Each renderer knows these types and nothing about styles; each style (:mod:`.cn`, :mod:`.hseep`)
+arranges them, using the pieces here where both say the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from scoring.report.words import WORDS, ids, minute, num, word
+
+Content = dict[str, Any]
+"""A report's content: plain data that survives a JSON round trip unchanged."""
+
+
+def table(
+    columns: list[str], rows: list[list[str]], variant: str = "data", widths: Sequence[int] = ()
+) -> dict[str, Any]:
+    """A table block; ``widths`` (percent per column) keep blank columns wide enough to write in on paper."""
+    return {"type": "table", "variant": variant, "columns": columns, "rows": rows, "widths": list(widths)}
+
+
+def para(text: str) -> dict[str, Any]:
+    """A paragraph block."""
+    return {"type": "paragraph", "text": text}
+
+
+def sub(text: str) -> dict[str, Any]:
+    """A subheading block."""
+    return {"type": "subheading", "text": text}
+
+
+def bullets(items: list[str]) -> dict[str, Any]:
+    """A bulleted list block."""
+    return {"type": "list", "items": items}
+
+
+def section(key: str, lang: str, blocks: list[dict[str, Any]], *, appendix: bool = False) -> dict[str, Any]:
+    """A section: its id (a vocabulary key), its heading in ``lang``, and its blocks."""
+    return {"id": key, "heading": word(key, lang), "appendix": appendix, "blocks": blocks}
+
+
+def overview_rows(c: Content, hseep: bool) -> list[list[str]]:
+    """The overview's item/details rows; the AAR adds mission area, hazards, sponsor and point of contact."""
+    o, lang = c["overview"], c["lang"]
+    rows = [[word("name", lang), o["name"]], [word("date", lang), o["date"]]]
+    if o["wall_start"]:
+        rows.append([word("started", lang), o["wall_start"].replace("T", " ").replace("+00:00", " UTC")])
+    rows.append([word("scope", lang), o["scope"]])
+    if hseep:
+        rows.append([word("mission", lang), word("mission.value", lang)])
+        hazards = (
+            "；".join(h for s in o["scenarios"] for h in s["hazards"])
+            if lang == "zh"
+            else "; ".join(h for s in o["scenarios"] for h in s["hazards"])
+        )
+        rows.append([word("hazard", lang), hazards or word("none", lang)])
+    rows.append(
+        [word("scenario", lang), "\n".join(f"{s['title']} ({s['id']} v{s['version']})" for s in o["scenarios"])]
+    )
+    if o["kind"]:
+        rows.append(
+            [word("kind", lang), word(f"kind.{o['kind']}", lang) if f"kind.{o['kind']}" in WORDS else o["kind"]]
+        )
+    if o["site"]:
+        rows.append([word("site", lang), str(o["site"])])
+    if o["team"]:
+        rows.append([word("orgs" if hseep else "team", lang), team_text(o["team"])])
+    if o["participants"]:
+        rows.append([word("participants", lang), "、".join(person_text(p) for p in o["participants"])])
+    if hseep:
+        rows += [[word("sponsor", lang), ""], [word("poc", lang), ""]]
+    mode = f"mode.{o['mode']}"
+    rows += [
+        [word("mode", lang), word(mode, lang) if mode in WORDS else str(o["mode"])],
+        [word("seed", lang), str(o["seed"])],
+        [word("engine", lang), str(o["engine"])],
+        [word("duration", lang), word("minutes", lang).format(n=num(o["duration"]))],
+        [word("outcome", lang), word(f"outcome.{o['outcome']}", lang) if o["outcome"] else word("none", lang)],
+        [
+            word("record", lang),
+            f"{o['record_file']} ({o['record']})" + ("" if o["complete"] else f" — {word('record.cut', lang)}"),
+        ],
+    ]
+    return rows
+
+
+def team_text(team: Any) -> str:
+    """A team as one line (a plan's team is a mapping of roles to names)."""
+    if isinstance(team, dict):
+        return "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in team.items())
+    return str(team)
+
+
+def person_text(person: Mapping[str, str]) -> str:
+    """The name with the role in full-width brackets after it, or the name alone."""
+    role = person.get("role_label") or person.get("role")
+    return f"{person['name']}（{role}）" if role else person["name"]
+
+
+def objectives_block(c: Content) -> dict[str, Any]:
+    """The objectives as a list, or a paragraph saying there are none."""
+    items = c["overview"]["objectives"]
+    return bullets(items) if items else para(word("objectives.none", c["lang"]))
+
+
+def verdict(c: Content) -> dict[str, Any]:
+    """Score, pass mark, conclusion and rating, shown side by side."""
+    e, lang = c["evaluation"], c["lang"]
+    return {
+        "type": "verdict",
+        "passed": e["passed"],
+        "rows": [
+            [word("score", lang), num(e["score"])],
+            [word("pass_mark", lang), num(e["pass_mark"])],
+            [word("conclusion", lang), word("passed" if e["passed"] else "failed", lang)],
+            [word("rating", lang), e["rating"]["label"]],
+        ],
+    }
+
+
+def incident_rows(c: Content) -> list[dict[str, Any]]:
+    """Per incident: score, the automatic and the evaluator's rating, and the caps that applied."""
+    lang, blocks = c["lang"], []
+    many = len(c["evaluation"]["incidents"]) > 1
+    for inc in c["evaluation"]["incidents"]:
+        if many:
+            blocks.append(sub(f"{inc['title']}"))
+        rows = (
+            [[word("score", lang), num(inc["score"])], [word("pass_mark", lang), num(inc["pass_mark"])]] if many else []
+        )
+        rows += [
+            [word("auto", lang), inc["auto_rating"]["label"]],
+            [
+                word("evaluator", lang),
+                inc["evaluator_rating"]["label"] if inc["evaluator_rating"] else word("none", lang),
+            ],
+            [word("final", lang), inc["rating"]["label"]],
+            [word("caps", lang), "\n".join(inc["caps"]) or word("caps.none", lang)],
+        ]
+        blocks.append(table([word("item", lang), word("details", lang)], rows, "fields"))
+    return blocks
+
+
+def tasks_table(c: Content) -> dict[str, Any] | None:
+    """Every critical task with its status, sim minute, ratings and events; None without a rubric."""
+    lang = c["lang"]
+    rows = [
+        [
+            t["label"],
+            t["objective_label"],
+            t["status_text"],
+            minute(t["t"]),
+            t["auto_rating"]["label"],
+            t["evaluator_rating"]["label"] if t["evaluator_rating"] else word("none", lang),
+            t["rating"]["label"],
+            ids(t["events"]),
+        ]
+        for inc in c["evaluation"]["incidents"]
+        for t in inc["tasks"]
+    ]
+    if not rows:
+        return None
+    columns = ["task", "objective", "status", "time", "auto", "evaluator", "final", "events"]
+    return table([word(k, lang) for k in columns], rows, widths=(24, 18, 11, 7, 11, 10, 11, 8))
+
+
+def breakdown_table(c: Content) -> dict[str, Any]:
+    """Every gain and loss of points, with its reason and the events behind it."""
+    lang = c["lang"]
+    rows = [
+        [
+            f"{b['points']:+.1f}" + (f" / {b['max']:.1f}" if b["max"] is not None else ""),
+            b["what_text"],
+            b["reason"],
+            minute(b["t"]),
+            ids(b["events"]),
+        ]
+        for b in c["breakdown"]
+    ]
+    return table(
+        [word(k, lang) for k in ("points", "what", "reason", "time", "events")], rows, widths=(11, 17, 52, 8, 12)
+    )
+
+
+def timeline_table(c: Content) -> dict[str, Any]:
+    """Every timeline entry, one row each (the chart's data, as a table)."""
+    lang = c["lang"]
+    rows = [[minute(e["t"]), f"#{e['seq']}", e["lane_label"], e["text"]] for e in c["timeline"]]
+    return table([word(k, lang) for k in ("time", "events", "lane", "entry")], rows, widths=(8, 8, 20, 64))
+
+
+def chart(c: Content) -> dict[str, Any]:
+    """Where the timeline chart goes (the HTML draws it; the Markdown says where to find it)."""
+    return {"type": "chart", "caption": word("chart.caption", c["lang"]), "note": word("chart.note", c["lang"])}
+
+
+def notes_block(c: Content) -> dict[str, Any]:
+    """The evaluator's notes as a table, or a paragraph saying there are none."""
+    lang = c["lang"]
+    if not c["evaluator_notes"]:
+        return para(word("notes.none", lang))
+    rows = [
+        [minute(n["t"]), f"#{n['seq']}", n["target_text"], n["rating"]["label"] if n["rating"] else "", n["note"]]
+        for n in c["evaluator_notes"]
+    ]
+    return table(
+        [word(k, lang) for k in ("time", "events", "target", "rating", "note")], rows, widths=(8, 8, 28, 18, 38)
+    )
+
+
+def strength_items(strengths: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Strengths as list items, each with its event ids."""
+    return [s["text"] + (f" [{ids(s['events'])}]" if s["events"] else "") for s in strengths]
+
+
+def feedback_table(c: Content) -> dict[str, Any]:
+    """Participants' feedback; without any, the same table as a blank form with their names."""
+    lang = c["lang"]
+    columns = [word(k, lang) for k in ("person", "role", "satisfaction", "helped", "improve")]
+    if c["feedback"]:
+        rows = [
+            [
+                f["name"],
+                f["role"],
+                "" if f["satisfaction"] is None else str(f["satisfaction"]),
+                f["helped"],
+                f["improve"],
+            ]
+            for f in c["feedback"]
+        ]
+        return table(columns, rows, widths=(14, 16, 12, 29, 29))
+    people = c["overview"]["participants"]
+    rows = [[p["name"], p["role_label"] or p["role"], "", "", ""] for p in people] or [[""] * 5 for _ in range(4)]
+    return table(columns, rows, "form", (14, 16, 12, 29, 29))
+
+
+def footer(c: Content) -> str:
+    """The line saying which drillsim made the report from which record."""
+    o = c["overview"]
+    return word("generated", c["lang"]).format(engine=o["engine"], record=o["record_file"])

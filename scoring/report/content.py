@@ -1,0 +1,118 @@
+"""A report's content: the facts of a recorded drill, and the document one style makes of them.
+
+:func:`build` reads the record's header and events, scores them with
+:func:`scoring.evaluation.evaluate` and returns the report's *content* as plain data, in two layers:
+
+* **the facts**, as data with raw numbers and event ids: ``overview``, ``evaluation``,
+  ``breakdown``, ``strengths``, ``areas`` (for improvement), ``improvement_plan``, ``timeline``,
+  ``evaluator_notes`` and ``feedback`` (:mod:`.facts`, :mod:`.observations`, :mod:`.timeline`).
+  A tool that files reports away reads these;
+* **the document**, ``sections``: the facts laid out for one style (:mod:`.cn` or :mod:`.hseep`) in
+  one language, as headed blocks of ready-made strings (tables, lists, paragraphs, the chart).
+
+Renderers only walk ``sections``, so the Markdown, the HTML and the JSON always say the same thing
+and a new style is a new section builder, never a new renderer. Every blank a facilitator fills in
+by hand (corrective action, owner, due date, root cause, self-assessment) is an empty cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from engine.errors import ContentError, DrillError
+from engine.format import Plan, find, load_plan
+from engine.runtime import setup_from
+from scoring.evaluation import evaluate
+from scoring.report import cn, hseep
+from scoring.report.blocks import Content
+from scoring.report.facts import Facts, breakdown, evaluation, evaluator_notes, feedback, overview
+from scoring.report.observations import areas, strengths
+from scoring.report.timeline import timeline
+from scoring.report.words import word
+
+if TYPE_CHECKING:
+    from engine.runtime import Record
+
+FORMAT = "drillsim-report/1"
+"""Name and version of the content format (the JSON output)."""
+
+STYLES = ("cn", "hseep")
+"""``cn``: a 评估报告 after AQ/T 9009 and GB/T 46792; ``hseep``: an HSEEP AAR/IP."""
+
+LANGS = ("zh", "en")
+"""Languages of headings and fixed words."""
+
+
+class ReportError(DrillError):
+    """A report was asked for in an unknown style, language or format."""
+
+
+def build(record: Record, lang: str, style: str) -> Content:
+    """The report of a recorded drill, as plain data.
+
+    Args:
+        record: The drill's record (:func:`engine.runtime.read`).
+        lang: ``zh`` or ``en``: the language of headings, fixed words and scenario texts.
+        style: ``cn`` (评估报告) or ``hseep`` (AAR/IP).
+
+    Returns:
+        The content; see the module docstring. ``render(content, "json")`` dumps it unchanged.
+
+    Raises:
+        ReportError: Unknown language or style.
+        RecordError: The record's scenarios have changed since the drill (see :func:`setup_from`).
+        ContentError: A scenario of the record cannot be found or loaded.
+    """
+    if lang not in LANGS:
+        raise ReportError(f"unknown report language {lang!r}; use {' or '.join(LANGS)}")
+    if style not in STYLES:
+        raise ReportError(f"unknown report style {style!r}; use {' or '.join(STYLES)}")
+    scenarios = setup_from(record).scenarios()
+    result = evaluate(record.events, scenarios)
+    facts = Facts(record, scenarios, result, _plan(record.header), lang)
+    content: Content = {
+        "format": FORMAT,
+        "style": style,
+        "lang": lang,
+        "title": word(f"title.{style}", lang),
+        "overview": overview(facts),
+        "evaluation": evaluation(facts),
+        "breakdown": breakdown(facts),
+        "strengths": strengths(facts),
+        "areas": areas(facts),
+        "timeline": timeline(facts),
+        "evaluator_notes": evaluator_notes(facts),
+        "feedback": feedback(facts),
+    }
+    content["improvement_plan"] = [
+        {
+            "area": a["id"],
+            "issue": a["observation"],
+            "corrective_action": "",
+            "capability_element": "",
+            "owner": "",
+            "organisation": "",
+            "point_of_contact": "",
+            "start_date": "",
+            "due_date": "",
+        }
+        for a in content["areas"]
+    ]
+    content["sections"] = (cn.sections if style == "cn" else hseep.sections)(content)
+    return content
+
+
+def _plan(header: Mapping[str, Any]) -> Plan | None:
+    """The drill plan a record ran, when it can still be found unchanged (else its objectives are unknown)."""
+    ref = header.get("plan")
+    if not isinstance(ref, dict) or not ref.get("id"):
+        return None
+    for name in (str(header.get("source") or ""), str(ref["id"])):
+        try:
+            loaded = load_plan(find(name)) if name else None
+        except ContentError:
+            continue
+        if loaded is not None and loaded.digest == ref.get("digest"):
+            return loaded.model
+    return None

@@ -1,0 +1,151 @@
+"""What a report concludes from the facts: strengths, and areas for improvement.
+
+A strength is an objective met, a critical task performed without challenges, an SLA deadline met,
+or an incident ended well without a single finding. An area for improvement is every finding (a
+rule broken, a deadline missed, a loop left open) and every critical task rated below P, each with
+the evidence behind it (sim minute, event ids, the rule or task and its source) and numbered A1,
+A2... in time order: the improvement plan has one row per area, for the facilitator to fill in.
+Both name the rubric objective they bear on, so the AAR can sort them under its objectives.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from scoring.ratings import label
+from scoring.report.words import colon, minute, num, pick, word
+
+if TYPE_CHECKING:
+    from scoring.report.facts import Facts
+
+
+def strengths(facts: Facts) -> list[dict[str, Any]]:
+    """Objectives met, tasks performed without challenges, deadlines met, incidents handled cleanly."""
+    lang = facts.lang
+    found: list[dict[str, Any]] = []
+
+    def add(kind: str, incident: int, objective: str | None, text: str, ref: str, t: Any, events: list[int]) -> None:
+        found.append(
+            {"kind": kind, "incident": incident, "objective": objective, "text": text, "reference": ref}
+            | {"t": t, "events": events}
+        )
+
+    for inc in facts.result.incidents:
+        for o in inc.objectives:
+            if o.rating in ("P", "S"):
+                what, rated = pick(o.label, lang), label(o.rating, lang)
+                text = word("objective.met", lang).format(what=what, score=num(o.score), rating=rated)
+                add("objective", inc.index, o.id, text, f"objective:{o.id}", None, [])
+        for task in (t for t in inc.tasks if t.rating == "P"):
+            text = colon(pick(task.label, lang) or task.id, word(f"status.{task.status}", lang), lang)
+            add("task", inc.index, task.objective, text, f"task:{task.id}", task.t, list(task.events))
+    for clock in (c for c in _timers(facts) if c["status"] == "met"):
+        text = word("met.text", lang).format(what=clock["label"], t=minute(clock["end"]), due=minute(clock["due"]))
+        objective = facts.objective_of(clock["incident"], timer=clock["timer"])
+        add("deadline", clock["incident"], objective, text, f"timer:{clock['timer']}", clock["end"], [clock["seq"]])
+    for inc in facts.result.incidents:
+        if inc.outcome != "success" or any(f.get("incident") == inc.index for f in facts.findings):
+            continue
+        end = next((e for e in facts.events if e.get("type") == "end" and e.get("incident") == inc.index), {})
+        what = facts.situation(facts.scenarios[inc.index].model, end) if end else ""
+        text = colon(word("clean", lang), word("ended", lang).format(what=what), lang)
+        add("incident", inc.index, None, text, f"scenario:{inc.scenario}", end.get("t"), [end["seq"]] if end else [])
+    return found
+
+
+def _timers(facts: Facts) -> list[dict[str, Any]]:
+    """Each SLA clock that ran: when it started, when it was due, and how it ended."""
+    clocks: list[dict[str, Any]] = []
+    running: dict[tuple[int, str], dict[str, Any]] = {}
+    for e in facts.events:
+        if e.get("type") != "timer":
+            continue
+        key = (int(e.get("incident", 0)), str(e["timer"]))
+        if e["status"] == "started":
+            spec = facts.scenarios[key[0]].model.timers.get(key[1])
+            clock = {
+                "incident": key[0],
+                "timer": key[1],
+                "label": facts.text(spec.label) if spec else key[1],
+                "start": float(e["t"]),
+                "due": float(e.get("due", e["t"])),
+                "status": "running",
+                "end": None,
+                "seq": e["seq"],
+            }
+            running[key] = clock
+            clocks.append(clock)
+        elif key in running:
+            running[key].update(status=e["status"], end=float(e["t"]), seq=e["seq"])
+            del running[key]
+    return clocks
+
+
+def areas(facts: Facts) -> list[dict[str, Any]]:
+    """One area for improvement per finding and per task rated below P, in time order, numbered A1, A2..."""
+    lang, zh = facts.lang, facts.lang == "zh"
+    found: list[dict[str, Any]] = []
+    for f in facts.findings:
+        incident = int(f.get("incident", 0))
+        model = facts.scenarios[incident].model
+        detail = pick(f.get("detail"), lang).rstrip("。. ")
+        action = f.get("action")
+        observation = detail
+        analysis = ""
+        if action:
+            decision = next((e for e in facts.events if e.get("seq") == f.get("cause")), {})
+            who = facts.role(incident, str(decision.get("role", model.actions[action].role)))
+            what = facts.action(incident, action)
+            observation = f"{who}「{what}」：{detail}" if zh else f"{who}: “{what}” — {detail}"
+            explain = model.actions[action].explain if action in model.actions else None
+            analysis = facts.text(explain)
+        source = f.get("source")
+        if source is None and f.get("timer") in model.timers:
+            source = model.timers[str(f["timer"])].source
+        rule, breach = str(f["rule"]), str(f["kind"])
+        reference = f"{word(f'rule.{rule}', lang)} · {word(f'breach.{breach}', lang)} ({rule}/{breach})"
+        if facts.source(incident, source):
+            reference += f"; {facts.source(incident, source)}"
+        found.append(
+            {
+                "kind": "finding",
+                "incident": incident,
+                "rule": rule,
+                "breach": breach,
+                "objective": facts.objective_of(incident, action=action, timer=f.get("timer")),
+                "observation": observation,
+                "reference": reference,
+                "analysis": analysis,
+                "root_cause": "",
+                "t": float(f["t"]),
+                "events": [s for s in (f.get("cause"), f["seq"]) if s is not None],
+            }
+        )
+    for inc in facts.result.incidents:
+        for task in inc.tasks:
+            if task.rating == "P":
+                continue
+            name = pick(task.label, lang) or task.id
+            status = word(f"status.{task.status}", lang)
+            notes = "；".join(task.notes) if zh else "; ".join(task.notes)
+            observation = (f"{name}：{status}" if zh else f"{name}: {status}") + (f" — {notes}" if notes else "")
+            source = facts.source(inc.index, facts.task_source(facts.scenarios[inc.index].model, task.id))
+            found.append(
+                {
+                    "kind": "task",
+                    "incident": inc.index,
+                    "rule": None,
+                    "breach": None,
+                    "objective": task.objective,
+                    "observation": observation,
+                    "reference": f"task:{task.id}" + (f"; {source}" if source else ""),
+                    "analysis": word("task.score", lang).format(score=num(task.score), rating=label(task.rating, lang)),
+                    "root_cause": "",
+                    "t": task.t,
+                    "events": list(task.events),
+                }
+            )
+    found.sort(key=lambda a: (a["t"] is None, a["t"] or 0.0, a["events"][:1]))
+    for number, area in enumerate(found, start=1):
+        area["id"] = f"A{number}"
+    return [{"id": a.pop("id"), **a} for a in found]
