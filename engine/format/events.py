@@ -680,12 +680,14 @@ class RecordHeader:
         wall_start: Wall-clock start (ISO 8601).
         speed: The console's speed (sim minutes per wall minute), for a live drill.
         fork: Where a forked drill branched off.
+        feedback: Hot-wash answers kept with the drill: ``{name, role?, satisfaction, helped,
+            improve}`` each (what history and the report's self-assessment read).
     """
 
     __pydantic_config__: ClassVar[ConfigDict] = _STRICT
 
     type: ClassVar[str] = "header"
-    optional: ClassVar[frozenset[str]] = frozenset({"speed", "fork"})
+    optional: ClassVar[frozenset[str]] = frozenset({"speed", "fork", "feedback"})
 
     format: Literal["drillsim-record/1"] = "drillsim-record/1"
     engine: str
@@ -704,6 +706,7 @@ class RecordHeader:
     wall_start: str
     speed: Number | None = None
     fork: ForkRef | None = None
+    feedback: list[dict[str, Any]] | None = None
 
     @property
     def roleplay(self) -> bool:
