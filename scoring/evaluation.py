@@ -31,7 +31,17 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from engine.format import Task, Text
+from engine.format import (
+    AnyEvent,
+    DecisionMade,
+    Evaluated,
+    Finding,
+    IncidentEnded,
+    IncidentStarted,
+    Task,
+    Text,
+    TimerChanged,
+)
 from engine.runtime import CompiledScenario
 from scoring.ratings import band, worst
 
@@ -158,11 +168,11 @@ def _text(text: Text | None) -> dict[str, str]:
     return {k: v for k, v in (("zh", text.zh if text else None), ("en", text.en if text else None)) if v}
 
 
-def evaluate(events: Sequence[dict[str, Any]], scenarios: Sequence[CompiledScenario]) -> Evaluation:
+def evaluate(events: Sequence[AnyEvent], scenarios: Sequence[CompiledScenario]) -> Evaluation:
     """Score a drill from its events.
 
     Args:
-        events: The drill's events, in order (a record's lines after the header, or ``Drill.events``).
+        events: The drill's events, in order (a record's ``events`` or ``Drill.events``).
         scenarios: The compiled scenario of each incident, in the drill's order.
 
     Returns:
@@ -180,19 +190,27 @@ def evaluate(events: Sequence[dict[str, Any]], scenarios: Sequence[CompiledScena
     )
 
 
-def _incident(index: int, sc: CompiledScenario, events: Sequence[dict[str, Any]]) -> IncidentResult:
-    mine = [e for e in events if e.get("incident") == index]
-    started = next((float(e["t"]) for e in mine if e["type"] == "start"), 0.0)
+def _incident(index: int, sc: CompiledScenario, events: Sequence[AnyEvent]) -> IncidentResult:
+    started: float | None = None
     accepted: dict[str, tuple[float, int]] = {}
-    for e in mine:
-        if e["type"] == "decision" and e["status"] == "accepted" and e["action"] not in accepted:
-            accepted[e["action"]] = (float(e["t"]), int(e["seq"]))
-    missed_timers = {
-        e["timer"]: (float(e["t"]), int(e["seq"])) for e in mine if e["type"] == "timer" and e["status"] == "missed"
-    }
-    findings = [e for e in mine if e["type"] == "finding"]
-    evaluations = [e for e in events if e["type"] == "evaluation" and e.get("incident", 0) == index]
-    outcome = next((str(e["outcome"]) for e in mine if e["type"] == "end"), None)
+    missed_timers: dict[str, tuple[float, int]] = {}
+    findings: list[Finding] = []
+    evaluations: list[Evaluated] = []
+    outcome: str | None = None
+    for e in events:
+        match e:
+            case IncidentStarted(incident=i) if i == index and started is None:
+                started = float(e.t)
+            case DecisionMade(incident=i, status="accepted") if i == index:
+                accepted.setdefault(e.action, (float(e.t), e.seq))
+            case TimerChanged(incident=i, status="missed") if i == index:
+                missed_timers[e.timer] = (float(e.t), e.seq)
+            case Finding(incident=i) if i == index:
+                findings.append(e)
+            case Evaluated(incident=i) if i == index:
+                evaluations.append(e)
+            case IncidentEnded(incident=i) if i == index and outcome is None:
+                outcome = e.outcome
     rubric = sc.model.rubric
     penalties = {**DEFAULT_PENALTIES, **(rubric.penalties if rubric else {})}
     pass_mark = rubric.pass_mark if rubric else 80.0
@@ -201,7 +219,7 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[dict[str, Any]]
     if rubric is not None:
         for oid, objective in rubric.objectives.items():
             for tid, task in objective.tasks.items():
-                tasks.append(_task(sc, oid, tid, task, accepted, missed_timers, started, evaluations))
+                tasks.append(_task(sc, oid, tid, task, accepted, missed_timers, started or 0.0, evaluations))
     total_weight = sum(t.weight for t in tasks)
     breakdown: list[Item] = []
     for result in tasks:
@@ -229,15 +247,14 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[dict[str, Any]]
         t_.timer for oid in (rubric.objectives.values() if rubric else []) for t_ in oid.tasks.values() if t_.timer
     }
     for finding in findings:
-        key = f"{finding['rule']}/{finding['kind']}"
-        if key == "deadline/missed" and finding.get("timer") in answered:
+        key = f"{finding.rule}/{finding.kind}"
+        if key == "deadline/missed" and finding.timer in answered:
             continue  # the task that owns this SLA already lost its points for being late
         cost = penalties.get(key, 0.0)
         if not cost:
             continue
-        seqs = tuple(s for s in (finding.get("cause"), finding.get("seq")) if s is not None)
-        detail = finding.get("detail", {})
-        breakdown.append(Item(-cost, key, dict(detail), float(finding["t"]), seqs))
+        seqs = tuple(s for s in (finding.cause, finding.seq) if s is not None)
+        breakdown.append(Item(-cost, key, dict(finding.detail), float(finding.t), seqs))
     raw = sum(i.points for i in breakdown)
     if raw < 0:
         breakdown.append(Item(round(-raw, 2), "floor", {"zh": "得分不低于0", "en": "a score does not go below 0"}))
@@ -245,10 +262,10 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[dict[str, Any]]
 
     caps: list[dict[str, str]] = []
     at_best = "P"
-    if any(f["rule"] == "life-first" for f in findings):
+    if any(f.rule == "life-first" for f in findings):
         at_best = worst(at_best, "M")
         caps.append({"zh": "出现生命优先问题：最高评为M", "en": "a life-first finding: M at best"})
-    if any(f["rule"] == "red-line" for f in findings):
+    if any(f.rule == "red-line" for f in findings):
         at_best = worst(at_best, "M")
         caps.append(
             {"zh": "触碰服务红线（违反规定）：最高评为M", "en": "a red line crossed (plans or law broken): M at best"}
@@ -262,7 +279,7 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[dict[str, Any]]
     if any(t.status.startswith("late") and t.life_safety for t in tasks):
         at_best = worst(at_best, "S")
         caps.append({"zh": "救人任务超时：不能评为P", "en": "a life-safety task was late: not P"})
-    if any(f["rule"] == "report-handle-feedback" and f["kind"] == "open" for f in findings):
+    if any(f.rule == "report-handle-feedback" and f.kind == "open" for f in findings):
         at_best = worst(at_best, "S")
         caps.append({"zh": "闭环未完成：不能评为P", "en": "the loop never closed: not P"})
     if outcome == "failure":
@@ -281,7 +298,7 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[dict[str, Any]]
         _objective(oid, objective.label, [t for t in tasks if t.objective == oid])
         for oid, objective in (rubric.objectives.items() if rubric else [])
     )
-    notes = tuple(str(e["note"]) for e in evaluations if e["target"] == "drill" and e.get("note"))
+    notes = tuple(e.note for e in evaluations if e.target == "drill" and e.note)
     return IncidentResult(
         index=index,
         scenario=sc.model.id,
@@ -308,7 +325,7 @@ def _task(
     accepted: dict[str, tuple[float, int]],
     missed_timers: dict[str, tuple[float, int]],
     started: float,
-    evaluations: list[dict[str, Any]],
+    evaluations: list[Evaluated],
 ) -> TaskResult:
     done = min((accepted[a] for a in task.actions if a in accepted), default=None)
     seqs: list[int] = []
@@ -351,7 +368,7 @@ def _task(
         auto_rating=auto,
         evaluator_rating=evaluator,
         rating=evaluator or auto,
-        notes=tuple(str(e["note"]) for e in evaluations if e["target"] == f"task:{tid}" and e.get("note")),
+        notes=tuple(e.note for e in evaluations if e.target == f"task:{tid}" and e.note),
         life_safety=any(sc.model.actions[a].life == "life-safety" for a in task.actions),
     )
 
@@ -362,12 +379,12 @@ def _objective(oid: str, label: Text, tasks: list[TaskResult]) -> ObjectiveResul
     return ObjectiveResult(oid, _text(label), score, band(score), tuple(t.id for t in tasks))
 
 
-def _latest_rating(evaluations: list[dict[str, Any]], target: str) -> str | None:
-    rated = [e["rating"] for e in evaluations if e["target"] == target and e.get("rating")]
-    return str(rated[-1]) if rated else None
+def _latest_rating(evaluations: list[Evaluated], target: str) -> str | None:
+    rated = [e.rating for e in evaluations if e.target == target and e.rating]
+    return rated[-1] if rated else None
 
 
-def summary(events: Sequence[dict[str, Any]], scenarios: Sequence[CompiledScenario]) -> dict[str, Any]:
+def summary(events: Sequence[AnyEvent], scenarios: Sequence[CompiledScenario]) -> dict[str, Any]:
     """``score``, ``rating`` and ``passed`` of a drill, for ``drillsim run --json`` and Monte Carlo."""
     result = evaluate(events, scenarios)
     return {

@@ -9,11 +9,21 @@ owner angrier (and by how much), and the anger over time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from engine.format import STEPS
+from engine.format import (
+    STEPS,
+    ActionDone,
+    AnyEvent,
+    Finding,
+    IncidentEnded,
+    InjectDelivered,
+    Text,
+    Value,
+    ValuesChanged,
+    VariableStepped,
+)
 from engine.runtime import CompiledScenario
 from scoring.evaluation import Evaluation, evaluate
 
@@ -52,14 +62,14 @@ class RolePlayResult:
     """(sim minute, anger) at every change, starting with the initial anger."""
     ending: str | None
     outcome: str | None
-    findings: tuple[dict[str, Any], ...]
+    findings: tuple[Finding, ...]
 
 
-def _text(text: Any) -> dict[str, str]:
-    return {k: v for k, v in (("zh", getattr(text, "zh", None)), ("en", getattr(text, "en", None))) if v}
+def _text(text: Text) -> dict[str, str]:
+    return {k: v for k, v in (("zh", text.zh), ("en", text.en)) if v}
 
 
-def summarise(events: Sequence[dict[str, Any]], scenario: CompiledScenario) -> RolePlayResult:
+def summarise(events: Sequence[AnyEvent], scenario: CompiledScenario) -> RolePlayResult:
     """Summarise a role-play drill (one incident: the expanded dialogue)."""
     evaluation = evaluate(events, [scenario])
     incident = evaluation.incidents[0]
@@ -72,33 +82,36 @@ def summarise(events: Sequence[dict[str, Any]], scenario: CompiledScenario) -> R
     mood = float(scenario.initial_values.get("mood", 0))
     curve: list[tuple[float, float]] = [(0.0, mood)]
     hurts: list[Hurt] = []
-    ending = outcome = None
+    ending: str | None = None
+    outcome: str | None = None
+    findings: list[Finding] = []
     for event in events:
-        kind = event["type"]
-        changes: dict[str, Any] = {}
-        if kind == "var" and event.get("var") == "mood":
-            changes = {"mood": event["value"]}
-        elif kind in ("done", "changes", "inject"):
-            changes = event.get("changes") or {}
-        elif kind == "end":
-            ending, outcome = event.get("ending"), event.get("outcome")
+        changes: Mapping[str, Value] = {}
+        match event:
+            case VariableStepped(var="mood"):
+                changes = {"mood": event.value}
+            case ActionDone() | ValuesChanged() | InjectDelivered():
+                changes = event.changes
+            case IncidentEnded():
+                ending, outcome = event.ending, event.outcome
+            case Finding():
+                findings.append(event)
         if "mood" in changes:
             new = float(changes["mood"])
-            if kind == "done" and new > mood:
-                act = model.actions.get(event["action"])
+            if isinstance(event, ActionDone) and new > mood:
+                act = model.actions.get(event.action)
                 if act is not None:
                     hurts.append(
                         Hurt(
-                            float(event["t"]),
-                            event["action"],
+                            float(event.t),
+                            event.action,
                             _text(act.label),
                             new - mood,
                             _text(act.explain) if act.explain else None,
                         )
                     )
             mood = new
-            curve.append((float(event["t"]), mood))
-    findings = tuple(e for e in events if e["type"] == "finding")
+            curve.append((float(event.t), mood))
     return RolePlayResult(
         evaluation,
         steps,
@@ -106,7 +119,7 @@ def summarise(events: Sequence[dict[str, Any]], scenario: CompiledScenario) -> R
         tuple(curve),
         ending,
         outcome,
-        findings,
+        tuple(findings),
     )
 
 

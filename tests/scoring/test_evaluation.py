@@ -7,13 +7,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.format import load_scenario
+from engine.format import AnyEvent, DecisionMade, Finding, load_scenario
 from engine.runtime import CompiledScenario, Drill, Submission, compiled
 from scoring.evaluation import DEFAULT_PENALTIES, evaluate
 from scoring.ratings import LABELS, label
@@ -94,9 +93,9 @@ def test_each_finding_costs_its_penalty_with_the_events_that_show_it(scored: Com
     drill = drill_of(scored, [(0.0, "control", "log"), (1.0, "guard", "open_door")])
     incident = evaluate(drill.events, [scored]).incidents[0]
     forbidden = next(i for i in incident.breakdown if i.what == "life-first/forbidden")
-    decision = next(e for e in drill.events if e["type"] == "decision" and e["action"] == "open_door")
+    decision = next(e for e in drill.events if isinstance(e, DecisionMade) and e.action == "open_door")
     assert forbidden.points == -DEFAULT_PENALTIES["life-first/forbidden"]
-    assert decision["seq"] in forbidden.events
+    assert decision.seq in forbidden.events
     assert incident.rating == "U" and not incident.passed  # the passenger fell: a failure ending
 
 
@@ -151,7 +150,7 @@ decision_lists = st.lists(
 )
 
 
-def _random_drill(sc: CompiledScenario, raw: list[tuple[float, int]]) -> list[dict[str, Any]]:
+def _random_drill(sc: CompiledScenario, raw: list[tuple[float, int]]) -> list[AnyEvent]:
     actions = list(sc.actions.values())
     decisions = [(t, actions[i % len(actions)].role, actions[i % len(actions)].id) for t, i in sorted(raw)]
     return drill_of(sc, decisions).events
@@ -176,15 +175,7 @@ def test_scores_stay_in_range_repeat_exactly_and_never_rise_with_a_finding(
         rule, kind = key.split("/")
         more.insert(
             len(more) - 1,
-            {
-                "seq": 10_000 + len(more),
-                "t": 1.0,
-                "type": "finding",
-                "incident": 0,
-                "rule": rule,
-                "kind": kind,
-                "detail": {"en": "added"},
-            },
+            Finding(seq=10_000 + len(more), t=1.0, incident=0, rule=rule, kind=kind, detail={"en": "added"}),
         )
     worse = evaluate(more, [sc])
     assert worse.score <= first.score
