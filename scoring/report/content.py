@@ -17,8 +17,7 @@ by hand (corrective action, owner, due date, root cause, self-assessment) is an 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine.errors import ContentError, DrillError
 from engine.format import Plan, find, load_plan
@@ -32,6 +31,7 @@ from scoring.report.timeline import timeline
 from scoring.report.words import word
 
 if TYPE_CHECKING:
+    from engine.format import RecordHeader
     from engine.runtime import Record
 
 FORMAT = "drillsim-report/1"
@@ -103,16 +103,16 @@ def build(record: Record, lang: str, style: str) -> Content:
     return content
 
 
-def _plan(header: Mapping[str, Any]) -> Plan | None:
+def _plan(header: RecordHeader) -> Plan | None:
     """The drill plan a record ran, when it can still be found unchanged (else its objectives are unknown)."""
-    ref = header.get("plan")
-    if not isinstance(ref, dict) or not ref.get("id"):
+    ref = header.plan
+    if ref is None or not ref.id:
         return None
-    for name in (str(header.get("source") or ""), str(ref["id"])):
+    for name in (header.source, ref.id):
         try:
             loaded = load_plan(find(name)) if name else None
         except ContentError:
             continue
-        if loaded is not None and loaded.digest == ref.get("digest"):
+        if loaded is not None and loaded.digest == ref.digest:
             return loaded.model
     return None

@@ -15,11 +15,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.format import DrillEnded, Evaluated, Finding, HazardChanged, IncidentEnded, StateChanged
 from engine.runtime import Timeline
 from scoring.report.words import WORDS, pick, rating, word
 
 if TYPE_CHECKING:
-    from engine.format import Plan
+    from engine.format import Plan, Scenario, Text
     from engine.runtime import CompiledScenario, Record
     from scoring.evaluation import Evaluation
 
@@ -51,33 +52,37 @@ class Facts:
         self.plan = plan
         self.lang = lang
         self.lines = Timeline(scenarios, lang)
-        self.findings = [e for e in self.events if e.get("type") == "finding"]
+        self.findings = [e for e in self.events if isinstance(e, Finding)]
 
-    def text(self, text: Any) -> str:
+    def text(self, text: Text | None) -> str:
         """A model ``Text`` (or None) in the report's language."""
-        return "" if text is None else str(text.get(self.lang))
+        return "" if text is None else text.get(self.lang)
 
     def role(self, incident: int, role: str) -> str:
+        """A role's name, from the incident's scenario or else any of the drill's."""
         found = self.scenarios[incident].model.roles.get(role)
         if found is None:
             found = next((s.model.roles[role] for s in self.scenarios if role in s.model.roles), None)
         return found.label.get(self.lang) if found else role
 
     def action(self, incident: int, action: str) -> str:
+        """An action's name."""
         found = self.scenarios[incident].model.actions.get(action)
         return found.label.get(self.lang) if found else action
 
     def source(self, incident: int, source: str | None) -> str:
+        """The title of a source (a law, a standard, a company rule) a scenario cites, or ``""``."""
         found = self.scenarios[incident].model.sources.get(source) if source else None
         return found.title if found else ""
 
     @staticmethod
-    def task_source(model: Any, task: str) -> str | None:
+    def task_source(model: Scenario, task: str) -> str | None:
+        """The source a rubric task cites, if any."""
         if model.rubric is None:
             return None
         for objective in model.rubric.objectives.values():
             if task in objective.tasks:
-                return objective.tasks[task].source  # type: ignore[no-any-return]
+                return objective.tasks[task].source
         return None
 
     def objective_of(self, incident: int, *, action: str | None = None, timer: str | None = None) -> str | None:
@@ -91,25 +96,25 @@ class Facts:
                     return oid
         return None
 
-    def situation(self, model: Any, e: Mapping[str, Any]) -> str:
+    def situation(self, model: Scenario, event: HazardChanged | StateChanged | IncidentEnded) -> str:
         """Short label of a hazard, state change or ending."""
-        if e["type"] == "hazard":
-            hazard = model.hazards.get(e["hazard"])
-            name = self.text(hazard.label) if hazard else str(e["hazard"])
-            return name if e["active"] else f"{name} ✓"
-        place = e.get("to") if e["type"] == "state" else e.get("ending")
-        found = model.states.get(place) or model.endings.get(place) if place else None
+        if isinstance(event, HazardChanged):
+            hazard = model.hazards.get(event.hazard)
+            name = self.text(hazard.label) if hazard else event.hazard
+            return name if event.active else f"{name} ✓"
+        place = event.to if isinstance(event, StateChanged) else event.ending
+        found = (model.states.get(place) or model.endings.get(place)) if place else None
         if found is not None and found.label is not None:
             return self.text(found.label)
-        if e["type"] == "end":
-            return word(f"outcome.{e.get('outcome')}", self.lang) if f"outcome.{e.get('outcome')}" in WORDS else ""
-        return str(place or "")
+        if isinstance(event, IncidentEnded):
+            key = f"outcome.{event.outcome}"
+            return word(key, self.lang) if key in WORDS else ""
+        return place or ""
 
-    def person(self, person: Any) -> dict[str, str]:
-        if not isinstance(person, dict):
-            return {"name": str(person), "role": "", "role_label": ""}
-        role = str(person.get("role") or "")
-        return {"name": str(person.get("name") or ""), "role": role, "role_label": self.role(0, role) if role else ""}
+    def person(self, person: Mapping[str, str]) -> dict[str, str]:
+        """A participant (``name`` and ``role`` in the header) with the role's name."""
+        role = person.get("role") or ""
+        return {"name": person.get("name") or "", "role": role, "role_label": self.role(0, role) if role else ""}
 
 
 def overview(facts: Facts) -> dict[str, Any]:
@@ -124,9 +129,9 @@ def overview(facts: Facts) -> dict[str, Any]:
             "summary": m.summary.get(lang),
             "category": m.category,
             "hazards": [h.label.get(lang) for h in m.hazards.values()],
-            "start": float(i.get("start", 0.0)),
+            "start": float(i.start),
         }
-        for m, i in zip(models, header.get("incidents", []), strict=False)
+        for m, i in zip(models, header.incidents, strict=False)
     ]
     plan = facts.plan
     name = plan.title.get(lang) if plan else " / ".join(str(s["title"]) for s in scenarios)
@@ -136,31 +141,31 @@ def overview(facts: Facts) -> dict[str, Any]:
     origin: str | None = "rubric" if objectives else None
     if plan and plan.objectives:
         objectives, origin = [o.get(lang) for o in plan.objectives], "plan"
-    wall = str(header.get("wall_start") or "")
-    end = next((e for e in reversed(facts.events) if e.get("type") == "drill_end"), None)
-    team = header.get("team") or (dict(plan.team) if plan and plan.team else None)
+    wall = header.wall_start
+    end = next((e for e in reversed(facts.events) if isinstance(e, DrillEnded)), None)
+    team = header.team or (dict(plan.team) if plan and plan.team else None)
     return {
         "name": name,
-        "record": header.get("id"),
+        "record": header.id,
         "record_file": Path(facts.record.path).name,
         "date": wall[:10],
         "wall_start": wall,
         "scope": scope,
         "scenarios": scenarios,
         "plan": None if plan is None else {"id": plan.id, "version": plan.version},
-        "mode": header.get("mode"),
-        "seed": header.get("seed"),
-        "engine": header.get("engine"),
-        "locale": header.get("locale"),
-        "staffing": dict(header.get("staffing") or {}),
-        "kind": header.get("kind") or (plan.kind if plan else None),
-        "site": header.get("site"),
+        "mode": header.mode,
+        "seed": header.seed,
+        "engine": header.engine,
+        "locale": header.locale,
+        "staffing": dict(header.staffing),
+        "kind": header.kind,
+        "site": header.site,
         "team": team,
-        "participants": [facts.person(p) for p in header.get("participants") or []],
+        "participants": [facts.person(p) for p in header.participants],
         "objectives": objectives,
         "objectives_from": origin,
-        "outcome": None if end is None else end.get("outcome"),
-        "duration": max((float(e.get("t", 0.0)) for e in facts.events), default=0.0),
+        "outcome": None if end is None else end.outcome,
+        "duration": max((float(e.t) for e in facts.events), default=0.0),
         "complete": facts.record.complete,
         "notes": list(facts.record.notes),
     }
@@ -262,27 +267,25 @@ def evaluator_notes(facts: Facts) -> list[dict[str, Any]]:
     """The facilitator's notes (evaluation events that carry one), with what they were about."""
     notes = []
     for e in facts.events:
-        if e.get("type") != "evaluation" or not e.get("note"):
+        if not isinstance(e, Evaluated) or not e.note:
             continue
-        incident = int(e.get("incident", 0))
-        target = str(e["target"])
-        kind, _, name = target.partition(":")
-        model = facts.scenarios[incident].model
-        shown = word("matrix.overall", facts.lang) if kind == "drill" else target
+        kind, _, name = e.target.partition(":")
+        model = facts.scenarios[e.incident].model
+        shown = word("matrix.overall", facts.lang) if kind == "drill" else e.target
         if kind == "task" and model.rubric:
             task = next((o.tasks[name] for o in model.rubric.objectives.values() if name in o.tasks), None)
-            shown = facts.text(task.label) if task else target
+            shown = facts.text(task.label) if task else e.target
         elif kind == "inject" and name in model.injects:
             shown = facts.text(model.injects[name].message)
         notes.append(
             {
-                "t": float(e["t"]),
-                "seq": e["seq"],
-                "incident": incident,
-                "target": target,
+                "t": float(e.t),
+                "seq": e.seq,
+                "incident": e.incident,
+                "target": e.target,
                 "target_text": shown,
-                "rating": rating(e.get("rating"), facts.lang),
-                "note": str(e["note"]),
+                "rating": rating(e.rating, facts.lang),
+                "note": e.note,
             }
         )
     return notes
@@ -290,22 +293,21 @@ def evaluator_notes(facts: Facts) -> list[dict[str, Any]]:
 
 def feedback(facts: Facts) -> list[dict[str, Any]] | None:
     """Hot-wash feedback kept in the header: ``{name, role?, satisfaction 0-100, helped, improve}`` each."""
-    raw = facts.header.get("feedback")
-    if not raw:
+    given = facts.header.feedback
+    if not given:
         return None
-    roles = {p["name"]: p["role_label"] or p["role"] for p in map(facts.person, facts.header.get("participants") or [])}
+    roles = {p["name"]: p["role_label"] or p["role"] for p in map(facts.person, facts.header.participants)}
     out = []
-    for item in raw if isinstance(raw, list) else [raw]:
-        given = item if isinstance(item, dict) else {"helped": str(item)}
-        name = str(given.get("name") or "")
-        role = str(given.get("role") or "")
+    for item in given:
+        name = str(item.get("name") or "")
+        role = str(item.get("role") or "")
         out.append(
             {
                 "name": name,
                 "role": facts.role(0, role) if role else roles.get(name, ""),
-                "satisfaction": given.get("satisfaction"),
-                "helped": str(given.get("helped") or given.get("text") or given.get("note") or ""),
-                "improve": str(given.get("improve") or ""),
+                "satisfaction": item.get("satisfaction"),
+                "helped": str(item.get("helped") or item.get("text") or item.get("note") or ""),
+                "improve": str(item.get("improve") or ""),
             }
         )
     return out

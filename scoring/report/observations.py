@@ -10,13 +10,30 @@ Both name the rubric objective they bear on, so the AAR can sort them under its 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from engine.format import DecisionMade, IncidentEnded, TimerChanged
 from scoring.ratings import label
 from scoring.report.words import colon, minute, num, pick, word
 
 if TYPE_CHECKING:
     from scoring.report.facts import Facts
+
+
+@dataclass
+class _Clock:
+    """An SLA clock that ran: when it started, when it was due, and how and when it ended."""
+
+    incident: int
+    timer: str
+    label: str
+    start: float
+    due: float
+    seq: int
+    """The event that started it, then the one that ended it."""
+    status: str = "running"
+    end: float | None = None
 
 
 def strengths(facts: Facts) -> list[dict[str, Any]]:
@@ -39,45 +56,45 @@ def strengths(facts: Facts) -> list[dict[str, Any]]:
         for task in (t for t in inc.tasks if t.rating == "P"):
             text = colon(pick(task.label, lang) or task.id, word(f"status.{task.status}", lang), lang)
             add("task", inc.index, task.objective, text, f"task:{task.id}", task.t, list(task.events))
-    for clock in (c for c in _timers(facts) if c["status"] == "met"):
-        text = word("met.text", lang).format(what=clock["label"], t=minute(clock["end"]), due=minute(clock["due"]))
-        objective = facts.objective_of(clock["incident"], timer=clock["timer"])
-        add("deadline", clock["incident"], objective, text, f"timer:{clock['timer']}", clock["end"], [clock["seq"]])
+    for clock in (c for c in _clocks(facts) if c.status == "met"):
+        text = word("met.text", lang).format(what=clock.label, t=minute(clock.end), due=minute(clock.due))
+        objective = facts.objective_of(clock.incident, timer=clock.timer)
+        add("deadline", clock.incident, objective, text, f"timer:{clock.timer}", clock.end, [clock.seq])
     for inc in facts.result.incidents:
-        if inc.outcome != "success" or any(f.get("incident") == inc.index for f in facts.findings):
+        if inc.outcome != "success" or any(f.incident == inc.index for f in facts.findings):
             continue
-        end = next((e for e in facts.events if e.get("type") == "end" and e.get("incident") == inc.index), {})
+        end = next((e for e in facts.events if isinstance(e, IncidentEnded) and e.incident == inc.index), None)
         what = facts.situation(facts.scenarios[inc.index].model, end) if end else ""
         text = colon(word("clean", lang), word("ended", lang).format(what=what), lang)
-        add("incident", inc.index, None, text, f"scenario:{inc.scenario}", end.get("t"), [end["seq"]] if end else [])
+        add(
+            "incident",
+            inc.index,
+            None,
+            text,
+            f"scenario:{inc.scenario}",
+            end.t if end else None,
+            [end.seq] if end else [],
+        )
     return found
 
 
-def _timers(facts: Facts) -> list[dict[str, Any]]:
-    """Each SLA clock that ran: when it started, when it was due, and how it ended."""
-    clocks: list[dict[str, Any]] = []
-    running: dict[tuple[int, str], dict[str, Any]] = {}
+def _clocks(facts: Facts) -> list[_Clock]:
+    """Each SLA clock that ran, in the order they started."""
+    clocks: list[_Clock] = []
+    running: dict[tuple[int, str], _Clock] = {}
     for e in facts.events:
-        if e.get("type") != "timer":
+        if not isinstance(e, TimerChanged):
             continue
-        key = (int(e.get("incident", 0)), str(e["timer"]))
-        if e["status"] == "started":
-            spec = facts.scenarios[key[0]].model.timers.get(key[1])
-            clock = {
-                "incident": key[0],
-                "timer": key[1],
-                "label": facts.text(spec.label) if spec else key[1],
-                "start": float(e["t"]),
-                "due": float(e.get("due", e["t"])),
-                "status": "running",
-                "end": None,
-                "seq": e["seq"],
-            }
-            running[key] = clock
+        key = (e.incident, e.timer)
+        if e.status == "started":
+            spec = facts.scenarios[e.incident].model.timers.get(e.timer)
+            name = facts.text(spec.label) if spec else e.timer
+            due = float(e.t if e.due is None else e.due)
+            running[key] = clock = _Clock(e.incident, e.timer, name, float(e.t), due, e.seq)
             clocks.append(clock)
         elif key in running:
-            running[key].update(status=e["status"], end=float(e["t"]), seq=e["seq"])
-            del running[key]
+            clock = running.pop(key)
+            clock.status, clock.end, clock.seq = e.status, float(e.t), e.seq
     return clocks
 
 
@@ -86,39 +103,36 @@ def areas(facts: Facts) -> list[dict[str, Any]]:
     lang, zh = facts.lang, facts.lang == "zh"
     found: list[dict[str, Any]] = []
     for f in facts.findings:
-        incident = int(f.get("incident", 0))
-        model = facts.scenarios[incident].model
-        detail = pick(f.get("detail"), lang).rstrip("。. ")
-        action = f.get("action")
+        model = facts.scenarios[f.incident].model
+        detail = pick(f.detail, lang).rstrip("。. ")
         observation = detail
         analysis = ""
-        if action:
-            decision = next((e for e in facts.events if e.get("seq") == f.get("cause")), {})
-            who = facts.role(incident, str(decision.get("role", model.actions[action].role)))
-            what = facts.action(incident, action)
+        if f.action:
+            decision = next((e for e in facts.events if e.seq == f.cause), None)
+            role = decision.role if isinstance(decision, DecisionMade) else model.actions[f.action].role
+            who, what = facts.role(f.incident, role), facts.action(f.incident, f.action)
             observation = f"{who}「{what}」：{detail}" if zh else f"{who}: “{what}” — {detail}"
-            explain = model.actions[action].explain if action in model.actions else None
+            explain = model.actions[f.action].explain if f.action in model.actions else None
             analysis = facts.text(explain)
-        source = f.get("source")
-        if source is None and f.get("timer") in model.timers:
-            source = model.timers[str(f["timer"])].source
-        rule, breach = str(f["rule"]), str(f["kind"])
-        reference = f"{word(f'rule.{rule}', lang)} · {word(f'breach.{breach}', lang)} ({rule}/{breach})"
-        if facts.source(incident, source):
-            reference += f"; {facts.source(incident, source)}"
+        source = f.source
+        if source is None and f.timer is not None and f.timer in model.timers:
+            source = model.timers[f.timer].source
+        reference = f"{word(f'rule.{f.rule}', lang)} · {word(f'breach.{f.kind}', lang)} ({f.rule}/{f.kind})"
+        if facts.source(f.incident, source):
+            reference += f"; {facts.source(f.incident, source)}"
         found.append(
             {
                 "kind": "finding",
-                "incident": incident,
-                "rule": rule,
-                "breach": breach,
-                "objective": facts.objective_of(incident, action=action, timer=f.get("timer")),
+                "incident": f.incident,
+                "rule": f.rule,
+                "breach": f.kind,
+                "objective": facts.objective_of(f.incident, action=f.action, timer=f.timer),
                 "observation": observation,
                 "reference": reference,
                 "analysis": analysis,
                 "root_cause": "",
-                "t": float(f["t"]),
-                "events": [s for s in (f.get("cause"), f["seq"]) if s is not None],
+                "t": float(f.t),
+                "events": [s for s in (f.cause, f.seq) if s is not None],
             }
         )
     for inc in facts.result.incidents:

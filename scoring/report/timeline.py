@@ -9,12 +9,26 @@ carries the console's line for its event (:class:`engine.runtime.Timeline`), wit
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from engine.format import (
+    ActionBegun,
+    ActionDone,
+    DecisionMade,
+    Finding,
+    HazardChanged,
+    IncidentEnded,
+    InjectDelivered,
+    StateChanged,
+    TimerChanged,
+)
 from scoring.report.words import word
 
 if TYPE_CHECKING:
     from scoring.report.facts import Facts
+
+_LISTED = (DecisionMade, InjectDelivered, Finding, TimerChanged, HazardChanged, StateChanged, IncidentEnded)
+"""The kinds of event the timeline lists (an action's begin and end complete its decision's entry instead)."""
 
 
 def timeline(facts: Facts) -> list[dict[str, Any]]:
@@ -27,58 +41,63 @@ def timeline(facts: Facts) -> list[dict[str, Any]]:
         for role in sc.model.roles:
             role_rank.setdefault(role, len(role_rank))
     for e in facts.events:
-        kind, incident = e.get("type"), int(e.get("incident", 0))
-        model: Any = facts.scenarios[incident].model if incident < len(facts.scenarios) else None
-        entry: dict[str, Any] = {"t": float(e["t"]), "seq": e["seq"], "incident": incident, "kind": kind}
-        if kind == "decision":
-            role, action = str(e["role"]), str(e["action"])
-            entry.update(
-                lane=f"role:{role}",
-                lane_label=facts.role(incident, role),
-                lane_rank=10 + role_rank.get(role, 0),
-                label=facts.action(incident, action),
-                role=role,
-                action=action,
-                status=e["status"],
-                begin=None,
-                done=None,
-                rules=sorted({str(f["rule"]) for f in facts.findings if f.get("cause") == e["seq"]}),
-            )
-            if e["status"] == "accepted":
-                actions_open.setdefault((incident, action), []).append(entry)
-        elif kind in ("begin", "done"):
-            waiting = actions_open.get((incident, str(e["action"])), [])
+        if isinstance(e, ActionBegun | ActionDone):
+            # When the action of an accepted decision began and finished: the decision's entry says.
+            moment = "begin" if isinstance(e, ActionBegun) else "done"
+            waiting = actions_open.get((e.incident, e.action), [])
             for open_entry in waiting:
-                if open_entry[kind] is None:
-                    open_entry[kind] = float(e["t"])
-                    if kind == "done":
+                if open_entry[moment] is None:
+                    open_entry[moment] = float(e.t)
+                    if moment == "done":
                         waiting.remove(open_entry)
                     break
             continue
-        elif kind == "inject" and model is not None:
-            inject = model.injects.get(str(e["inject"]))
-            entry.update(lane="injects", lane_label=word("lane.injects", lang), lane_rank=1)
-            entry.update(inject=e["inject"], label=facts.text(inject.message) if inject else str(e["inject"]))
-        elif kind == "finding":
-            entry.update(lane="findings", lane_label=word("lane.findings", lang), lane_rank=1000)
-            entry.update(rule=e["rule"], breach=e["kind"], label=word(f"rule.{e['rule']}", lang))
-            entry.update(cause=e.get("cause"), events=[s for s in (e.get("cause"), e["seq"]) if s is not None])
-        elif kind == "timer" and model is not None:
-            spec = model.timers.get(str(e["timer"]))
-            entry.update(lane="deadlines", lane_label=word("lane.deadlines", lang), lane_rank=900)
-            entry.update(timer=e["timer"], status=e["status"], label=facts.text(spec.label) if spec else e["timer"])
-            if e["status"] == "started":
-                entry["due"] = float(e["due"])
-        elif kind in ("hazard", "state", "end") and model is not None:
-            entry.update(lane="situation", lane_label=word("lane.situation", lang), lane_rank=0)
-            entry["label"] = facts.situation(model, e)
-            if kind == "hazard":
-                entry["active"] = bool(e["active"])
-            elif kind == "end":
-                entry["outcome"] = e.get("outcome")
-        else:
+        if not isinstance(e, _LISTED):
             continue
-        line = facts.lines.line(e)
+        incident = e.incident
+        model = facts.scenarios[incident].model if incident < len(facts.scenarios) else None
+        entry: dict[str, Any] = {"t": float(e.t), "seq": e.seq, "incident": incident, "kind": e.type}
+        match e:
+            case DecisionMade():
+                entry.update(
+                    lane=f"role:{e.role}",
+                    lane_label=facts.role(incident, e.role),
+                    lane_rank=10 + role_rank.get(e.role, 0),
+                    label=facts.action(incident, e.action),
+                    role=e.role,
+                    action=e.action,
+                    status=e.status,
+                    begin=None,
+                    done=None,
+                    rules=sorted({f.rule for f in facts.findings if f.cause == e.seq}),
+                )
+                if e.status == "accepted":
+                    actions_open.setdefault((incident, e.action), []).append(entry)
+            case InjectDelivered() if model is not None:
+                inject = model.injects.get(e.inject)
+                entry.update(lane="injects", lane_label=word("lane.injects", lang), lane_rank=1)
+                entry.update(inject=e.inject, label=facts.text(inject.message) if inject else e.inject)
+            case Finding():
+                entry.update(lane="findings", lane_label=word("lane.findings", lang), lane_rank=1000)
+                entry.update(rule=e.rule, breach=e.kind, label=word(f"rule.{e.rule}", lang))
+                entry.update(cause=e.cause, events=[s for s in (e.cause, e.seq) if s is not None])
+            case TimerChanged() if model is not None:
+                spec = model.timers.get(e.timer)
+                entry.update(lane="deadlines", lane_label=word("lane.deadlines", lang), lane_rank=900)
+                entry.update(timer=e.timer, status=e.status, label=facts.text(spec.label) if spec else e.timer)
+                if e.status == "started" and e.due is not None:
+                    entry["due"] = float(e.due)
+            case HazardChanged() | StateChanged() | IncidentEnded() if model is not None:
+                entry.update(lane="situation", lane_label=word("lane.situation", lang), lane_rank=0)
+                entry["label"] = facts.situation(model, e)
+                if isinstance(e, HazardChanged):
+                    entry["active"] = e.active
+                elif isinstance(e, IncidentEnded):
+                    entry["outcome"] = e.outcome
+            case _:
+                continue
+        # Timeline.line reads typed events; its signature follows once engine/ is typed throughout.
+        line = cast("Any", facts.lines).line(e)
         text = line.partition("′ ")[2] if line else f"✗ {word('missed.timer', lang)}: {entry['label']}"
         entry["text"] = text.strip()
         entries.append(entry)

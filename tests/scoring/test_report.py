@@ -7,12 +7,13 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from engine.format import load_script
+from engine.format import DecisionMade, Finding, InjectDelivered, TimerChanged, load_script
 from engine.runtime import Record, RecordWriter, header_for, play_script, prepare, read
 from scoring.ratings import LABELS, label
 from scoring.report import FORMATS, LANGS, RULE_COLOURS, STYLES, ReportError, build, render, timeline_svg
@@ -47,7 +48,7 @@ Recorder = Callable[..., Record]
 
 @pytest.fixture(scope="module")
 def record_of(tmp_path_factory: pytest.TempPathFactory) -> Recorder:
-    """Play a shipped script headless, write its record, and read it back (extra header fields allowed)."""
+    """Play a shipped script headless, write its record, and read it back (with header fields replaced)."""
 
     def make(
         script: str,
@@ -59,7 +60,7 @@ def record_of(tmp_path_factory: pytest.TempPathFactory) -> Recorder:
     ) -> Record:
         setup = prepare(name)
         path = tmp_path_factory.mktemp("records") / "drill.jsonl"
-        writer = RecordWriter(path, {**header_for(setup, seed=1, mode=mode, source=name), **(header or {})})
+        writer = RecordWriter(path, replace(header_for(setup, seed=1, mode=mode, source=name), **(header or {})))
         drill = setup.drill(seed=1, mode=mode)
         drill.subscribe(writer.write)
         drill.start()
@@ -146,17 +147,17 @@ def test_the_html_is_one_self_contained_printable_file(mistakes: Record, lang: s
 def test_every_finding_appears_with_its_event_ids(mistakes: Record, fmt: str) -> None:
     """Each finding is an area for improvement citing the decision that caused it and the finding itself."""
     text = render(build(mistakes, "zh", "cn"), fmt)
-    findings = [e for e in mistakes.events if e["type"] == "finding"]
+    findings = [e for e in mistakes.events if isinstance(e, Finding)]
     assert len(findings) >= 10
     for finding in findings:
-        ids = ", ".join(f"#{s}" for s in (finding.get("cause"), finding["seq"]) if s is not None)
+        ids = ", ".join(f"#{s}" for s in (finding.cause, finding.seq) if s is not None)
         assert ids in text, finding
 
 
 def test_areas_for_improvement_cover_findings_and_tasks_not_performed_well(mistakes: Record) -> None:
     """One area per finding and per task rated below P, each with a blank row in the improvement plan."""
     content = build(mistakes, "en", "hseep")
-    findings = [e for e in mistakes.events if e["type"] == "finding"]
+    findings = [e for e in mistakes.events if isinstance(e, Finding)]
     weak = [t for inc in content["evaluation"]["incidents"] for t in inc["tasks"] if t["rating"]["code"] != "P"]
     assert len(content["areas"]) == len(findings) + len(weak)
     assert [r["area"] for r in content["improvement_plan"]] == [a["id"] for a in content["areas"]]
@@ -285,8 +286,8 @@ def test_a_record_cut_short_still_gives_a_report_that_says_so(mistakes: Record, 
 def test_the_timeline_lists_decisions_injects_findings_and_deadlines(mistakes: Record) -> None:
     """Every decision, inject, finding and SLA event is a timeline entry with its sim minute and lane."""
     entries = build(mistakes, "en", "hseep")["timeline"]
-    wanted = {"decision", "inject", "finding", "timer"}
-    recorded = {e["seq"] for e in mistakes.events if e["type"] in wanted}
+    wanted = (DecisionMade, InjectDelivered, Finding, TimerChanged)
+    recorded = {e.seq for e in mistakes.events if isinstance(e, wanted)}
     assert recorded <= {e["seq"] for e in entries}
     assert all(e["lane"] and e["text"] and isinstance(e["t"], float) for e in entries)
     clocks = [e for e in entries if e["kind"] == "timer"]
