@@ -71,7 +71,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from engine.display import cells
 from engine.errors import ContentError, DrillError, RecordError
-from engine.format import find
+from engine.format import DrillEnded, Finding, find
 from engine.runtime import Record, first_broken_link, read, setup_from
 from scoring.evaluation import evaluate
 
@@ -277,8 +277,9 @@ def record_key(record: Record) -> str:
     Raises:
         HistoryError: The record has no checksums to build a key from.
     """
-    last = record.events[-1] if record.events else record.header
-    parts = (record.header.get("chk"), last.get("chk"), record.header.get("wall_start") or "")
+    # The checksums belong to the lines as written, not to the header and events they hold.
+    first = str(record.lines[0].get("chk") or "") if record.lines else ""
+    parts = (first, record.last_chk, record.header.wall_start)
     if not parts[0] or not parts[1]:
         raise HistoryError(f"{record.path}: the record has no checksums; it cannot be added to history")
     return hashlib.blake2b(":".join(str(p) for p in parts).encode(), digest_size=8).hexdigest()
@@ -381,14 +382,15 @@ def _scenarios(record: Record) -> list[CompiledScenario]:
     header = record.header
     try:
         files = []
-        for incident in header["incidents"]:
-            where = Path(incident["path"]) if Path(incident["path"]).is_file() else find(incident["scenario"])
+        for incident in header.incidents:
+            where = Path(incident.path) if Path(incident.path).is_file() else find(incident.scenario)
             stat = where.stat()
             # The persona too: a file's role-play and its tabletop are different drills.
-            persona = str(incident.get("persona", ""))
-            files.append((str(where.resolve()), stat.st_mtime_ns, stat.st_size, incident["digest"], persona))
-        key = (tuple(files), header.get("locale"))
-    except (KeyError, TypeError, OSError):
+            files.append(
+                (str(where.resolve()), stat.st_mtime_ns, stat.st_size, incident.digest, incident.persona or "")
+            )
+        key: tuple[object, ...] | None = (tuple(files), header.locale)
+    except OSError:
         key = None  # let setup_from say what is wrong
     found = _SCENARIOS.get(key) if key is not None else None
     if found is None:
@@ -417,49 +419,39 @@ def _load(
     except RecordError as exc:
         raise _refuse(name, str(exc).removeprefix(f"{name}: ")) from exc
     header = record.header
-    kind = kind or header.get("kind") or "practice"
+    kind = kind or header.kind
     if kind not in KINDS:
         raise _refuse(name, f"unknown kind {kind!r}; a drill is one of: {', '.join(KINDS)}")
     try:
-        seed = int(header["seed"])
-        mode = str(header["mode"])
         result = evaluate(record.events, scenarios)
-        finding_rows = [
-            {
-                "incident": int(e.get("incident", 0)),
-                "seq": int(e["seq"]),
-                "rule": str(e["rule"]),
-                "kind": str(e["kind"]),
-                "action": e.get("action"),
-                "timer": e.get("timer"),
-                "t": float(e["t"]),
-            }
-            for e in record.events
-            if e.get("type") == "finding"
-        ]
-        sim_minutes = float(record.events[-1]["t"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise _refuse(name, f"the record is incomplete ({exc})") from exc
+        raise _refuse(name, f"the record does not fit the scenario it names ({exc})") from exc
+    finding_rows = [
+        {"incident": e.incident, "seq": e.seq, "rule": e.rule, "kind": e.kind}
+        | {"action": e.action, "timer": e.timer, "t": float(e.t)}
+        for e in record.events
+        if isinstance(e, Finding)
+    ]
     mtime = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC).replace(tzinfo=None)
     now = datetime.now(UTC).replace(tzinfo=None)
-    heads = list(header.get("incidents") or [])
+    heads = header.incidents
     drill = _Drill(
         key=record_key(record),
         row={
-            "title": str(header.get("id") or result.incidents[0].scenario),
-            "mode": mode,
+            "title": header.id or result.incidents[0].scenario,
+            "mode": header.mode,
             "kind": kind,
-            "seed": seed,
-            "team": team if team is not None else header.get("team"),
-            "site": site if site is not None else header.get("site"),
-            # Older records have no wall_start: the file's time is the best guess of when it ran.
-            "started_at": _utc(header.get("wall_start"), mtime),
+            "seed": header.seed,
+            "team": team if team is not None else header.team,
+            "site": site if site is not None else header.site,
+            # A wall_start that is not a time: the file's time is the best guess of when it ran.
+            "started_at": _utc(header.wall_start, mtime),
             "score": result.score,
             "rating": result.rating,
             "passed": result.passed,
-            "outcome": next((str(e.get("outcome")) for e in record.events if e.get("type") == "drill_end"), None),
-            "sim_minutes": sim_minutes,
-            "engine": header.get("engine"),
+            "outcome": next((e.outcome for e in record.events if isinstance(e, DrillEnded)), None),
+            "sim_minutes": float(record.events[-1].t),
+            "engine": header.engine,
             "source": str(Path(path).resolve()),
             "added_at": now,
         },
@@ -471,8 +463,8 @@ def _load(
                 {
                     "idx": inc.index,
                     "scenario": inc.scenario,
-                    "version": (heads[inc.index].get("version") if inc.index < len(heads) else None),
-                    "digest": (heads[inc.index].get("digest") if inc.index < len(heads) else None),
+                    "version": heads[inc.index].version if inc.index < len(heads) else None,
+                    "digest": heads[inc.index].digest if inc.index < len(heads) else None,
                     "outcome": inc.outcome,
                     "score": inc.score,
                     "rating": inc.rating,
@@ -481,7 +473,7 @@ def _load(
                 for inc in result.incidents
             ],
         ),
-        (people, _people(name, participants if participants is not None else header.get("participants"))),
+        (people, _people(name, participants if participants is not None else header.participants)),
         (
             task_ratings,
             [
@@ -500,7 +492,7 @@ def _load(
             ],
         ),
         (findings, finding_rows),
-        (feedback, _opinions(name, opinions if opinions is not None else header.get("feedback"))),
+        (feedback, _opinions(name, opinions if opinions is not None else header.feedback)),
     ]
     return drill
 

@@ -12,11 +12,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -37,6 +37,9 @@ TEAMS = ("一班", "二班", "三班")
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 """When the seeded history begins (a Monday in the first quarter)."""
+
+Kind = Literal["practice", "assessment"]
+"""What a drill was for, as its header says."""
 
 
 @cache
@@ -59,7 +62,7 @@ def write_record(
     seed: int = 1,
     people: tuple[str, ...] = ("张伟",),
     team: str | None = "一班",
-    kind: str = "assessment",
+    kind: Kind = "assessment",
     when: datetime = START,
     feedback: list[dict[str, Any]] | None = None,
 ) -> Path:
@@ -69,17 +72,16 @@ def write_record(
     random trainee plays, which fails every shipped scenario.
     """
     setup = setup_of(scenario)
-    header = header_for(setup, seed=1 if passing else seed, mode="observe", source=scenario)
-    header.update(
+    header = replace(
+        header_for(setup, seed=1 if passing else seed, mode="observe", source=scenario),
         participants=[{"name": name, "role": "control_room"} for name in people],
         team=team,
         kind=kind,
         wall_start=when.isoformat(timespec="seconds"),
+        feedback=feedback,
     )
-    if feedback is not None:
-        header["feedback"] = feedback
     writer = RecordWriter(path, header)
-    drill = setup.drill(seed=int(header["seed"]), mode="observe")
+    drill = setup.drill(seed=header.seed, mode="observe")
     drill.subscribe(writer.write)
     drill.start()
     if passing:
@@ -314,7 +316,7 @@ def test_a_record_whose_scenario_has_changed_is_refused(db: History, tmp_path: P
     """A drill is scored against the scenario it ran: if that file changed since, it is not added."""
     setup = prepare(str(mini_path))
     path = tmp_path / "mini.jsonl"
-    writer = RecordWriter(path, {**header_for(setup, seed=2, mode="observe", source=str(mini_path)), "team": "一班"})
+    writer = RecordWriter(path, replace(header_for(setup, seed=2, mode="observe", source=str(mini_path)), team="一班"))
     drill = setup.drill(seed=2, mode="observe")
     drill.subscribe(writer.write)
     drill.start()
@@ -464,7 +466,7 @@ def test_the_seeded_history_prints_as_table_csv_and_json(seeded: Seeded) -> None
     assert json.loads(format_rows(rows, "json")) == rows
 
 
-def _add_sequence(db: History, tmp_path: Path, person: str, outcomes: str, *, kind: str = "assessment") -> None:
+def _add_sequence(db: History, tmp_path: Path, person: str, outcomes: str, *, kind: Kind = "assessment") -> None:
     """Add one lift drill per letter (P passes, F fails) a week apart, newest first to show order is by time."""
     for i, letter in reversed(list(enumerate(outcomes))):
         path = tmp_path / f"{person}-{kind}-{i}.jsonl"
