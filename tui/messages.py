@@ -7,15 +7,18 @@ burst of events at 30x speed costs one refresh, not one per event.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from engine.format import AnyEvent
 
 
 class DrillEvents(Message):
     """Events the drill produced since the last batch, in order."""
 
-    def __init__(self, events: list[dict[str, Any]]) -> None:
+    def __init__(self, events: list[AnyEvent]) -> None:
         super().__init__()
         self.events = events
 
@@ -24,12 +27,12 @@ class Collector:
     """A drill listener that keeps events until the screen takes them as one batch."""
 
     def __init__(self) -> None:
-        self.pending: list[dict[str, Any]] = []
+        self.pending: list[AnyEvent] = []
 
-    def __call__(self, event: dict[str, Any]) -> None:
+    def __call__(self, event: AnyEvent) -> None:
         self.pending.append(event)
 
-    def take(self) -> list[dict[str, Any]]:
+    def take(self) -> list[AnyEvent]:
         """The events gathered since the last call."""
         taken, self.pending = self.pending, []
         return taken
