@@ -1,7 +1,9 @@
 """The start screen: drill plans and scenarios to set up, and recent records to open or resume.
 
 The lists come from the catalog cache at once (no YAML is parsed before the first paint); a worker
-then rescans the files and refreshes the lists if anything changed.
+then rescans the files and refreshes the lists if anything changed. The records are read by a
+worker too, each time the screen shows: a record's header is read as the engine's typed header,
+and the engine's format takes a moment to import.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class StartScreen(ConsoleScreen):
         super().__init__()
         self.catalog: Catalog | None = None
         self.records: list[RecordInfo] = []
+        self.records_read = False
+        """Whether :attr:`records` has been read yet (until then the list is not said to be empty)."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -51,6 +55,16 @@ class StartScreen(ConsoleScreen):
             self.rescan()
 
     def on_screen_resume(self) -> None:
+        self.read_records()
+
+    @work(thread=True, exclusive=True, group="records")
+    def read_records(self) -> None:
+        """Read the records folder again (in a thread: reading a header brings in the engine's format)."""
+        records = recent_records()
+        self.app.call_from_thread(self._records_read, records)
+
+    def _records_read(self, records: list[RecordInfo]) -> None:
+        self.records, self.records_read = records, True
         self.fill_records()
 
     @work(thread=True, exclusive=True, group="catalog")
@@ -99,14 +113,14 @@ class StartScreen(ConsoleScreen):
         table.clear(columns=True)
         lang = self.lang
         table.add_columns(tr("start.col.when", lang), tr("start.col.drill", lang), tr("start.col.status", lang))
-        self.records = recent_records()
         for info in self.records:
             status = tr(
                 {"done": "start.status.done", "cut": "start.status.cut"}.get(info.status, "start.status.bad"), lang
             )
             table.add_row(info.when, info.drill + (" ⑂" if info.forked else ""), status, key=str(info.path))
         self.query_one("#records-title", Static).update(
-            tr("start.records", lang) + ("" if self.records else f"  ({tr('start.none', lang)})")
+            tr("start.records", lang)
+            + ("" if self.records or not self.records_read else f"  ({tr('start.none', lang)})")
         )
 
     def selected_entry(self) -> Entry | None:
