@@ -15,9 +15,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, RichLog, Static, TabbedContent, TabPane
 
+from engine.format import Finding
 from tui import keys
+from tui.dialogs.choice import ChoiceDialog
 from tui.i18n import pick, tr
 from tui.lines import styled
+from tui.messages import GoHome, OpenReplay
 from tui.screens.base import ConsoleScreen
 
 if TYPE_CHECKING:
@@ -46,9 +49,9 @@ class DebriefScreen(ConsoleScreen):
             with TabPane(tr("debrief.tasks", self.lang), id="tab-tasks"):
                 yield DataTable(id="tasks-table", cursor_type="row")
             with TabPane(tr("debrief.findings", self.lang), id="tab-findings"):
-                yield RichLog(id="findings-log", wrap=True, markup=False, min_width=20)
+                yield RichLog(id="findings-log", wrap=True, min_width=20)
             with TabPane(tr("debrief.timeline", self.lang), id="tab-timeline"):
-                yield RichLog(id="timeline-log", wrap=True, markup=False, min_width=20)
+                yield RichLog(id="timeline-log", wrap=True, min_width=20)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -148,14 +151,13 @@ class DebriefScreen(ConsoleScreen):
             if line is None:
                 continue
             log.write(styled(event, line))
-            if event["type"] == "finding":
+            if isinstance(event, Finding):
                 findings.write(styled(event, line))
 
     # Actions -----------------------------------------------------------------------------------
 
     def action_export(self) -> None:
         """Write the report (HTML, Markdown or JSON) beside the record."""
-        from tui.dialogs.choice import ChoiceDialog
 
         def done(fmt: str | None) -> None:
             if fmt:
@@ -197,16 +199,8 @@ class DebriefScreen(ConsoleScreen):
 
     def action_replay(self) -> None:
         """Replay this drill."""
-        from tui.screens.replay import ReplayScreen
-
-        self.app.push_screen(ReplayScreen(self.path))
+        self.post_message(OpenReplay(self.path))
 
     def action_new(self) -> None:
         """Back to the start screen."""
-        from tui.screens.start import StartScreen
-
-        if not any(isinstance(s, StartScreen) for s in self.app.screen_stack):
-            self.app.switch_screen(StartScreen())
-            return
-        while not isinstance(self.app.screen, StartScreen):
-            self.app.pop_screen()
+        self.post_message(GoHome())

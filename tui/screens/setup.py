@@ -20,6 +20,7 @@ from engine.runtime import SPEEDS
 from tui import keys
 from tui.catalog import Entry
 from tui.i18n import pick, tr
+from tui.messages import GoBack, RunDrill
 from tui.screens.base import ConsoleScreen
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class SetupScreen(ConsoleScreen):
 
     def _failed(self, message: str) -> None:
         self.notify(message, severity="error")
-        self.app.pop_screen()
+        self.post_message(GoBack())
 
     def _loaded(self, setup: Setup) -> None:
         self.setup = setup
@@ -171,7 +172,7 @@ class SetupScreen(ConsoleScreen):
 
     def action_back(self) -> None:
         """Back to the start screen."""
-        self.app.pop_screen()
+        self.post_message(GoBack())
 
     def _number(self, widget_id: str, field: str) -> int | None:
         text = self.query_one(f"#{widget_id}", Input).value.strip()
@@ -187,7 +188,6 @@ class SetupScreen(ConsoleScreen):
             return
         from engine.errors import DrillError
         from engine.runtime import Session, header_for
-        from tui.screens.live import LiveScreen
 
         staffing: dict[str, int] = {}
         for pid, label, _cap in self.pools:
@@ -216,7 +216,7 @@ class SetupScreen(ConsoleScreen):
         except DrillError as exc:
             self.notify(str(exc).splitlines()[0], severity="error")
             return
-        self.app.switch_screen(LiveScreen(session))
+        self.post_message(RunDrill(session))
 
 
 def _names(text: str) -> list[str]:

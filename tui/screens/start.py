@@ -3,12 +3,11 @@
 The lists come from the catalog cache at once (no YAML is parsed before the first paint); a worker
 then rescans the files and refreshes the lists if anything changed. The records are read by a
 worker too, each time the screen shows: a record's header is read as the engine's typed header,
-and the engine's format takes a moment to import.
+and the engine's format takes a moment to import. Choosing something posts an intent
+(:mod:`tui.messages`); the router opens the screen that follows.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,12 +16,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui import keys
 from tui.catalog import Catalog, Entry, RecordInfo, cached, recent_records, scan
+from tui.dialogs.roleplay_setup import RolePlayChoice, RolePlayDialog
 from tui.i18n import pick, tr
+from tui.messages import OpenReplay, OpenSetup, ResumeDrill, StartRolePlay
 from tui.screens.base import ConsoleScreen
 from tui.wrapping import Wrapped
-
-if TYPE_CHECKING:
-    pass
 
 
 class StartScreen(ConsoleScreen):
@@ -175,14 +173,10 @@ class StartScreen(ConsoleScreen):
         if entry is not None and entry.kind == "roleplay":
             self.choose_roleplay(entry)
         elif entry is not None:
-            from tui.screens.setup import SetupScreen
-
-            self.app.push_screen(SetupScreen(entry))
+            self.post_message(OpenSetup(entry))
 
     def choose_roleplay(self, entry: Entry) -> None:
         """Ask who practises and which owner they meet, then start the conversation."""
-        from tui.dialogs.roleplay_setup import RolePlayChoice, RolePlayDialog
-
         lang = self.lang
         words = {
             "title": tr("rp.setup.title", lang, title=pick(entry.title, lang)),
@@ -196,20 +190,8 @@ class StartScreen(ConsoleScreen):
         personas = [(pid, pick(label, lang)) for pid, label in entry.personas]
 
         def chosen(choice: RolePlayChoice | None) -> None:
-            if choice is None:
-                return
-            from engine.errors import DrillError
-            from tui.screens.roleplay import RolePlayScreen, begin_roleplay
-
-            self.dsapp.trainee = choice.trainee
-            try:
-                session = begin_roleplay(
-                    str(entry.path), persona=choice.persona, mode=choice.mode, trainee=choice.trainee
-                )
-            except DrillError as exc:
-                self.notify(str(exc).splitlines()[0], severity="error")
-                return
-            self.app.push_screen(RolePlayScreen(session, choice.trainee))
+            if choice is not None:
+                self.post_message(StartRolePlay(str(entry.path), choice.persona, choice.mode, choice.trainee))
 
         self.app.push_screen(RolePlayDialog(words, personas, self.dsapp.trainee), chosen)
 
@@ -222,19 +204,11 @@ class StartScreen(ConsoleScreen):
         info = self.selected_record()
         if info is None or info.status == "bad":
             return
-        from tui.screens.replay import ReplayScreen
-
-        self.app.push_screen(ReplayScreen(info.path))
+        self.post_message(OpenReplay(info.path))
 
     def action_resume(self) -> None:
         """Go on with the highlighted record's drill, if it was cut short."""
         info = self.selected_record()
         if info is None or info.status != "cut":
             return
-        from engine.errors import DrillError
-        from tui.screens.live import resume_screen
-
-        try:
-            self.app.push_screen(resume_screen(info.path))
-        except DrillError as exc:
-            self.notify(str(exc).splitlines()[0], severity="error", timeout=10)
+        self.post_message(ResumeDrill(info.path))
