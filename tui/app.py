@@ -58,7 +58,8 @@ class DrillsimApp(App[None]):
         try:
             self.set_keymap(keys.load_keymap())
         except keys.KeymapError as exc:
-            self.notify(tr("app.keymap.bad", self.lang, path=keys.keymap_path(), why=exc), severity="warning")
+            bad = tr("app.keymap.bad", self.lang, path=keys.keymap_path(), why=exc)
+            self.notify(bad, severity="warning", markup=False)
         keys.localise(self, self.lang)
         self.title = tr("app.title", self.lang)
         self.router.begin(resume=self.resume_record, open_record=self.open_record)

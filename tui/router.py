@@ -165,8 +165,8 @@ class Router:
         self.app.push_screen(LiveScreen(session))
 
     def _failed(self, exc: DrillError, timeout: float | None = None) -> None:
-        """Say in one line why a drill could not start."""
-        self.app.notify(str(exc).splitlines()[0], severity="error", timeout=timeout)
+        """Say in one line why a drill could not start (it quotes files and values: text, not markup)."""
+        self.app.notify(str(exc).splitlines()[0], severity="error", timeout=timeout, markup=False)
 
     # Going back ------------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, RichLog, Static, TabbedCo
 
 from engine.format import Finding
 from tui import keys
+from tui.cells import cell
 from tui.dialogs.choice import ChoiceDialog
 from tui.i18n import pick, tr
 from tui.lines import styled
@@ -49,9 +50,9 @@ class DebriefScreen(ConsoleScreen):
             with TabPane(tr("debrief.tasks", self.lang), id="tab-tasks"):
                 yield DataTable(id="tasks-table", cursor_type="row")
             with TabPane(tr("debrief.findings", self.lang), id="tab-findings"):
-                yield RichLog(id="findings-log", wrap=True, min_width=20)
+                yield RichLog(id="findings-log", wrap=True, markup=False, min_width=20)
             with TabPane(tr("debrief.timeline", self.lang), id="tab-timeline"):
-                yield RichLog(id="timeline-log", wrap=True, min_width=20)
+                yield RichLog(id="timeline-log", wrap=True, markup=False, min_width=20)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -71,7 +72,7 @@ class DebriefScreen(ConsoleScreen):
             scenarios = setup_from(record).scenarios()
             evaluation = evaluate(record.events, scenarios)
         except DrillError as exc:
-            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="error")
+            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="error", markup=False)
             return
         self.app.call_from_thread(self._loaded, record, scenarios, evaluation)
 
@@ -122,7 +123,7 @@ class DebriefScreen(ConsoleScreen):
                 when = f"{item.t:.1f}" if item.t is not None else ""
                 reason = item.reason.get(lang) or next(iter(item.reason.values()), "")
                 style = "green" if item.points > 0 else "red" if item.points < 0 else ""
-                table.add_row(Text(f"{item.points:+.1f}", style=style), when, f"{item.what}: {reason}")
+                table.add_row(Text(f"{item.points:+.1f}", style=style), when, cell(f"{item.what}: {reason}"))
 
     def _fill_tasks(self) -> None:
         assert self.evaluation is not None
@@ -134,7 +135,7 @@ class DebriefScreen(ConsoleScreen):
             for task in inc.tasks:
                 when = f"{task.t:.1f}" if task.t is not None else "—"
                 table.add_row(
-                    pick(task.label, lang), when, f"{task.status} {task.auto_rating}", task.evaluator_rating or ""
+                    cell(pick(task.label, lang)), when, f"{task.status} {task.auto_rating}", task.evaluator_rating or ""
                 )
 
     def _fill_logs(self) -> None:
@@ -179,9 +180,9 @@ class DebriefScreen(ConsoleScreen):
         try:
             target.write_text(render(build(self.record, lang, style), fmt), encoding="utf-8")
         except (OSError, DrillError) as exc:
-            self.notify(str(exc).splitlines()[0], severity="error")
+            self.notify(str(exc).splitlines()[0], severity="error", markup=False)
             return None
-        self.notify(tr("debrief.exported", lang, path=target), timeout=8)
+        self.notify(tr("debrief.exported", lang, path=target), timeout=8, markup=False)
         return target
 
     def action_save(self) -> None:
@@ -193,7 +194,7 @@ class DebriefScreen(ConsoleScreen):
             with History() as history:
                 added = history.add(self.path)
         except DrillError as exc:
-            self.notify(str(exc).splitlines()[0], severity="error")
+            self.notify(str(exc).splitlines()[0], severity="error", markup=False)
             return
         self.notify(tr("debrief.saved" if added else "debrief.already", self.lang))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -24,7 +25,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         lang = console_of(self.app).lang
         yield Label(
-            f"[b]{tr('help.title', lang)}[/b]  " + tr("help.intro", lang, path=keys.keymap_path()),
+            f"[b]{tr('help.title', lang)}[/b]  " + escape(tr("help.intro", lang, path=keys.keymap_path())),
             classes="dialog wide",
         )
         yield DataTable(id="help-table", cursor_type="row", classes="dialog wide")

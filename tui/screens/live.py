@@ -262,9 +262,9 @@ class LiveScreen(SessionScreen):
         what = pick(model.actions[action].label, lang)
         if verdict.status == "refused":
             why = "；".join(pick(b.detail, lang) for b in verdict.breaches)
-            self.notify(tr("live.refused", lang, what=what, why=why), severity="error", timeout=8)
+            self.notify(tr("live.refused", lang, what=what, why=why), severity="error", timeout=8, markup=False)
         elif verdict.status == "unavailable":
-            self.notify(tr("live.unavailable", lang, what=what), severity="warning")
+            self.notify(tr("live.unavailable", lang, what=what), severity="warning", markup=False)
         else:
             self._focus_task(incident, action)
         self.flush()
@@ -301,7 +301,7 @@ class LiveScreen(SessionScreen):
         for objective in rubric.objectives.values() if rubric else ():
             if tid in objective.tasks:
                 label = pick(objective.tasks[tid].label, self.lang)
-        self.notify(tr("live.rated", self.lang, task=label, rating=rating))
+        self.notify(tr("live.rated", self.lang, task=label, rating=rating), markup=False)
         self.flush()
 
     def action_task(self, step: int) -> None:

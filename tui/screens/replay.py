@@ -83,7 +83,7 @@ class ReplayScreen(ConsoleScreen):
         self.app.call_from_thread(self._loaded, record, scenarios, index, broken, lines)
 
     def _failed(self, message: str) -> None:
-        self.notify(message, severity="error", timeout=8)
+        self.notify(message, severity="error", timeout=8, markup=False)
         self.post_message(GoBack())
 
     def _loaded(
@@ -96,7 +96,7 @@ class ReplayScreen(ConsoleScreen):
     ) -> None:
         self.record, self.scenarios, self.index = record, scenarios, index
         if broken:
-            self.notify(broken, severity="warning", timeout=10)
+            self.notify(broken, severity="warning", timeout=10, markup=False)
         slot = self.query_one("#replay-slot", Static)
         view = SituationView(scenarios, id="replay-situation")
         slot.remove()

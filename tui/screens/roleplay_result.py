@@ -76,7 +76,7 @@ class RolePlayResultScreen(ConsoleScreen):
             scenario = setup_from(record).scenarios()[0]
             result = summarise(record.events, scenario)
         except DrillError as exc:
-            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="error")
+            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="error", markup=False)
             return
         trend: list[dict[str, Any]] = []
         saved = False
@@ -86,7 +86,7 @@ class RolePlayResultScreen(ConsoleScreen):
                     saved = history.add(self.path)
                     trend = history.results(person=self.trainee, scenario=scenario.model.id, kind="practice")
             except DrillError as exc:
-                self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="warning")
+                self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="warning", markup=False)
         base = setup_from(record).sources[0].model.title  # the role-play's, whichever owner was met
         title = {"zh": base.get("zh"), "en": base.get("en")}
         self.endings = {eid: e.label for eid, e in scenario.model.endings.items() if e.label is not None}

@@ -11,6 +11,7 @@ import dataclasses
 import random
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -63,7 +64,7 @@ class SetupScreen(ConsoleScreen):
         self.app.call_from_thread(self._loaded, setup)
 
     def _failed(self, message: str) -> None:
-        self.notify(message, severity="error")
+        self.notify(message, severity="error", markup=False)
         self.post_message(GoBack())
 
     def _loaded(self, setup: Setup) -> None:
@@ -87,7 +88,7 @@ class SetupScreen(ConsoleScreen):
         form.remove_children()
         plan = self.setup.plan.model if self.setup and self.setup.plan else None
         team = plan.team if plan else {}
-        widgets: list[Any] = [Static(f"[b]{tr('setup.title', lang)}: {pick(self.entry.title, lang)}[/b]")]
+        widgets: list[Any] = [Static(Text(f"{tr('setup.title', lang)}: {pick(self.entry.title, lang)}", style="bold"))]
         widgets.append(
             Horizontal(
                 Label(tr("setup.team_name", lang), classes="field-label"),
@@ -99,7 +100,7 @@ class SetupScreen(ConsoleScreen):
         for rid, label in self.roles:
             widgets.append(
                 Horizontal(
-                    Label(pick(label, lang), classes="field-label"),
+                    Label(Text(pick(label, lang)), classes="field-label"),
                     Input(
                         value="，".join(team.get(rid, [])),
                         id=f"role-{rid}",
@@ -114,7 +115,7 @@ class SetupScreen(ConsoleScreen):
         for pid, label, cap in self.pools:
             widgets.append(
                 Horizontal(
-                    Label(pick(label, lang), classes="field-label"),
+                    Label(Text(pick(label, lang)), classes="field-label"),
                     Input(value=str(cap), id=f"pool-{pid}", type="integer", classes="field small", compact=True),
                     classes="field-row",
                 )
@@ -179,7 +180,7 @@ class SetupScreen(ConsoleScreen):
         try:
             return int(text)
         except ValueError:
-            self.notify(tr("setup.bad_number", self.lang, field=field), severity="error")
+            self.notify(tr("setup.bad_number", self.lang, field=field), severity="error", markup=False)
             return None
 
     def action_start(self) -> None:
@@ -214,7 +215,7 @@ class SetupScreen(ConsoleScreen):
             )
             session = Session.begin(setup, header, speed=speed)
         except DrillError as exc:
-            self.notify(str(exc).splitlines()[0], severity="error")
+            self.notify(str(exc).splitlines()[0], severity="error", markup=False)
             return
         self.post_message(RunDrill(session))
 

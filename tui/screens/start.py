@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui import keys
 from tui.catalog import Catalog, Entry, RecordInfo, cached, recent_records, scan
+from tui.cells import cell
 from tui.dialogs.roleplay_setup import RolePlayChoice, RolePlayDialog
 from tui.i18n import pick, tr
 from tui.messages import OpenReplay, OpenSetup, ResumeDrill, StartRolePlay
@@ -77,7 +78,9 @@ class StartScreen(ConsoleScreen):
             self.fill_drills()
         if fresh.problems:
             self.notify(
-                tr("start.problems", self.lang, n=len(fresh.problems), first=fresh.problems[0]), severity="warning"
+                tr("start.problems", self.lang, n=len(fresh.problems), first=fresh.problems[0]),
+                severity="warning",
+                markup=False,
             )
 
     # Drawing -----------------------------------------------------------------------------------
@@ -101,7 +104,7 @@ class StartScreen(ConsoleScreen):
                 length = tr("start.talk", lang)
             else:
                 length = tr("start.minutes", lang, n=f"{entry.minutes:g}")
-            table.add_row(kind, length, pick(entry.title, lang), key=entry.id + "|" + entry.kind)
+            table.add_row(kind, length, cell(pick(entry.title, lang)), key=entry.id + "|" + entry.kind)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         self.show_details()
@@ -115,7 +118,8 @@ class StartScreen(ConsoleScreen):
             status = tr(
                 {"done": "start.status.done", "cut": "start.status.cut"}.get(info.status, "start.status.bad"), lang
             )
-            table.add_row(info.when, info.drill + (" ⑂" if info.forked else ""), status, key=str(info.path))
+            drill = cell(info.drill + (" ⑂" if info.forked else ""))
+            table.add_row(cell(info.when), drill, status, key=str(info.path))
         self.query_one("#records-title", Static).update(
             tr("start.records", lang)
             + ("" if self.records or not self.records_read else f"  ({tr('start.none', lang)})")
