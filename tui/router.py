@@ -2,18 +2,28 @@
 
 Screens never import one another. A screen that is done, or that the user wants to leave, posts an
 intent (:mod:`tui.messages`); it bubbles up to the app, which hands it to :meth:`Router.route`.
-The whole flow reads here::
+The whole flow reads here:
 
-    start ── OpenSetup ──> set-up ── RunDrill ──> live ── DrillFinished ──> debrief
-      │                                            ^                          │
-      ├── StartRolePlay ──> role-play ── RolePlayFinished ──> result ─────────┤
-      ├── ResumeDrill ──> live | role-play         │                          │
-      └── OpenReplay ──> replay ── ForkFrom ───────┘   OpenDebrief, OpenReplay, GoHome, GoBack
+=================  ==========================  ========================  ============================
+intent             posted by                   opens                     how
+=================  ==========================  ========================  ============================
+OpenSetup          start                       set-up                    on top
+RunDrill           set-up                      live drill                in place of the set-up
+DrillFinished      live drill                  debrief                   in place of the live drill
+StartRolePlay      start; role-play result     role-play                 on top; in place of a result
+RolePlayFinished   role-play                   role-play result          in place of the role-play
+ResumeDrill        start; ``--resume``         live drill or role-play   on top
+OpenReplay         start, debrief, result;     replay                    on top
+                   ``--replay``
+OpenDebrief        replay                      debrief                   on top
+ForkFrom           replay                      live drill (a fork)       on top
+GoBack             set-up, replay              the screen under it       closes the one on top
+GoHome             debrief, role-play result   start                     closes all above it
+=================  ==========================  ========================  ============================
 
-A screen that follows another in the same drill replaces it (the set-up gives way to the live
-drill, the live drill to its debrief), so Escape from a debrief never lands on a finished drill; a
-screen opened to look at something (replay, a debrief from replay, help) goes on top, and going
-back closes it.
+A screen that follows another in the same drill takes its place, so Escape from a debrief never
+lands on a finished drill; a screen opened to look at something goes on top, and going back
+closes it. Help (the app's F1) opens over any screen through :meth:`Router.help`.
 
 Only the start screen is imported up front. The others are imported the first time they open:
 the live and role-play screens bring in the runtime and scoring, which the first paint of the
