@@ -1,7 +1,9 @@
 """The facilitator's console: a Textual app that holds the language, the theme and the key map.
 
-Deliberately thin: screens own their behaviour (start, set-up, live drill, debrief, replay, help);
-the app only knows what is shared by all of them.
+Deliberately thin: screens own their behaviour (start, set-up, live drill, debrief, replay, help),
+and the flow between them is :class:`tui.router.Router`'s: screens post intents
+(:mod:`tui.messages`) and the app hands each one to the router. The app only knows what is shared
+by all screens (:class:`tui.screens.base.ConsoleApp`).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -16,6 +19,8 @@ from textual.screen import Screen
 from engine.display import default_lang
 from tui import keys
 from tui.i18n import tr
+from tui.messages import Intent
+from tui.router import Router
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -46,29 +51,23 @@ class DrillsimApp(App[None]):
         """The last name given for a role-play (offered again next time)."""
         self.resume_record = resume
         self.theme = DARK
+        self.router = Router(self)
+        """Where every screen's intent goes."""
 
     def on_mount(self) -> None:
-        from tui.screens.start import StartScreen
-
         try:
             self.set_keymap(keys.load_keymap())
         except keys.KeymapError as exc:
-            self.notify(tr("app.keymap.bad", self.lang, path=keys.keymap_path(), why=exc), severity="warning")
+            bad = tr("app.keymap.bad", self.lang, path=keys.keymap_path(), why=exc)
+            self.notify(bad, severity="warning", markup=False)
         keys.localise(self, self.lang)
         self.title = tr("app.title", self.lang)
-        self.push_screen(StartScreen())
-        if self.resume_record is not None:
-            from engine.errors import DrillError
-            from tui.screens.live import resume_screen
+        self.router.begin(resume=self.resume_record, open_record=self.open_record)
 
-            try:
-                self.push_screen(resume_screen(self.resume_record))
-            except DrillError as exc:
-                self.notify(str(exc).splitlines()[0], severity="error", timeout=10)
-        elif self.open_record is not None:
-            from tui.screens.replay import ReplayScreen
-
-            self.push_screen(ReplayScreen(self.open_record))
+    @on(Intent)
+    def route(self, intent: Intent) -> None:
+        """A screen asked to go somewhere: the router knows where."""
+        self.router.route(intent)
 
     def watch_lang(self, lang: str) -> None:
         self.title = tr("app.title", lang)
@@ -92,10 +91,7 @@ class DrillsimApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key of this screen and of the app."""
-        from tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+        self.router.help()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists exactly the registry's bindings active on this screen, then the app's."""

@@ -281,24 +281,39 @@ class RecordInfo:
 
 
 def recent_records(folder: Path | None = None, limit: int = 50) -> list[RecordInfo]:
-    """The newest records first. Reads only each file's first and last line."""
+    """The newest records first. Reads only each file's first and last line.
+
+    Each header is read as the engine's :class:`engine.format.RecordHeader`, which brings in the
+    engine's format (a moment's import): the start screen calls this in a worker.
+    """
     folder = folder or records_dir()
     paths = sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)[:limit]
     return [_info(p) for p in paths]
 
 
 def _info(path: Path) -> RecordInfo:
+    from engine.errors import DrillError
+    from engine.format import parse_header
+
     try:
         with path.open("rb") as handle:
-            first = handle.readline()
-            header = json.loads(first)
+            header = parse_header(json.loads(handle.readline()))
             handle.seek(0, 2)
             size = handle.tell()
             handle.seek(max(0, size - 4096))
             tail = handle.read().splitlines()
-        last = tail[-1] if tail else b""
-        done = b'"type":"drill_end"' in last
-        when = str(header.get("wall_start", ""))[:16].replace("T", " ")
-        return RecordInfo(path, str(header.get("id", "?")), when, "done" if done else "cut", "fork" in header)
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, DrillError):
         return RecordInfo(path, path.stem, "", "bad")
+    when = header.wall_start[:16].replace("T", " ")
+    return RecordInfo(path, header.id, when, "done" if _ended(tail) else "cut", header.fork is not None)
+
+
+def _ended(tail: list[bytes]) -> bool:
+    """Whether the last line of a record (read from its end) is the drill's end: a torn line is not."""
+    from engine.errors import DrillError
+    from engine.format import DrillEnded, parse_event
+
+    try:
+        return isinstance(parse_event(json.loads(tail[-1])), DrillEnded)
+    except (IndexError, ValueError, AttributeError, DrillError):
+        return False

@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from rich.text import Text
 
+from engine.format import (
+    AnyEvent,
+    DecisionMade,
+    DrillEnded,
+    DrillHalted,
+    Finding,
+    IncidentEnded,
+    InjectDelivered,
+    InjectFired,
+    NoteMade,
+)
 from tui.wrapping import Wrapped
 
 
-def style_of(event: Mapping[str, object]) -> str:
+def style_of(event: AnyEvent) -> str:
     """The style of a timeline line for ``event``."""
-    kind = event["type"]
-    if kind == "finding" or (kind == "decision" and event.get("status") == "refused"):
-        return "bold red"
-    if kind in ("inject", "note", "fire"):
-        return "yellow"
-    if kind == "decision":
-        return "bold"
-    if kind in ("end", "drill_end", "halt"):
-        return "bold reverse"
-    return ""
+    match event:
+        case Finding() | DecisionMade(status="refused"):
+            return "bold red"
+        case InjectDelivered() | NoteMade() | InjectFired():
+            return "yellow"
+        case DecisionMade():
+            return "bold"
+        case IncidentEnded() | DrillEnded() | DrillHalted():
+            return "bold reverse"
+        case _:
+            return ""
 
 
-def styled(event: Mapping[str, object], line: str) -> Wrapped:
+def styled(event: AnyEvent, line: str) -> Wrapped:
     """``line`` (from :class:`engine.runtime.timeline.Timeline`) styled by the kind of ``event``, CJK-wrapped."""
     return Wrapped(Text(line, style=style_of(event)))

@@ -23,6 +23,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
+from engine.format import AnyEvent
 from engine.runtime import Record, Session, Setup, header_for, prepare, read
 from tests.conftest import ROOT
 from tui.app import DrillsimApp
@@ -110,7 +111,7 @@ def recorded(decisions: Sequence[tuple[float, str, str]] = MISTAKE, *, until: fl
     return session.path
 
 
-def events_of(record: Path | Record, of: str, /, **fields: Any) -> list[dict[str, Any]]:
+def events_of(record: Path | Record, of: str, /, **fields: Any) -> list[AnyEvent]:
     """A record's events of type ``of`` whose fields match."""
     found = read(record) if isinstance(record, Path) else record
     return [e for e in found.events if e["type"] == of and all(e.get(k) == v for k, v in fields.items())]

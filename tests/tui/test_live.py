@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from textual.widgets import Footer, OptionList, Static
 
+from engine.format import AnyEvent
 from engine.runtime import Session
 from tests.tui.harness import Console, Steps, Wall, new_session, run
 from tui.app import DrillsimApp
@@ -26,7 +27,7 @@ FEW_TICKS = 3 * TICK
 """Long enough for the screen's clock to tick a few times."""
 
 
-def events(session: Session, of: str, /, **fields: Any) -> list[dict[str, Any]]:
+def events(session: Session, of: str, /, **fields: Any) -> list[AnyEvent]:
     """The drill's events of type ``of`` whose fields match."""
     return [e for e in session.drill.events if e["type"] == of and all(e.get(k) == v for k, v in fields.items())]
 

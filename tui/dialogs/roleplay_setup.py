@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -42,7 +43,7 @@ class RolePlayDialog(ModalScreen[RolePlayChoice | None]):
     def compose(self) -> ComposeResult:
         w = self.words
         with Vertical(classes="dialog wide"):
-            yield Label(f"[b]{w['title']}[/b]")
+            yield Label(Text(w["title"], style="bold"))  # it names the scenario: text, not markup
             yield Label(w["name"])
             yield Input(value=self.trainee, id="trainee", compact=True)
             yield Label(w["persona"])

@@ -1,29 +1,51 @@
-"""What the console's screens share: the app and its language; for those that drive a drill, its clock."""
+"""What the console's screens share: the app's state and language; for those that drive a drill, its clock.
+
+Screens know the app only through :class:`ConsoleApp`, the little of it they read, and never
+import it: the app imports the router, the router the screens, and nothing points back up. Where a
+screen wants to go next, it posts an intent (:mod:`tui.messages`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from textual.app import App
 from textual.screen import Screen
 
+from tui.dialogs.confirm import ConfirmDialog
 from tui.i18n import tr
 from tui.messages import Collector, DrillEvents
 
 if TYPE_CHECKING:
     from engine.runtime import Session
-    from tui.app import DrillsimApp
+
+
+@runtime_checkable
+class ConsoleApp(Protocol):
+    """What a screen may read of the console app."""
+
+    lang: str
+    """The console's language now: ``zh`` or ``en`` (the app relabels every screen when it changes)."""
+    folders: list[Path]
+    """Folders (or files) of scenarios and plans listed beside the built-in library."""
+    trainee: str
+    """The last name given for a role-play (offered again next time)."""
+
+
+def console_of(app: App[object]) -> ConsoleApp:
+    """``app`` as the console app that it is."""
+    assert isinstance(app, ConsoleApp), f"{type(app).__name__} is not the drillsim console"
+    return app
 
 
 class ConsoleScreen(Screen[None]):
     """A screen of the drillsim console."""
 
     @property
-    def dsapp(self) -> DrillsimApp:
-        """The console app (typed)."""
-        from tui.app import DrillsimApp
-
-        assert isinstance(self.app, DrillsimApp)
-        return self.app
+    def dsapp(self) -> ConsoleApp:
+        """The console app's shared state (typed)."""
+        return console_of(self.app)
 
     @property
     def lang(self) -> str:
@@ -103,8 +125,6 @@ class SessionScreen(ConsoleScreen):
 
     def action_end(self) -> None:
         """End the drill now (asks first)."""
-        from tui.dialogs.confirm import ConfirmDialog
-
         if self.session.finished:
             self.finish()
             return

@@ -15,9 +15,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, RichLog, Static, TabbedContent, TabPane
 
+from engine.format import Finding
 from tui import keys
+from tui.cells import cell
+from tui.dialogs.choice import ChoiceDialog
 from tui.i18n import pick, tr
 from tui.lines import styled
+from tui.messages import GoHome, OpenReplay
 from tui.screens.base import ConsoleScreen
 
 if TYPE_CHECKING:
@@ -68,7 +72,7 @@ class DebriefScreen(ConsoleScreen):
             scenarios = setup_from(record).scenarios()
             evaluation = evaluate(record.events, scenarios)
         except DrillError as exc:
-            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="error")
+            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="error", markup=False)
             return
         self.app.call_from_thread(self._loaded, record, scenarios, evaluation)
 
@@ -119,7 +123,7 @@ class DebriefScreen(ConsoleScreen):
                 when = f"{item.t:.1f}" if item.t is not None else ""
                 reason = item.reason.get(lang) or next(iter(item.reason.values()), "")
                 style = "green" if item.points > 0 else "red" if item.points < 0 else ""
-                table.add_row(Text(f"{item.points:+.1f}", style=style), when, f"{item.what}: {reason}")
+                table.add_row(Text(f"{item.points:+.1f}", style=style), when, cell(f"{item.what}: {reason}"))
 
     def _fill_tasks(self) -> None:
         assert self.evaluation is not None
@@ -131,7 +135,7 @@ class DebriefScreen(ConsoleScreen):
             for task in inc.tasks:
                 when = f"{task.t:.1f}" if task.t is not None else "—"
                 table.add_row(
-                    pick(task.label, lang), when, f"{task.status} {task.auto_rating}", task.evaluator_rating or ""
+                    cell(pick(task.label, lang)), when, f"{task.status} {task.auto_rating}", task.evaluator_rating or ""
                 )
 
     def _fill_logs(self) -> None:
@@ -148,14 +152,13 @@ class DebriefScreen(ConsoleScreen):
             if line is None:
                 continue
             log.write(styled(event, line))
-            if event["type"] == "finding":
+            if isinstance(event, Finding):
                 findings.write(styled(event, line))
 
     # Actions -----------------------------------------------------------------------------------
 
     def action_export(self) -> None:
         """Write the report (HTML, Markdown or JSON) beside the record."""
-        from tui.dialogs.choice import ChoiceDialog
 
         def done(fmt: str | None) -> None:
             if fmt:
@@ -177,9 +180,9 @@ class DebriefScreen(ConsoleScreen):
         try:
             target.write_text(render(build(self.record, lang, style), fmt), encoding="utf-8")
         except (OSError, DrillError) as exc:
-            self.notify(str(exc).splitlines()[0], severity="error")
+            self.notify(str(exc).splitlines()[0], severity="error", markup=False)
             return None
-        self.notify(tr("debrief.exported", lang, path=target), timeout=8)
+        self.notify(tr("debrief.exported", lang, path=target), timeout=8, markup=False)
         return target
 
     def action_save(self) -> None:
@@ -191,22 +194,14 @@ class DebriefScreen(ConsoleScreen):
             with History() as history:
                 added = history.add(self.path)
         except DrillError as exc:
-            self.notify(str(exc).splitlines()[0], severity="error")
+            self.notify(str(exc).splitlines()[0], severity="error", markup=False)
             return
         self.notify(tr("debrief.saved" if added else "debrief.already", self.lang))
 
     def action_replay(self) -> None:
         """Replay this drill."""
-        from tui.screens.replay import ReplayScreen
-
-        self.app.push_screen(ReplayScreen(self.path))
+        self.post_message(OpenReplay(self.path))
 
     def action_new(self) -> None:
         """Back to the start screen."""
-        from tui.screens.start import StartScreen
-
-        if not any(isinstance(s, StartScreen) for s in self.app.screen_stack):
-            self.app.switch_screen(StartScreen())
-            return
-        while not isinstance(self.app.screen, StartScreen):
-            self.app.pop_screen()
+        self.post_message(GoHome())

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -11,9 +10,7 @@ from textual.widgets import DataTable, Label
 
 from tui import keys
 from tui.i18n import tr
-
-if TYPE_CHECKING:
-    from tui.app import DrillsimApp
+from tui.screens.base import console_of
 
 
 class HelpScreen(ModalScreen[None]):
@@ -26,20 +23,16 @@ class HelpScreen(ModalScreen[None]):
         self.of = of
 
     def compose(self) -> ComposeResult:
-        from tui.app import DrillsimApp
-
-        app = self.app
-        assert isinstance(app, DrillsimApp)
-        lang = app.lang
+        lang = console_of(self.app).lang
         yield Label(
-            f"[b]{tr('help.title', lang)}[/b]  " + tr("help.intro", lang, path=keys.keymap_path()),
+            f"[b]{tr('help.title', lang)}[/b]  " + escape(tr("help.intro", lang, path=keys.keymap_path())),
             classes="dialog wide",
         )
         yield DataTable(id="help-table", cursor_type="row", classes="dialog wide")
 
     def on_mount(self) -> None:
-        app: DrillsimApp = self.app  # type: ignore[assignment]
-        lang = app.lang
+        app = self.app
+        lang = console_of(app).lang
         table = self.query_one("#help-table", DataTable)
         table.add_columns(tr("help.col.key", lang), tr("help.col.what", lang), tr("help.col.id", lang))
         shown: dict[str, list[str]] = {}

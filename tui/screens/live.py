@@ -10,34 +10,32 @@ before the screen changes, so closing the terminal at any moment loses nothing.
 from __future__ import annotations
 
 import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from engine.format import AnyEvent, ValuesChanged, VariableStepped
 from engine.runtime import Session, Timeline
 from tui import keys
+from tui.dialogs.inject_picker import Choice, InjectDialog
+from tui.dialogs.text_entry import TextDialog
 from tui.i18n import pick, tr
 from tui.lines import style_of
-from tui.messages import DrillEvents
+from tui.messages import DrillEvents, DrillFinished
 from tui.screens.base import SessionScreen
 from tui.widgets.clock_bar import ClockBar
 from tui.widgets.feed import Feed
 from tui.widgets.situation_view import SituationView
 from tui.wrapping import Wrapped
 
-if TYPE_CHECKING:
-    pass
-
 SCORE_EVERY = 0.25
 """Least seconds between two live score computations (scoring reads the whole record)."""
 
-QUIET = frozenset({"var", "changes"})
+QUIET = (VariableStepped, ValuesChanged)
 """Events that never change the score: no rescoring for a batch of only these."""
 
 
@@ -110,11 +108,11 @@ class LiveScreen(SessionScreen):
         for event in message.events:
             self._feed_line(feed, event)
         feed.show()
-        rescore = any(e["type"] not in QUIET for e in message.events)
+        rescore = not all(isinstance(e, QUIET) for e in message.events)
         self.redraw(rescore=rescore)
         self.finish_once()
 
-    def _feed_line(self, feed: Feed, event: dict[str, Any]) -> None:
+    def _feed_line(self, feed: Feed, event: AnyEvent) -> None:
         line = self.timeline.line(event)
         if line is None:
             return
@@ -240,8 +238,6 @@ class LiveScreen(SessionScreen):
                     continue
                 text = pick(model.message, lang)
                 lines.append(f"{when} {text[:60]}")
-        from rich.markup import escape
-
         text = "\n".join([lines[0], *(escape(x) for x in lines[1:6])])
         if text != self._upcoming:
             self._upcoming = text
@@ -266,9 +262,9 @@ class LiveScreen(SessionScreen):
         what = pick(model.actions[action].label, lang)
         if verdict.status == "refused":
             why = "；".join(pick(b.detail, lang) for b in verdict.breaches)
-            self.notify(tr("live.refused", lang, what=what, why=why), severity="error", timeout=8)
+            self.notify(tr("live.refused", lang, what=what, why=why), severity="error", timeout=8, markup=False)
         elif verdict.status == "unavailable":
-            self.notify(tr("live.unavailable", lang, what=what), severity="warning")
+            self.notify(tr("live.unavailable", lang, what=what), severity="warning", markup=False)
         else:
             self._focus_task(incident, action)
         self.flush()
@@ -305,7 +301,7 @@ class LiveScreen(SessionScreen):
         for objective in rubric.objectives.values() if rubric else ():
             if tid in objective.tasks:
                 label = pick(objective.tasks[tid].label, self.lang)
-        self.notify(tr("live.rated", self.lang, task=label, rating=rating))
+        self.notify(tr("live.rated", self.lang, task=label, rating=rating), markup=False)
         self.flush()
 
     def action_task(self, step: int) -> None:
@@ -322,7 +318,6 @@ class LiveScreen(SessionScreen):
 
     def action_note(self) -> None:
         """Write down an observation (the clock keeps running)."""
-        from tui.dialogs.text_entry import TextDialog
 
         def done(text: str | None) -> None:
             if text:
@@ -334,8 +329,6 @@ class LiveScreen(SessionScreen):
 
     def action_inject(self) -> None:
         """Deliver one of the scenario's injects now, or announce one of your own."""
-        from tui.dialogs.inject_picker import Choice, InjectDialog
-
         if self.session.finished:
             return
         lang = self.lang
@@ -370,23 +363,5 @@ class LiveScreen(SessionScreen):
 
     def finish(self) -> None:
         """The drill is over: on to the debrief."""
-        from tui.screens.debrief import DebriefScreen
-
         self.session.close()
-        self.app.switch_screen(DebriefScreen(self.session.path))
-
-
-def resume_screen(path: Path) -> Screen[None]:
-    """The screen that goes on with a drill cut short: the live drill, or the role-play conversation.
-
-    Raises:
-        DrillError: The record cannot be resumed (finished, altered, scenario changed).
-    """
-    session = Session.resume(path)
-    incidents = session.header.get("incidents") or [{}]
-    if "persona" in incidents[0]:
-        from tui.screens.roleplay import RolePlayScreen
-
-        people = session.header.get("participants") or [{}]
-        return RolePlayScreen(session, str(people[0].get("name", "")))
-    return LiveScreen(session, banner="resumed")
+        self.post_message(DrillFinished(self.session.path))

@@ -8,6 +8,7 @@ every earlier input re-executed, so the team can try the other choice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,11 +21,13 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tui import keys
 from tui.i18n import tr
 from tui.lines import style_of
+from tui.messages import ForkFrom, GoBack, OpenDebrief
 from tui.screens.base import ConsoleScreen
 from tui.widgets.situation_view import SituationView
 
 if TYPE_CHECKING:
-    from engine.runtime import CompiledScenario, Index, Record
+    from engine.format import AnyEvent
+    from engine.runtime import CompiledScenario, Index, Record, Timeline
 
 JUMPS = {"finding": {"finding"}, "bookmark": {"note:bookmark"}, "decision": {"decision"}}
 
@@ -80,8 +83,8 @@ class ReplayScreen(ConsoleScreen):
         self.app.call_from_thread(self._loaded, record, scenarios, index, broken, lines)
 
     def _failed(self, message: str) -> None:
-        self.notify(message, severity="error", timeout=8)
-        self.app.pop_screen()
+        self.notify(message, severity="error", timeout=8, markup=False)
+        self.post_message(GoBack())
 
     def _loaded(
         self,
@@ -93,7 +96,7 @@ class ReplayScreen(ConsoleScreen):
     ) -> None:
         self.record, self.scenarios, self.index = record, scenarios, index
         if broken:
-            self.notify(broken, severity="warning", timeout=10)
+            self.notify(broken, severity="warning", timeout=10, markup=False)
         slot = self.query_one("#replay-slot", Static)
         view = SituationView(scenarios, id="replay-situation")
         slot.remove()
@@ -185,7 +188,7 @@ class ReplayScreen(ConsoleScreen):
 
     # Forking -----------------------------------------------------------------------------------
 
-    def current_event(self) -> dict[str, object] | None:
+    def current_event(self) -> AnyEvent | None:
         """The event the cursor is on (the last one applied)."""
         if self.record is None or self.position == 0:
             return None
@@ -193,37 +196,25 @@ class ReplayScreen(ConsoleScreen):
 
     def action_fork(self) -> None:
         """Start a live drill from just before the decision under the cursor."""
-        from engine.errors import DrillError
-        from engine.runtime import Session
-        from tui.screens.live import LiveScreen
+        from engine.format import DecisionMade
 
         event = self.current_event()
-        if event is None or event.get("type") != "decision":
+        if not isinstance(event, DecisionMade):
             self.notify(tr("replay.fork_need", self.lang), severity="warning")
             return
-        try:
-            session = Session.fork(self.path, int(str(event["seq"])))
-        except DrillError as exc:
-            self.notify(str(exc).splitlines()[0], severity="error")
-            return
-        self.app.push_screen(LiveScreen(session))
+        self.post_message(ForkFrom(self.path, event.seq))
 
     def action_debrief(self) -> None:
         """Open the debrief of this drill."""
-        from tui.screens.debrief import DebriefScreen
-
-        self.app.push_screen(DebriefScreen(self.path))
+        self.post_message(OpenDebrief(self.path))
 
     def action_back(self) -> None:
         """Back to where replay was opened from."""
-        self.app.pop_screen()
+        self.post_message(GoBack())
 
 
-def timeline_rows(events: list[dict[str, object]], timeline: object) -> list[tuple[int, Text]]:
+def timeline_rows(events: Sequence[AnyEvent], timeline: Timeline) -> list[tuple[int, Text]]:
     """(event index, styled line) for every event that has a timeline line."""
-    from engine.runtime import Timeline
-
-    assert isinstance(timeline, Timeline)
     rows = []
     for number, event in enumerate(events):
         line = timeline.line(event)

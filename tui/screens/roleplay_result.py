@@ -8,6 +8,7 @@ again, another owner, or a replay of the conversation.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from textual.widgets import Footer, Header, Sparkline, Static
 from engine.runtime import Timeline
 from tui import keys
 from tui.i18n import pick, tr
+from tui.messages import GoHome, OpenReplay, StartRolePlay
 from tui.screens.base import ConsoleScreen
 from tui.wrapping import Wrapped
 
@@ -74,7 +76,7 @@ class RolePlayResultScreen(ConsoleScreen):
             scenario = setup_from(record).scenarios()[0]
             result = summarise(record.events, scenario)
         except DrillError as exc:
-            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="error")
+            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="error", markup=False)
             return
         trend: list[dict[str, Any]] = []
         saved = False
@@ -84,7 +86,7 @@ class RolePlayResultScreen(ConsoleScreen):
                     saved = history.add(self.path)
                     trend = history.results(person=self.trainee, scenario=scenario.model.id, kind="practice")
             except DrillError as exc:
-                self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="warning")
+                self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="warning", markup=False)
         base = setup_from(record).sources[0].model.title  # the role-play's, whichever owner was met
         title = {"zh": base.get("zh"), "en": base.get("en")}
         self.endings = {eid: e.label for eid, e in scenario.model.endings.items() if e.label is not None}
@@ -153,28 +155,17 @@ class RolePlayResultScreen(ConsoleScreen):
     # Actions -----------------------------------------------------------------------------------
 
     def _again(self, same: bool) -> None:
-        from engine.errors import DrillError
-        from tui.screens.roleplay import RolePlayScreen, begin_roleplay
+        from engine.format import load_scenario
 
         if self.record is None:
             return
-        incident = self.record.header["incidents"][0]
-        persona = str(incident.get("persona") or "") or None
-        path = str(incident["path"])
+        incident = self.record.header.incidents[0]
+        persona = incident.persona or None
         if not same:
-            from engine.format import load_scenario
-
-            dialogue = load_scenario(path).model.dialogue
+            dialogue = load_scenario(incident.path).model.dialogue
             others = sorted(p for p in (dialogue.personas if dialogue else {}) if p != persona)
-            import random
-
             persona = random.choice(others) if others else persona
-        try:
-            session = begin_roleplay(path, persona=persona, mode=str(self.record.header["mode"]), trainee=self.trainee)
-        except DrillError as exc:
-            self.notify(str(exc).splitlines()[0], severity="error")
-            return
-        self.app.switch_screen(RolePlayScreen(session, self.trainee))
+        self.post_message(StartRolePlay(incident.path, persona, self.record.header.mode, self.trainee))
 
     def action_again(self) -> None:
         """Practise again with the same owner."""
@@ -186,19 +177,11 @@ class RolePlayResultScreen(ConsoleScreen):
 
     def action_replay(self) -> None:
         """Replay the conversation event by event."""
-        from tui.screens.replay import ReplayScreen
-
-        self.app.push_screen(ReplayScreen(self.path))
+        self.post_message(OpenReplay(self.path))
 
     def action_back(self) -> None:
         """Back to the start screen."""
-        from tui.screens.start import StartScreen
-
-        if not any(isinstance(s, StartScreen) for s in self.app.screen_stack):
-            self.app.switch_screen(StartScreen())
-            return
-        while not isinstance(self.app.screen, StartScreen):
-            self.app.pop_screen()
+        self.post_message(GoHome())
 
 
 def _sampled(curve: tuple[tuple[float, float], ...], points: int = 60) -> list[float]:

@@ -11,6 +11,7 @@ import dataclasses
 import random
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -20,6 +21,7 @@ from engine.runtime import SPEEDS
 from tui import keys
 from tui.catalog import Entry
 from tui.i18n import pick, tr
+from tui.messages import GoBack, RunDrill
 from tui.screens.base import ConsoleScreen
 
 if TYPE_CHECKING:
@@ -62,8 +64,8 @@ class SetupScreen(ConsoleScreen):
         self.app.call_from_thread(self._loaded, setup)
 
     def _failed(self, message: str) -> None:
-        self.notify(message, severity="error")
-        self.app.pop_screen()
+        self.notify(message, severity="error", markup=False)
+        self.post_message(GoBack())
 
     def _loaded(self, setup: Setup) -> None:
         self.setup = setup
@@ -86,7 +88,7 @@ class SetupScreen(ConsoleScreen):
         form.remove_children()
         plan = self.setup.plan.model if self.setup and self.setup.plan else None
         team = plan.team if plan else {}
-        widgets: list[Any] = [Static(f"[b]{tr('setup.title', lang)}: {pick(self.entry.title, lang)}[/b]")]
+        widgets: list[Any] = [Static(Text(f"{tr('setup.title', lang)}: {pick(self.entry.title, lang)}", style="bold"))]
         widgets.append(
             Horizontal(
                 Label(tr("setup.team_name", lang), classes="field-label"),
@@ -98,7 +100,7 @@ class SetupScreen(ConsoleScreen):
         for rid, label in self.roles:
             widgets.append(
                 Horizontal(
-                    Label(pick(label, lang), classes="field-label"),
+                    Label(Text(pick(label, lang)), classes="field-label"),
                     Input(
                         value="，".join(team.get(rid, [])),
                         id=f"role-{rid}",
@@ -113,7 +115,7 @@ class SetupScreen(ConsoleScreen):
         for pid, label, cap in self.pools:
             widgets.append(
                 Horizontal(
-                    Label(pick(label, lang), classes="field-label"),
+                    Label(Text(pick(label, lang)), classes="field-label"),
                     Input(value=str(cap), id=f"pool-{pid}", type="integer", classes="field small", compact=True),
                     classes="field-row",
                 )
@@ -171,14 +173,14 @@ class SetupScreen(ConsoleScreen):
 
     def action_back(self) -> None:
         """Back to the start screen."""
-        self.app.pop_screen()
+        self.post_message(GoBack())
 
     def _number(self, widget_id: str, field: str) -> int | None:
         text = self.query_one(f"#{widget_id}", Input).value.strip()
         try:
             return int(text)
         except ValueError:
-            self.notify(tr("setup.bad_number", self.lang, field=field), severity="error")
+            self.notify(tr("setup.bad_number", self.lang, field=field), severity="error", markup=False)
             return None
 
     def action_start(self) -> None:
@@ -187,7 +189,6 @@ class SetupScreen(ConsoleScreen):
             return
         from engine.errors import DrillError
         from engine.runtime import Session, header_for
-        from tui.screens.live import LiveScreen
 
         staffing: dict[str, int] = {}
         for pid, label, _cap in self.pools:
@@ -214,9 +215,9 @@ class SetupScreen(ConsoleScreen):
             )
             session = Session.begin(setup, header, speed=speed)
         except DrillError as exc:
-            self.notify(str(exc).splitlines()[0], severity="error")
+            self.notify(str(exc).splitlines()[0], severity="error", markup=False)
             return
-        self.app.switch_screen(LiveScreen(session))
+        self.post_message(RunDrill(session))
 
 
 def _names(text: str) -> list[str]:

@@ -1,12 +1,13 @@
 """The start screen: drill plans and scenarios to set up, and recent records to open or resume.
 
 The lists come from the catalog cache at once (no YAML is parsed before the first paint); a worker
-then rescans the files and refreshes the lists if anything changed.
+then rescans the files and refreshes the lists if anything changed. The records are read by a
+worker too, each time the screen shows: a record's header is read as the engine's typed header,
+and the engine's format takes a moment to import. Choosing something posts an intent
+(:mod:`tui.messages`); the router opens the screen that follows.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -15,12 +16,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui import keys
 from tui.catalog import Catalog, Entry, RecordInfo, cached, recent_records, scan
+from tui.cells import cell
+from tui.dialogs.roleplay_setup import RolePlayChoice, RolePlayDialog
 from tui.i18n import pick, tr
+from tui.messages import OpenReplay, OpenSetup, ResumeDrill, StartRolePlay
 from tui.screens.base import ConsoleScreen
 from tui.wrapping import Wrapped
-
-if TYPE_CHECKING:
-    pass
 
 
 class StartScreen(ConsoleScreen):
@@ -32,6 +33,8 @@ class StartScreen(ConsoleScreen):
         super().__init__()
         self.catalog: Catalog | None = None
         self.records: list[RecordInfo] = []
+        self.records_read = False
+        """Whether :attr:`records` has been read yet (until then the list is not said to be empty)."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -51,6 +54,16 @@ class StartScreen(ConsoleScreen):
             self.rescan()
 
     def on_screen_resume(self) -> None:
+        self.read_records()
+
+    @work(thread=True, exclusive=True, group="records")
+    def read_records(self) -> None:
+        """Read the records folder again (in a thread: reading a header brings in the engine's format)."""
+        records = recent_records()
+        self.app.call_from_thread(self._records_read, records)
+
+    def _records_read(self, records: list[RecordInfo]) -> None:
+        self.records, self.records_read = records, True
         self.fill_records()
 
     @work(thread=True, exclusive=True, group="catalog")
@@ -65,7 +78,9 @@ class StartScreen(ConsoleScreen):
             self.fill_drills()
         if fresh.problems:
             self.notify(
-                tr("start.problems", self.lang, n=len(fresh.problems), first=fresh.problems[0]), severity="warning"
+                tr("start.problems", self.lang, n=len(fresh.problems), first=fresh.problems[0]),
+                severity="warning",
+                markup=False,
             )
 
     # Drawing -----------------------------------------------------------------------------------
@@ -89,7 +104,7 @@ class StartScreen(ConsoleScreen):
                 length = tr("start.talk", lang)
             else:
                 length = tr("start.minutes", lang, n=f"{entry.minutes:g}")
-            table.add_row(kind, length, pick(entry.title, lang), key=entry.id + "|" + entry.kind)
+            table.add_row(kind, length, cell(pick(entry.title, lang)), key=entry.id + "|" + entry.kind)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         self.show_details()
@@ -99,14 +114,15 @@ class StartScreen(ConsoleScreen):
         table.clear(columns=True)
         lang = self.lang
         table.add_columns(tr("start.col.when", lang), tr("start.col.drill", lang), tr("start.col.status", lang))
-        self.records = recent_records()
         for info in self.records:
             status = tr(
                 {"done": "start.status.done", "cut": "start.status.cut"}.get(info.status, "start.status.bad"), lang
             )
-            table.add_row(info.when, info.drill + (" ⑂" if info.forked else ""), status, key=str(info.path))
+            drill = cell(info.drill + (" ⑂" if info.forked else ""))
+            table.add_row(cell(info.when), drill, status, key=str(info.path))
         self.query_one("#records-title", Static).update(
-            tr("start.records", lang) + ("" if self.records else f"  ({tr('start.none', lang)})")
+            tr("start.records", lang)
+            + ("" if self.records or not self.records_read else f"  ({tr('start.none', lang)})")
         )
 
     def selected_entry(self) -> Entry | None:
@@ -161,14 +177,10 @@ class StartScreen(ConsoleScreen):
         if entry is not None and entry.kind == "roleplay":
             self.choose_roleplay(entry)
         elif entry is not None:
-            from tui.screens.setup import SetupScreen
-
-            self.app.push_screen(SetupScreen(entry))
+            self.post_message(OpenSetup(entry))
 
     def choose_roleplay(self, entry: Entry) -> None:
         """Ask who practises and which owner they meet, then start the conversation."""
-        from tui.dialogs.roleplay_setup import RolePlayChoice, RolePlayDialog
-
         lang = self.lang
         words = {
             "title": tr("rp.setup.title", lang, title=pick(entry.title, lang)),
@@ -182,20 +194,8 @@ class StartScreen(ConsoleScreen):
         personas = [(pid, pick(label, lang)) for pid, label in entry.personas]
 
         def chosen(choice: RolePlayChoice | None) -> None:
-            if choice is None:
-                return
-            from engine.errors import DrillError
-            from tui.screens.roleplay import RolePlayScreen, begin_roleplay
-
-            self.dsapp.trainee = choice.trainee
-            try:
-                session = begin_roleplay(
-                    str(entry.path), persona=choice.persona, mode=choice.mode, trainee=choice.trainee
-                )
-            except DrillError as exc:
-                self.notify(str(exc).splitlines()[0], severity="error")
-                return
-            self.app.push_screen(RolePlayScreen(session, choice.trainee))
+            if choice is not None:
+                self.post_message(StartRolePlay(str(entry.path), choice.persona, choice.mode, choice.trainee))
 
         self.app.push_screen(RolePlayDialog(words, personas, self.dsapp.trainee), chosen)
 
@@ -208,19 +208,11 @@ class StartScreen(ConsoleScreen):
         info = self.selected_record()
         if info is None or info.status == "bad":
             return
-        from tui.screens.replay import ReplayScreen
-
-        self.app.push_screen(ReplayScreen(info.path))
+        self.post_message(OpenReplay(info.path))
 
     def action_resume(self) -> None:
         """Go on with the highlighted record's drill, if it was cut short."""
         info = self.selected_record()
         if info is None or info.status != "cut":
             return
-        from engine.errors import DrillError
-        from tui.screens.live import resume_screen
-
-        try:
-            self.app.push_screen(resume_screen(info.path))
-        except DrillError as exc:
-            self.notify(str(exc).splitlines()[0], severity="error", timeout=10)
+        self.post_message(ResumeDrill(info.path))

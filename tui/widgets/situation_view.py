@@ -168,7 +168,7 @@ class SituationView(Static):
         if not sit.findings:
             out.append(f"  {tr('live.no_findings', lang)}\n", style="dim")
         for finding in sit.findings[-6:]:
-            detail = finding.get("detail") or {}
-            text = detail.get(lang) or next(iter(detail.values()), "") if isinstance(detail, dict) else str(detail)
-            out.append(f"  {finding['t']:5.1f}′ ⚠ {text}\n", style="red")
+            detail = finding.detail
+            text = detail.get(lang) or next(iter(detail.values()), "")
+            out.append(f"  {finding.t:5.1f}′ ⚠ {text}\n", style="red")
         return out
