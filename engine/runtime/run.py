@@ -119,11 +119,20 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """An action offered right now."""
+    """An action offered right now.
+
+    Attributes:
+        incident: The incident.
+        action: The action's id.
+        role: Who may decide it.
+        coach_judged: A role-play's free reply: the trainee's own words, judged by a coach into
+            this action; a console offers it through the coach, not as a choice on the screen.
+    """
 
     incident: int
     action: str
     role: str
+    coach_judged: bool = False
 
 
 class Incident:
@@ -308,7 +317,7 @@ class Drill:
                 continue
             for act in inc.sc.offered.get(inc.state, ()):
                 if self._offered(inc, act):
-                    found.append(Option(inc.index, act.id, act.role))
+                    found.append(Option(inc.index, act.id, act.role, act.coach_judged))
         return found
 
     def breaches(self, incident: int, action: str) -> list[rules.Breach]:

@@ -30,6 +30,9 @@ from engine.display import cells, default_lang
 from engine.errors import ContentError, DrillError, EngineError, RecordError
 from engine.format import (
     AnyEvent,
+    DecisionMade,
+    Finding,
+    IncidentEnded,
     Plan,
     Scenario,
     Script,
@@ -411,32 +414,32 @@ def summary(
     """The ``--json`` result of a run: what happened, in one object."""
     findings = [
         {
-            "rule": e["rule"],
-            "kind": e["kind"],
-            "t": e["t"],
-            "incident": e["incident"],
-            "action": e.get("action"),
-            "timer": e.get("timer"),
-            "detail": e["detail"].get(lang) or next(iter(e["detail"].values())),
+            "rule": e.rule,
+            "kind": e.kind,
+            "t": e.t,
+            "incident": e.incident,
+            "action": e.action,
+            "timer": e.timer,
+            "detail": e.detail.get(lang) or next(iter(e.detail.values())),
         }
         for e in events
-        if e["type"] == "finding"
+        if isinstance(e, Finding)
     ]
     ends = [
-        {"incident": e["incident"], "ending": e["ending"], "outcome": e["outcome"]}
+        {"incident": e.incident, "ending": e.ending, "outcome": e.outcome}
         for e in events
-        if e["type"] == "end"
+        if isinstance(e, IncidentEnded)
     ]
-    decisions = [e for e in events if e["type"] == "decision"]
+    decisions = [e for e in events if isinstance(e, DecisionMade)]
     return {
         "scenario": scenario,
         "seed": seed,
         "mode": mode,
         "outcome": outcome,
         "endings": ends,
-        "sim_minutes": events[-1]["t"] if events else 0,
+        "sim_minutes": events[-1].t if events else 0,
         "events": len(events),
-        "decisions": {s: sum(1 for d in decisions if d["status"] == s) for s in ("accepted", "refused", "unavailable")},
+        "decisions": {s: sum(1 for d in decisions if d.status == s) for s in ("accepted", "refused", "unavailable")},
         "findings": findings,
     }
 
