@@ -25,6 +25,7 @@ Why this shape:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
@@ -791,7 +792,7 @@ def parse_event(data: Mapping[str, Any]) -> AnyEvent:
         raise RecordError(f"unknown event type {kind!r}")
     body = {k: v for k, v in data.items() if k not in ("type", "chk")}
     try:
-        event: AnyEvent = _adapter(cls).validate_python(body)
+        event: AnyEvent = _validate(cls, body)
     except ValidationError as exc:
         raise RecordError(f"{kind} event: {_first_error(exc)}") from exc
     return event
@@ -807,10 +808,20 @@ def parse_header(data: Mapping[str, Any]) -> RecordHeader:
         raise RecordError(f"not a drillsim record (no '{FORMAT}' header on line 1)")
     body = {k: v for k, v in data.items() if k not in ("type", "chk")}
     try:
-        header: RecordHeader = _adapter(RecordHeader).validate_python(body)
+        header: RecordHeader = _validate(RecordHeader, body)
     except ValidationError as exc:
         raise RecordError(f"the header is incomplete or damaged: {_first_error(exc)}") from exc
     return header
+
+
+def _validate(cls: type[Any], body: dict[str, Any]) -> Any:
+    """``body`` read as ``cls``, strictly: every value must already have its JSON type.
+
+    Strict, so that ``"active": "yes"`` or ``"incident": "0"`` is refused rather than quietly
+    turned into ``true`` and ``0`` (a line read back must write the same text). Through JSON,
+    because pydantic's strict mode reads dataclasses and tuples from JSON objects and arrays only.
+    """
+    return _adapter(cls).validate_json(json.dumps(body, ensure_ascii=False), strict=True)
 
 
 def _first_error(exc: ValidationError) -> str:

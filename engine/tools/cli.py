@@ -39,6 +39,7 @@ from engine.format import (
     base_id,
     expand,
     find,
+    line_schema,
     load,
     load_scenario,
     load_script,
@@ -204,9 +205,10 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser(
         "schema",
         help="print the JSON Schema of the file formats",
-        description="Print the JSON Schema for editors (e.g. yaml-language-server).",
+        description="Print the JSON Schema for editors (e.g. yaml-language-server), or of one line of a"
+        " drill record (record: docs/record-format.md).",
     )
-    p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script"], default="scenario")
+    p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script", "record"], default="scenario")
     p.set_defaults(handler=cmd_schema)
 
     p = sub.add_parser(
@@ -560,8 +562,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     classes: dict[str, type[BaseModel]] = {"scenario": Scenario, "plan": Plan, "script": Script}
-    cls = classes[args.kind]
-    schema = cls.model_json_schema(by_alias=True)
+    schema = line_schema() if args.kind == "record" else classes[args.kind].model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://drillsim.invalid/schema/{args.kind}-1.json"
     # Field descriptions come from docstrings written for Sphinx (``x``); editors show single backticks.
