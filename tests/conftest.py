@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
-from engine.format import AnyEvent, load_scenario
+from engine.format import Event, load_scenario
 from engine.runtime import CompiledScenario, Drill, Submission, compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository."""
+
+E = TypeVar("E", bound=Event)
 
 MINI = """\
 schema: scenario/1
@@ -122,6 +125,6 @@ def play(drill: Drill, decisions: list[tuple[float, str, str]]) -> None:
     drill.run_to_end()
 
 
-def of_type(drill: Drill, kind: str) -> list[AnyEvent]:
-    """The drill's events of one type."""
-    return [e for e in drill.events if e["type"] == kind]
+def of_type(drill: Drill, kind: type[E]) -> list[E]:
+    """The drill's events of one kind."""
+    return [e for e in drill.events if isinstance(e, kind)]

@@ -25,7 +25,10 @@ The shape of the expansion:
 - the rubric is the five steps (倾听, 共情, 致歉/确认, 方案, 跟进), each a critical task that should come
   after the step before it, plus asking about danger first when the dialogue says ``safety_first``;
 - a free reply, typed by the trainee and judged by a coach with one key, is one more action per
-  move (``free_<move>``), offered at every turn, with that move's usual effect.
+  move (``free_<move>``), offered at every turn, with that move's usual effect;
+- every reply, written or free, is declared as such (:class:`~engine.format.model.Spoken` on the
+  action): the runtime, the timeline and the console read that declaration, never the spelling
+  of an id, which is only a name for scripts and records.
 """
 
 from __future__ import annotations
@@ -34,10 +37,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.format.model import Dialogue, Scenario, Text
+from engine.format.model import EXPANDING, Dialogue, Scenario, Text
 
 SEP = "__"
-"""Joins a turn id and a reply id into the action id (``opening__listen_first``)."""
+"""Joins a turn id and a reply id into the action id (``opening__listen_first``): a name only; what
+an action is, is declared (:attr:`~engine.format.model.Action.spoken`)."""
 
 AFTER_CALL = "after_call"
 CLOSING = "closing"
@@ -156,12 +160,8 @@ def action_id(turn: str, reply: str) -> str:
 
 
 FREE_PREFIX = "free_"
-"""Actions of free replies (the trainee's own words, judged by a coach) start with this."""
-
-
-def is_reply(action: str) -> bool:
-    """Whether ``action`` is something the trainee says in a role-play (a reply, written or free)."""
-    return SEP in action or action.startswith(FREE_PREFIX)
+"""Starts the id of a free reply's action (the trainee's own words, judged by a coach): a name
+only; the action declares what it is (``spoken.judged_as``)."""
 
 
 def free_id(move: str) -> str:
@@ -284,6 +284,7 @@ def expand(scenario: Scenario, persona: str) -> Scenario:
                 "duration": reply.minutes,
                 "effects": effects,
                 "forbidden": _forbidden(reply.does, reply.why),
+                "spoken": {"turn": tid, "reply": rid},
             }
             if goto == END_CALL:
                 action["goto"] = AFTER_CALL
@@ -310,6 +311,7 @@ def expand(scenario: Scenario, persona: str) -> Scenario:
             "effects": effects,
             "repeatable": True,
             "forbidden": _forbidden([move], None),
+            "spoken": {"judged_as": move},
         }
         by_move[move].append(free_id(move))
     actions[CALL_BACK] = {
@@ -472,4 +474,4 @@ def expand(scenario: Scenario, persona: str) -> Scenario:
             "penalties": {"red-line/forbidden": 20, "emotion-first/forbidden": 10},
         },
     }
-    return Scenario.model_validate(data)
+    return Scenario.model_validate(data, context={EXPANDING: True})

@@ -25,9 +25,9 @@ Why this shape:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from functools import cache
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
 
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
@@ -122,13 +122,19 @@ class Event:
         return self.to_json().items()
 
 
-@cache
-def _layout(cls: type) -> tuple[tuple[str, str, bool], ...]:
-    return tuple(
-        (f.name, _JSON_NAMES.get(f.name, f.name), f.name in cls.optional)
-        for f in fields(cls)
-        if f.name not in ("seq", "t")
-    )
+_LAYOUTS: dict[type[Event], tuple[tuple[str, str, bool], ...]] = {}
+"""Per kind: each field's attribute name, JSON name, and whether it is left out while unset."""
+
+
+def _layout(cls: type[Event]) -> tuple[tuple[str, str, bool], ...]:
+    found = _LAYOUTS.get(cls)
+    if found is None:
+        found = _LAYOUTS[cls] = tuple(
+            (f.name, _JSON_NAMES.get(f.name, f.name), f.name in cls.optional)
+            for f in fields(cls)
+            if f.name not in ("seq", "t")
+        )
+    return found
 
 
 def _plain(value: Any) -> Any:
@@ -762,9 +768,15 @@ def _header_plain(value: Any) -> Any:
 # Reading ----------------------------------------------------------------------------------------
 
 
-@cache
-def _adapter(cls: type) -> TypeAdapter[Any]:
-    return TypeAdapter(cls)
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+"""The pydantic reader of each kind (and of the header), made on first use."""
+
+
+def _adapter(cls: type[Any]) -> TypeAdapter[Any]:
+    found = _ADAPTERS.get(cls)
+    if found is None:
+        found = _ADAPTERS[cls] = TypeAdapter(cls)
+    return found
 
 
 def parse_event(data: Mapping[str, Any]) -> AnyEvent:
@@ -783,7 +795,7 @@ def parse_event(data: Mapping[str, Any]) -> AnyEvent:
         raise RecordError(f"unknown event type {kind!r}")
     body = {k: v for k, v in data.items() if k not in ("type", "chk")}
     try:
-        event: AnyEvent = _adapter(cls).validate_python(body)
+        event: AnyEvent = _validate(cls, body)
     except ValidationError as exc:
         raise RecordError(f"{kind} event: {_first_error(exc)}") from exc
     return event
@@ -799,9 +811,20 @@ def parse_header(data: Mapping[str, Any]) -> RecordHeader:
         raise RecordError(f"not a drillsim record (no '{FORMAT}' header on line 1)")
     body = {k: v for k, v in data.items() if k not in ("type", "chk")}
     try:
-        return _adapter(RecordHeader).validate_python(body)  # type: ignore[no-any-return]
+        header: RecordHeader = _validate(RecordHeader, body)
     except ValidationError as exc:
         raise RecordError(f"the header is incomplete or damaged: {_first_error(exc)}") from exc
+    return header
+
+
+def _validate(cls: type[Any], body: dict[str, Any]) -> Any:
+    """``body`` read as ``cls``, strictly: every value must already have its JSON type.
+
+    Strict, so that ``"active": "yes"`` or ``"incident": "0"`` is refused rather than quietly
+    turned into ``true`` and ``0`` (a line read back must write the same text). Through JSON,
+    because pydantic's strict mode reads dataclasses and tuples from JSON objects and arrays only.
+    """
+    return _adapter(cls).validate_json(json.dumps(body, ensure_ascii=False), strict=True)
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -322,7 +322,8 @@ def _allowed_keys(cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
             return []
     target = _unwrap_model(target)
     if isinstance(target, type) and issubclass(target, BaseModel):
-        return [f.alias or n for n, f in target.model_fields.items()]
+        made: frozenset[str] = getattr(target, "made_not_written", frozenset())  # a role-play's spoken: not for files
+        return [f.alias or n for n, f in target.model_fields.items() if n not in made]
     return []
 
 

@@ -24,7 +24,7 @@ All times are sim minutes.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -33,9 +33,11 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import InitErrorDetails
 
 FORMAT_SCENARIO = "scenario/1"
@@ -46,6 +48,9 @@ FORMAT_PLAN = "plan/1"
 
 FORMAT_SCRIPT = "script/1"
 """Schema name of a v1 decision script file."""
+
+EXPANDING = "drillsim.expanding-dialogue"
+"""Validation context key the role-play expansion sets: only then may an action be ``spoken``."""
 
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,47}$")]
 """An id that expressions can name: lower case, digits and underscores, starting with a letter."""
@@ -326,8 +331,60 @@ class Ending(Frozen):
     """Short name for the console."""
 
 
+Move = Literal[
+    "listen",
+    "empathise",
+    "apologise",
+    "restate",
+    "ask",
+    "safety",
+    "act",
+    "follow_up",
+    "interrupt",
+    "argue",
+    "blame",
+    "deflect",
+    "forbidden",
+    "overpromise",
+    "stall",
+]
+"""What a reply does. The good moves follow the five steps of complaint handling (倾听 listen;
+共情 empathise; 致歉/确认 apologise for the impact without conceding fault, restate the facts;
+方案 act: a concrete action with a time that can be kept; 跟进 follow_up), plus ``ask`` (collect
+facts) and ``safety`` (safety questions first). The bad ones: ``interrupt``, ``argue``, ``blame``,
+``deflect`` (buck-passing), ``forbidden`` (a phrase on the company's red-line list), ``overpromise``
+(a promise that cannot be kept), ``stall`` ("let me check", with no time)."""
+
+
+class Spoken(Frozen):
+    """What makes an action a line the trainee says in a customer-service role-play.
+
+    The role-play expansion (:func:`engine.format.dialogue.expand`) declares it on every reply it
+    makes, written or free; a scenario file cannot (the loader refuses it, and the JSON Schema
+    leaves it out). The engine and the console read it to treat replies as speech: a reply's
+    words are on its decision line, and a free reply is a coach's judgement, not a choice on the
+    screen (a random trainee never picks one).
+    """
+
+    turn: Ident | None = None
+    """For a written reply: the dialogue turn it answers."""
+    reply: Ident | None = None
+    """For a written reply: its id among that turn's replies."""
+    judged_as: Move | None = None
+    """For a free reply (the trainee's own words, judged by a coach with one key): the move the
+    coach judged it to be. Unset for a written reply."""
+
+    @property
+    def coach_judged(self) -> bool:
+        """Whether it is a free reply: the trainee's own words, judged by a coach."""
+        return self.judged_as is not None
+
+
 class Action(Frozen):
     """Something a role can decide to do."""
+
+    made_not_written: ClassVar[frozenset[str]] = frozenset({"spoken"})
+    """Fields the engine makes and a file cannot set (left out of the allowed keys and the schema)."""
 
     role: Ident
     """Who does it (a key of ``roles``)."""
@@ -357,6 +414,16 @@ class Action(Frozen):
     """Debrief note: why this choice is right or wrong."""
     sources: list[Ident] = Field(default_factory=list)
     """Ids of the sources behind it."""
+    spoken: SkipJsonSchema[Spoken | None] = None
+    """Set by a dialogue's role-play expansion, never in a file: the action is a line the trainee
+    says (see :class:`Spoken`). Read it, never the action's id, to tell a reply from other actions."""
+
+    @field_validator("spoken")
+    @classmethod
+    def _only_from_the_expansion(cls, value: Spoken | None, info: ValidationInfo) -> Spoken | None:
+        if value is not None and not (info.context or {}).get(EXPANDING):
+            raise ValueError("'spoken' is made by the role-play expansion of a dialogue; a scenario file cannot set it")
+        return value
 
 
 class Hazard(Frozen):
@@ -601,31 +668,6 @@ class Rubric(Frozen):
     penalties: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(default_factory=dict)
     """Points lost per finding, by ``rule/kind`` (for example ``red-line/forbidden: 15``); replaces
     the default for that rule and kind."""
-
-
-Move = Literal[
-    "listen",
-    "empathise",
-    "apologise",
-    "restate",
-    "ask",
-    "safety",
-    "act",
-    "follow_up",
-    "interrupt",
-    "argue",
-    "blame",
-    "deflect",
-    "forbidden",
-    "overpromise",
-    "stall",
-]
-"""What a reply does. The good moves follow the five steps of complaint handling (倾听 listen;
-共情 empathise; 致歉/确认 apologise for the impact without conceding fault, restate the facts;
-方案 act: a concrete action with a time that can be kept; 跟进 follow_up), plus ``ask`` (collect
-facts) and ``safety`` (safety questions first). The bad ones: ``interrupt``, ``argue``, ``blame``,
-``deflect`` (buck-passing), ``forbidden`` (a phrase on the company's red-line list), ``overpromise``
-(a promise that cannot be kept), ``stall`` ("let me check", with no time)."""
 
 
 class Reply(Frozen):

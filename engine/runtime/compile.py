@@ -31,6 +31,7 @@ from engine.format import (
     Names,
     Normal,
     Scenario,
+    Spoken,
     Stage,
     Text,
     Triangular,
@@ -83,6 +84,12 @@ class CAction:
     repeatable: bool
     forbidden: tuple[Forbidden, ...]
     label: Text
+    spoken: Spoken | None
+    """For a role-play reply: what the expansion declared (see :class:`~engine.format.Spoken`)."""
+    reply: bool
+    """Whether it is a line the trainee says in a role-play (a written reply or a free one)."""
+    coach_judged: bool
+    """Whether it is a free reply: the trainee's own words, judged by a coach (not a choice on the screen)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,6 +399,9 @@ class _Compiler:
             repeatable=a.repeatable,
             forbidden=tuple(Forbidden(self.cond(f.when), f.reason, f.source, f.rule) for f in a.forbidden),
             label=a.label,
+            spoken=a.spoken,
+            reply=a.spoken is not None,
+            coach_judged=a.spoken is not None and a.spoken.coach_judged,
         )
 
     def _dynamic(self, did: str) -> CDynamic:

@@ -14,7 +14,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 
-from engine.format import FREE_PREFIX, Decision
+from engine.format import Decision
 from engine.runtime.run import Drill, Submission
 
 Advance = Callable[[float], None]
@@ -91,7 +91,7 @@ def play_random(drill: Drill, seed: int, *, mean_gap: float = 2.0, pacer: Pacer 
             break
         # A role-play's free replies are a coach's judgement of typed words, not choices on the
         # screen: a random trainee picks among the written replies.
-        options = [o for o in drill.options() if not o.action.startswith(FREE_PREFIX)]
+        options = [o for o in drill.options() if not o.coach_judged]
         if options:
             pick = options[rng.randrange(len(options))]
             drill.submit(Submission(pick.role, pick.action, pick.incident, "policy"))

@@ -174,6 +174,11 @@ class Record:
         return any(isinstance(e, DrillEnded) for e in self.events)
 
     @property
+    def header_chk(self) -> str:
+        """The checksum of the header line (what a fork names its origin by)."""
+        return str(self.lines[0].get("chk", "")) if self.lines else ""
+
+    @property
     def last_chk(self) -> str:
         """The checksum of the last line (what a resumed drill's next line chains to)."""
         return str(self.lines[-1].get("chk", "")) if self.lines else _SEED

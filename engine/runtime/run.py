@@ -1,6 +1,7 @@
 """A drill: one run of one or more incidents over shared staff, driven from outside.
 
-SimPy's plain ``Environment`` owns sim time (minutes). Everything timed is an event on its queue:
+SimPy owns sim time (minutes), through :class:`~engine.runtime.clockwork.Clockwork`, a plain
+``Environment`` with the exact scheduling a drill needs. Everything timed is an event on its queue:
 action durations, staff queues (pools are ``simpy.Resource``s shared by every incident of the drill),
 timed injects, dynamics steps, deadlines, the time limit. ``transitions`` owns which state each
 incident is in, through a token borrowed from the compiled scenario.
@@ -22,16 +23,14 @@ Ordering, so that the same seed and decisions always give the same events:
 
 from __future__ import annotations
 
-import heapq
 import random
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, cast
+from typing import Any
 
 import simpy
-from simpy.core import StopSimulation
-from simpy.events import NORMAL, URGENT, Event, EventPriority
+from simpy.events import URGENT, Event
 
 from engine.errors import EngineError
 from engine.format import NOW, Evaluator, Value
@@ -58,10 +57,8 @@ from engine.format.events import (
     VariableStepped,
 )
 from engine.runtime import rules
+from engine.runtime.clockwork import LATE, Clockwork
 from engine.runtime.compile import CAction, CDynamic, CHazard, CInject, CompiledScenario, CTimer, Effect, Token, Watch
-
-LATE = NORMAL + 1
-"""Event priority of deadline checks: after every ordinary event due at the same instant."""
 
 CLOCK_STEP = 0.1
 """Sim minutes between re-checks of conditions that read ``now`` (only in scenarios that have some)."""
@@ -122,11 +119,20 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """An action offered right now."""
+    """An action offered right now.
+
+    Attributes:
+        incident: The incident.
+        action: The action's id.
+        role: Who may decide it.
+        coach_judged: A role-play's free reply: the trainee's own words, judged by a coach into
+            this action; a console offers it through the coach, not as a choice on the screen.
+    """
 
     incident: int
     action: str
     role: str
+    coach_judged: bool = False
 
 
 class Incident:
@@ -218,7 +224,7 @@ class Drill:
             raise EngineError(f"unknown mode {mode!r}; use strict or observe")
         if not incidents:
             raise EngineError("a drill needs at least one incident")
-        self.env = simpy.Environment()
+        self.env = Clockwork()
         self.rng = random.Random(seed)
         self.seed = seed
         self.mode = mode
@@ -270,7 +276,7 @@ class Drill:
                 self._begin(inc)  # at once, so a decision at minute 0 finds the incident open
             else:
                 # URGENT: the incident opens before anything else due at its start, decisions included.
-                self._at(inc.start_at, partial(self._begin_at, inc), priority=URGENT)
+                self.env.call_at(inc.start_at, partial(self._begin_at, inc), URGENT)
 
     @property
     def now(self) -> float:
@@ -288,12 +294,8 @@ class Drill:
             return
         # Not env.run(until=t): SimPy schedules that stop at now + (t - now), which can differ from
         # t in the last bit depending on where a paced console last stopped, and a decision made
-        # then would carry that drift into the record. The stop is placed at exactly t instead.
-        stop = self._at(t, None, priority=URGENT)  # run() itself adds the stopping callback
-        self.env.run(until=stop)
-        queue = self.env._queue
-        if queue and queue[0][3] is stop:  # SimPy (4.1) puts the spent stop back on the queue; it would read as due
-            heapq.heappop(queue)
+        # then would carry that drift into the record. run_until stops at exactly t.
+        self.env.run_until(t)
 
     def run_to_end(self) -> None:
         """Let the drill play out with no further decisions until every incident has ended."""
@@ -315,7 +317,7 @@ class Drill:
                 continue
             for act in inc.sc.offered.get(inc.state, ()):
                 if self._offered(inc, act):
-                    found.append(Option(inc.index, act.id, act.role))
+                    found.append(Option(inc.index, act.id, act.role, act.coach_judged))
         return found
 
     def breaches(self, incident: int, action: str) -> list[rules.Breach]:
@@ -492,23 +494,6 @@ class Drill:
             listener(event)
         return self.seq
 
-    def _at(self, t: float, callback: Callable[[Event], None] | None, priority: int = NORMAL) -> Event:
-        """Call ``callback`` at exactly sim minute ``t`` (a bare event: cheaper than a process).
-
-        The event goes on SimPy's queue at the absolute time ``t``, not at ``now + (t - now)``:
-        floating-point addition would make the time depend on ``now``, and so on how a drill
-        happened to be paced, which would break replay.
-        """
-        event = Event(self.env)
-        event._ok = True
-        event._value = None
-        assert event.callbacks is not None
-        if callback is not None:
-            event.callbacks.append(callback)
-        when = max(t, self.env.now)
-        heapq.heappush(self.env._queue, (when, cast(EventPriority, priority), next(self.env._eid), event))
-        return event
-
     # Availability -----------------------------------------------------------------------------
 
     def _offered(self, inc: Incident, act: CAction) -> bool:
@@ -554,7 +539,7 @@ class Drill:
             return
         self._settle(inc, inc.sc.watch[NOW])
         if not inc.ended:
-            self._at(inc.start_at + round((count + 1) * CLOCK_STEP, 9), partial(self._tick_at, inc, count + 1))
+            self.env.call_at(inc.start_at + round((count + 1) * CLOCK_STEP, 9), partial(self._tick_at, inc, count + 1))
 
     def _begin(self, inc: Incident) -> None:
         if self.finished:
@@ -565,12 +550,12 @@ class Drill:
         sc = inc.sc
         for inject in sc.injects:
             if inject.at is not None:
-                self._at(inc.start_at + inject.at, partial(self._deliver_at, inc, inject))
+                self.env.call_at(inc.start_at + inject.at, partial(self._deliver_at, inc, inject))
         for every, group in sc.dynamic_groups:
-            self._at(inc.start_at + every, partial(self._dynamics_at, inc, every, group, 1))
+            self.env.call_at(inc.start_at + every, partial(self._dynamics_at, inc, every, group, 1))
         if sc.clocked:
-            self._at(inc.start_at + CLOCK_STEP, partial(self._tick_at, inc, 1))
-        self._at(inc.start_at + sc.limit, partial(self._timeout_at, inc))
+            self.env.call_at(inc.start_at + CLOCK_STEP, partial(self._tick_at, inc, 1))
+        self.env.call_at(inc.start_at + sc.limit, partial(self._timeout_at, inc))
         self._settle(inc)
 
     def _perform(self, inc: Incident, act: CAction) -> Generator[Event, Any, None]:
@@ -657,10 +642,7 @@ class Drill:
         self.outcome = max(outcomes, key=OUTCOME_RANK.__getitem__)
         self.finished = True
         self._emit(DrillEnded(outcome=self.outcome))  # type: ignore[arg-type]  # an Outcome
-        stop = Event(self.env)
-        assert stop.callbacks is not None
-        stop.callbacks.append(StopSimulation.callback)
-        stop.succeed()
+        self.env.stop()
 
     def _outcome_of(self, inc: Incident) -> str:
         if inc.ending is not None:
@@ -706,7 +688,7 @@ class Drill:
         if changed:
             self._settle(inc, inc.sc.watch_for(frozenset(changed)))
         if not inc.ended:
-            self._at(
+            self.env.call_at(
                 inc.start_at + round((count + 1) * every, 9), partial(self._dynamics_at, inc, every, group, count + 1)
             )
 
@@ -778,7 +760,7 @@ class Drill:
                 inc.timers[timer.id] = status = "running"
                 due = self.env.now + timer.deadline
                 self._emit(TimerChanged(incident=inc.index, timer=timer.id, status="started", due=due))
-                self._at(due, partial(self._expire_at, inc, timer), priority=LATE)
+                self.env.call_at(due, partial(self._expire_at, inc, timer), LATE)
             if status == "running" and timer.met(inc):
                 inc.timers[timer.id] = "met"
                 self._emit(TimerChanged(incident=inc.index, timer=timer.id, status="met"))
@@ -811,7 +793,7 @@ class Drill:
                 self._begin(waiting)
             elif not waiting.pending_start:
                 waiting.pending_start = True
-                self._at(waiting.start_at, partial(self._begin_at, waiting), priority=URGENT)
+                self.env.call_at(waiting.start_at, partial(self._begin_at, waiting), URGENT)
 
     def _check_hazards(self, inc: Incident, hazards: tuple[CHazard, ...]) -> None:
         for hazard in hazards:

@@ -185,7 +185,7 @@ class Session:
         speed = speed or float(record.header.speed or 1.0)
         header = replace(
             record.header,
-            fork=ForkRef(record=str(path), seq=before_seq, t=target.t, digest=str(record.lines[0].get("chk", ""))),
+            fork=ForkRef(record=str(path), seq=before_seq, t=target.t, digest=record.header_chk),
             wall_start=wall(),
             speed=speed,
         )

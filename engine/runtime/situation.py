@@ -14,9 +14,31 @@ import bisect
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import assert_never
 
 from engine.format import Value
+from engine.format.events import (
+    ActionBegun,
+    ActionDone,
+    ActionDropped,
+    AnyEvent,
+    DecisionMade,
+    DrillEnded,
+    DrillHalted,
+    Evaluated,
+    Finding,
+    HazardChanged,
+    IncidentEnded,
+    IncidentStarted,
+    InjectDelivered,
+    InjectFired,
+    NoteMade,
+    StaffAwaited,
+    StateChanged,
+    TimerChanged,
+    ValuesChanged,
+    VariableStepped,
+)
 from engine.runtime.compile import CompiledScenario
 
 STAGES = ("report", "handle", "feedback")
@@ -97,9 +119,11 @@ class Situation:
     incidents: list[IncidentView] = field(default_factory=list)
     work: dict[tuple[int, str], Work] = field(default_factory=dict)
     deadlines: dict[tuple[int, str], Deadline] = field(default_factory=dict)
-    findings: list[dict[str, Any]] = field(default_factory=list)
-    refusals: list[dict[str, Any]] = field(default_factory=list)
-    notes: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    refusals: list[DecisionMade] = field(default_factory=list)
+    """Decisions refused (strict mode), with the rules they would have broken."""
+    notes: list[NoteMade | Evaluated] = field(default_factory=list)
+    """The facilitator's notes and bookmarks, and evaluations that came with an observation."""
     ratings: dict[tuple[int, str], str] = field(default_factory=dict)
     """Latest evaluator rating per (incident, target)."""
     finished: bool = False
@@ -131,120 +155,102 @@ class Situation:
         """Actions waiting for free staff, longest-waiting first."""
         return sorted((w for w in self.work.values() if w.until is None), key=lambda w: w.since)
 
-    def bookmarks(self) -> list[dict[str, Any]]:
+    def bookmarks(self) -> list[NoteMade]:
         """The facilitator's bookmarks, in order."""
-        return [n for n in self.notes if n.get("kind") == "bookmark"]
+        return [n for n in self.notes if isinstance(n, NoteMade) and n.kind == "bookmark"]
 
     # Folding ------------------------------------------------------------------------------------
 
-    def apply(self, event: dict[str, Any]) -> None:
+    def apply(self, event: AnyEvent) -> None:
         """Fold one event (events must come in order)."""
-        self.t = float(event["t"])
+        self.t = float(event.t)
         self.count += 1
-        handler = _HANDLERS.get(event["type"])
-        if handler is not None:
-            handler(self, event)
+        # Commonest kinds first: a match tries its cases in order.
+        match event:
+            case VariableStepped():
+                self.incidents[event.incident].values[event.var] = event.value
+            case DecisionMade():
+                if event.status == "accepted":
+                    self.incidents[event.incident].decided.add(event.action)
+                elif event.status == "refused":
+                    self.refusals.append(event)
+            case ActionBegun():
+                key = (event.incident, event.action)
+                if event.duration:
+                    role = self._role(event.incident, event.action)
+                    self.work[key] = Work(event.incident, event.action, role, self.t, self.t + event.duration)
+                else:
+                    self.work.pop(key, None)
+            case ActionDone():
+                inc = self.incidents[event.incident]
+                self.work.pop((inc.index, event.action), None)
+                act = self.scenarios[inc.index].actions.get(event.action)
+                if act is not None:
+                    inc.stages.add(act.stage)
+                inc.values.update(event.changes)
+            case StateChanged():
+                self.incidents[event.incident].state = event.to
+            case TimerChanged():
+                key = (event.incident, event.timer)
+                if event.status == "started":
+                    assert event.due is not None  # a started timer says when it falls due
+                    self.deadlines[key] = Deadline(event.incident, event.timer, float(event.due))
+                elif key in self.deadlines:
+                    self.deadlines[key].status = event.status
+            case StaffAwaited():
+                role = self._role(event.incident, event.action)
+                self.work[(event.incident, event.action)] = Work(
+                    event.incident, event.action, role, self.t, None, event.pool
+                )
+            case InjectDelivered():
+                inc = self.incidents[event.incident]
+                inc.delivered.add(event.inject)
+                inc.values.update(event.changes)
+            case ValuesChanged():
+                self.incidents[event.incident].values.update(event.changes)
+            case HazardChanged():
+                hazards = self.incidents[event.incident].hazards
+                (hazards.add if event.active else hazards.discard)(event.hazard)
+            case Finding():
+                self.findings.append(event)
+            case ActionDropped():
+                self.work.pop((event.incident, event.action), None)
+            case IncidentStarted():
+                inc = self.incidents[event.incident]
+                inc.live = True
+                inc.state = event.state
+            case IncidentEnded():
+                self._end(event)
+            case DrillEnded():
+                self.finished = True
+                self.outcome = event.outcome
+            case Evaluated():
+                if event.rating:
+                    self.ratings[(event.incident, event.target)] = event.rating
+                if event.note:
+                    self.notes.append(event)
+            case NoteMade():
+                self.notes.append(event)
+            case InjectFired() | DrillHalted():
+                pass  # what they cause comes as events of its own
+            case _:
+                assert_never(event)  # a new kind of event: say how it changes the situation
 
-    def _inc(self, event: dict[str, Any]) -> IncidentView:
-        return self.incidents[int(event.get("incident", 0))]
-
-    def _start(self, event: dict[str, Any]) -> None:
-        inc = self._inc(event)
-        inc.live = True
-        inc.state = event["state"]
-
-    def _decision(self, event: dict[str, Any]) -> None:
-        if event["status"] == "accepted":
-            self._inc(event).decided.add(event["action"])
-        elif event["status"] == "refused":
-            self.refusals.append(event)
-
-    def _finding(self, event: dict[str, Any]) -> None:
-        self.findings.append(event)
-
-    def _wait(self, event: dict[str, Any]) -> None:
-        role = self._role(event)
-        key = (int(event.get("incident", 0)), event["action"])
-        self.work[key] = Work(key[0], event["action"], role, self.t, None, event["pool"])
-
-    def _begin(self, event: dict[str, Any]) -> None:
-        key = (int(event.get("incident", 0)), event["action"])
-        if event["duration"]:
-            self.work[key] = Work(key[0], event["action"], self._role(event), self.t, self.t + event["duration"])
-        else:
-            self.work.pop(key, None)
-
-    def _done(self, event: dict[str, Any]) -> None:
-        inc = self._inc(event)
-        self.work.pop((inc.index, event["action"]), None)
-        act = self.scenarios[inc.index].actions.get(event["action"])
-        if act is not None:
-            inc.stages.add(act.stage)
-        inc.values.update(event.get("changes") or {})
-
-    def _dropped(self, event: dict[str, Any]) -> None:
-        self.work.pop((int(event.get("incident", 0)), event["action"]), None)
-
-    def _state(self, event: dict[str, Any]) -> None:
-        self._inc(event).state = event["to"]
-
-    def _inject(self, event: dict[str, Any]) -> None:
-        inc = self._inc(event)
-        inc.delivered.add(event["inject"])
-        inc.values.update(event.get("changes") or {})
-
-    def _var(self, event: dict[str, Any]) -> None:
-        self._inc(event).values[event["var"]] = event["value"]
-
-    def _changes(self, event: dict[str, Any]) -> None:
-        self._inc(event).values.update(event.get("changes") or {})
-
-    def _timer(self, event: dict[str, Any]) -> None:
-        key = (int(event.get("incident", 0)), event["timer"])
-        if event["status"] == "started":
-            self.deadlines[key] = Deadline(key[0], event["timer"], float(event["due"]))
-        elif key in self.deadlines:
-            self.deadlines[key].status = event["status"]
-
-    def _hazard(self, event: dict[str, Any]) -> None:
-        inc = self._inc(event)
-        (inc.hazards.add if event["active"] else inc.hazards.discard)(event["hazard"])
-
-    def _end(self, event: dict[str, Any]) -> None:
-        inc = self._inc(event)
+    def _end(self, event: IncidentEnded) -> None:
+        inc = self.incidents[event.incident]
         inc.ended = True
         inc.live = False
-        inc.ending = event["ending"]
-        inc.outcome = event["outcome"]
+        inc.ending = event.ending
+        inc.outcome = event.outcome
         for key in [k for k in self.work if k[0] == inc.index]:
             del self.work[key]
         for deadline in self.deadlines.values():
             if deadline.incident == inc.index and deadline.status == "running":
                 deadline.status = "stopped"
 
-    def _drill_end(self, event: dict[str, Any]) -> None:
-        self.finished = True
-        self.outcome = event["outcome"]
-
-    def _evaluation(self, event: dict[str, Any]) -> None:
-        if event.get("rating"):
-            self.ratings[(int(event.get("incident", 0)), event["target"])] = event["rating"]
-        if event.get("note"):
-            self.notes.append(event)
-
-    def _note(self, event: dict[str, Any]) -> None:
-        self.notes.append(event)
-
-    def _role(self, event: dict[str, Any]) -> str:
-        act = self.scenarios[int(event.get("incident", 0))].actions.get(event["action"])
+    def _role(self, incident: int, action: str) -> str:
+        act = self.scenarios[incident].actions.get(action)
         return act.role if act else ""
-
-
-_HANDLERS = {
-    name[1:]: getattr(Situation, name)
-    for name in vars(Situation)
-    if name.startswith("_") and not name.startswith("__") and name not in ("_inc", "_role")
-}
 
 
 class Index:
@@ -255,7 +261,7 @@ class Index:
     """
 
     def __init__(
-        self, events: Sequence[dict[str, Any]], scenarios: Sequence[CompiledScenario], every: int = CHECKPOINT_EVERY
+        self, events: Sequence[AnyEvent], scenarios: Sequence[CompiledScenario], every: int = CHECKPOINT_EVERY
     ) -> None:
         self.events = events
         self.scenarios = scenarios
@@ -268,7 +274,7 @@ class Index:
             if count % every == 0:
                 self._marks.append(count)
                 self._kept.append(current.copy())
-        self._times = [float(e["t"]) for e in events]
+        self._times = [float(e.t) for e in events]
 
     def __len__(self) -> int:
         return len(self.events)
@@ -287,11 +293,17 @@ class Index:
         return bisect.bisect_right(self._times, t)
 
     def next_of(self, count: int, kinds: set[str], *, backwards: bool = False) -> int | None:
-        """The position just after the next event (or the previous one) of one of ``kinds``."""
+        """The position just after the next event (or the previous one) of one of ``kinds``.
+
+        Args:
+            count: The position to search from.
+            kinds: Event types as the record writes them (``decision``, ``finding``...), and
+                ``note:<kind>`` for one kind of facilitator note (``note:bookmark``).
+            backwards: Search towards the start.
+        """
         span = range(count - 2, -1, -1) if backwards else range(count, len(self.events))
         for index in span:
             event = self.events[index]
-            kind = event["type"]
-            if kind in kinds or (kind == "note" and f"note:{event.get('kind')}" in kinds):
+            if event.type in kinds or (isinstance(event, NoteMade) and f"note:{event.kind}" in kinds):
                 return index + 1
         return None

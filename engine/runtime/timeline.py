@@ -7,10 +7,32 @@ keeps only ids.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, assert_never
 
-from engine.format import is_reply
+from engine.format import Value
+from engine.format.events import (
+    ActionBegun,
+    ActionDone,
+    ActionDropped,
+    AnyEvent,
+    DecisionMade,
+    DrillEnded,
+    DrillHalted,
+    Evaluated,
+    Finding,
+    HazardChanged,
+    IncidentEnded,
+    IncidentStarted,
+    InjectDelivered,
+    InjectFired,
+    NoteMade,
+    StaffAwaited,
+    StateChanged,
+    TimerChanged,
+    ValuesChanged,
+    VariableStepped,
+)
 from engine.runtime.compile import CompiledScenario
 
 _WORDS = {
@@ -83,43 +105,109 @@ class Timeline:
         zh, en = _WORDS.get(key, (key, key))
         return zh if self.zh else en
 
-    def line(self, event: dict[str, Any]) -> str | None:
+    def line(self, event: AnyEvent) -> str | None:
         """One line for ``event``, or None for events not worth a line (hidden variables)."""
-        kind = event["type"]
-        body = getattr(self, f"_{kind}", None)
-        if body is None:
-            return None
-        text: str | None = body(event)
+        text = self._text(event)
         if text is None:
             return None
-        prefix = f"{event['t']:7.2f}′ "
-        if len(self.scenarios) > 1 and "incident" in event:
-            prefix += f"#{event['incident'] + 1} "
+        prefix = f"{event.t:7.2f}′ "
+        incident = _incident(event)
+        if len(self.scenarios) > 1 and incident is not None:
+            prefix += f"#{incident + 1} "
         return prefix + text
+
+    def _text(self, event: AnyEvent) -> str | None:
+        match event:
+            case VariableStepped():
+                changes = self._show(event.incident, {event.var: event.value})
+                return f"  · {changes}" if changes else None
+            case DecisionMade():
+                return self._decision(event)
+            case ActionBegun():
+                if not event.duration or self._reply(event.incident, event.action):
+                    return None  # a reply's words are on its decision line
+                what = self._action(event.incident, event.action)
+                return f"{self.word('begin')} {what} ({event.duration:g} {self.word('min')})"
+            case ActionDone():
+                changes = self._show(event.incident, event.changes)
+                if self._reply(event.incident, event.action):
+                    return f"  · {changes}" if changes else None
+                return f"{self.word('done')} {self._action(event.incident, event.action)}" + (
+                    f" · {changes}" if changes else ""
+                )
+            case StateChanged():
+                model = self.scenarios[event.incident].model
+                target = model.states.get(event.to) or model.endings.get(event.to)
+                narration = target.narration.get(self.lang) if target else ""
+                return f"→ {self._place(event.incident, event.to)}: {narration}"
+            case TimerChanged():
+                return self._timer(event)
+            case StaffAwaited():
+                pool = self.scenarios[event.incident].model.staff.get(event.pool)
+                name = pool.label.get(self.lang) if pool else event.pool
+                return f"{self.word('wait')} ({name}) {self._action(event.incident, event.action)}"
+            case InjectDelivered():
+                inject = self.scenarios[event.incident].model.injects[event.inject]
+                sender, receiver = self._role(event.incident, inject.from_), self._role(event.incident, inject.to)
+                channel = self.word(inject.channel)
+                return f"{self.word('inject')} [{sender} → {receiver}, {channel}] {inject.message.get(self.lang)}"
+            case ValuesChanged():
+                changes = self._show(event.incident, event.changes)
+                return f"  · {changes}" if changes else None
+            case HazardChanged():
+                hazard = self.scenarios[event.incident].model.hazards[event.hazard]
+                return f"{self.word('hazard_on' if event.active else 'hazard_off')}: {hazard.label.get(self.lang)}"
+            case Finding():
+                return f"⚠ {self.word('finding')} [{self.word(event.rule)}] {_detail(event.detail, self.lang)}"
+            case ActionDropped():
+                return None  # the incident's end says why
+            case IncidentStarted():
+                model = self.scenarios[event.incident].model
+                narration = model.states[event.state].narration.get(self.lang)
+                return f"{self.word('start')} {model.title.get(self.lang)} — {narration}"
+            case IncidentEnded():
+                if event.ending is None:  # the time limit, or an incident that never began
+                    return f"{self.word('end')}: {self.word(event.outcome)}"
+                where = self._place(event.incident, event.ending)
+                return f"{self.word('end')}: {where} ({self.word(event.outcome)})"
+            case DrillEnded():
+                return f"{self.word('drill_end')}: {self.word(event.outcome)}"
+            case NoteMade():
+                head = self.word("note_inject" if event.kind == "inject" else event.kind)
+                return f"✎ {head}" + (f": {event.text}" if event.text else "")
+            case InjectFired():
+                return self.word("fire")  # the inject's own line follows with its message
+            case DrillHalted():
+                return self.word("halt")
+            case Evaluated():
+                return self._evaluation(event)
+            case _:
+                assert_never(event)
 
     # Helpers ----------------------------------------------------------------------------------
 
-    def _sc(self, event: dict[str, Any]) -> CompiledScenario:
-        return self.scenarios[int(event.get("incident", 0))]
+    def _reply(self, incident: int, action: str) -> bool:
+        """Whether ``action`` is a line the trainee says in a role-play (as its scenario declares)."""
+        act = self.scenarios[incident].actions.get(action)
+        return act is not None and act.reply
 
-    def _action(self, event: dict[str, Any], action: str | None = None) -> str:
-        model = self._sc(event).model
-        act = model.actions.get(action or event["action"])
-        return act.label.get(self.lang) if act else str(action or event["action"])
+    def _action(self, incident: int, action: str) -> str:
+        act = self.scenarios[incident].model.actions.get(action)
+        return act.label.get(self.lang) if act else action
 
-    def _role(self, event: dict[str, Any], role: str) -> str:
-        found = self._sc(event).model.roles.get(role)
+    def _role(self, incident: int, role: str) -> str:
+        found = self.scenarios[incident].model.roles.get(role)
         return found.label.get(self.lang) if found else role
 
-    def _place(self, event: dict[str, Any], place: str | None) -> str:
-        model = self._sc(event).model
+    def _place(self, incident: int, place: str | None) -> str:
+        model = self.scenarios[incident].model
         if place is None:
             return self.word("timeout")
         found = model.states.get(place) or model.endings.get(place)
         return found.label.get(self.lang) if found and found.label else place
 
-    def _show(self, event: dict[str, Any], changes: dict[str, Any]) -> str:
-        model = self._sc(event).model
+    def _show(self, incident: int, changes: Mapping[str, Value]) -> str:
+        model = self.scenarios[incident].model
         shown = []
         for var, value in changes.items():
             spec = model.variables.get(var)
@@ -130,112 +218,45 @@ class Timeline:
             shown.append(f"{name}={label.get(self.lang) if label else _value(value, self.zh)}")
         return ", ".join(shown)
 
-    # One method per event type ----------------------------------------------------------------
-
-    def _start(self, event: dict[str, Any]) -> str:
-        model = self._sc(event).model
-        narration = model.states[event["state"]].narration.get(self.lang)
-        return f"{self.word('start')} {model.title.get(self.lang)} — {narration}"
-
-    def _decision(self, event: dict[str, Any]) -> str:
-        status = event["status"]
-        who = self._role(event, event["role"])
-        text = f"{self.word(status)} [{who}] {self._action(event)}"
-        if status == "refused":
-            reasons = [_detail(r["detail"], self.lang) for r in event.get("reasons", [])]
+    def _decision(self, event: DecisionMade) -> str:
+        who = self._role(event.incident, event.role)
+        text = f"{self.word(event.status)} [{who}] {self._action(event.incident, event.action)}"
+        if event.status == "refused":
+            reasons = [_detail(r.detail, self.lang) for r in event.reasons or []]
             text += " — " + ("；".join(reasons) if self.zh else "; ".join(reasons))
-        elif status == "unavailable":
-            text += f" ({self.word(event['why'])})"
+        elif event.status == "unavailable":
+            text += f" ({self.word(event.why or '')})"
         return text
 
-    def _finding(self, event: dict[str, Any]) -> str:
-        return f"⚠ {self.word('finding')} [{self.word(event['rule'])}] {_detail(event['detail'], self.lang)}"
-
-    def _wait(self, event: dict[str, Any]) -> str:
-        pool = self._sc(event).model.staff.get(event["pool"])
-        name = pool.label.get(self.lang) if pool else event["pool"]
-        return f"{self.word('wait')} ({name}) {self._action(event)}"
-
-    def _begin(self, event: dict[str, Any]) -> str | None:
-        if not event["duration"] or is_reply(event["action"]):  # a reply's words are on its decision line
-            return None
-        return f"{self.word('begin')} {self._action(event)} ({event['duration']:g} {self.word('min')})"
-
-    def _done(self, event: dict[str, Any]) -> str | None:
-        changes = self._show(event, event.get("changes", {}))
-        if is_reply(event["action"]):
-            return f"  · {changes}" if changes else None
-        return f"{self.word('done')} {self._action(event)}" + (f" · {changes}" if changes else "")
-
-    def _state(self, event: dict[str, Any]) -> str:
-        model = self._sc(event).model
-        target = model.states.get(event["to"]) or model.endings.get(event["to"])
-        narration = target.narration.get(self.lang) if target else ""
-        return f"→ {self._place(event, event['to'])}: {narration}"
-
-    def _inject(self, event: dict[str, Any]) -> str:
-        model = self._sc(event).model
-        inject = model.injects[event["inject"]]
-        sender, receiver = self._role(event, inject.from_), self._role(event, inject.to)
-        channel = self.word(inject.channel)
-        return f"{self.word('inject')} [{sender} → {receiver}, {channel}] {inject.message.get(self.lang)}"
-
-    def _var(self, event: dict[str, Any]) -> str | None:
-        changes = self._show(event, {event["var"]: event["value"]})
-        return f"  · {changes}" if changes else None
-
-    def _changes(self, event: dict[str, Any]) -> str | None:
-        changes = self._show(event, event.get("changes", {}))
-        return f"  · {changes}" if changes else None
-
-    def _hazard(self, event: dict[str, Any]) -> str:
-        hazard = self._sc(event).model.hazards[event["hazard"]]
-        return f"{self.word('hazard_on' if event['active'] else 'hazard_off')}: {hazard.label.get(self.lang)}"
-
-    def _timer(self, event: dict[str, Any]) -> str | None:
-        timer = self._sc(event).model.timers[event["timer"]]
-        status = event["status"]
-        if status == "missed":
+    def _timer(self, event: TimerChanged) -> str | None:
+        timer = self.scenarios[event.incident].model.timers[event.timer]
+        if event.status == "missed":
             return None  # the finding says it
-        if status == "started":
-            minutes = event["due"] - event["t"]
+        if event.status == "started":
+            minutes = (event.due or 0) - event.t
             return f"{self.word('timer_started')}: {timer.label.get(self.lang)} ({minutes:g} {self.word('min')})"
         return f"✓ {self.word('timer_met')}: {timer.label.get(self.lang)}"
 
-    def _end(self, event: dict[str, Any]) -> str:
-        if event["ending"] is None:  # the time limit, or an incident that never began
-            return f"{self.word('end')}: {self.word(event['outcome'])}"
-        return f"{self.word('end')}: {self._place(event, event['ending'])} ({self.word(event['outcome'])})"
-
-    def _note(self, event: dict[str, Any]) -> str:
-        kind = event["kind"]
-        head = self.word("note_inject" if kind == "inject" else kind)
-        text = event.get("text") or ""
-        return f"✎ {head}" + (f": {text}" if text else "")
-
-    def _fire(self, event: dict[str, Any]) -> str:
-        return self.word("fire")  # the inject's own line follows with its message
-
-    def _halt(self, event: dict[str, Any]) -> str:
-        return self.word("halt")
-
-    def _evaluation(self, event: dict[str, Any]) -> str:
-        target = str(event["target"])
-        kind, _, name = target.partition(":")
-        what = target
+    def _evaluation(self, event: Evaluated) -> str:
+        kind, _, name = event.target.partition(":")
+        what = event.target
         if kind == "task":
-            rubric = self._sc(event).model.rubric
+            rubric = self.scenarios[event.incident].model.rubric
             for objective in rubric.objectives.values() if rubric else ():
                 if name in objective.tasks:
                     what = objective.tasks[name].label.get(self.lang)
         elif kind == "drill":
             what = self.word("overall")
-        rating = f" {event['rating']}" if event.get("rating") else ""
-        note = f" — {event['note']}" if event.get("note") else ""
+        rating = f" {event.rating}" if event.rating else ""
+        note = f" — {event.note}" if event.note else ""
         return f"★ {self.word('evaluation')} [{what}]{rating}{note}"
 
-    def _drill_end(self, event: dict[str, Any]) -> str:
-        return f"{self.word('drill_end')}: {self.word(event['outcome'])}"
+
+def _incident(event: AnyEvent) -> int | None:
+    """The incident an event is about (None for the drill's own events and notes about no incident)."""
+    if isinstance(event, DrillHalted | DrillEnded):
+        return None
+    return event.incident
 
 
 def _detail(detail: dict[str, str], lang: str) -> str:

@@ -30,12 +30,16 @@ from engine.display import cells, default_lang
 from engine.errors import ContentError, DrillError, EngineError, RecordError
 from engine.format import (
     AnyEvent,
+    DecisionMade,
+    Finding,
+    IncidentEnded,
     Plan,
     Scenario,
     Script,
     base_id,
     expand,
     find,
+    line_schema,
     load,
     load_scenario,
     load_script,
@@ -201,9 +205,10 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser(
         "schema",
         help="print the JSON Schema of the file formats",
-        description="Print the JSON Schema for editors (e.g. yaml-language-server).",
+        description="Print the JSON Schema for editors (e.g. yaml-language-server), or of one line of a"
+        " drill record (record: docs/record-format.md).",
     )
-    p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script"], default="scenario")
+    p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script", "record"], default="scenario")
     p.set_defaults(handler=cmd_schema)
 
     p = sub.add_parser(
@@ -411,32 +416,32 @@ def summary(
     """The ``--json`` result of a run: what happened, in one object."""
     findings = [
         {
-            "rule": e["rule"],
-            "kind": e["kind"],
-            "t": e["t"],
-            "incident": e["incident"],
-            "action": e.get("action"),
-            "timer": e.get("timer"),
-            "detail": e["detail"].get(lang) or next(iter(e["detail"].values())),
+            "rule": e.rule,
+            "kind": e.kind,
+            "t": e.t,
+            "incident": e.incident,
+            "action": e.action,
+            "timer": e.timer,
+            "detail": e.detail.get(lang) or next(iter(e.detail.values())),
         }
         for e in events
-        if e["type"] == "finding"
+        if isinstance(e, Finding)
     ]
     ends = [
-        {"incident": e["incident"], "ending": e["ending"], "outcome": e["outcome"]}
+        {"incident": e.incident, "ending": e.ending, "outcome": e.outcome}
         for e in events
-        if e["type"] == "end"
+        if isinstance(e, IncidentEnded)
     ]
-    decisions = [e for e in events if e["type"] == "decision"]
+    decisions = [e for e in events if isinstance(e, DecisionMade)]
     return {
         "scenario": scenario,
         "seed": seed,
         "mode": mode,
         "outcome": outcome,
         "endings": ends,
-        "sim_minutes": events[-1]["t"] if events else 0,
+        "sim_minutes": events[-1].t if events else 0,
         "events": len(events),
-        "decisions": {s: sum(1 for d in decisions if d["status"] == s) for s in ("accepted", "refused", "unavailable")},
+        "decisions": {s: sum(1 for d in decisions if d.status == s) for s in ("accepted", "refused", "unavailable")},
         "findings": findings,
     }
 
@@ -557,8 +562,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     classes: dict[str, type[BaseModel]] = {"scenario": Scenario, "plan": Plan, "script": Script}
-    cls = classes[args.kind]
-    schema = cls.model_json_schema(by_alias=True)
+    schema = line_schema() if args.kind == "record" else classes[args.kind].model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://drillsim.invalid/schema/{args.kind}-1.json"
     # Field descriptions come from docstrings written for Sphinx (``x``); editors show single backticks.

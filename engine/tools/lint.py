@@ -97,7 +97,6 @@ from engine.format import (
     COMPARISONS,
     CONSTANT_NAMES,
     RESERVED,
-    SEP,
     Document,
     Plan,
     Scenario,
@@ -772,16 +771,18 @@ class _RolePlayLint(_ScenarioLint):
     """
 
     def add(self, path: DocPath, code: str, message: str, *, key: bool = False) -> None:
-        mapped = _dialogue_path(path)
+        mapped = _dialogue_path(self.s, path)
         if mapped is not None:
             super().add(mapped, code, message, key=key)
 
 
-def _dialogue_path(path: DocPath) -> DocPath | None:
+def _dialogue_path(expanded: Scenario, path: DocPath) -> DocPath | None:
     """Where in the dialogue a path into its expansion comes from (None: something the expansion made)."""
     if len(path) >= 2 and path[0] == "states" and path[1] not in RESERVED:
         return ("dialogue", "turns", path[1])
-    if len(path) >= 2 and path[0] == "actions" and isinstance(path[1], str) and SEP in path[1]:
-        turn, _, reply = path[1].partition(SEP)
-        return ("dialogue", "turns", turn, "replies", reply)
+    if len(path) >= 2 and path[0] == "actions" and isinstance(path[1], str):
+        action = expanded.actions.get(path[1])
+        spoken = action.spoken if action is not None else None
+        if spoken is not None and spoken.turn is not None and spoken.reply is not None:  # a written reply
+            return ("dialogue", "turns", spoken.turn, "replies", spoken.reply)
     return None

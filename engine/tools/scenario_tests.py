@@ -20,6 +20,8 @@ from engine.errors import ContentError, Problem
 from engine.format import (
     AnyEvent,
     Decision,
+    DecisionMade,
+    Finding,
     FindingPattern,
     Loaded,
     Scenario,
@@ -89,7 +91,7 @@ def run_test(loaded: Loaded[Scenario], name: str, test: ScenarioTest, scorer: Sc
     drill.run_to_end()
     incident = drill.incidents[0]
     result.outcome = drill.outcome
-    findings = [e for e in drill.events if e["type"] == "finding"]
+    findings = [e for e in drill.events if isinstance(e, Finding)]
     result.findings = len(findings)
     result.failures += _final(test, drill.events, findings, incident.ending, drill.outcome, incident.values)
     result.failures += _scored(test, drill, scorer)
@@ -156,7 +158,7 @@ def _checkpoint(drill: Drill, checkpoint: Any) -> list[str]:
 def _final(
     test: ScenarioTest,
     events: list[AnyEvent],
-    findings: list[AnyEvent],
+    findings: list[Finding],
     ending: str | None,
     outcome: str | None,
     values: dict[str, Any],
@@ -178,7 +180,7 @@ def _final(
         hits = [f for f in findings if _matches(pattern, f)]
         if hits:
             failures.append(f"expected no finding {_pattern(pattern)}, got {_describe(hits)}")
-    refused = {e["action"] for e in events if e["type"] == "decision" and e["status"] == "refused"}
+    refused = {e.action for e in events if isinstance(e, DecisionMade) and e.status == "refused"}
     for action in expect.refused:
         if action not in refused:
             failures.append(f"expected '{action}' to be refused, it was not")
@@ -202,14 +204,14 @@ def _close(got: Any, want: Any) -> bool:
     return bool(got == want)
 
 
-def _matches(pattern: FindingPattern, finding: AnyEvent) -> bool:
+def _matches(pattern: FindingPattern, finding: Finding) -> bool:
     return all(
-        wanted is None or finding.get(key) == wanted
-        for key, wanted in (
-            ("rule", pattern.rule),
-            ("kind", pattern.kind),
-            ("action", pattern.action),
-            ("timer", pattern.timer),
+        wanted is None or got == wanted
+        for got, wanted in (
+            (finding.rule, pattern.rule),
+            (finding.kind, pattern.kind),
+            (finding.action, pattern.action),
+            (finding.timer, pattern.timer),
         )
     )
 
@@ -218,7 +220,5 @@ def _pattern(pattern: FindingPattern) -> str:
     return "/".join(str(v) for v in (pattern.rule, pattern.kind, pattern.action or pattern.timer) if v)
 
 
-def _describe(findings: list[AnyEvent]) -> str:
-    return ", ".join(
-        "/".join(str(v) for v in (f["rule"], f["kind"], f.get("action") or f.get("timer")) if v) for f in findings
-    )
+def _describe(findings: list[Finding]) -> str:
+    return ", ".join("/".join(str(v) for v in (f.rule, f.kind, f.action or f.timer) if v) for f in findings)

@@ -22,7 +22,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.format import AnyEvent, incident_names
+from engine.format import (
+    AnyEvent,
+    DecisionMade,
+    Evaluated,
+    Event,
+    Finding,
+    IncidentEnded,
+    IncidentStarted,
+    StateChanged,
+    TimerChanged,
+    incident_names,
+)
 from engine.runtime import Drill, Setup, play_random, prepare
 
 POLICIES = ("random", "idle")
@@ -87,26 +98,30 @@ class _Run:
 
     def __call__(self, event: AnyEvent) -> None:
         self.events += 1
-        kind = event["type"]
-        if self.keep and kind in _SCORED:
+        if self.keep and type(event) in _SCORED:
             self.kept.append(event)
-        if kind == "finding":
-            self.findings += 1
-            self.rules.add(event["rule"])
-            self.kinds.add(f"{event['rule']}/{event['kind']}")
-        elif kind in ("start", "state"):
-            self.states.add(f"{event['incident']}:{event.get('to') or event.get('state')}")
-        elif kind == "decision":
-            if event["status"] == "accepted":
-                self.actions.add(f"{event['incident']}:{event['action']}")
-            elif event["status"] == "refused":
-                self.refused.add(f"{event['incident']}:{event['action']}")
-        elif kind == "end":
-            self.ends.append((event["incident"], event["ending"], event["outcome"]))
+        match event:
+            case Finding():
+                self.findings += 1
+                self.rules.add(event.rule)
+                self.kinds.add(f"{event.rule}/{event.kind}")
+            case StateChanged():
+                self.states.add(f"{event.incident}:{event.to}")
+            case IncidentStarted():
+                self.states.add(f"{event.incident}:{event.state}")
+            case DecisionMade():
+                if event.status == "accepted":
+                    self.actions.add(f"{event.incident}:{event.action}")
+                elif event.status == "refused":
+                    self.refused.add(f"{event.incident}:{event.action}")
+            case IncidentEnded():
+                self.ends.append((event.incident, event.ending, event.outcome))
 
 
-_SCORED = frozenset({"start", "decision", "timer", "finding", "end", "evaluation"})
-"""The event types a scorer reads; only these are kept for the length of one run."""
+_SCORED: frozenset[type[Event]] = frozenset(
+    {IncidentStarted, DecisionMade, TimerChanged, Finding, IncidentEnded, Evaluated}
+)
+"""The event kinds a scorer reads; only these are kept for the length of one run."""
 
 Scorer = Callable[[list[AnyEvent], list[Any]], dict[str, Any]]
 """Gives ``score``, ``rating`` and ``passed`` from a run's events and its compiled scenarios."""

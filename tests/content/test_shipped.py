@@ -8,7 +8,19 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from engine.format import Scenario, load, load_script, yaml_files
+from engine.format import (
+    AnyEvent,
+    DecisionMade,
+    DrillEnded,
+    Finding,
+    IncidentEnded,
+    IncidentStarted,
+    Scenario,
+    StaffAwaited,
+    load,
+    load_script,
+    yaml_files,
+)
 from engine.runtime import RecordWriter, header_for, play_random, play_script, prepare, verify
 from tests.conftest import ROOT
 
@@ -24,7 +36,7 @@ def _scenario_of(script: Path) -> Path:
     return ROOT / "scenarios" / (script.name.split(".")[0] + ".yaml")
 
 
-def _play(script: Path, mode: str, seed: int = 1) -> list[dict[str, object]]:
+def _play(script: Path, mode: str, seed: int = 1) -> list[AnyEvent]:
     setup = prepare(str(_scenario_of(script)))
     drill = setup.drill(seed=seed, mode=mode)
     drill.start()
@@ -98,20 +110,20 @@ def test_every_text_is_given_in_chinese_and_english(path: Path) -> None:
 def test_the_correct_sequence_succeeds_with_no_findings(script: Path, mode: str) -> None:
     """Played as written, the correct sequence is accepted step by step and closes the loop."""
     events = _play(script, mode)
-    decisions = [e for e in events if e["type"] == "decision"]
-    assert [d for d in decisions if d["status"] != "accepted"] == []
-    assert [e for e in events if e["type"] == "finding"] == []
-    assert events[-1] == {**events[-1], "type": "drill_end", "outcome": "success"}
+    decisions = [e for e in events if isinstance(e, DecisionMade)]
+    assert [d for d in decisions if d.status != "accepted"] == []
+    assert [e for e in events if isinstance(e, Finding)] == []
+    assert isinstance(events[-1], DrillEnded) and events[-1].outcome == "success"
 
 
 @pytest.mark.parametrize("script", MISTAKES, ids=lambda p: p.name)
 def test_classic_mistakes_are_caught(script: Path) -> None:
     """In observe mode the mistakes happen and are findings; in strict mode they are refused."""
     observed = _play(script, "observe")
-    assert any(e["type"] == "finding" and e.get("cause") for e in observed)
+    assert any(isinstance(e, Finding) and e.cause for e in observed)
     strict = _play(script, "strict")
-    assert [e for e in strict if e["type"] == "finding" and e.get("cause")] == []
-    assert any(e["type"] == "decision" and e["status"] == "refused" for e in strict)
+    assert [e for e in strict if isinstance(e, Finding) and e.cause] == []
+    assert any(isinstance(e, DecisionMade) and e.status == "refused" for e in strict)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
@@ -127,7 +139,7 @@ def test_random_trainees_break_both_rules_in_observe_mode(path: Path) -> None:
         drill.start()
         play_random(drill, seed)
         assert drill.finished
-        kinds.update({str(e["rule"]) for e in drill.events if e["type"] == "finding"})
+        kinds.update({e.rule for e in drill.events if isinstance(e, Finding)})
     assert kinds["red-line" if setup.sources[0].model.roleplay_only else "life-first"] > 0
     assert kinds["report-handle-feedback"] > 0
 
@@ -142,12 +154,12 @@ def test_in_strict_mode_no_forbidden_action_ever_happens(path: Path) -> None:
         drill = setup.drill(seed=seed, mode="strict")
         drill.start()
         play_random(drill, seed)
-        assert [e for e in drill.events if e["type"] == "finding" and e.get("cause")] == []
+        assert [e for e in drill.events if isinstance(e, Finding) and e.cause] == []
         for event in drill.events:
-            if event["type"] == "decision" and event["status"] == "refused":
+            if isinstance(event, DecisionMade) and event.status == "refused":
                 refused += 1
-            if event["type"] == "decision" and event["status"] == "accepted" and event["action"] in forbidden_actions:
-                breaches = [b for b in event.get("reasons", []) if b["kind"] == "forbidden"]
+            if isinstance(event, DecisionMade) and event.status == "accepted" and event.action in forbidden_actions:
+                breaches = [b for b in event.reasons or [] if b.kind == "forbidden"]
                 assert breaches == []
     assert refused > 0
 
@@ -203,16 +215,16 @@ def test_the_rainstorm_cascade_traps_people_in_a_lift_when_the_mains_are_lost() 
         drill.advance_to(step.t)
         drill.submit(Submission(step.role, step.action, 0, "script"))
     drill.advance_to(68.0)
-    starts = {e["incident"]: e["t"] for e in drill.events if e["type"] == "start"}
+    starts = {e.incident: e.t for e in drill.events if isinstance(e, IncidentStarted)}
     assert starts[0] == 0 and 66 < starts[1] <= 68
     assert drill.incidents[1].sc.model.id == "elevator-entrapment"
     # One control-room operator for two incidents: the entrapment's first call waits for them.
     drill.submit(Submission("control_room", "log_alarm", 1, "script"))
     drill.submit(Submission("control_room", "talk_to_passengers", 1, "script"))
     drill.run_to_end()
-    waits = [e for e in drill.events if e["type"] == "wait" and e["incident"] == 1]
-    assert {e["pool"] for e in waits} == {"control_room"}
-    assert {e["incident"] for e in drill.events if e["type"] == "end"} == {0, 1}
+    waits = [e for e in drill.events if isinstance(e, StaffAwaited) and e.incident == 1]
+    assert {e.pool for e in waits} == {"control_room"}
+    assert {e.incident for e in drill.events if isinstance(e, IncidentEnded)} == {0, 1}
 
 
 def test_the_authoring_guides_example_lints_clean() -> None:
@@ -239,5 +251,5 @@ def test_the_scripted_good_trainee_resolves_every_owner(script: Path) -> None:
         drill.start()
         play_script(drill, decisions)
         assert drill.outcome == "success", persona
-        assert [e for e in drill.events if e["type"] == "finding"] == [], persona
+        assert [e for e in drill.events if isinstance(e, Finding)] == [], persona
         assert evaluate(drill.events, setup.scenarios(1)).score >= 90, persona

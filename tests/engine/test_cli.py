@@ -121,10 +121,28 @@ def test_listing_an_edited_record_warns_that_it_was_altered(tmp_path: Path, mini
     record = tmp_path / "r.jsonl"
     drillsim("run", str(mini_path), "--record", str(record), "--json")
     lines = record.read_text(encoding="utf-8").splitlines()
-    lines[3] = lines[3].replace('"t":', '"t": 0.5, "was":', 1)
+    event = json.loads(lines[3])
+    event["t"] += 0.5
+    lines[3] = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
     record.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = drillsim("replay", str(record), "--lang", "en")
     assert result.returncode == 0 and "warning:" in result.stderr
+
+
+def test_a_record_line_with_a_field_the_format_does_not_have_is_refused_where_it_is(
+    tmp_path: Path, mini_path: Path
+) -> None:
+    """An unknown field is damage, not an extension: replay names the file, the line and the field."""
+    record = tmp_path / "r.jsonl"
+    drillsim("run", str(mini_path), "--record", str(record), "--json")
+    lines = record.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace('"t":', '"t": 0.5, "was":', 1)
+    record.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = drillsim("replay", str(record), "--lang", "en")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"drillsim: {record}:4: {json.loads(lines[3])['type']} event: was: Unexpected keyword argument"
+    ]
 
 
 @pytest.mark.parametrize(

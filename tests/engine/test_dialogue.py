@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import json
 import random
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.errors import ContentError, EngineError
-from engine.format import Scenario, load, load_scenario
+from engine.format import (
+    ActionDone,
+    AnyEvent,
+    Finding,
+    InjectDelivered,
+    Scenario,
+    Spoken,
+    ValuesChanged,
+    VariableStepped,
+    load,
+    load_scenario,
+)
 from engine.format.dialogue import CALL_BACK, ESCALATED, LEFT, MOVES, RESOLVED, action_id, expand, free_id, persona_for
 from engine.paths import library_dirs
-from engine.runtime import Drill, Setup, Submission, prepare
+from engine.runtime import CompiledScenario, Drill, Setup, Submission, Timeline, prepare
 from engine.tools.lint import lint_file
-from scoring.evaluation import evaluate
+from scoring.evaluation import Evaluation, evaluate
+from tests.conftest import MINI
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "docs" / "examples" / "parcel-roleplay.yaml"
@@ -33,6 +48,11 @@ def roleplays() -> list[Path]:
 
 
 ROLEPLAYS = roleplays()
+
+
+def score(events: Sequence[AnyEvent], scenarios: Sequence[CompiledScenario]) -> Evaluation:
+    """The drill's score (scoring still reads events through their dict bridge, typed as dicts, meanwhile)."""
+    return evaluate(cast(Any, events), scenarios)
 
 
 def play(
@@ -58,7 +78,7 @@ def play(
         drill.advance_to(t)
         if drill.finished:
             break
-        options = [o.action for o in drill.options() if not o.action.startswith("free_")]
+        options = [o.action for o in drill.options() if not o.coach_judged]
         if options:
             drill.submit(Submission(trainee, options[choice % len(options)], source="test"))
     drill.run_to_end()
@@ -93,6 +113,60 @@ def test_every_persona_expands_into_a_playable_scenario(path: Path) -> None:
             "follow_up",
         ]
         assert expanded.variables["mood"].initial == model.dialogue.personas[persona].mood
+
+
+@pytest.mark.parametrize("path", ROLEPLAYS, ids=lambda p: p.stem)
+def test_the_expansion_declares_every_reply_it_makes_and_nothing_else(path: Path) -> None:
+    """Written replies name their turn and reply, free ones the move a coach judged; other actions are not spoken."""
+    model = load_scenario(path).model
+    assert model.dialogue is not None
+    expanded = expand(model, sorted(model.dialogue.personas)[0])
+    written = {
+        action_id(tid, rid): Spoken(turn=tid, reply=rid)
+        for tid, turn in model.dialogue.turns.items()
+        for rid in turn.replies
+    }
+    free = {free_id(m): Spoken.model_validate({"judged_as": m}) for m in MOVES}
+    assert {aid: a.spoken for aid, a in expanded.actions.items() if a.spoken is not None} == {**written, **free}
+    assert expanded.actions[CALL_BACK].spoken is None
+    compiled_actions = prepare(str(path), persona=sorted(model.dialogue.personas)[0]).scenarios()[0].actions
+    assert {aid for aid, a in compiled_actions.items() if a.reply} == set(written) | set(free)
+    assert {aid for aid, a in compiled_actions.items() if a.coach_judged} == set(free)
+
+
+def test_a_scenario_file_cannot_declare_an_action_spoken(tmp_path: Path) -> None:
+    """Only the expansion makes replies: a file that sets 'spoken' is refused where it says it, and editors never offer it."""
+    text = MINI.replace("duration: 0.5}", "duration: 0.5, spoken: {judged_as: listen}}", 1)
+    path = tmp_path / "mini-lift.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_scenario(path)
+    (problem,) = caught.value.problems
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if "spoken:" in row)
+    assert (problem.field, problem.line) == ("actions.log.spoken", line)
+    assert "made by the role-play expansion" in problem.message
+    assert "spoken" not in json.dumps(Scenario.model_json_schema(by_alias=True))
+
+
+def test_what_an_action_is_comes_from_its_declaration_not_the_spelling_of_its_id(mini_path: Path) -> None:
+    """An ordinary action named like a reply is shown, and chosen by a random trainee, like any other."""
+    text = mini_path.read_text(encoding="utf-8")
+    text = text.replace("  patrol:", "  free_patrol:").replace("  paperwork:", "  paper__work:")
+    path = mini_path.with_name("lookalike.yaml")
+    path.write_text(text, encoding="utf-8")
+    setup = prepare(str(path))
+    drill = setup.drill(seed=1, mode="observe")
+    drill.start()
+    drill.submit(Submission("control", "log"))
+    drill.advance_to(1.0)
+    assert {o.action for o in drill.options() if not o.coach_judged} >= {"free_patrol", "paper__work"}
+    drill.submit(Submission("guard", "free_patrol"))
+    drill.submit(Submission("control", "paper__work"))
+    drill.advance_to(7.0)
+    lines = [Timeline(setup.scenarios(), "en").line(e) for e in drill.events]
+    assert "   1.00′ doing Patrol (5 min)" in lines
+    assert "   1.00′ doing Paperwork (1 min)" in lines
+    assert "   6.00′ done Patrol" in lines
 
 
 def test_the_persona_a_seed_meets_is_fixed_by_the_seed() -> None:
@@ -132,7 +206,7 @@ def test_the_good_path_resolves_calmly_with_full_marks_for_every_persona() -> No
         drill.run_to_end()
         assert drill.incidents[0].ending == RESOLVED
         assert drill.incidents[0].loop_closed
-        result = evaluate(drill.events, setup.scenarios(1))
+        result = score(drill.events, setup.scenarios(1))
         assert (result.score, result.rating, result.passed) == (100.0, "P", True)
 
 
@@ -145,9 +219,9 @@ def test_forbidden_phrases_and_blame_escalate_the_owner_and_cost_points() -> Non
     drill.submit(Submission("service", "opening__rules"))
     drill.run_to_end()
     assert drill.incidents[0].ending in (ESCALATED, LEFT)
-    rules = {e["rule"] for e in drill.events if e["type"] == "finding"}
+    rules = {e.rule for e in drill.events if isinstance(e, Finding)}
     assert "red-line" in rules
-    assert not evaluate(drill.events, setup.scenarios(1)).passed
+    assert not score(drill.events, setup.scenarios(1)).passed
 
 
 def test_a_solution_before_any_empathy_is_an_emotion_first_finding() -> None:
@@ -159,7 +233,7 @@ def test_a_solution_before_any_empathy_is_an_emotion_first_finding() -> None:
     drill.submit(Submission("service", "opening__listen"))
     drill.advance_to(1)
     drill.submit(Submission("service", "feelings__fix_now"))
-    assert any(e["type"] == "finding" and e["rule"] == "emotion-first" for e in drill.events)
+    assert any(isinstance(e, Finding) and e.rule == "emotion-first" for e in drill.events)
 
 
 def test_strict_mode_stops_a_forbidden_phrase_and_says_why() -> None:
@@ -185,14 +259,15 @@ def test_any_reply_sequence_keeps_mood_in_range_and_ends(path: Path, steps: list
     drill = play(setup, seed, steps)
     assert drill.finished
     for event in drill.events:
-        for var in ("mood", "patience"):
-            value = (
-                event.get("changes", {}).get(var)
-                if event["type"] != "var"
-                else (event["value"] if event["var"] == var else None)
-            )
-            if value is not None:
-                assert 0 <= value <= 100
+        match event:
+            case VariableStepped():
+                values = [event.value] if event.var in ("mood", "patience") else []
+            case ActionDone() | InjectDelivered() | ValuesChanged():
+                values = [v for var, v in event.changes.items() if var in ("mood", "patience")]
+            case _:
+                values = []
+        for value in values:
+            assert isinstance(value, int | float) and 0 <= value <= 100
 
 
 @pytest.mark.parametrize("path", ROLEPLAYS, ids=lambda p: p.stem)
@@ -204,8 +279,8 @@ def test_saying_a_forbidden_phrase_never_raises_the_score(
     """The same conversation with a forbidden phrase slipped in scores no higher (observe mode)."""
     setup = prepare(str(path), roleplay=True)
     scenarios = setup.scenarios(seed)
-    without = evaluate(play(setup, seed, steps).events, scenarios).score
-    with_it = evaluate(play(setup, seed, steps, extra=(at, free_id("forbidden"))).events, scenarios).score
+    without = score(play(setup, seed, steps).events, scenarios).score
+    with_it = score(play(setup, seed, steps, extra=(at, free_id("forbidden"))).events, scenarios).score
     assert with_it <= without
 
 
@@ -217,5 +292,5 @@ def test_random_trainees_mostly_fail_the_sample() -> None:
     for seed in range(1, 41):
         steps = [(rng.uniform(0.1, 3.0), rng.randrange(10)) for _ in range(10)]
         drill = play(setup, seed, steps)
-        passed += evaluate(drill.events, setup.scenarios(seed)).passed
+        passed += score(drill.events, setup.scenarios(seed)).passed
     assert passed <= 8

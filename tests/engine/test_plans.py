@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import ContentError
+from engine.format import IncidentEnded, IncidentStarted
 from engine.runtime import RecordWriter, Submission, header_for, prepare, verify
 
 PLAN = """\
@@ -36,7 +37,7 @@ def test_a_triggered_incident_starts_the_moment_its_condition_holds(mini_path: P
     drill.start()
     assert drill.submit(Submission("control", "log", 1)).why == "not-started"
     drill.advance_to(4.5)
-    starts = [(e["incident"], e["t"]) for e in drill.events if e["type"] == "start"]
+    starts = [(e.incident, e.t) for e in drill.events if isinstance(e, IncidentStarted)]
     assert starts == [(0, 0), (1, 4)]
     assert drill.incidents[1].now == pytest.approx(0.5)
     assert drill.submit(Submission("control", "log", 1)).accepted
@@ -50,7 +51,7 @@ def test_an_incident_whose_trigger_never_comes_ends_as_not_started(mini_path: Pa
     drill.submit(Submission("guard", "open_door", 0))
     drill.run_to_end()
     assert drill.finished
-    ends = [(e["incident"], e["outcome"]) for e in drill.events if e["type"] == "end"]
+    ends = [(e.incident, e.outcome) for e in drill.events if isinstance(e, IncidentEnded)]
     assert ends == [(0, "failure"), (1, "not-started")]
     assert drill.outcome == "failure"
 

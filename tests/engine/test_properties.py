@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from engine.format import load_scenario
+from engine.format import Finding, load_scenario
 from engine.runtime import CompiledScenario, Drill, Submission, compiled, prepare
 from tests.conftest import MINI, ROOT
 
@@ -46,7 +46,7 @@ def _log(sc: CompiledScenario, seed: int, mode: str, raw: list[tuple[float, int]
         role = action.role if pick % 7 else "nobody"
         drill.submit(Submission(role, action.id, source="script"))
     drill.run_to_end()
-    return "\n".join(json.dumps(e, ensure_ascii=False, sort_keys=True) for e in drill.events)
+    return "\n".join(json.dumps(e.to_json(), ensure_ascii=False, sort_keys=True) for e in drill.events)
 
 
 @settings(max_examples=40, deadline=None)
@@ -102,7 +102,7 @@ class StrictDrill(RuleBasedStateMachine):
     def no_decision_caused_a_finding(self) -> None:
         if self.drill is None:
             return
-        caused = [e for e in self.drill.events if e["type"] == "finding" and "cause" in e]
+        caused = [e for e in self.drill.events if isinstance(e, Finding) and e.cause is not None]
         assert caused == []
 
 

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from engine.errors import EngineError
-from engine.format import load_scenario
+from engine.format import (
+    ActionBegun,
+    DecisionMade,
+    Finding,
+    InjectDelivered,
+    StaffAwaited,
+    TimerChanged,
+    load_scenario,
+)
 from engine.runtime import CompiledScenario, Drill, Submission, compiled
 from tests.conftest import CORRECT, of_type, play
 
@@ -16,7 +24,7 @@ MakeDrill = Callable[..., Drill]
 
 
 def findings(drill: Drill) -> list[tuple[str, str]]:
-    return [(str(e["rule"]), str(e["kind"])) for e in of_type(drill, "finding")]
+    return [(e.rule, e.kind) for e in of_type(drill, Finding)]
 
 
 def test_the_correct_sequence_closes_the_case_with_no_findings_in_strict_mode(make_drill: MakeDrill) -> None:
@@ -25,17 +33,18 @@ def test_the_correct_sequence_closes_the_case_with_no_findings_in_strict_mode(ma
     play(drill, CORRECT)
     assert drill.outcome == "success"
     assert findings(drill) == []
-    assert [e["status"] for e in of_type(drill, "decision")] == ["accepted"] * len(CORRECT)
+    assert [e.status for e in of_type(drill, DecisionMade)] == ["accepted"] * len(CORRECT)
 
 
 def test_opening_the_landing_door_between_floors_is_refused_in_strict_mode(make_drill: MakeDrill) -> None:
     """A forbidden action is refused with its reason, and nothing happens."""
     drill = make_drill("strict")
     play(drill, [(0.0, "control", "log"), (1.0, "guard", "open_door")])
-    refused = [e for e in of_type(drill, "decision") if e["status"] == "refused"]
+    refused = [e for e in of_type(drill, DecisionMade) if e.status == "refused"]
     assert len(refused) == 1
-    assert refused[0]["reasons"][0]["rule"] == "life-first"
-    assert refused[0]["reasons"][0]["detail"]["en"] == "The car is between floors"
+    assert refused[0].reasons is not None
+    assert refused[0].reasons[0].rule == "life-first"
+    assert refused[0].reasons[0].detail["en"] == "The car is between floors"
     assert "open_door" not in drill.incidents[0].started
 
 
@@ -81,8 +90,8 @@ def test_closing_the_case_before_feedback_is_refused_in_strict_mode(make_drill: 
     """Going to a success ending needs report, handling and feedback all done."""
     drill = make_drill("strict")
     play(drill, [*CORRECT[:4], (16.0, "control", "close_quietly")])
-    refused = [e for e in of_type(drill, "decision") if e["status"] == "refused"]
-    assert [r["reasons"][0]["kind"] for r in refused] == ["premature-close"]
+    refused = [e for e in of_type(drill, DecisionMade) if e.status == "refused"]
+    assert [r.reasons[0].kind for r in refused if r.reasons] == ["premature-close"]
 
 
 def test_a_closing_action_that_is_itself_feedback_closes_the_loop(make_drill: MakeDrill) -> None:
@@ -97,9 +106,9 @@ def test_an_incident_that_ends_with_its_loop_open_gets_a_finding(make_drill: Mak
     """Reaching any ending without report, handling and feedback done is recorded."""
     drill = make_drill("observe")
     play(drill, [(0.0, "control", "log"), (1.0, "guard", "open_door")])
-    open_loops = [e for e in of_type(drill, "finding") if e["kind"] == "open"]
+    open_loops = [e for e in of_type(drill, Finding) if e.kind == "open"]
     assert len(open_loops) == 1
-    assert "feedback" in open_loops[0]["detail"]["en"]
+    assert "feedback" in open_loops[0].detail["en"]
 
 
 def test_the_third_task_waits_when_two_guards_are_busy(make_drill: MakeDrill) -> None:
@@ -110,9 +119,9 @@ def test_the_third_task_waits_when_two_guards_are_busy(make_drill: MakeDrill) ->
     for _ in range(3):
         drill.submit(Submission("guard", "patrol"))
     drill.advance_to(12.0)
-    begins = [e["t"] for e in of_type(drill, "begin") if e["action"] == "patrol"]
+    begins = [e.t for e in of_type(drill, ActionBegun) if e.action == "patrol"]
     assert begins == [1.0, 1.0, 6.0]
-    assert [e["pool"] for e in of_type(drill, "wait")] == ["guards"]
+    assert [e.pool for e in of_type(drill, StaffAwaited)] == ["guards"]
 
 
 def test_a_plan_with_nobody_on_a_shift_makes_every_task_of_that_pool_wait(mini: object) -> None:
@@ -123,8 +132,8 @@ def test_a_plan_with_nobody_on_a_shift_makes_every_task_of_that_pool_wait(mini: 
     drill.advance_to(1.0)
     drill.submit(Submission("guard", "patrol"))
     drill.advance_to(30.0)
-    assert [e["action"] for e in of_type(drill, "wait")] == ["patrol"]
-    assert not [e for e in of_type(drill, "begin") if e["action"] == "patrol"]
+    assert [e.action for e in of_type(drill, StaffAwaited)] == ["patrol"]
+    assert not [e for e in of_type(drill, ActionBegun) if e.action == "patrol"]
 
 
 def test_unknown_staffing_pool_is_refused(mini: object) -> None:
@@ -147,8 +156,8 @@ def test_a_conditional_inject_arrives_once_when_its_condition_first_holds(make_d
     """The faint inject is delivered the moment distress reaches 50, and only once."""
     drill = make_drill("observe")
     drill.advance_to(15.0)
-    faint = [e for e in of_type(drill, "inject") if e["inject"] == "faint"]
-    assert [e["t"] for e in faint] == [8]
+    faint = [e for e in of_type(drill, InjectDelivered) if e.inject == "faint"]
+    assert [e.t for e in faint] == [8]
 
 
 def test_an_automatic_transition_fires_when_its_condition_holds(make_drill: MakeDrill) -> None:
@@ -167,7 +176,7 @@ def test_a_deadline_met_exactly_at_its_limit_is_on_time(make_drill: MakeDrill, t
     drill.advance_to(talk_at)
     drill.submit(Submission("control", "talk"))
     drill.advance_to(5.0)
-    statuses = [e["status"] for e in of_type(drill, "timer") if e["status"] != "started"]
+    statuses = [e.status for e in of_type(drill, TimerChanged) if e.status != "started"]
     assert statuses == [status]
     assert (("deadline", "missed") in findings(drill)) is (status == "missed")
 
@@ -237,8 +246,8 @@ def test_two_incidents_share_the_same_staff_pools(mini: object) -> None:
     for incident in (0, 1, 1):
         drill.submit(Submission("guard", "patrol", incident))
     drill.advance_to(2.0)
-    waits = of_type(drill, "wait")
-    assert [(e["incident"], e["pool"]) for e in waits if e["action"] == "patrol"] == [(1, "guards")]
+    waits = of_type(drill, StaffAwaited)
+    assert [(e.incident, e.pool) for e in waits if e.action == "patrol"] == [(1, "guards")]
 
 
 def test_a_slow_rate_still_moves_a_whole_number_variable(mini_path: Path) -> None:
@@ -274,7 +283,7 @@ def test_a_later_incident_reads_its_own_clock(mini: CompiledScenario) -> None:
     assert verdict.why == "not-started"
     drill.advance_to(21.0)
     assert drill.incidents[1].now == pytest.approx(1.0)
-    alarms = [e["t"] for e in of_type(drill, "inject") if e["inject"] == "alarm"]
+    alarms = [e.t for e in of_type(drill, InjectDelivered) if e.inject == "alarm"]
     assert alarms == [0, 20.0]
 
 

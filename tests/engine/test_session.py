@@ -10,12 +10,26 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from engine.errors import RecordError
-from engine.format import INPUTS
+from engine.format import (
+    INPUTS,
+    ActionBegun,
+    AnyEvent,
+    DecisionMade,
+    DrillEnded,
+    DrillHalted,
+    Evaluated,
+    Event,
+    ForkRef,
+    IncidentStarted,
+    InjectDelivered,
+    InjectFired,
+    NoteMade,
+    TimerChanged,
+)
 from engine.runtime import (
     Origin,
     Session,
@@ -90,7 +104,7 @@ def run_to(session: Session, wall: Wall, minute: float) -> None:
     session.tick()
 
 
-def events_of(path: Path) -> list[dict[str, Any]]:
+def events_of(path: Path) -> list[AnyEvent]:
     """The events of a record file (header left out)."""
     return read(path).events
 
@@ -125,11 +139,13 @@ def test_a_session_with_every_kind_of_input_leaves_a_record_that_verifies(
     session.close()
     assert session.finished and session.clock.paused
     events = events_of(session.path)
-    kinds = [e["type"] for e in events]
-    assert {"decision", "evaluation", "note", "fire", "halt", "drill_end"} <= set(kinds)
-    after_fire = events[[e["seq"] for e in events].index(fired) + 1]
-    assert (after_fire["type"], after_fire["inject"]) == ("inject", "technician_overdue")
-    assert all(e["wall"] for e in events if e["type"] in INPUTS)
+    kinds = {type(e) for e in events}
+    assert {DecisionMade, Evaluated, NoteMade, InjectFired, DrillHalted, DrillEnded} <= kinds
+    after_fire = events[[e.seq for e in events].index(fired) + 1]
+    assert isinstance(after_fire, InjectDelivered) and after_fire.inject == "technician_overdue"
+    inputs = [e for e in events if isinstance(e, DecisionMade | Evaluated | NoteMade | InjectFired | DrillHalted)]
+    assert {e.type for e in inputs} == INPUTS
+    assert all(e.wall for e in inputs)
     result = verify(session.path)
     assert result.ok, result.message
     assert "complete" in result.message
@@ -144,7 +160,7 @@ def test_the_live_situation_is_the_fold_of_the_record(begin: Callable[..., Sessi
     session.close()
     folded = Situation(session.scenarios)
     for event in events_of(session.path):
-        folded.apply({k: v for k, v in event.items() if k != "chk"})  # the checksum is the file's, not the drill's
+        folded.apply(event)
     assert session.situation == folded
     assert session.situation.bookmarks() and session.situation.findings
 
@@ -162,9 +178,9 @@ def test_a_replay_re_executes_notes_fired_injects_evaluations_and_the_halt(
     session.close()
     record = read(session.path)
     produced = replay(record, setup_from(record))
-    wanted = {"note", "evaluation", "fire", "halt"}
-    recorded = [e for e in record.events if e["type"] in wanted]
-    again = [e for e in produced if e["type"] in wanted]
+    wanted = (NoteMade, Evaluated, InjectFired, DrillHalted)
+    recorded = [e for e in record.events if isinstance(e, wanted)]
+    again = [e for e in produced if isinstance(e, wanted)]
     assert len(recorded) == 4
     assert len(again) == len(recorded) and all(same_event(r, p) for r, p in zip(recorded, again, strict=True))
 
@@ -175,9 +191,9 @@ def test_a_decision_breaking_a_rule_is_refused_in_strict_mode_and_recorded(begin
     verdict = session.submit("engineering", "reset_elevator")
     session.close()
     assert verdict.status == "refused" and verdict.breaches
-    decision = next(e for e in events_of(session.path) if e["type"] == "decision")
-    assert (decision["status"], decision["action"]) == ("refused", "reset_elevator")
-    assert session.situation.refusals[-1]["seq"] == verdict.seq
+    decision = next(e for e in events_of(session.path) if isinstance(e, DecisionMade))
+    assert (decision.status, decision.action) == ("refused", "reset_elevator")
+    assert session.situation.refusals[-1].seq == verdict.seq
     assert verify(session.path).ok
 
 
@@ -189,7 +205,7 @@ def test_halting_once_the_clock_has_passed_the_end_does_not_fail(begin: Callable
     session.halt()
     session.close()
     assert session.finished and session.clock.paused
-    assert "halt" not in [e["type"] for e in events_of(session.path)]
+    assert not [e for e in events_of(session.path) if isinstance(e, DrillHalted)]
     assert verify(session.path).ok
 
 
@@ -211,8 +227,8 @@ def test_skip_goes_just_past_the_next_event_and_a_decision_after_it_verifies(
         assert upcoming is None or upcoming > landed  # nothing of this scenario falls on a hundredth just after
     verdict = session.submit("control_room", "talk_to_passengers")
     session.close()
-    decision = next(e for e in events_of(session.path) if e.get("seq") == verdict.seq)
-    assert decision["t"] == landed
+    decision = next(e for e in events_of(session.path) if e.seq == verdict.seq)
+    assert decision.t == landed
     result = verify(session.path)
     assert result.ok, result.message
 
@@ -221,7 +237,7 @@ def test_skips_from_the_start_land_just_after_each_scheduled_event_in_turn(begin
     """With no decisions, the lift's events fall at 0 (alarm), then each minute (dynamics, then the 3-minute deadlines)."""
     session = begin()
     assert [session.skip() for _ in range(4)] == [0.01, 1.01, 2.01, 3.01]
-    assert [e["type"] for e in session.situation.findings] == ["finding", "finding"]  # both 3-minute deadlines missed
+    assert [e.rule for e in session.situation.findings] == ["deadline", "deadline"]  # both 3-minute deadlines missed
 
 
 @pytest.mark.parametrize("minute", [0.5, 0.01, 1.5, 2.999])
@@ -297,9 +313,9 @@ def test_a_record_cut_short_resumes_into_the_same_file_and_the_whole_file_verifi
     go_on(session, wall)
     assert unfinished.read_bytes().startswith(b"".join(lines))
     events = events_of(unfinished)
-    resumed = [e for e in events if e["type"] == "note" and e["kind"] == "resumed"]
+    resumed = [e for e in events if isinstance(e, NoteMade) and e.kind == "resumed"]
     assert len(resumed) == 1
-    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
     result = verify(unfinished)
     assert result.ok, result.message
     assert "complete" in result.message
@@ -331,9 +347,9 @@ def test_a_torn_last_line_is_mended_before_the_drill_goes_on(
     assert text.endswith("\n")
     for line in text.splitlines():
         json.loads(line)
-    events = events_of(unfinished)
+    lines = read(unfinished).lines  # the header, then one line per event
     if last_line_kept:
-        assert events[last["seq"] - 1]["chk"] == last["chk"]
+        assert lines[last["seq"]]["chk"] == last["chk"]
     assert verify(unfinished).ok
 
 
@@ -399,7 +415,7 @@ def test_a_console_killed_with_sigkill_resumes_from_its_record(
     go_on(session, wall)
     result = verify(path)
     assert result.ok, result.message
-    assert [e["kind"] for e in events_of(path) if e["type"] == "note"] == ["note", "resumed"]
+    assert [e.kind for e in events_of(path) if isinstance(e, NoteMade)] == ["note", "resumed"]
 
 
 # Fork --------------------------------------------------------------------------------------------
@@ -425,23 +441,18 @@ def test_a_fork_at_a_decision_replays_what_came_before_and_takes_another_choice(
 ) -> None:
     """The what-if starts where the decision was, with everything before it, and records a different choice."""
     original = read(finished)
-    target = next(e for e in original.events if e["type"] == "decision" and e["action"] == "notify_maintenance")
+    target = next(e for e in original.events if isinstance(e, DecisionMade) and e.action == "notify_maintenance")
     before = finished.read_bytes()
-    fork = opened(Session.fork(finished, target["seq"], record_path=tmp_path / "fork.jsonl", now=wall))
-    assert fork.now == target["t"] == 1.5
+    fork = opened(Session.fork(finished, target.seq, record_path=tmp_path / "fork.jsonl", now=wall))
+    assert fork.now == target.t == 1.5
     assert fork.clock.paused and fork.clock.target() == 1.5
-    assert fork.header["fork"] == {
-        "record": str(finished),
-        "seq": target["seq"],
-        "t": 1.5,
-        "digest": original.header["chk"],
-    }
-    assert fork.origin == Origin(str(finished), target["seq"], 1.5)
+    assert fork.header.fork == ForkRef(record=str(finished), seq=target.seq, t=1.5, digest=original.lines[0]["chk"])
+    assert fork.origin == Origin(str(finished), target.seq, 1.5)
     replayed = fork.drill.events
-    assert len(replayed) == target["seq"] - 1
+    assert len(replayed) == target.seq - 1
     assert all(same_event(r, p) for r, p in zip(original.events, replayed, strict=False))
     verdict = fork.submit("control_room", "call_96333_no_code")
-    assert verdict.seq == target["seq"] and verdict.status == "accepted"
+    assert verdict.seq == target.seq and verdict.status == "accepted"
     run_to(fork, wall, 10.0)
     fork.halt()
     fork.close()
@@ -449,8 +460,8 @@ def test_a_fork_at_a_decision_replays_what_came_before_and_takes_another_choice(
     result = verify(tmp_path / "fork.jsonl")
     assert result.ok, result.message
     forked = read(tmp_path / "fork.jsonl")
-    assert forked.header["fork"]["seq"] == target["seq"]
-    assert [e["action"] for e in forked.events if e["type"] == "decision"][:4] == [
+    assert forked.header.fork is not None and forked.header.fork.seq == target.seq
+    assert [e.action for e in forked.events if isinstance(e, DecisionMade)][:4] == [
         "log_alarm",
         "talk_to_passengers",
         "go_to_site",
@@ -458,23 +469,29 @@ def test_a_fork_at_a_decision_replays_what_came_before_and_takes_another_choice(
     ]
 
 
-@pytest.mark.parametrize("kind", ["note", "evaluation"])
+@pytest.mark.parametrize("kind", [NoteMade, Evaluated], ids=["note", "evaluation"])
 def test_a_fork_can_also_branch_at_a_facilitator_input(
-    finished: Path, tmp_path: Path, wall: Wall, kind: str, opened: Callable[[Session], Session]
+    finished: Path, tmp_path: Path, wall: Wall, kind: type[Event], opened: Callable[[Session], Session]
 ) -> None:
     """Any input is a branch point: the fork stands at its minute with the events before it."""
-    target = next(e for e in read(finished).events if e["type"] == kind)
-    fork = opened(Session.fork(finished, target["seq"], record_path=tmp_path / "fork.jsonl", now=wall))
+    target = next(e for e in read(finished).events if isinstance(e, kind))
+    fork = opened(Session.fork(finished, target.seq, record_path=tmp_path / "fork.jsonl", now=wall))
     fork.close()
-    assert fork.now == target["t"] and len(fork.drill.events) == target["seq"] - 1
+    assert fork.now == target.t and len(fork.drill.events) == target.seq - 1
     assert verify(tmp_path / "fork.jsonl").ok
 
 
-@pytest.mark.parametrize("which", ["start", "timer", "begin", "drill_end", "missing"])
-def test_a_fork_at_an_event_that_is_not_an_input_is_refused(finished: Path, tmp_path: Path, which: str) -> None:
+@pytest.mark.parametrize(
+    "which",
+    [IncidentStarted, TimerChanged, ActionBegun, DrillEnded, None],
+    ids=["start", "timer", "begin", "drill_end", "missing"],
+)
+def test_a_fork_at_an_event_that_is_not_an_input_is_refused(
+    finished: Path, tmp_path: Path, which: type[Event] | None
+) -> None:
     """Only decisions and other inputs can be taken back; anything else raises RecordError and writes nothing."""
     events = read(finished).events
-    seq = 10**6 if which == "missing" else next(e["seq"] for e in events if e["type"] == which)
+    seq = 10**6 if which is None else next(e.seq for e in events if isinstance(e, which))
     with pytest.raises(RecordError, match="fork at an input"):
         Session.fork(finished, seq, record_path=tmp_path / "fork.jsonl")
     assert not (tmp_path / "fork.jsonl").exists()
@@ -484,16 +501,16 @@ def test_an_altered_record_cannot_be_forked(finished: Path, tmp_path: Path) -> N
     """A fork starts from a record whose chain is intact."""
     lines = finished.read_text(encoding="utf-8").splitlines()
     finished.write_text("\n".join(_edit_a_value(lines)) + "\n", encoding="utf-8")
-    decision = next(e for e in read(finished).events if e["type"] == "decision")
+    decision = next(e for e in read(finished).events if isinstance(e, DecisionMade))
     with pytest.raises(RecordError, match="cannot fork"):
-        Session.fork(finished, decision["seq"], record_path=tmp_path / "fork.jsonl")
+        Session.fork(finished, decision.seq, record_path=tmp_path / "fork.jsonl")
 
 
 # Timeline lines for facilitator inputs ---------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def inputs(setup: Setup, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def inputs(setup: Setup, tmp_path_factory: pytest.TempPathFactory) -> dict[str, AnyEvent]:
     """One recorded event of each facilitator input, by name."""
     wall = Wall()
     header = header_for(setup, seed=1, mode="observe", source="console")
@@ -511,9 +528,9 @@ def inputs(setup: Setup, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     }
     session.halt()
     session.close()
-    by_seq = {e["seq"]: e for e in session.drill.events}
+    by_seq = {e.seq: e for e in session.drill.events}
     named = {name: by_seq[seq] for name, seq in seqs.items()}
-    named["halt"] = next(e for e in session.drill.events if e["type"] == "halt")
+    named["halt"] = next(e for e in session.drill.events if isinstance(e, DrillHalted))
     return named
 
 
@@ -532,13 +549,13 @@ def inputs(setup: Setup, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     ],
 )
 def test_the_timeline_has_a_line_for_every_facilitator_input_in_both_languages(
-    setup: Setup, inputs: dict[str, dict[str, Any]], name: str, zh: str, en: str
+    setup: Setup, inputs: dict[str, AnyEvent], name: str, zh: str, en: str
 ) -> None:
     """Notes, bookmarks, ratings, fired injects and the halt read in Chinese and in English, at their minute."""
     event = inputs[name]
     for lang, wanted in (("zh", zh), ("en", en)):
         line = Timeline(setup.scenarios(), lang).line(event)
-        assert line is not None and line.startswith(f"{event['t']:7.2f}′ ")
+        assert line is not None and line.startswith(f"{event.t:7.2f}′ ")
         assert wanted in line, (lang, line)
     task_line = Timeline(setup.scenarios(), "en").line(inputs["task rating"])
     assert task_line is not None and task_line.endswith(" P")

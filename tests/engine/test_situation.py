@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import pairwise
-from typing import Any
 
 import pytest
 
-from engine.format import AnyEvent
+from engine.format import AnyEvent, Finding, NoteMade
 from engine.runtime import STAGES, CompiledScenario, Drill, Index, Situation, Submission, play_random, prepare
 
 MakeDrill = Callable[..., Drill]
 
 
-def fold(scenarios: Sequence[CompiledScenario], events: Sequence[dict[str, Any]]) -> Situation:
+def fold(scenarios: Sequence[CompiledScenario], events: Sequence[AnyEvent]) -> Situation:
     """A situation folded from scratch over ``events``."""
     situation = Situation(scenarios)
     for event in events:
@@ -57,8 +56,8 @@ def test_folding_a_played_drill_gives_the_drills_own_incident_at_the_end(seed: i
     assert view.delivered == inc.delivered
     assert (view.ended, view.ending) == (inc.ended, inc.ending)
     assert (situation.finished, situation.outcome) == (True, drill.outcome)
-    assert situation.count == len(events) and situation.t == events[-1]["t"]
-    assert [f["seq"] for f in situation.findings] == [e["seq"] for e in events if e["type"] == "finding"]
+    assert situation.count == len(events) and situation.t == events[-1].t
+    assert situation.findings == [e for e in events if isinstance(e, Finding)]
     assert situation.work == {}  # nothing goes on once the incident has ended
 
 
@@ -179,11 +178,15 @@ def test_refusals_notes_ratings_and_bookmarks_are_kept_apart(make_drill: MakeDri
     drill.evaluate("inject:alarm", rating="S")
     drill.evaluate("inject:alarm", rating="P", note="quick")
     situation = caught_up(Situation([mini]), drill)
-    assert [r["action"] for r in situation.refusals] == ["patrol"]
+    assert [r.action for r in situation.refusals] == ["patrol"]
     assert situation.incidents[0].decided == {"log"}
     assert situation.ratings == {(0, "inject:alarm"): "P"}
-    assert [n.get("kind", n["type"]) for n in situation.notes] == ["note", "bookmark", "evaluation"]
-    assert [n["seq"] for n in situation.bookmarks()] == [e["seq"] for e in drill.events if e.get("kind") == "bookmark"]
+    assert [n.kind if isinstance(n, NoteMade) else n.type for n in situation.notes] == [
+        "note",
+        "bookmark",
+        "evaluation",
+    ]
+    assert situation.bookmarks() == [e for e in drill.events if isinstance(e, NoteMade) and e.kind == "bookmark"]
 
 
 # Index: any moment of a record ---------------------------------------------------------------------
@@ -240,10 +243,10 @@ def test_count_at_counts_the_events_up_to_and_including_a_minute(
     """count_at(t) is how many events have t at or before the minute asked."""
     scenarios, events = long_record
     index = Index(events, scenarios, every=7)
-    times = sorted({float(e["t"]) for e in events})
+    times = sorted({float(e.t) for e in events})
     probes = [-1.0, *times, *[(a + b) / 2 for a, b in pairwise(times)], times[-1] + 1]
     for t in probes:
-        assert index.count_at(t) == sum(1 for e in events if e["t"] <= t), t
+        assert index.count_at(t) == sum(1 for e in events if e.t <= t), t
     assert index.count_at(-1.0) == 0 and index.count_at(times[-1]) == len(events)
 
 
@@ -274,7 +277,7 @@ def test_next_of_steps_through_findings_and_bookmarks_forwards_and_backwards(
     index, events = marked
 
     def matches(event: AnyEvent) -> bool:
-        return event["type"] in kinds or (event["type"] == "note" and f"note:{event['kind']}" in kinds)
+        return event.type in kinds or (isinstance(event, NoteMade) and f"note:{event.kind}" in kinds)
 
     def walk(start: int, backwards: bool) -> list[int]:
         seen: list[int] = []

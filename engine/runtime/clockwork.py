@@ -1,0 +1,95 @@
+"""The drill's SimPy environment: plain SimPy, plus the three kinds of scheduling a drill needs.
+
+A drill schedules far more bare callbacks (an inject due, the next dynamics step, a deadline check,
+an incident's start) than it runs processes, and it is driven from outside in slices of sim time
+(``advance_to(t)``). SimPy's public API offers neither at the precision a record needs:
+``env.timeout(t - now)`` and ``env.run(until=t)`` both place an event at ``now + (t - now)``, which
+in floating point is not always ``t``, so the time of an event would depend on where a paced
+console last stopped, and a replay would not reproduce the record. This subclass is the one place
+that reaches into SimPy's queue to do it exactly; nothing else in the engine touches SimPy's
+private fields.
+
+What it adds:
+
+- :meth:`Clockwork.call_at`: call a function at an absolute sim time, with a priority (a bare
+  event, cheaper than a process: no generator, no ``Initialize`` event);
+- :meth:`Clockwork.run_until`: process everything ordered before a stop placed at exactly ``t``
+  (as ``run(until=...)`` with an urgent stop event would), then stand at ``t``, with no spent
+  stop left on the queue to read as something still due;
+- :meth:`Clockwork.stop`: end the current run once what is already due before it has run (the
+  drill ended).
+
+The ordering is SimPy's own (time, then priority, then scheduling order): records made before this
+class existed are reproduced byte for byte (``tests/engine/test_record_compat.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from heapq import heappush
+
+import simpy
+from simpy.core import StopSimulation
+from simpy.events import NORMAL, URGENT, Event, EventPriority
+
+LATE = EventPriority(NORMAL + 1)
+"""Priority of checks that must see everything else due at their instant first (deadlines)."""
+
+Callback = Callable[[Event], None]
+"""What :meth:`Clockwork.call_at` calls: SimPy's callback shape, given the (bare) event."""
+
+
+class _Call(Event):
+    """A bare event that has already succeeded, carrying one callback: scheduled, never triggered."""
+
+    def __init__(self, env: simpy.Environment, callback: Callback) -> None:
+        # Event.__init__ and succeed() in one: the event is born triggered (ok, no value), and
+        # goes on the queue at the caller's absolute time rather than at now + delay.
+        self.env = env
+        self.callbacks = [callback]
+        self._ok = True
+        self._value = None
+
+
+class Clockwork(simpy.Environment):
+    """A ``simpy.Environment`` with absolute-time callbacks and exact stops; see the module docstring."""
+
+    def call_at(self, t: float, callback: Callback, priority: EventPriority = NORMAL) -> None:
+        """Call ``callback`` at exactly sim time ``t`` (now, if ``t`` has passed).
+
+        Args:
+            t: The absolute sim time.
+            callback: Called with the bare event when it is processed.
+            priority: :data:`~simpy.events.URGENT` runs before ordinary events due at the same
+                instant, :data:`LATE` after them; same time and priority run in scheduling order.
+        """
+        now = self._now
+        heappush(self._queue, (now if now > t else t, priority, next(self._eid), _Call(self, callback)))
+
+    def run_until(self, t: float) -> None:
+        """Process everything due before ``t`` and stand at exactly ``t``, or stop early at :meth:`stop`.
+
+        Equivalent to ``run(until=stop)`` with an urgent stop event scheduled now at ``t``: events at
+        ``t`` that were already scheduled as urgent (an incident due to open at ``t``) run; anything
+        else due at ``t``, and anything scheduled at ``t`` from here on, waits for the next run. The
+        stop is a position in the queue's order, not an event, so nothing of it is left behind.
+
+        Args:
+            t: Sim time to stop at; must not be before now.
+        """
+        bound = (t, URGENT, next(self._eid))  # where the stop event would sort, had one been scheduled
+        queue = self._queue
+        step = self.step
+        try:
+            while queue and queue[0] < bound:  # time, priority, then the unique id decide: never the event
+                step()
+        except StopSimulation:
+            return  # stopped (the drill ended); time stays where it ended
+        self._now = t
+
+    def stop(self) -> None:
+        """End the current :meth:`run` or :meth:`run_until` after the events already due before this one."""
+        event = Event(self)
+        assert event.callbacks is not None  # a fresh event has its list
+        event.callbacks.append(StopSimulation.callback)
+        event.succeed()
