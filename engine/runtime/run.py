@@ -750,7 +750,7 @@ class Drill:
     def _fire_one(self, inc: Incident, watch: Watch) -> bool:
         """Fire the first automatic transition or conditional inject that is due; say if one fired."""
         state = inc.state
-        for trans in watch.transitions:
+        for trans in watch.transitions_from(state):
             if trans.goto != state and (trans.states is None or state in trans.states) and trans.when(inc):
                 changes = self._apply(inc, trans.effects)
                 if changes:
