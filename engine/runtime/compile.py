@@ -26,12 +26,14 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from math import isfinite
 
 from transitions import Machine, Transition
 
 from engine.errors import EngineError
 from engine.format import (
     NOW,
+    Context,
     Duration,
     Effects,
     Evaluator,
@@ -303,7 +305,7 @@ class _Compiler:
                     iid,
                     None if i.at is None else self.number(i.at),
                     None if i.when is None else self.cond(i.when),
-                    self.effects(i.effects),
+                    self.effects(i.effects, f"inject '{iid}'"),
                     i.goto,
                     self.reads(i.when),
                 )
@@ -316,7 +318,7 @@ class _Compiler:
                     None if t.in_ is None else frozenset(t.in_),
                     self.cond(t.when),
                     t.goto,
-                    self.effects(t.effects),
+                    self.effects(t.effects, f"transition '{tid}'"),
                     self.reads(t.when),
                 )
                 for tid, t in s.transitions.items()
@@ -327,7 +329,7 @@ class _Compiler:
                     None if t.start is None else self.cond(t.start),
                     self.number(t.deadline),
                     self.cond(t.met),
-                    self.effects(t.missed.effects) if t.missed else (),
+                    self.effects(t.missed.effects, f"timer '{tid}'") if t.missed else (),
                     t.missed.goto if t.missed else None,
                     t.label,
                     self.reads(t.start) | self.reads(t.met),
@@ -400,13 +402,18 @@ class _Compiler:
     def reads(self, text: str | None) -> frozenset[str]:
         return compile_expression(text, self.names).reads if text else frozenset()
 
-    def effects(self, effects: Effects) -> tuple[Effect, ...]:
+    def effects(self, effects: Effects, whose: str) -> tuple[Effect, ...]:
+        """Compiled effects; ``whose`` names their owner (``action 'x'``) in a run-time error."""
         out = []
         for var, value in effects.items():
             variable = self.s.variables[var]
             text = effect_expression(self.s, var, value)
             if text is not None:
-                run = compile_expression(text, self.names, want=self.names.variables[var]).run
+                kind = self.names.variables[var]
+                expression = compile_expression(text, self.names, want=kind)
+                run = expression.run
+                if kind == "number":
+                    run = _finite(run, expression.reads, f"{whose}: the effect on '{var}'")
             else:
                 run = _constant(value)
             out.append(Effect(var, run, variable.min, variable.max, variable.type == "int"))
@@ -430,7 +437,7 @@ class _Compiler:
             when=None if a.when is None else self.cond(a.when),
             duration=self.sampler(a.duration),
             staff=staff,
-            effects=self.effects(a.effects),
+            effects=self.effects(a.effects, f"action '{aid}'"),
             goto=a.goto,
             repeatable=a.repeatable,
             forbidden=tuple(Forbidden(self.cond(f.when), f.reason, f.source, f.rule) for f in a.forbidden),
@@ -440,11 +447,11 @@ class _Compiler:
     def _dynamic(self, did: str) -> CDynamic:
         d = self.s.dynamics[did]
         variable = self.s.variables[d.var]
-        rate = (
-            _constant(d.rate)
-            if not isinstance(d.rate, str)
-            else compile_expression(d.rate, self.names, want="number").run
-        )
+        if isinstance(d.rate, str):
+            expression = compile_expression(d.rate, self.names, want="number")
+            rate = _finite(expression.run, expression.reads, f"dynamic '{did}': the rate of '{d.var}'")
+        else:
+            rate = _constant(d.rate)
         assert variable.min is not None and variable.max is not None  # numbers are bounded (model)
         return CDynamic(
             did, d.var, rate, self.cond(d.while_), d.every, variable.min, variable.max, variable.type == "int"
@@ -529,6 +536,27 @@ class _Machine(Machine):
         """Declare ``trigger``, moving to ``dest`` from whichever live state the model is in."""
         self.add_transition(trigger, source=[], dest=dest)
         self.events[trigger].transitions = _FromAnyLiveState(dest, live)
+
+
+def _finite(run: Evaluator, reads: frozenset[str], what: str) -> Evaluator:
+    """``run``, refusing a result that is not a finite number (a drill must not record NaN or infinity).
+
+    Load time refuses what is infinite whatever the drill does (``1e999``, ``1e308 * 10``); what
+    overflows only with the values a drill reaches (``x * x - x * x`` with a large ``x``) stops the
+    drill here, naming the expression's owner and the values it read.
+    """
+
+    def checked(c: Context) -> Value:
+        value = run(c)
+        if isfinite(value):  # type: ignore[arg-type]  # a number expression (checked at load)
+            return value
+        read = ", ".join(f"{name}={c.values[name]!r}" for name in sorted(reads) if name in c.values)
+        raise EngineError(
+            f"{what} came to {value} at minute {c.now:g}, not a number a drill can record"
+            + (f" (with {read})" if read else "")
+        )
+
+    return checked
 
 
 def _constant(value: object) -> Evaluator:

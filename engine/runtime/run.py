@@ -47,6 +47,10 @@ CLOCK_STEP = 0.1
 MAX_SETTLE = 100
 """Most automatic steps taken in one instant; guards against transitions that flip back and forth."""
 
+MAX_EVENTS = 100_000
+"""Most events one drill may make: the shipped drills make a few hundred, so a drill past this is a
+runaway (a dynamic stepping for days), stopped with an error rather than left to fill a disk."""
+
 Event_ = dict[str, Any]
 """One drill event as recorded: ``seq``, ``t``, ``type`` and fields of that type."""
 
@@ -476,6 +480,11 @@ class Drill:
     # Events -----------------------------------------------------------------------------------
 
     def _emit(self, kind: str, /, **fields: Any) -> int:
+        if self.seq >= MAX_EVENTS:
+            raise EngineError(
+                f"the drill stopped at minute {self.env.now:g} after {MAX_EVENTS:,} events, far more than a drill"
+                " makes; look for a dynamic with a small 'every' over a long 'limit'"
+            )
         self.seq += 1
         event: Event_ = {"seq": self.seq, "t": self.env.now, "type": kind, **fields}
         if self.keep:
