@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from engine.display import default_lang
-from engine.tools.cli import UsageError, parse_person
+from engine.tools.cli import UsageError, cannot_write, parse_person
 
 
 def add_commands(sub: Any) -> None:
@@ -92,7 +92,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     style = args.style or ("cn" if lang == "zh" else "hseep")
     text = report.render(report.build(read(args.record), lang, style), args.format)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise cannot_write(args.output, exc) from exc
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

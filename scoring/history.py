@@ -9,7 +9,8 @@ nothing written; a write killed half-way is rolled back by the database, never h
 Adding is idempotent. A drill is known by :func:`record_key`: the checksum of its header and of its
 last event (the chain makes the last one depend on every line before it) plus its wall-clock start
 (the chain leaves wall fields out, so two identical runs made at different times would otherwise
-collide). The same file added twice is stored once.
+collide). The same file added twice is stored once, also when two processes add it at the same
+moment: :mod:`scoring.database` makes the database safe to share (locks, retries, the driver).
 
 Why SQLAlchemy Core and not an ORM: the rows are plain facts that are written once and queried in
 bulk, and Core keeps one code path for the SQLite file under the user's data directory and a
@@ -32,10 +33,9 @@ import hashlib
 import io
 import json
 import math
-import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -58,36 +58,28 @@ from sqlalchemy import (
     Table,
     Text,
     case,
-    create_engine,
     delete,
-    event,
     extract,
     func,
     insert,
     or_,
     select,
 )
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from engine.display import cells
-from engine.errors import ContentError, DrillError, RecordError
+from engine.errors import ContentError, RecordError
 from engine.format import DrillEnded, Finding, find
 from engine.runtime import Record, first_broken_link, read, setup_from
+from scoring.database import HistoryError as HistoryError  # raised here too; callers import it from history
+from scoring.database import open_engine, reading, reason, transact
 from scoring.evaluation import evaluate
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
-    from sqlalchemy.pool import ConnectionPoolEntry
+    from sqlalchemy.exc import IntegrityError
     from sqlalchemy.sql.elements import ColumnElement
 
     from engine.runtime import CompiledScenario
-
-
-class HistoryError(DrillError):
-    """History cannot do what was asked: a record it refuses, or a database it cannot use.
-
-    The storage branch of the one exception tree; the message names the record or database.
-    """
 
 
 Value = str | int | float | bool | None
@@ -253,19 +245,6 @@ def default_url() -> str:
     folder = Path(user_data_dir("drillsim", appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)
     return "sqlite:///" + (folder / "history.sqlite3").as_posix()
-
-
-def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
-    # pysqlite opens transactions itself, and only before INSERT/UPDATE/DELETE: DDL and the reads
-    # of a write would run outside them. Switch that off and let the "begin" hook below say BEGIN.
-    dbapi_conn.isolation_level = None
-    cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
 
 
 # Reading a record into rows -------------------------------------------------------------------
@@ -497,6 +476,13 @@ def _load(
     return drill
 
 
+def _version(conn: Connection) -> int:
+    """The schema version recorded in the database (0 before the first migration)."""
+    if not conn.dialect.has_table(conn, schema_version.name):
+        return 0
+    return int(conn.scalar(select(func.max(schema_version.c.version))) or 0)
+
+
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """One step of writing a drill (a seam for the tests that kill a write half-way)."""
     if rows:
@@ -536,8 +522,8 @@ class History:
     """Finished drills in a database, and the training plan's questions about them.
 
     Args:
-        url: A SQLAlchemy database URL (``sqlite:///path``, ``postgresql+psycopg://...``);
-            default: :func:`default_url`.
+        url: A SQLAlchemy database URL (``sqlite:///path``, ``postgresql://user@host/db``, which
+            needs ``pip install 'drillsim[postgres]'``); default: :func:`default_url`.
 
     Raises:
         HistoryError: The database cannot be opened, or its schema is newer than this code.
@@ -545,15 +531,9 @@ class History:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
-        try:
-            self._engine: Engine = create_engine(self.url)
-        except (SQLAlchemyError, ValueError, ImportError) as exc:
-            raise HistoryError(f"--db {self.url!r}: not a usable database URL ({exc})") from exc
+        self._engine: Engine = open_engine(self.url)
         self.where = self._engine.url.render_as_string(hide_password=True)
         """The database, as messages name it (no password)."""
-        if self._engine.dialect.name == "sqlite":
-            event.listen(self._engine, "connect", _sqlite_pragmas)
-            event.listen(self._engine, "begin", _sqlite_begin)
         try:
             self.migrate()
         except BaseException:
@@ -570,26 +550,22 @@ class History:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _tx(self, doing: str) -> Iterator[Connection]:
-        """One transaction; a database failure becomes one clear :class:`HistoryError`."""
-        try:
-            with self._engine.begin() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
-            reason = getattr(exc, "orig", None) or exc
-            raise HistoryError(f"history database {self.where}: cannot {doing}: {reason}") from exc
+    def _tx(self, doing: str) -> AbstractContextManager[Connection]:
+        """One read-only transaction; a database failure becomes one clear :class:`HistoryError`."""
+        return reading(self._engine, doing)
 
     # Schema -----------------------------------------------------------------------------------
 
     def version(self) -> int:
         """The database's schema version (0 for an empty database)."""
         with self._tx("read the schema version") as conn:
-            schema_version.create(conn, checkfirst=True)
-            return int(conn.scalar(select(func.max(schema_version.c.version))) or 0)
+            return _version(conn)
 
     def migrate(self) -> list[int]:
         """Bring the schema to :data:`LATEST`, one migration per transaction; the versions applied.
+
+        Several processes may open a new database at once: each migration re-reads the version
+        under the schema lock (see :mod:`scoring.database`), so it is applied once, by one of them.
 
         Raises:
             HistoryError: The database is at a newer version than this code knows.
@@ -604,10 +580,11 @@ class History:
         for migration in MIGRATIONS:
             if migration.version <= current:
                 continue
-            with self._tx(f"apply schema migration {migration.version}") as conn:
-                # Another process may have migrated since we looked.
-                if (conn.scalar(select(func.max(schema_version.c.version))) or 0) >= migration.version:
-                    continue
+
+            def step(conn: Connection, migration: Migration = migration) -> bool:
+                schema_version.create(conn, checkfirst=True)
+                if _version(conn) >= migration.version:
+                    return False  # another process applied it since we looked
                 migration.apply(conn)
                 conn.execute(
                     insert(schema_version).values(
@@ -616,7 +593,10 @@ class History:
                         applied_at=datetime.now(UTC).replace(tzinfo=None),
                     )
                 )
-            applied.append(migration.version)
+                return True
+
+            if transact(self._engine, f"apply schema migration {migration.version}", step, schema=True):
+                applied.append(migration.version)
         return applied
 
     # Writing ----------------------------------------------------------------------------------
@@ -644,25 +624,24 @@ class History:
         if self._drill_id(record_key(record)) is not None:
             return False
         drill = _load(record, participants=participants, team=team, site=site, kind=kind, opinions=feedback)
-        try:
-            with self._engine.begin() as conn:
-                if conn.scalar(select(drills.c.id).where(drills.c.key == drill.key)) is not None:
-                    return False
-                stored = conn.execute(insert(drills).values(key=drill.key, **drill.row)).inserted_primary_key
-                if stored is None:
-                    raise HistoryError(f"history database {self.where}: it gave no id to the new drill")
-                drill_id = stored[0]
-                for table, rows in drill.children:
-                    _insert(conn, table, [{**row, "drill_id": drill_id} for row in rows])
-        except IntegrityError as exc:
+
+        def store(conn: Connection) -> bool:
+            if conn.scalar(select(drills.c.id).where(drills.c.key == drill.key)) is not None:
+                return False
+            stored = conn.execute(insert(drills).values(key=drill.key, **drill.row)).inserted_primary_key
+            if stored is None:
+                raise HistoryError(f"history database {self.where}: it gave no id to the new drill")
+            drill_id = stored[0]
+            for table, rows in drill.children:
+                _insert(conn, table, [{**row, "drill_id": drill_id} for row in rows])
+            return True
+
+        def settle(exc: IntegrityError) -> bool:
             if self._drill_id(drill.key) is not None:
                 return False  # another process stored the same drill in the meantime
-            raise HistoryError(f"history database {self.where}: cannot store {record_path}: {exc.orig}") from exc
-        except SQLAlchemyError as exc:
-            raise HistoryError(
-                f"history database {self.where}: cannot store {record_path}: {getattr(exc, 'orig', None) or exc}"
-            ) from exc
-        return True
+            raise HistoryError(f"history database {self.where}: cannot store {record_path}: {reason(exc)}") from exc
+
+        return transact(self._engine, f"store {record_path}", store, write=True, settle=settle)
 
     def _drill_id(self, key: str) -> int | None:
         with self._tx("look up a drill") as conn:
@@ -698,7 +677,8 @@ class History:
         if not who:
             raise HistoryError("feedback needs the name of who gave it")
         score = _satisfaction(f"feedback of {who}", satisfaction)
-        with self._tx("store feedback") as conn:
+
+        def store(conn: Connection) -> None:
             drill_id = conn.scalar(select(drills.c.id).where(drills.c.key == key))
             if drill_id is None:
                 raise HistoryError(f"no drill {key!r} in history; add its record first (drillsim history add)")
@@ -706,6 +686,8 @@ class History:
             conn.execute(
                 insert(feedback).values(drill_id=drill_id, name=who, satisfaction=score, helped=helped, improve=improve)
             )
+
+        transact(self._engine, "store feedback", store, write=True)
 
     # Questions --------------------------------------------------------------------------------
 

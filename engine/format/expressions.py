@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -124,6 +125,7 @@ _ARITH: dict[type[ast.operator], Callable[[float, float], float]] = {
 CONSTANT_NAMES: dict[str, bool] = {"true": True, "false": False, "True": True, "False": False}
 """Names that stand for true and false (YAML authors write lower case, Python habits upper case)."""
 _FUNCTIONS = ("started", "done", "in_state", "min", "max", "abs")
+_MEMBERSHIP = ("started", "done", "in_state")
 
 
 class _Compiler:
@@ -149,6 +151,8 @@ class _Compiler:
         if isinstance(value, bool):
             return "bool", lambda c, v=value: v
         if isinstance(value, int | float):
+            if not math.isfinite(value):
+                raise ExpressionError("a figure in the expression is too large: it reads as infinity")
             return "number", lambda c, v=value: v
         if isinstance(value, str):
             return "text", lambda c, v=value: v
@@ -208,8 +212,8 @@ class _Compiler:
             raise ExpressionError(f"'{_describe(node)}': arithmetic needs numbers on both sides")
         if isinstance(node.op, ast.Div | ast.Mod):
             # A zero divisor yields 0 rather than an exception: a drill must not die on arithmetic.
-            return "number", lambda c: _safe_divide(op, left(c), right(c))  # type: ignore[arg-type]
-        return "number", lambda c: op(left(c), right(c))  # type: ignore[arg-type]
+            return "number", self._finite(node, lambda c: _safe_divide(op, left(c), right(c)))  # type: ignore[arg-type]
+        return "number", self._finite(node, lambda c: op(left(c), right(c)))  # type: ignore[arg-type]
 
     def _Compare(self, node: ast.Compare, depth: int) -> tuple[str, Evaluator]:
         operands = [node.left, *node.comparators]
@@ -286,6 +290,24 @@ class _Compiler:
         self.reads.add(STATE)
         return lambda c: c.state == target
 
+    def _finite(self, node: ast.expr, run: Evaluator) -> Evaluator:
+        """Refuse arithmetic that overflows whatever the drill does: its operands read nothing of it.
+
+        Such a part (``1e308 * 10``, a parameter times a huge figure) is worked out once, here; an
+        infinite or undefined result is an error at load time, with the file position, instead of a
+        value no record can hold. What overflows only for some values of the variables is caught
+        while the drill runs.
+        """
+        if not _constant_part(node, self.names):
+            return run
+        try:
+            value = run(cast(Context, None))
+        except (ArithmeticError, AttributeError, TypeError, ValueError):
+            return run  # let the drill meet it as it would; nothing here is wrong for certain
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ExpressionError(f"'{_describe(node)}' comes to {value}, not a finite number")
+        return run
+
     def _expect_bool(self, node: ast.expr, depth: int, where: str) -> Evaluator:
         kind, fn = self.compile(node, depth)
         if kind != "bool":
@@ -303,6 +325,16 @@ class _Compiler:
                 f"'{value}' is not a value of '{var_node.id}'{did_you_mean(value, choices)};"
                 f" it takes {', '.join(choices)}"
             )
+
+
+def _constant_part(node: ast.expr, names: Names) -> bool:
+    """Whether ``node`` reads nothing that changes during a drill (only figures and parameters)."""
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Name) and (inner.id == "now" or inner.id in names.variables):
+            return False
+        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in _MEMBERSHIP:
+            return False
+    return True
 
 
 def _and(left: Evaluator, right: Evaluator) -> Evaluator:

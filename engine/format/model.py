@@ -52,6 +52,11 @@ FORMAT_SCRIPT = "script/1"
 EXPANDING = "drillsim.expanding-dialogue"
 """Validation context key the role-play expansion sets: only then may an action be ``spoken``."""
 
+MIN_STEP = 0.1
+"""Smallest step of a dynamic, in sim minutes (6 seconds): the engine's own clock re-checks conditions
+on ``now`` at this step, and a finer one only floods the record (``every: 0.000001`` made a drill of
+an hour sixty million steps) without changing anything a player can see."""
+
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,47}$")]
 """An id that expressions can name: lower case, digits and underscores, starting with a letter."""
 
@@ -479,8 +484,18 @@ class Dynamic(Frozen):
     """Change per sim minute (a number or an expression)."""
     while_: str = Field(default="true", alias="while")
     """Condition under which it changes."""
-    every: float = Field(default=1.0, gt=0, le=1440)
-    """Step in sim minutes between updates."""
+    every: float = Field(default=1.0, ge=MIN_STEP, le=1440)
+    """Step in sim minutes between updates (at least 0.1, at most 1440)."""
+
+    @field_validator("every", mode="before")
+    @classmethod
+    def _not_too_fine(cls, value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value < MIN_STEP:
+            raise ValueError(
+                f"{value:g} is below the smallest step, {MIN_STEP:g} minutes (6 seconds of sim time);"
+                " a finer step floods the record without changing what the players see"
+            )
+        return value
 
 
 class Transition(Frozen):

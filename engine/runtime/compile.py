@@ -7,6 +7,15 @@ resolved for one locale, and the actions offered in each state precomputed. It a
 built per drill. Drills borrow a state token from a small pool (:meth:`CompiledScenario.acquire`)
 and give it back when they end, so even ``add_model`` is paid once per concurrent drill, not per run.
 
+Compiling costs time and memory in proportion to the scenario, never to states times triggers. An
+action completes in whatever state the incident has reached by then, and an inject or a missed
+deadline moves it from wherever it is, so most triggers may fire from every live state; declaring
+each of them on each state made a 2,000-state scenario take half a minute and gigabytes to compile.
+Those triggers are declared once, and ``transitions`` gets the transition from a given state the
+first time the trigger fires there (:class:`_FromAnyLiveState`); only a transition restricted with
+``in:`` is declared on its states up front. The actions offered per state are gathered the same way,
+action by action.
+
 Compiled scenarios are cached by (id, version, content digest, locale): a Monte Carlo sweep of
 100,000 runs compiles once.
 """
@@ -14,14 +23,17 @@ Compiled scenarios are cached by (id, version, content digest, locale): a Monte 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from math import isfinite
 
-from transitions import Machine
+from transitions import Machine, Transition
 
 from engine.errors import EngineError
 from engine.format import (
     NOW,
+    Context,
     Duration,
     Effects,
     Evaluator,
@@ -163,6 +175,22 @@ class Watch:
     injects: tuple[CInject, ...]
     timers: tuple[CTimer, ...]
     hazards: tuple[CHazard, ...]
+    applicable: Mapping[str, tuple[CTransition, ...]] = field(default_factory=dict)
+    """The scenario's transitions that may fire in each state (shared by every watch)."""
+    ids: frozenset[str] = frozenset()
+    """Ids of :attr:`transitions`."""
+    _from: dict[str, tuple[CTransition, ...]] = field(default_factory=dict)
+
+    def transitions_from(self, state: str) -> tuple[CTransition, ...]:
+        """The watched transitions that may fire in ``state``, in scenario order (cached).
+
+        A drill checks transitions after every change: looking only at those of the present state
+        keeps a scenario of thousands of states, each with its own, as cheap to run as a small one.
+        """
+        found = self._from.get(state)
+        if found is None:
+            found = self._from[state] = tuple(t for t in self.applicable.get(state, ()) if t.id in self.ids)
+        return found
 
 
 class Token:
@@ -203,6 +231,8 @@ class CompiledScenario:
     """Per variable (and None for 'anything may have changed'): what to re-check after a change."""
     dynamic_groups: tuple[tuple[float, tuple[CDynamic, ...]], ...] = ()
     """Dynamics grouped by step length, so each group costs one scheduled event per step."""
+    transitions_in: dict[str, tuple[CTransition, ...]] = field(default_factory=dict)
+    """State -> the transitions that may fire in it (those without ``in:`` and those naming it)."""
     _free: list[Token] = field(default_factory=list)
     _watch_cache: dict[frozenset[str], Watch] = field(default_factory=dict)
 
@@ -257,9 +287,12 @@ class _Compiler:
     def build(self) -> CompiledScenario:
         s = self.s
         actions = {aid: self._action(aid) for aid in s.actions}
-        offered = {
-            state: tuple(a for a in actions.values() if a.states is None or state in a.states) for state in s.states
-        }
+        gathered: dict[str, list[CAction]] = {state: [] for state in s.states}
+        for action in actions.values():  # in scenario order, so each state lists its actions in file order
+            for state in s.states if action.states is None else action.states:
+                if state in gathered:
+                    gathered[state].append(action)
+        offered = {state: tuple(found) for state, found in gathered.items()}
         result = CompiledScenario(
             model=s,
             locale=self.locale,
@@ -279,7 +312,7 @@ class _Compiler:
                     iid,
                     None if i.at is None else self.number(i.at),
                     None if i.when is None else self.cond(i.when),
-                    self.effects(i.effects),
+                    self.effects(i.effects, f"inject '{iid}'"),
                     i.goto,
                     self.reads(i.when),
                 )
@@ -292,7 +325,7 @@ class _Compiler:
                     None if t.in_ is None else frozenset(t.in_),
                     self.cond(t.when),
                     t.goto,
-                    self.effects(t.effects),
+                    self.effects(t.effects, f"transition '{tid}'"),
                     self.reads(t.when),
                 )
                 for tid, t in s.transitions.items()
@@ -303,7 +336,7 @@ class _Compiler:
                     None if t.start is None else self.cond(t.start),
                     self.number(t.deadline),
                     self.cond(t.met),
-                    self.effects(t.missed.effects) if t.missed else (),
+                    self.effects(t.missed.effects, f"timer '{tid}'") if t.missed else (),
                     t.missed.goto if t.missed else None,
                     t.label,
                     self.reads(t.start) | self.reads(t.met),
@@ -317,6 +350,12 @@ class _Compiler:
             pool: int(self.number(spec.capacity)) if isinstance(spec.capacity, str) else spec.capacity
             for pool, spec in s.staff.items()
         }
+        per_state: dict[str, list[CTransition]] = {state: [] for state in s.states}
+        for trans in result.transitions:
+            for state in s.states if trans.states is None else trans.states:
+                if state in per_state:
+                    per_state[state].append(trans)
+        result.transitions_in = {state: tuple(found) for state, found in per_state.items()}
         result.watch = _watches(result)
         steps = dict.fromkeys(d.every for d in result.dynamics)
         result.dynamic_groups = tuple((every, tuple(d for d in result.dynamics if d.every == every)) for every in steps)
@@ -325,33 +364,39 @@ class _Compiler:
         return result
 
     def _machine(self) -> Machine:
-        """One Machine per scenario version; every goto in the file is one declared trigger."""
+        """One Machine per scenario version; every goto in the file is one declared trigger.
+
+        A transition with ``in:`` moves only from those states; every other trigger may fire from
+        any live state and is declared once for all of them (see the module's docstring).
+        """
         s = self.s
-        live = list(s.states)
-        triggers: list[dict[str, object]] = []
-
-        def add(name: str, dest: str | None) -> None:
-            if dest is not None:
-                triggers.append({"trigger": name, "source": live, "dest": dest})
-
-        for aid, a in s.actions.items():
-            add(f"action:{aid}", a.goto)
-        for iid, i in s.injects.items():
-            add(f"inject:{iid}", i.goto)
-        for tid, t in s.transitions.items():
-            add(f"transition:{tid}", t.goto)
-        for tid, timer in s.timers.items():
-            add(f"timer:{tid}", timer.missed.goto if timer.missed else None)
-        for eid in s.endings:
-            add(f"limit:{eid}", eid)  # lets the engine end an incident on a plan's order
-        return Machine(
+        machine = _Machine(
             model=None,
             states=[*s.states, *s.endings],
-            transitions=triggers,
             initial=s.initial,
             auto_transitions=False,
             ignore_invalid_triggers=False,
         )
+        live = frozenset(s.states)
+
+        def anywhere(name: str, dest: str | None) -> None:
+            if dest is not None:
+                machine.add_from_any_live_state(name, dest, live)
+
+        for aid, a in s.actions.items():
+            anywhere(f"action:{aid}", a.goto)
+        for iid, i in s.injects.items():
+            anywhere(f"inject:{iid}", i.goto)
+        for tid, t in s.transitions.items():
+            if t.in_ is None:
+                anywhere(f"transition:{tid}", t.goto)
+            else:
+                machine.add_transition(f"transition:{tid}", source=list(t.in_), dest=t.goto)
+        for tid, timer in s.timers.items():
+            anywhere(f"timer:{tid}", timer.missed.goto if timer.missed else None)
+        for eid in s.endings:
+            anywhere(f"limit:{eid}", eid)  # lets the engine end an incident on a plan's order
+        return machine
 
     # Pieces -----------------------------------------------------------------------------------
 
@@ -364,13 +409,18 @@ class _Compiler:
     def reads(self, text: str | None) -> frozenset[str]:
         return compile_expression(text, self.names).reads if text else frozenset()
 
-    def effects(self, effects: Effects) -> tuple[Effect, ...]:
+    def effects(self, effects: Effects, whose: str) -> tuple[Effect, ...]:
+        """Compiled effects; ``whose`` names their owner (``action 'x'``) in a run-time error."""
         out = []
         for var, value in effects.items():
             variable = self.s.variables[var]
             text = effect_expression(self.s, var, value)
             if text is not None:
-                run = compile_expression(text, self.names, want=self.names.variables[var]).run
+                kind = self.names.variables[var]
+                expression = compile_expression(text, self.names, want=kind)
+                run = expression.run
+                if kind == "number":
+                    run = _finite(run, expression.reads, f"{whose}: the effect on '{var}'")
             else:
                 run = _constant(value)
             out.append(Effect(var, run, variable.min, variable.max, variable.type == "int"))
@@ -394,7 +444,7 @@ class _Compiler:
             when=None if a.when is None else self.cond(a.when),
             duration=self.sampler(a.duration),
             staff=staff,
-            effects=self.effects(a.effects),
+            effects=self.effects(a.effects, f"action '{aid}'"),
             goto=a.goto,
             repeatable=a.repeatable,
             forbidden=tuple(Forbidden(self.cond(f.when), f.reason, f.source, f.rule) for f in a.forbidden),
@@ -407,11 +457,11 @@ class _Compiler:
     def _dynamic(self, did: str) -> CDynamic:
         d = self.s.dynamics[did]
         variable = self.s.variables[d.var]
-        rate = (
-            _constant(d.rate)
-            if not isinstance(d.rate, str)
-            else compile_expression(d.rate, self.names, want="number").run
-        )
+        if isinstance(d.rate, str):
+            expression = compile_expression(d.rate, self.names, want="number")
+            rate = _finite(expression.run, expression.reads, f"dynamic '{did}': the rate of '{d.var}'")
+        else:
+            rate = _constant(d.rate)
         assert variable.min is not None and variable.max is not None  # numbers are bounded (model)
         return CDynamic(
             did, d.var, rate, self.cond(d.while_), d.every, variable.min, variable.max, variable.type == "int"
@@ -448,11 +498,14 @@ def _watch(sc: CompiledScenario, changed: frozenset[str] | None) -> Watch:
     def pick(items: tuple, changed: frozenset[str] | None) -> tuple:  # type: ignore[type-arg]
         return tuple(i for i in items if changed is None or NOW in i.reads or not changed.isdisjoint(i.reads))
 
+    transitions = pick(sc.transitions, changed)
     return Watch(
-        pick(sc.transitions, changed),
+        transitions,
         tuple(i for i in pick(sc.injects, changed) if i.when is not None),
         pick(sc.timers, changed),
         pick(sc.hazards, changed),
+        sc.transitions_in,
+        frozenset(t.id for t in transitions),
     )
 
 
@@ -460,6 +513,60 @@ def _watches(sc: CompiledScenario) -> dict[str | None, Watch]:
     """For each variable (and None: anything), what to re-check when only it changed."""
     keys: list[str | None] = [None, NOW, *sc.initial_values]
     return {var: _watch(sc, None if var is None else frozenset([var])) for var in keys}
+
+
+class _FromAnyLiveState(defaultdict[str, list[Transition]]):
+    """A trigger's transitions by source state, for a trigger that may fire from any live state.
+
+    ``transitions`` keeps an event's transitions in a mapping from source state to a list. This one
+    says it has every live state (so the machine accepts the trigger there and refuses it from an
+    ending, as if each had been declared) and makes the transition from a state when it is first
+    needed: memory grows with the moves drills make, not with states times triggers.
+    """
+
+    def __init__(self, dest: str, live: frozenset[str]) -> None:
+        super().__init__(list)
+        self.dest = dest
+        self.live = live
+
+    def __contains__(self, state: object) -> bool:
+        return state in self.live
+
+    def __missing__(self, state: str) -> list[Transition]:
+        if state not in self.live:
+            return []
+        made = self[state] = [Transition(state, self.dest)]
+        return made
+
+
+class _Machine(Machine):
+    """``transitions.Machine`` with triggers declared once for every live state."""
+
+    def add_from_any_live_state(self, trigger: str, dest: str, live: frozenset[str]) -> None:
+        """Declare ``trigger``, moving to ``dest`` from whichever live state the model is in."""
+        self.add_transition(trigger, source=[], dest=dest)
+        self.events[trigger].transitions = _FromAnyLiveState(dest, live)
+
+
+def _finite(run: Evaluator, reads: frozenset[str], what: str) -> Evaluator:
+    """``run``, refusing a result that is not a finite number (a drill must not record NaN or infinity).
+
+    Load time refuses what is infinite whatever the drill does (``1e999``, ``1e308 * 10``); what
+    overflows only with the values a drill reaches (``x * x - x * x`` with a large ``x``) stops the
+    drill here, naming the expression's owner and the values it read.
+    """
+
+    def checked(c: Context) -> Value:
+        value = run(c)
+        if isfinite(value):  # type: ignore[arg-type]  # a number expression (checked at load)
+            return value
+        read = ", ".join(f"{name}={c.values[name]!r}" for name in sorted(reads) if name in c.values)
+        raise EngineError(
+            f"{what} came to {value} at minute {c.now:g}, not a number a drill can record"
+            + (f" (with {read})" if read else "")
+        )
+
+    return checked
 
 
 def _constant(value: object) -> Evaluator:

@@ -66,6 +66,10 @@ CLOCK_STEP = 0.1
 MAX_SETTLE = 100
 """Most automatic steps taken in one instant; guards against transitions that flip back and forth."""
 
+MAX_EVENTS = 100_000
+"""Most events one drill may make: the shipped drills make a few hundred, so a drill past this is a
+runaway (a dynamic stepping for days), stopped with an error rather than left to fill a disk."""
+
 Listener = Callable[[AnyEvent], None]
 """A subscriber: called with each event as it happens."""
 
@@ -486,6 +490,11 @@ class Drill:
 
     def _emit(self, event: AnyEvent) -> int:
         """Number and time-stamp ``event``, keep it, and hand it to every listener."""
+        if self.seq >= MAX_EVENTS:
+            raise EngineError(
+                f"the drill stopped at minute {self.env.now:g} after {MAX_EVENTS:,} events, far more than a drill"
+                " makes; look for a dynamic with a small 'every' over a long 'limit'"
+            )
         self.seq += 1
         event.stamp(self.seq, self.env.now)
         if self.keep:
@@ -740,7 +749,7 @@ class Drill:
     def _fire_one(self, inc: Incident, watch: Watch) -> bool:
         """Fire the first automatic transition or conditional inject that is due; say if one fired."""
         state = inc.state
-        for trans in watch.transitions:
+        for trans in watch.transitions_from(state):
             if trans.goto != state and (trans.states is None or state in trans.states) and trans.when(inc):
                 changes = self._apply(inc, trans.effects)
                 if changes:

@@ -20,6 +20,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -48,6 +49,7 @@ from engine.format import (
 )
 from engine.paths import library_dirs
 from engine.runtime import Pacer, RecordWriter, Timeline, header_for, play_random, play_script, prepare, verify
+from engine.tools import terminal
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -65,6 +67,18 @@ it); ``run --json`` adds their fields and ``simulate`` reports their spread."""
 
 class UsageError(DrillError):
     """Wrong command-line use: reported with exit code 2."""
+
+
+class OutputError(DrillError):
+    """A file a command writes cannot be written (a missing or read-only folder, a full disk): exit 2."""
+
+
+def cannot_write(path: str | Path, exc: OSError) -> OutputError:
+    """The one-line error for a failed write of ``path``, saying what is wrong in plain words."""
+    folder = Path(path).parent
+    if isinstance(exc, FileNotFoundError) and not folder.is_dir():
+        return OutputError(f"{path}: cannot write: there is no folder {str(folder)!r}")
+    return OutputError(f"{path}: cannot write: {(exc.strerror or str(exc)).lower()}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -369,7 +383,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             writer = RecordWriter(args.record, header)
         except RecordError as exc:
             raise UsageError(str(exc)) from exc
-        drill.subscribe(writer.write)
+        drill.subscribe(partial(_record, writer))
     if not args.json:
         drill.subscribe(lambda e: _print_line(timeline.line(e)))
     drill.start()
@@ -385,7 +399,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             drill.run_to_end()
     finally:
         if writer is not None:
-            writer.close()
+            try:
+                writer.close()
+            except OSError as exc:
+                raise _record_failed(writer, exc) from exc
     if args.json:
         data = summary(drill.events, setup.title_id, args.seed, mode, drill.outcome, lang)
         for scorer in SCORERS:
@@ -395,6 +412,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         for hook in AFTER_RECORDED_RUN:
             hook(args)
     return 0
+
+
+def _record(writer: RecordWriter, event: AnyEvent) -> None:
+    """Write one event of ``run --record``; a full disk or a lost folder stops the drill with one line."""
+    try:
+        writer.write(event)
+    except OSError as exc:
+        raise _record_failed(writer, exc) from exc
+
+
+def _record_failed(writer: RecordWriter, exc: OSError) -> OutputError:
+    return OutputError(f"{cannot_write(writer.path, exc)}; the record keeps the events written before")
 
 
 def parse_person(text: str) -> dict[str, str]:
@@ -598,7 +627,21 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
-    """Parse ``argv`` and run the command; turn every error into one line and an exit code."""
+    """Parse ``argv`` and run the command; turn every error into one line and an exit code.
+
+    Output that the terminal's encoding cannot show is written as look-alikes and escapes, with a
+    note at the end (:mod:`engine.tools.terminal`), rather than failing.
+    """
+    terminal.guard()
+    try:
+        return _dispatch(parser, argv)
+    finally:
+        said = terminal.note()
+        if said is not None:
+            print(said, file=sys.stderr)
+
+
+def _dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
     try:
         args = parser.parse_args(argv)
         handler: Handler | None = getattr(args, "handler", None)
@@ -624,6 +667,11 @@ def dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # An ordinary fault of the machine (a file gone, a disk full, no permission), not a bug.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"drillsim: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except Exception as exc:
         if os.environ.get("DRILLSIM_DEBUG"):
             raise

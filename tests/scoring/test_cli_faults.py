@@ -1,0 +1,72 @@
+"""`drillsim report -o` into a folder it cannot write: one line, exit code 2."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished drill's record."""
+    path = tmp_path_factory.mktemp("faults") / "drill.jsonl"
+    assert main(["run", "elevator-entrapment", "--policy", "random", "--record", str(path), "--json"]) == 0
+    return path
+
+
+def _report(record: Path, output: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["report", str(record), "--lang", "en", "-o", str(output)])
+    return code, capsys.readouterr().err
+
+
+def test_a_report_into_a_missing_folder_names_the_folder(
+    record: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The folder is named, and nothing else is printed."""
+    code, err = _report(record, tmp_path / "missing" / "report.md", capsys)
+    assert code == 2
+    assert (
+        err
+        == f"drillsim: {tmp_path / 'missing' / 'report.md'}: cannot write: there is no folder '{tmp_path / 'missing'}'\n"
+    )
+
+
+def test_a_report_into_a_read_only_folder_is_one_line_and_exit_code_2(
+    record: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder without write permission (faked where the tests run as root, who may write anywhere)."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    if os.geteuid() == 0:
+        original = Path.write_text
+
+        def refuse(self: Path, *args: object, **kwargs: object) -> int:
+            if self.parent == folder:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+            return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Path, "write_text", refuse)
+    try:
+        code, err = _report(record, folder / "report.md", capsys)
+    finally:
+        folder.chmod(0o700)
+    assert code == 2
+    assert err == f"drillsim: {folder / 'report.md'}: cannot write: permission denied\n"
+
+
+def test_a_report_onto_a_full_disk_is_one_line_and_exit_code_2(
+    record: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/dev/full refuses every write with ENOSPC."""
+    if not Path("/dev/full").exists():
+        pytest.skip("this system has no /dev/full")
+    code, err = _report(record, Path("/dev/full"), capsys)
+    assert code == 2
+    assert err == "drillsim: /dev/full: cannot write: no space left on device\n"
