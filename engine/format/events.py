@@ -101,26 +101,6 @@ class Event:
         """:meth:`to_json` without wall-clock stamps: what replay compares and the checksum covers."""
         return {k: v for k, v in self.to_json().items() if not k.startswith("wall")}
 
-    # A bridge for code still reading events the old way, as dicts; it goes once every reader is typed.
-    def __getitem__(self, key: str) -> Any:
-        data = self.to_json()
-        return data[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """Old dict-style access (see :meth:`__getitem__`)."""
-        return self.to_json().get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.to_json()
-
-    def keys(self) -> Any:
-        """Old dict-style access."""
-        return self.to_json().keys()
-
-    def items(self) -> Any:
-        """Old dict-style access."""
-        return self.to_json().items()
-
 
 _LAYOUTS: dict[type[Event], tuple[tuple[str, str, bool], ...]] = {}
 """Per kind: each field's attribute name, JSON name, and whether it is left out while unset."""
@@ -728,25 +708,6 @@ class RecordHeader:
                 continue
             data[f.name] = _header_plain(value)
         return data
-
-    # The same bridge as Event's, for code still reading the header as a dict.
-    def __getitem__(self, key: str) -> Any:
-        return self.to_json()[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """Old dict-style access."""
-        return self.to_json().get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.to_json()
-
-    def keys(self) -> Any:
-        """Old dict-style access."""
-        return self.to_json().keys()
-
-    def items(self) -> Any:
-        """Old dict-style access."""
-        return self.to_json().items()
 
 
 def _header_plain(value: Any) -> Any:

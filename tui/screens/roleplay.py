@@ -23,7 +23,6 @@ from textual.widgets.option_list import Option
 from engine.format import (
     AFTER_CALL,
     CALL_BACK,
-    FREE_PREFIX,
     MOVES,
     ActionDone,
     AnyEvent,
@@ -32,7 +31,6 @@ from engine.format import (
     IncidentStarted,
     StateChanged,
     VariableStepped,
-    free_id,
 )
 from engine.runtime import Session
 from scoring.roleplay import mood_word
@@ -152,8 +150,8 @@ class RolePlayScreen(SessionScreen):
         colon = "：" if lang == "zh" else ": "
         act = self.sc.model.actions.get(decision.action)
         said = decision.note or (pick(act.label, lang) if act else decision.action)
-        if decision.action.startswith(FREE_PREFIX):  # TODO(typed flag): the action's coach-judged flag and move
-            move = decision.action.removeprefix(FREE_PREFIX)
+        move = act.spoken.judged_as if act is not None and act.spoken is not None else None
+        if move is not None:
             said += "（" + tr("rp.judged", lang, move=pick(MOVES[move].label, lang)) + "）"
         if decision.action == CALL_BACK and decision.status == "accepted":
             days = f"{self.dialogue.follow_up_after / 1440:g}"
@@ -191,8 +189,7 @@ class RolePlayScreen(SessionScreen):
 
     def _draw_options(self) -> None:
         drill = self.session.drill
-        # TODO(typed flag): leave out the coach-judged actions by their flag, not their id
-        options = tuple(o.action for o in drill.options() if not o.action.startswith(FREE_PREFIX))
+        options = tuple(o.action for o in drill.options() if not o.coach_judged)
         if drill.finished or self.session.situation.work:
             options = ()  # while a reply is being said, the owner has not answered yet
         if options == self._options:
@@ -234,6 +231,13 @@ class RolePlayScreen(SessionScreen):
         if event.option.id:
             self.say(str(event.option.id))
 
+    def _judged_action(self, move: str) -> str:
+        """The free-reply action a coach's judgement ``move`` stands for (declared by the expansion)."""
+        for action_id, act in self.sc.model.actions.items():
+            if act.spoken is not None and act.spoken.judged_as == move:
+                return action_id
+        raise LookupError(f"the role-play has no free reply judged as {move!r}")
+
     def say(self, action: str, note: str | None = None) -> None:
         """The trainee says a reply (or the coach's judged free reply) now."""
         if self.session.finished:
@@ -258,8 +262,8 @@ class RolePlayScreen(SessionScreen):
             return
 
         def judged(said: str, move: str | None) -> None:
-            if move is not None:  # TODO(typed flag): the coach-judged action for ``move``, found by its flag
-                self.say(free_id(move), note=said)
+            if move is not None:
+                self.say(self._judged_action(move), note=said)
 
         def typed(said: str | None) -> None:
             if said:
