@@ -83,6 +83,7 @@ class CAction:
     repeatable: bool
     forbidden: tuple[Forbidden, ...]
     label: Text
+    auto: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,7 @@ class CompiledScenario:
     initial_values: dict[str, Value]
     actions: dict[str, CAction]
     offered: dict[str, tuple[CAction, ...]]
+    """State -> the actions that can be decided in it (automatic ones included)."""
     hazards: tuple[CHazard, ...]
     injects: tuple[CInject, ...]
     dynamics: tuple[CDynamic, ...]
@@ -196,6 +198,8 @@ class CompiledScenario:
     """Per variable (and None for 'anything may have changed'): what to re-check after a change."""
     dynamic_groups: tuple[tuple[float, tuple[CDynamic, ...]], ...] = ()
     """Dynamics grouped by step length, so each group costs one scheduled event per step."""
+    auto: dict[str, tuple[CAction, ...]] = field(default_factory=dict)
+    """State -> the automatic actions that may start in it (only states that have some)."""
     _free: list[Token] = field(default_factory=list)
     _watch_cache: dict[frozenset[str], Watch] = field(default_factory=dict)
 
@@ -310,6 +314,7 @@ class _Compiler:
             pool: int(self.number(spec.capacity)) if isinstance(spec.capacity, str) else spec.capacity
             for pool, spec in s.staff.items()
         }
+        result.auto = {state: found for state, acts in offered.items() if (found := tuple(a for a in acts if a.auto))}
         result.watch = _watches(result)
         steps = dict.fromkeys(d.every for d in result.dynamics)
         result.dynamic_groups = tuple((every, tuple(d for d in result.dynamics if d.every == every)) for every in steps)
@@ -392,6 +397,7 @@ class _Compiler:
             repeatable=a.repeatable,
             forbidden=tuple(Forbidden(self.cond(f.when), f.reason, f.source, f.rule) for f in a.forbidden),
             label=a.label,
+            auto=a.auto,
         )
 
     def _dynamic(self, did: str) -> CDynamic:
