@@ -101,6 +101,9 @@ class _Run:
                 self.actions.add(f"{event['incident']}:{event['action']}")
             elif event["status"] == "refused":
                 self.refused.add(f"{event['incident']}:{event['action']}")
+        elif kind == "begin":
+            # An outside party's automatic action has no decision; that it began is what counts.
+            self.actions.add(f"{event['incident']}:{event['action']}")
         elif kind == "end":
             self.ends.append((event["incident"], event["ending"], event["outcome"]))
 
