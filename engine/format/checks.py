@@ -16,7 +16,7 @@ from engine.errors import ExpressionError
 from engine.format.dialogue import expand
 from engine.format.dialogue import problems as dialogue_problems
 from engine.format.expressions import Names, compile_expression, did_you_mean
-from engine.format.model import Action, Duration, Effects, Rubric, Scenario, ScenarioTest
+from engine.format.model import Action, Decision, Duration, Effects, Rubric, Scenario, ScenarioTest
 from engine.format.yamlsafe import Path
 
 PENALTY_KEYS = (
@@ -56,6 +56,27 @@ def effect_expression(scenario: Scenario, var: str, value: object) -> str | None
     if isinstance(value, str) and not (variable.type == "enum" and value in variable.values):
         return value
     return None
+
+
+def decision_problems(scenario: Scenario, decision: Decision) -> Found:
+    """What a scripted decision's ``when`` or ``after`` names that ``scenario`` does not have.
+
+    Paths are relative to the decision (``("when",)``, ``("after", "inject")``).
+    """
+    found: Found = []
+    if decision.when is not None:
+        try:
+            compile_expression(decision.when, names_of(scenario), want="bool")
+        except ExpressionError as exc:
+            found.append((("when",), str(exc)))
+    after = decision.after
+    if after is not None and after.inject is not None and after.inject not in scenario.injects:
+        message = f"unknown inject '{after.inject}'{did_you_mean(after.inject, scenario.injects)}"
+        found.append((("after", "inject"), message))
+    if after is not None and after.done is not None and after.done not in scenario.actions:
+        message = f"unknown action '{after.done}'{did_you_mean(after.done, scenario.actions)}"
+        found.append((("after", "done"), message))
+    return found
 
 
 def check_scenario(scenario: Scenario) -> Found:
@@ -198,6 +219,7 @@ class _Checker:
                     self.found.append(
                         ((*where, "role"), f"'{decision.action}' is done by '{role}', not '{decision.role}'")
                     )
+            self.found.extend(((*where, *path), message) for path, message in decision_problems(s, decision))
         expect, at = test.expect, (*base, "expect")
         if expect.ending is not None:
             self._ref((*at, "ending"), "ending", expect.ending, s.endings)
@@ -247,6 +269,16 @@ class _Checker:
                 self.found.append(((*base, "staff", pool), f"needs {count} from '{pool}', which has only {capacity}"))
         self._effects((*base, "effects"), action.effects)
         self._goto((*base, "goto"), action.goto)
+        if action.auto:
+            # Nobody decides an automatic action, so nothing about a decision may apply to it.
+            if action.role in s.roles and s.roles[action.role].kind != "external":
+                self.found.append(
+                    ((*base, "auto"), "only an outside party's action (an external role) can be automatic")
+                )
+            if action.repeatable:
+                self.found.append(((*base, "auto"), "an automatic action cannot be repeatable: it would run for ever"))
+            if action.forbidden:
+                self.found.append(((*base, "auto"), "nobody decides an automatic action, so it cannot be forbidden"))
         for i, forbid in enumerate(action.forbidden):
             self._condition((*base, "forbidden", i, "when"), forbid.when)
             self._source((*base, "forbidden", i, "source"), forbid.source)

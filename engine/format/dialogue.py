@@ -471,7 +471,10 @@ def expand(scenario: Scenario, persona: str) -> Scenario:
         "transitions": transitions,
         "rubric": {
             "objectives": objectives,
-            "penalties": {"red-line/forbidden": 20, "emotion-first/forbidden": 10},
+            # A solution before any empathy breaks the role-play's own core rule (先处理情绪，再处理问题):
+            # it costs as much as a red line, so a call that opens with it cannot pass on the
+            # strength of the steps that follow.
+            "penalties": {"red-line/forbidden": 20, "emotion-first/forbidden": 20},
         },
     }
     return Scenario.model_validate(data, context={EXPANDING: True})

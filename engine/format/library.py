@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.errors import ContentError, ExpressionError, Problem
-from engine.format.checks import names_of
+from engine.format.checks import decision_problems, names_of
 from engine.format.dialogue import base_id
 from engine.format.expressions import compile_expression, did_you_mean
 from engine.format.loader import Loaded, load, load_scenario
@@ -160,6 +160,8 @@ def script_problems(script: Loaded[Script], scenarios: list[Scenario]) -> list[P
             )
         elif action.role != decision.role:
             add((*base, "role"), f"'{decision.action}' is done by '{action.role}', not '{decision.role}'")
+        for where, message in decision_problems(scenario, decision):
+            add((*base, *where), message)
     return problems
 
 

@@ -415,6 +415,11 @@ class Action(Frozen):
     """Whether it can be chosen again after it has started once."""
     forbidden: list[Forbid] = Field(default_factory=list)
     """Conditions under which doing it breaks the life-first rule outright."""
+    auto: bool = False
+    """Taken by the drill itself as soon as it is offered, not decided by anyone: an outside party
+    acting on its own once called (the contractor setting off, the ambulance arriving). Only for
+    external roles; not repeatable, never forbidden, and not a decision of the players, so the two
+    rules do not judge it."""
     explain: Text | None = None
     """Debrief note: why this choice is right or wrong."""
     sources: list[Ident] = Field(default_factory=list)
@@ -537,11 +542,26 @@ class Timer(Frozen):
     """Id of the source of the deadline."""
 
 
+class After(Frozen):
+    """Something a scripted decision waits for: an inject delivered, or an action finished."""
+
+    inject: Ident | None = None
+    """An inject of the decision's incident, delivered."""
+    done: Ident | None = None
+    """An action of the decision's incident, finished."""
+
+    @model_validator(mode="after")
+    def _one_thing(self) -> After:
+        if (self.inject is None) == (self.done is None):
+            raise ValueError("give exactly one of 'inject' or 'done'")
+        return self
+
+
 class Decision(Frozen):
-    """One timed choice in a script: at minute ``t``, ``role`` does ``action``."""
+    """One choice in a script: at minute ``t`` (or once what it waits for holds), ``role`` does ``action``."""
 
     t: float = Field(ge=0)
-    """Sim minute."""
+    """Sim minute; with ``when`` or ``after``, the earliest minute."""
     role: Ident
     """Who decides."""
     action: Ident
@@ -550,6 +570,16 @@ class Decision(Frozen):
     """Which incident of a plan (0 for a lone scenario)."""
     note: str | None = None
     """Why, for the decision log."""
+    when: str | None = None
+    """A condition over the incident's variables, states and actions (as in the scenario): the
+    decision waits, from ``t`` on, until it holds, and is made a moment after it does."""
+    after: After | None = None
+    """An inject or a finished action the decision waits for, from ``t`` on (as ``when``)."""
+
+    @property
+    def waits(self) -> bool:
+        """Whether the decision waits for something rather than being made exactly at ``t``."""
+        return self.when is not None or self.after is not None
 
 
 class FindingPattern(Frozen):

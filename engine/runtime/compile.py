@@ -102,6 +102,7 @@ class CAction:
     """Whether it is a line the trainee says in a role-play (a written reply or a free one)."""
     coach_judged: bool
     """Whether it is a free reply: the trainee's own words, judged by a coach (not a choice on the screen)."""
+    auto: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +217,7 @@ class CompiledScenario:
     initial_values: dict[str, Value]
     actions: dict[str, CAction]
     offered: dict[str, tuple[CAction, ...]]
+    """State -> the actions that can be decided in it (automatic ones included)."""
     hazards: tuple[CHazard, ...]
     injects: tuple[CInject, ...]
     dynamics: tuple[CDynamic, ...]
@@ -233,6 +235,8 @@ class CompiledScenario:
     """Dynamics grouped by step length, so each group costs one scheduled event per step."""
     transitions_in: dict[str, tuple[CTransition, ...]] = field(default_factory=dict)
     """State -> the transitions that may fire in it (those without ``in:`` and those naming it)."""
+    auto: dict[str, tuple[CAction, ...]] = field(default_factory=dict)
+    """State -> the automatic actions that may start in it (only states that have some)."""
     _free: list[Token] = field(default_factory=list)
     _watch_cache: dict[frozenset[str], Watch] = field(default_factory=dict)
 
@@ -356,6 +360,7 @@ class _Compiler:
                 if state in per_state:
                     per_state[state].append(trans)
         result.transitions_in = {state: tuple(found) for state, found in per_state.items()}
+        result.auto = {state: found for state, acts in offered.items() if (found := tuple(a for a in acts if a.auto))}
         result.watch = _watches(result)
         steps = dict.fromkeys(d.every for d in result.dynamics)
         result.dynamic_groups = tuple((every, tuple(d for d in result.dynamics if d.every == every)) for every in steps)
@@ -452,6 +457,7 @@ class _Compiler:
             spoken=a.spoken,
             reply=a.spoken is not None,
             coach_judged=a.spoken is not None and a.spoken.coach_judged,
+            auto=a.auto,
         )
 
     def _dynamic(self, did: str) -> CDynamic:

@@ -14,7 +14,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 
-from engine.format import Decision
+from engine.format import Decision, compile_expression
 from engine.runtime.run import Drill, Submission
 
 Advance = Callable[[float], None]
@@ -57,18 +57,99 @@ class Pacer:
             self.advance_to(self.drill.now + self.speed * self.tick / 60.0 + 1e-9)
 
 
-def play_script(drill: Drill, decisions: Sequence[Decision], *, pacer: Pacer | None = None) -> None:
-    """Submit each decision at its sim minute (sorted by time, file order kept for ties), then finish."""
+REACTION = 0.01
+"""Sim minutes between what a waiting decision waits for and the decision (a moment, as a person
+would take). A drill handles a decision before anything else due at its minute, so a decision made
+at the very minute of the event it waits for would come before that event."""
+
+Stop = tuple[float, Callable[[], None]]
+"""A call made when the script reaches a sim minute, before the decisions due then (a test's checkpoint)."""
+
+
+def play_script(
+    drill: Drill,
+    decisions: Sequence[Decision],
+    *,
+    pacer: Pacer | None = None,
+    source: str = "script",
+    stops: Sequence[Stop] = (),
+) -> None:
+    """Play a script's decisions, then let the drill finish.
+
+    A decision is made at its minute ``t`` (sorted by time, file order kept for ties). One with
+    ``when`` or ``after`` waits from ``t`` on until what it names holds, and is made
+    :data:`REACTION` after the event that made it hold (at ``t`` itself if it already holds then).
+    A waiting decision whose moment never comes is never made.
+
+    Args:
+        drill: A started drill.
+        decisions: The script's decisions.
+        pacer: Pace the run against the wall clock.
+        source: What the decisions' events name as their source (``script``, ``test``).
+        stops: Calls to make on reaching given minutes, before the decisions due then.
+    """
     advance: Advance = pacer.advance_to if pacer else drill.advance_to
-    for decision in sorted(decisions, key=lambda d: d.t):
-        advance(decision.t)
+    # Fixed decisions and stops in time order; a stop comes before a decision at the same minute.
+    timed: list[tuple[float, int, int, Decision | Callable[[], None]]] = sorted(
+        [(t, 0, i, call) for i, (t, call) in enumerate(stops)] + [(d.t, 1, i, d) for i, d in enumerate(decisions)],
+        key=lambda item: item[:3],
+    )
+    armed: list[tuple[int, Decision, Callable[[], bool]]] = []
+    while not drill.finished:
+        while timed and timed[0][0] <= drill.now:
+            _t, _kind, index, item = timed.pop(0)
+            if not isinstance(item, Decision):
+                item()
+            elif item.waits:
+                armed.append((index, item, _waiting(drill, item)))
+                armed.sort(key=lambda a: a[0])
+            else:
+                _submit(drill, item, source)
+            if drill.finished:
+                break
+        for entry in [a for a in armed if a[2]()]:
+            if drill.finished:
+                break
+            armed.remove(entry)
+            _submit(drill, entry[1], source)
         if drill.finished:
             break
-        drill.submit(Submission(decision.role, decision.action, decision.incident, "script", decision.note))
+        targets = [timed[0][0]] if timed else []
+        if armed:
+            upcoming = drill.next_event_time()
+            if upcoming is not None:
+                targets.append(max(upcoming, drill.now) + REACTION)
+        if not targets:
+            break
+        advance(min(targets))
+    for _t, _kind, _index, item in timed:
+        if not isinstance(item, Decision):
+            item()  # a stop after the end still looks at how the drill ended
     if pacer:
         pacer.run_to_end()
     else:
         drill.run_to_end()
+
+
+def _submit(drill: Drill, decision: Decision, source: str) -> None:
+    drill.submit(Submission(decision.role, decision.action, decision.incident, source, decision.note))
+
+
+def _waiting(drill: Drill, decision: Decision) -> Callable[[], bool]:
+    """What a waiting decision waits for, as a check on its incident's present situation."""
+    incident = drill.incidents[decision.incident]
+    checks: list[Callable[[], bool]] = []
+    if decision.when is not None:
+        condition = compile_expression(decision.when, incident.sc.names, want="bool").run
+        checks.append(lambda: incident.live and bool(condition(incident)))
+    after = decision.after
+    if after is not None and after.inject is not None:
+        inject = after.inject
+        checks.append(lambda: inject in incident.delivered)
+    if after is not None and after.done is not None:
+        action = after.done
+        checks.append(lambda: action in incident.done)
+    return lambda: all(check() for check in checks)
 
 
 def play_random(drill: Drill, seed: int, *, mean_gap: float = 2.0, pacer: Pacer | None = None) -> None:

@@ -320,7 +320,7 @@ class Drill:
             if not inc.live or inc.ended:
                 continue
             for act in inc.sc.offered.get(inc.state, ()):
-                if self._offered(inc, act):
+                if not act.auto and self._offered(inc, act):
                     found.append(Option(inc.index, act.id, act.role, act.coach_judged))
         return found
 
@@ -736,8 +736,8 @@ class Drill:
         for _ in range(MAX_SETTLE):
             if inc.ended:
                 return
-            if self._fire_one(inc, watch):
-                watch = inc.sc.watch[None]  # after a move anything may have changed
+            if self._fire_one(inc, watch) or self._start_auto(inc):
+                watch = inc.sc.watch[None]  # after a move or a start anything may have changed
                 continue
             self._check_timers(inc, watch.timers)
             if not inc.ended:
@@ -759,6 +759,20 @@ class Drill:
         for inject in watch.injects:
             if inject.id not in inc.delivered and inject.when(inc):  # type: ignore[misc]
                 self._deliver(inc, inject)
+                return True
+        return False
+
+    def _start_auto(self, inc: Incident) -> bool:
+        """Start the first automatic action now offered (an outside party acting on its own); say if one did.
+
+        It is not a decision: no decision event, no rules. Its ``begin`` and ``done`` events record
+        it, and a replay starts it again at the same moment because the same situation arises.
+        """
+        for act in inc.sc.auto.get(inc.state, ()):
+            if self._offered(inc, act):
+                inc.started.add(act.id)
+                inc.stages_begun.add(act.stage)
+                self.env.process(self._perform(inc, act))
                 return True
         return False
 

@@ -32,7 +32,7 @@ from engine.format import (
     persona_for,
     roleplay_id,
 )
-from engine.runtime import Drill, Submission, compiled
+from engine.runtime import Drill, compiled, play_script
 
 
 @dataclass
@@ -80,15 +80,12 @@ def run_test(loaded: Loaded[Scenario], name: str, test: ScenarioTest, scorer: Sc
         model, digest = expand(model, persona), f"{digest}#{persona}"
     drill = Drill([(compiled(model, digest, test.locale), 0.0)], seed=test.seed, mode=test.mode)
     drill.start()
-    steps: list[tuple[float, int, Any]] = [(c.t, 0, c) for c in test.expect.checkpoints]
-    steps += [(d.t, 1, d) for d in decisions]
-    for t, kind, item in sorted(steps, key=lambda s: (s[0], s[1])):
-        drill.advance_to(t)
-        if kind == 0:
-            result.failures += _checkpoint(drill, item)
-        elif not drill.finished:
-            drill.submit(Submission(item.role, item.action, source="test", note=item.note))
-    drill.run_to_end()
+
+    def check(checkpoint: Any) -> Callable[[], None]:
+        return lambda: result.failures.extend(_checkpoint(drill, checkpoint))
+
+    stops = [(c.t, check(c)) for c in test.expect.checkpoints]
+    play_script(drill, decisions, source="test", stops=stops)
     incident = drill.incidents[0]
     result.outcome = drill.outcome
     findings = [e for e in drill.events if isinstance(e, Finding)]

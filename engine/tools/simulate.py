@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.format import (
+    ActionBegun,
     AnyEvent,
     DecisionMade,
     Evaluated,
@@ -114,6 +115,9 @@ class _Run:
                     self.actions.add(f"{event.incident}:{event.action}")
                 elif event.status == "refused":
                     self.refused.add(f"{event.incident}:{event.action}")
+            case ActionBegun():
+                # An outside party's automatic action has no decision; that it began is what counts.
+                self.actions.add(f"{event.incident}:{event.action}")
             case IncidentEnded():
                 self.ends.append((event.incident, event.ending, event.outcome))
 

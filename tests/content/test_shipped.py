@@ -227,6 +227,32 @@ def test_the_rainstorm_cascade_traps_people_in_a_lift_when_the_mains_are_lost() 
     assert {e.incident for e in drill.events if isinstance(e, IncidentEnded)} == {0, 1}
 
 
+def test_the_cascades_entrapment_names_no_clock_time_and_every_lift_can_be_checked() -> None:
+    """In the cascade the entrapment starts in the storm at night, after the power cut.
+
+    So its own texts name no hour (no "19:10", no evening rush) and the rainstorm offers the check
+    of every car that the plan's objective asks for, at the moment the mains go.
+    """
+    from engine.runtime import Submission
+
+    setup = prepare(str(ROOT / "drills" / "rainstorm-cascade.yaml"))
+    lift = setup.sources[1].model
+    texts = [lift.summary, *(s.narration for s in lift.states.values()), *(i.message for i in lift.injects.values())]
+    for text in texts:
+        assert text.zh is not None and text.en is not None
+        assert not any(word in text.zh + text.en for word in ("19:10", "晚高峰", "evening rush")), text
+    rainstorm = setup.sources[0].model
+    steps = rainstorm.tests["mains_power_lost_when_distribution_room_floods"].decisions
+    drill = setup.drill(seed=1, mode="observe")
+    drill.start()
+    for step in steps:
+        drill.advance_to(step.t)
+        drill.submit(Submission(step.role, step.action, 0, "script"))
+    drill.advance_to(68.0)
+    assert drill.incidents[1].live
+    assert ("check_all_lifts", 0) in {(o.action, o.incident) for o in drill.options()}
+
+
 def test_the_authoring_guides_example_lints_clean() -> None:
     """The guide's example shows good practice: the linter has nothing to say about it."""
     from engine.tools.lint import lint_file

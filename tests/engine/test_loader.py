@@ -218,7 +218,7 @@ def test_a_problem_reads_path_line_col_field_message() -> None:
 
 
 ACTION_KEYS = (
-    "role, label, stage, life, in, when, duration, staff, effects, goto, repeatable, forbidden, explain, sources"
+    "role, label, stage, life, in, when, duration, staff, effects, goto, repeatable, forbidden, auto, explain, sources"
 )
 TOP_KEYS = (
     "schema, id, version, category, title, summary, sources, parameters, limit, roles, variables, staff,"
@@ -1009,7 +1009,8 @@ def test_a_bare_list_script_reports_problems_by_decision_and_line(write: Write) 
     ]
     assert problems[0].message == "missing required field 'action'"
     assert (
-        problems[1].message == "unknown key 'actoin' (did you mean 'action'?); allowed: t, role, action, incident, note"
+        problems[1].message
+        == "unknown key 'actoin' (did you mean 'action'?); allowed: t, role, action, incident, note, when, after"
     )
     assert problems[2].message == "Input should be greater than or equal to 0; got -1"
     assert problems[2].col == locate(text, "-1")[1]

@@ -11,16 +11,26 @@ from tui.screens.start import StartScreen
 PLANS = [
     "elevator-entrapment-evening",
     "fire-evacuation-night",
+    "gas-leak-night",
     "leak-complaint-night",
     "owner-worker-dispute-evening",
     "rainstorm-cascade",
     "rainstorm-flooding-night",
+    "water-pipe-burst-day",
 ]
-SCENARIOS = ["elevator-entrapment", "fire-evacuation", "leak-complaint", "owner-worker-dispute", "rainstorm-flooding"]
+SCENARIOS = [
+    "burst-pipe-repair",
+    "elevator-entrapment",
+    "fire-evacuation",
+    "gas-leak",
+    "leak-complaint",
+    "owner-worker-dispute",
+    "rainstorm-flooding",
+]
 
 
 def test_the_start_screen_lists_every_built_in_plan_first_and_every_scenario() -> None:
-    """The drills table lists the 6 shipped plans first, and the 5 shipped scenarios, each kind sorted by id."""
+    """The drills table lists the 8 shipped plans first, and the 7 shipped scenarios, each kind sorted by id."""
 
     async def steps(console: Console) -> None:
         start = console.on(StartScreen)
@@ -30,7 +40,7 @@ def test_the_start_screen_lists_every_built_in_plan_first_and_every_scenario() -
         assert [(e.kind, e.id) for e in entries[: len(PLANS)]] == [("plan", p) for p in PLANS]
         assert [e.id for e in entries if e.kind == "plan"] == PLANS
         assert [e.id for e in entries if e.kind == "scenario"] == SCENARIOS
-        assert table.row_count == len(entries) >= 11
+        assert table.row_count == len(entries) >= 15
         cells = {str(cell) for cell in table.get_row("elevator-entrapment|scenario")}
         assert {"scenario", "Elevator entrapment: car stopped between floors", "120 min"} <= cells
         assert "plan" in {str(cell) for cell in table.get_row_at(0)}
@@ -45,7 +55,7 @@ def test_the_details_follow_the_highlighted_drill() -> None:
         start = console.on(StartScreen)
         details = start.query_one("#details", Static)
         first = str(details.content)
-        assert "Control room, guards, engineering and the duty supervisor handle a lift entrapment" in first
+        assert "control room, guards, engineering and the duty supervisor handle a lift entrapment" in first
         assert "Incidents: Elevator entrapment: car stopped between floors" in first
         assert "Roles: Control room operator, Security guard" in first
         assert "Objectives:" in first
