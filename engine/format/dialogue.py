@@ -395,6 +395,7 @@ def expand(scenario: Scenario, persona: str) -> Scenario:
             "max": 100,
             "initial": who.mood,
             "show": "meter",
+            "measure": "peak",
             "label": _dump(_t("业主怒气", "Owner's anger")),
         },
         "patience": {

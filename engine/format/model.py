@@ -191,6 +191,19 @@ class Variable(Frozen):
     """Unit shown beside the value."""
     show: Literal["meter", "value", "hidden"] = "value"
     """``meter`` draws a gauge between the bounds; ``hidden`` is for the controller only."""
+    measure: Literal["final", "peak", "low"] | bool | None = None
+    """A key measure of how the incident went (time trapped, water depth, the owner's anger), which
+    what-if analyses and stress tests report: ``true`` or ``final`` takes its value when the incident
+    ends, ``peak`` its highest and ``low`` its lowest value during the incident (numbers only)."""
+
+    @field_validator("measure", mode="before")
+    @classmethod
+    def _measure_flag(cls, value: object) -> object:
+        if value is True:
+            return "final"
+        if value is False:
+            return None
+        return value
 
     @model_validator(mode="after")
     def _typed_and_bounded(self) -> Variable:
@@ -217,6 +230,8 @@ class Variable(Frozen):
                 raise ValueError(f"initial {value} is not a whole number")
             if not self.min <= value <= self.max:
                 raise ValueError(f"initial {value} is outside [{self.min}, {self.max}]")
+        if self.measure in ("peak", "low") and self.type not in ("int", "float"):
+            raise ValueError(f"measure: {self.measure} needs a number variable; use measure: true for a {self.type}")
         return self
 
 
