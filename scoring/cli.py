@@ -1,4 +1,4 @@
-"""The scoring commands: ``drillsim report`` and ``drillsim history``.
+"""The scoring commands: ``drillsim report``, ``drillsim whatif`` and ``drillsim history``.
 
 They live with scoring (which may import the engine) and are registered by the outer ``drillsim``
 command, :mod:`tui.cli`; the engine's own commands never import them. Errors follow the engine's
@@ -17,7 +17,7 @@ from engine.tools.cli import UsageError, cannot_write, parse_person
 
 
 def add_commands(sub: Any) -> None:
-    """Register ``report`` and ``history`` on the ``drillsim`` subparsers."""
+    """Register ``report``, ``whatif`` and ``history`` on the ``drillsim`` subparsers."""
     p = sub.add_parser(
         "report",
         help="write a drill's debrief report (AAR/IP or 评估报告)",
@@ -34,7 +34,28 @@ def add_commands(sub: Any) -> None:
         "--style", choices=["hseep", "cn"], help="report structure (default: cn in Chinese, hseep in English)"
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument(
+        "--whatif",
+        action="store_true",
+        help="add the section 'what would have changed the outcome' (a what-if analysis; takes a few seconds)",
+    )
+    _whatif_arguments(p)
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser(
+        "whatif",
+        help="what would have changed the outcome: each decision's alternatives, played on by a good trainee",
+        description=(
+            "Fork a drill record at each decision (and at each critical task never done), try the alternatives"
+            " (on time, not at all, the rule-abiding choice instead of a rule-breaking one), let a good trainee"
+            " play on over many seeds, and rank the changes that would have mattered most, with 95% intervals."
+        ),
+    )
+    p.add_argument("record", metavar="RECORD", help="a .jsonl record written by drillsim run --record or the console")
+    _whatif_arguments(p)
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the listing (default from DRILLSIM_LANG or LANG)")
+    p.set_defaults(handler=cmd_whatif)
 
     p = sub.add_parser(
         "history",
@@ -80,6 +101,51 @@ def add_commands(sub: Any) -> None:
     f.set_defaults(handler=cmd_history_feedback)
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _whatif_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seeds", type=_count, default=200, metavar="N", help="drills per alternative (default 200)")
+    p.add_argument(
+        "--jobs", type=_count, default=1, metavar="K", help="worker processes (default 1; the result is the same)"
+    )
+
+
+def _whatif(args: argparse.Namespace) -> dict[str, Any]:
+    from engine.tools.simulate import ProgressBar
+    from scoring.whatif import whatif
+
+    bar = ProgressBar()
+    try:
+        return whatif(args.record, seeds=args.seeds, jobs=args.jobs, progress=bar)
+    except KeyboardInterrupt:
+        bar.finish()
+        raise
+
+
+def cmd_whatif(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from scoring.report.whatif import lines
+
+    if not Path(args.record).is_file():
+        raise UsageError(f"{args.record}: no such file")
+    result = _whatif(args)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    for line in lines(result, args.lang or default_lang()):
+        print(line)
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -90,7 +156,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.record}: no such file")
     lang = args.lang or default_lang()
     style = args.style or ("cn" if lang == "zh" else "hseep")
-    text = report.render(report.build(read(args.record), lang, style), args.format)
+    whatif = _whatif(args) if args.whatif else None
+    text = report.render(report.build(read(args.record), lang, style, whatif=whatif), args.format)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")

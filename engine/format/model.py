@@ -192,9 +192,10 @@ class Variable(Frozen):
     show: Literal["meter", "value", "hidden"] = "value"
     """``meter`` draws a gauge between the bounds; ``hidden`` is for the controller only."""
     measure: Literal["final", "peak", "low"] | bool | None = None
-    """A key measure of how the incident went (time trapped, water depth, the owner's anger), which
-    what-if analyses and stress tests report: ``true`` or ``final`` takes its value when the incident
-    ends, ``peak`` its highest and ``low`` its lowest value during the incident (numbers only)."""
+    """A key measure of how the incident went, something to keep low (time trapped, water depth, the
+    owner's anger), which what-if analyses and stress tests report: ``true`` or ``final`` takes its
+    value when the incident ends, ``peak`` its highest and ``low`` its lowest value during the
+    incident (numbers only; a bool counts as 1 or 0, so its mean is the share of drills it ends true in)."""
 
     @field_validator("measure", mode="before")
     @classmethod
@@ -230,6 +231,8 @@ class Variable(Frozen):
                 raise ValueError(f"initial {value} is not a whole number")
             if not self.min <= value <= self.max:
                 raise ValueError(f"initial {value} is outside [{self.min}, {self.max}]")
+        if self.measure and self.type == "enum":
+            raise ValueError("measure needs a number or a bool variable, not an enum")
         if self.measure in ("peak", "low") and self.type not in ("int", "float"):
             raise ValueError(f"measure: {self.measure} needs a number variable; use measure: true for a {self.type}")
         return self

@@ -17,7 +17,8 @@ by hand (corrective action, owner, due date, root cause, self-assessment) is an 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import ContentError, DrillError
 from engine.format import Plan, find, load_plan
@@ -28,6 +29,7 @@ from scoring.report.blocks import Content
 from scoring.report.facts import Facts, breakdown, evaluation, evaluator_notes, feedback, overview
 from scoring.report.observations import areas, strengths
 from scoring.report.timeline import timeline
+from scoring.report.whatif import section as whatif_section
 from scoring.report.words import word
 
 if TYPE_CHECKING:
@@ -48,13 +50,15 @@ class ReportError(DrillError):
     """A report was asked for in an unknown style, language or format."""
 
 
-def build(record: Record, lang: str, style: str) -> Content:
+def build(record: Record, lang: str, style: str, *, whatif: Mapping[str, Any] | None = None) -> Content:
     """The report of a recorded drill, as plain data.
 
     Args:
         record: The drill's record (:func:`engine.runtime.read`).
         lang: ``zh`` or ``en``: the language of headings, fixed words and scenario texts.
         style: ``cn`` (评估报告) or ``hseep`` (AAR/IP).
+        whatif: A what-if analysis of the record (:func:`scoring.whatif.whatif`): adds its
+            section before the appendices, and the result itself as ``whatif``.
 
     Returns:
         The content; see the module docstring. ``render(content, "json")`` dumps it unchanged.
@@ -100,6 +104,11 @@ def build(record: Record, lang: str, style: str) -> Content:
         for a in content["areas"]
     ]
     content["sections"] = (cn.sections if style == "cn" else hseep.sections)(content)
+    if whatif is not None:
+        content["whatif"] = dict(whatif)
+        sections = content["sections"]
+        at = next((n for n, s in enumerate(sections) if s["appendix"]), len(sections))
+        sections.insert(at, whatif_section(whatif, style, lang))
     return content
 
 

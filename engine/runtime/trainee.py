@@ -1,0 +1,298 @@
+"""The good trainee: a player that does what a scenario's correct sequence does, reacting to the drill.
+
+A what-if forks a record at a decision and has to play the rest of the drill somehow. Replaying the
+team's later decisions would carry their mistakes into every alternative; a fixed timetable would
+make decisions the forked situation no longer calls for (the passengers are out, the contractor is
+late). So the rest is played by a *good trainee*: the scenario's correct script
+(``scenarios/scripts/<id>.correct.yaml``, or ``<id>.roleplay.yaml`` for a role-play), read as
+intentions rather than a timetable. Each intention is made at the first moment when
+
+- its minute has come (``t``, counted from its incident's start: the earliest it is made),
+- what it waits for holds (the script's ``when`` and ``after``),
+- the action is on offer (its state, its condition, not already started), and
+- deciding it would break no rule (a good trainee never does what strict mode would refuse).
+
+An intention whose action has already started (the team did it before the fork, or an outside
+party did) is dropped. A scenario without a correct script falls back on its rubric: each critical
+task's first action, as soon as it is on offer and breaks no rule.
+
+A what-if changes one decision and keeps the rest good; :class:`Never` and :class:`At` say how:
+an action the trainee must never take, or must take at exactly a given minute whatever the
+situation (the team's own choice, kept as it was). Like every driver, the player only calls the
+drill's public API, so what it plays is what the console would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from engine.errors import ContentError, Problem
+from engine.format import Decision, compile_expression, load_script
+from engine.format.model import After
+from engine.runtime.drive import REACTION, Advance
+from engine.runtime.run import Drill, Incident, Submission
+
+if TYPE_CHECKING:
+    from engine.runtime.compile import CAction, CompiledScenario
+    from engine.runtime.setup import Setup
+
+SOURCE = "trainee"
+"""What the good trainee's decisions name as their source."""
+
+
+@dataclass(frozen=True, slots=True)
+class Intention:
+    """One thing the good trainee means to do.
+
+    Attributes:
+        incident: Index of the incident in the drill.
+        role: Who decides.
+        action: The action's id.
+        t: The earliest minute, counted from the incident's start.
+        when: A condition that must hold first (the script's ``when``).
+        after: An inject or a finished action it waits for (the script's ``after``).
+        note: The script's rationale, kept in the decision log.
+    """
+
+    incident: int
+    role: str
+    action: str
+    t: float = 0.0
+    when: str | None = None
+    after: After | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Never:
+    """Never take ``action`` in ``incident`` (a decision left out)."""
+
+    incident: int
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """Decide ``action`` at exactly sim minute ``t`` (absolute), whatever the situation then.
+
+    The team's own choice kept as it was: it is made even if it breaks a rule or is not on offer
+    (then the drill records that, as it did for the team). A minute already past means at once.
+    """
+
+    incident: int
+    role: str
+    action: str
+    t: float
+    source: str | None = None
+    """What the decision names as its source (default: the player's)."""
+
+
+Override = Never | At
+"""How one alternative differs from the good trainee's own play."""
+
+
+@dataclass(frozen=True)
+class GoodTrainee:
+    """The good-trainee behaviour of every incident of a drill.
+
+    Attributes:
+        intentions: In the order they are considered (script order: by minute, then file order).
+        origins: Per incident, where its intentions come from: the script's path, ``rubric`` or
+            ``none``.
+    """
+
+    intentions: tuple[Intention, ...]
+    origins: tuple[str, ...]
+
+    def intention(self, incident: int, action: str) -> Intention | None:
+        """The intention to take ``action`` in ``incident``, if the good trainee has one."""
+        return next((i for i in self.intentions if i.incident == incident and i.action == action), None)
+
+
+def script_for(scenario_path: str, scenario_id: str, *, roleplay: bool = False) -> Path | None:
+    """The good-trainee script of a scenario: ``scripts/<id>.correct.yaml`` beside it, if any."""
+    name = f"{scenario_id}.roleplay.yaml" if roleplay else f"{scenario_id}.correct.yaml"
+    candidate = Path(scenario_path).parent / "scripts" / name
+    return candidate if candidate.is_file() else None
+
+
+def good_trainee(setup: Setup, scripts: dict[int, Sequence[Decision]] | None = None) -> GoodTrainee:
+    """The good trainee for a drill set-up, from each scenario's correct script or else its rubric.
+
+    Args:
+        setup: What the drill runs.
+        scripts: Decisions to use for some incidents instead of the scripts found beside their
+            scenarios (their ``incident`` field is ignored: each list is for the incident it is keyed by).
+
+    Raises:
+        ContentError: A script beside a scenario cannot be loaded.
+    """
+    intentions: list[Intention] = []
+    origins: list[str] = []
+    for index, source in enumerate(setup.sources):
+        model = source.model
+        decisions: Sequence[Decision] | None = (scripts or {}).get(index)
+        origin = "given"
+        if decisions is None:
+            path = script_for(source.path, model.id, roleplay=index in setup.personas)
+            if path is not None:
+                script = load_script(path).model
+                if script.scenario not in (None, model.id):
+                    message = f"this script is for '{script.scenario}', not '{model.id}'"
+                    raise ContentError([Problem(str(path), 0, 0, "scenario", message)])
+                decisions = script.decisions
+                origin = str(path)
+        if decisions is not None:
+            ordered = sorted(enumerate(decisions), key=lambda item: (item[1].t, item[0]))
+            intentions += [
+                Intention(index, d.role, d.action, d.t, d.when, d.after, d.note)
+                for _, d in ordered
+                if d.action in model.actions or index in setup.personas
+            ]
+            origins.append(origin)
+        elif model.rubric is not None:
+            seen: set[str] = set()
+            for objective in model.rubric.objectives.values():
+                for task in objective.tasks.values():
+                    action = task.actions[0]
+                    if action not in seen:
+                        seen.add(action)
+                        intentions.append(Intention(index, model.actions[action].role, action))
+            origins.append("rubric")
+        else:
+            origins.append("none")
+    return GoodTrainee(tuple(intentions), tuple(origins))
+
+
+_CONDITIONS: dict[tuple[str, str, str | None, str], Callable[[Incident], object]] = {}
+
+
+def _condition(sc: CompiledScenario, text: str) -> Callable[[Incident], object]:
+    """A script's ``when``, compiled once per scenario version (a what-if plays thousands of drills)."""
+    key = (sc.model.id, sc.digest, sc.locale, text)
+    found = _CONDITIONS.get(key)
+    if found is None:
+        found = _CONDITIONS[key] = compile_expression(text, sc.names, want="bool").run
+    return found
+
+
+def offered(inc: Incident, act: CAction) -> bool:
+    """Whether ``act`` may be decided in ``inc`` now (the drill's own test, less the role)."""
+    if inc.ended or not inc.live:
+        return False
+    if act.states is not None and inc.state not in act.states:
+        return False
+    if not act.repeatable and act.id in inc.started:
+        return False
+    return act.when is None or bool(act.when(inc))
+
+
+class Player:
+    """Plays a good trainee on one drill, from wherever the drill stands.
+
+    Args:
+        drill: A started drill (fresh, or forked from a record).
+        trainee: What to do.
+        overrides: Actions never to take, or to take at a set minute.
+        source: What the decisions name as their source.
+    """
+
+    def __init__(
+        self, drill: Drill, trainee: GoodTrainee, overrides: Iterable[Override] = (), *, source: str = SOURCE
+    ) -> None:
+        self.drill = drill
+        self.source = source
+        overrides = list(overrides)
+        skipped = {(o.incident, o.action) for o in overrides}
+        self.fixed = sorted((o for o in overrides if isinstance(o, At)), key=lambda o: o.t)
+        self.pending = [
+            i
+            for i in trainee.intentions
+            if (i.incident, i.action) not in skipped
+            and i.incident < len(drill.incidents)
+            and i.action in drill.incidents[i.incident].sc.actions
+        ]
+
+    def ready(self, intention: Intention) -> bool:
+        """Whether the trainee would decide ``intention`` now; see the module docstring."""
+        drill = self.drill
+        inc = drill.incidents[intention.incident]
+        if not inc.live or inc.ended or drill.now < inc.start_at + intention.t:
+            return False
+        if intention.when is not None and not _condition(inc.sc, intention.when)(inc):
+            return False
+        after = intention.after
+        if after is not None:
+            if after.inject is not None and after.inject not in inc.delivered:
+                return False
+            if after.done is not None and after.done not in inc.done:
+                return False
+        act = inc.sc.actions[intention.action]
+        return offered(inc, act) and not drill.breaches(intention.incident, intention.action)
+
+    def _spent(self, intention: Intention) -> bool:
+        inc = self.drill.incidents[intention.incident]
+        if inc.ended:
+            return True
+        return not inc.sc.actions[intention.action].repeatable and intention.action in inc.started
+
+    def decide_now(self) -> None:
+        """Make every decision due now: the set ones, then each ready intention, in order."""
+        drill = self.drill
+        while self.fixed and self.fixed[0].t <= drill.now and not drill.finished:
+            o = self.fixed.pop(0)
+            if not drill.incidents[o.incident].ended:
+                drill.submit(Submission(o.role, o.action, o.incident, o.source or self.source))
+        found = True
+        while found and not drill.finished:
+            found = False
+            self.pending = [i for i in self.pending if not self._spent(i)]
+            for intention in self.pending:
+                if self.ready(intention):
+                    self.pending.remove(intention)
+                    drill.submit(
+                        Submission(intention.role, intention.action, intention.incident, self.source, intention.note)
+                    )
+                    found = True
+                    break
+
+    def next_moment(self) -> float | None:
+        """When something may next be due: a set decision, an intention's minute, or just after the
+        next event (when an intention waits for the situation); None when nothing is left to do."""
+        drill = self.drill
+        targets = [self.fixed[0].t] if self.fixed else []
+        waiting = False
+        for intention in self.pending:
+            inc = drill.incidents[intention.incident]
+            at = inc.start_at + intention.t
+            if inc.live and at > drill.now:
+                targets.append(at)
+            else:
+                waiting = True
+        if waiting:
+            upcoming = drill.next_event_time()
+            if upcoming is not None:
+                targets.append(max(upcoming, drill.now) + REACTION)
+        return min(targets) if targets else None
+
+    def play(self, advance: Advance | None = None) -> None:
+        """Play until nothing is left to decide, then let the drill finish."""
+        drill = self.drill
+        step = advance or drill.advance_to
+        while not drill.finished:
+            self.decide_now()
+            if drill.finished:
+                break
+            moment = self.next_moment()
+            if moment is None:
+                break
+            step(moment)
+        drill.run_to_end()
+
+
+def play_good(drill: Drill, trainee: GoodTrainee, overrides: Iterable[Override] = (), *, source: str = SOURCE) -> None:
+    """Play ``trainee`` on ``drill`` from where it stands to the end; see :class:`Player`."""
+    Player(drill, trainee, overrides, source=source).play()

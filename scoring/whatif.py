@@ -1,0 +1,38 @@
+"""The what-if analysis of a record, scored: what each decision changed, for a debrief.
+
+:func:`engine.tools.whatif.analyse` forks the record at each decision and plays every alternative
+on with a good trainee; the engine cannot score, so this is where the score-only path
+(:func:`scoring.scorecard.score_only`) is handed to it. The console's debrief and the reports call
+:func:`whatif`; :mod:`scoring.report.whatif` words the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from engine.tools.whatif import analyse
+from scoring.scorecard import score_only
+
+
+def whatif(
+    record: str | Path,
+    *,
+    seeds: int = 200,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """The ranked alternatives of a recorded drill (``drillsim-whatif/1``), each scored.
+
+    Args:
+        record: The record's path.
+        seeds: Drills per alternative.
+        jobs: Worker processes; the result is the same for any number.
+        progress: Called with (drills done, drills in all), for a progress bar.
+
+    Raises:
+        RecordError: The record cannot be read, or its scenarios have changed since.
+        ContentError: A scenario of the record cannot be loaded.
+    """
+    return analyse(record, seeds=seeds, jobs=jobs, scorer=score_only, progress=progress)
