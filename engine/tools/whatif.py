@@ -525,6 +525,7 @@ def analyse(
     scorer: Scorer | None = None,
     trainee: GoodTrainee | None = None,
     progress: Callable[[int, int], None] | None = None,
+    alternatives: Sequence[Alternative] | None = None,
 ) -> dict[str, Any]:
     """The what-if analysis of a record, as plain data (the ``--json`` output).
 
@@ -535,6 +536,7 @@ def analyse(
         scorer: Scores each drill (a module-level function, so worker processes can use it).
         trainee: The good trainee (default: from the scenarios' correct scripts, else their rubrics).
         progress: Called with (drills done, drills in all).
+        alternatives: Play these instead of those :func:`plan` finds (a tool's or a test's own).
 
     Raises:
         RecordError: The record cannot be read or its scenarios have changed.
@@ -544,7 +546,9 @@ def analyse(
     setup = setup_from(record)
     trainee = trainee or good_trainee(setup)
     seed = record.header.seed
-    alternatives, unplaced = plan(record, setup, trainee)
+    unplaced: list[dict[str, Any]] = []
+    if alternatives is None:
+        alternatives, unplaced = plan(record, setup, trainee)
     arms = list(dict.fromkeys(arm for alt in alternatives for arm in (alt.arm, alt.baseline)))
     index = {arm: n for n, arm in enumerate(arms)}
     measures = measures_of(setup, seed)

@@ -126,7 +126,8 @@ def _interval(d: Mapping[str, Any], fmt: str, scale: float = 1.0, unit: str = ""
 
 def _shares(summary: Mapping[str, Any], lang: str) -> str:
     parts = sorted(summary["outcomes"].items(), key=lambda kv: -kv[1])
-    return " ".join(f"{w('outcome.' + k, lang)}{v * 100:.0f}%" for k, v in parts[:2])
+    gap = "" if lang == "zh" else " "
+    return " ".join(f"{w('outcome.' + k, lang)}{gap}{v * 100:.0f}%" for k, v in parts[:2])
 
 
 def outcome_text(row: Mapping[str, Any], lang: str) -> str:
