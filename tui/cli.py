@@ -86,9 +86,12 @@ def _headless_parser() -> argparse.ArgumentParser:
     from engine.tools.cli import build_parser
     from scoring import cli as scoring_cli
     from scoring.evaluation import summary
+    from scoring.scorecard import score_only
 
     if summary not in engine_cli.SCORERS:
         engine_cli.SCORERS.append(summary)  # run --json gains score, rating, passed; simulate their spread
+    if score_only not in engine_cli.SCORE_ONLY:
+        engine_cli.SCORE_ONLY.append(score_only)  # the same three figures, faster, for simulate
     if scoring_cli.after_recorded_run not in engine_cli.AFTER_RECORDED_RUN:
         engine_cli.AFTER_RECORDED_RUN.append(scoring_cli.after_recorded_run)  # run --record --person: history
 

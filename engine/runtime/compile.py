@@ -103,6 +103,10 @@ class CAction:
     coach_judged: bool
     """Whether it is a free reply: the trainee's own words, judged by a coach (not a choice on the screen)."""
     auto: bool = False
+    reads: frozenset[str] = frozenset()
+    """What its condition reads (so an automatic action is re-checked only when that may have changed)."""
+    needs: tuple[str, ...] = ()
+    """:attr:`staff` spelt out: one pool id per person, in the order they are asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,8 @@ class CDynamic:
     low: float
     high: float
     whole: bool
+    step: float | None = None
+    """``rate * every`` worked out once, for a constant rate (None: the rate is an expression)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +186,12 @@ class Watch:
     """The scenario's transitions that may fire in each state (shared by every watch)."""
     ids: frozenset[str] = frozenset()
     """Ids of :attr:`transitions`."""
+    auto: Mapping[str, tuple[CAction, ...]] = field(default_factory=dict)
+    """The scenario's automatic actions that may start in each state (shared by every watch)."""
+    auto_ids: frozenset[str] | None = None
+    """Ids of the automatic actions worth checking (None: all of them)."""
     _from: dict[str, tuple[CTransition, ...]] = field(default_factory=dict)
+    _auto_from: dict[str, tuple[CAction, ...]] = field(default_factory=dict)
 
     def transitions_from(self, state: str) -> tuple[CTransition, ...]:
         """The watched transitions that may fire in ``state``, in scenario order (cached).
@@ -191,6 +202,19 @@ class Watch:
         found = self._from.get(state)
         if found is None:
             found = self._from[state] = tuple(t for t in self.applicable.get(state, ()) if t.id in self.ids)
+        return found
+
+    def autos_from(self, state: str) -> tuple[CAction, ...]:
+        """The watched automatic actions that may start in ``state``, in scenario order (cached).
+
+        An automatic action starts the moment it is on offer, so at the end of every settle each
+        one not started has its condition false; only a change to what that condition reads can
+        start it (a repeatable one is always checked: it may start again).
+        """
+        found = self._auto_from.get(state)
+        if found is None:
+            ids = self.auto_ids
+            found = self._auto_from[state] = tuple(a for a in self.auto.get(state, ()) if ids is None or a.id in ids)
         return found
 
 
@@ -237,14 +261,24 @@ class CompiledScenario:
     """State -> the transitions that may fire in it (those without ``in:`` and those naming it)."""
     auto: dict[str, tuple[CAction, ...]] = field(default_factory=dict)
     """State -> the automatic actions that may start in it (only states that have some)."""
+    choices: dict[str, tuple[CAction, ...]] = field(default_factory=dict)
+    """State -> the actions people can decide in it (:attr:`offered` without the automatic ones)."""
     _free: list[Token] = field(default_factory=list)
-    _watch_cache: dict[frozenset[str], Watch] = field(default_factory=dict)
+    _watch_cache: dict[tuple[frozenset[str], bool], Watch] = field(default_factory=dict)
 
-    def watch_for(self, changed: frozenset[str]) -> Watch:
-        """What to re-check when the variables in ``changed`` changed together (cached)."""
-        found = self._watch_cache.get(changed)
+    def watch_for(self, changed: frozenset[str], moved: bool = False) -> Watch:
+        """What to re-check when the names in ``changed`` changed together (cached).
+
+        Args:
+            changed: Variables, and the pseudo-names ``@actions`` and ``@state`` when an action
+                started or finished or the incident moved.
+            moved: The incident is in a state it was not in when last settled: every transition and
+                automatic action of that state is checked (their conditions were never looked at there).
+        """
+        key = (changed, moved)
+        found = self._watch_cache.get(key)
         if found is None:
-            found = self._watch_cache[changed] = _watch(self, changed)
+            found = self._watch_cache[key] = _watch(self, changed, moved=moved)
         return found
 
     def acquire(self) -> Token:
@@ -361,6 +395,7 @@ class _Compiler:
                     per_state[state].append(trans)
         result.transitions_in = {state: tuple(found) for state, found in per_state.items()}
         result.auto = {state: found for state, acts in offered.items() if (found := tuple(a for a in acts if a.auto))}
+        result.choices = {state: tuple(a for a in acts if not a.auto) for state, acts in offered.items()}
         result.watch = _watches(result)
         steps = dict.fromkeys(d.every for d in result.dynamics)
         result.dynamic_groups = tuple((every, tuple(d for d in result.dynamics if d.every == every)) for every in steps)
@@ -458,19 +493,23 @@ class _Compiler:
             reply=a.spoken is not None,
             coach_judged=a.spoken is not None and a.spoken.coach_judged,
             auto=a.auto,
+            reads=self.reads(a.when),
+            needs=tuple(pool for pool, count in staff for _ in range(count)),
         )
 
     def _dynamic(self, did: str) -> CDynamic:
         d = self.s.dynamics[did]
         variable = self.s.variables[d.var]
+        step: float | None = None
         if isinstance(d.rate, str):
             expression = compile_expression(d.rate, self.names, want="number")
             rate = _finite(expression.run, expression.reads, f"dynamic '{did}': the rate of '{d.var}'")
         else:
             rate = _constant(d.rate)
+            step = d.rate * d.every  # as the drill would work it out at every step
         assert variable.min is not None and variable.max is not None  # numbers are bounded (model)
         return CDynamic(
-            did, d.var, rate, self.cond(d.while_), d.every, variable.min, variable.max, variable.type == "int"
+            did, d.var, rate, self.cond(d.while_), d.every, variable.min, variable.max, variable.type == "int", step
         )
 
     def sampler(self, duration: Duration) -> Sampler:
@@ -498,13 +537,21 @@ class _Compiler:
         return lambda rng: round(min(cap, rng.expovariate(1.0 / mean) if mean > 0 else 0.0), 2)
 
 
-def _watch(sc: CompiledScenario, changed: frozenset[str] | None) -> Watch:
-    """The conditions worth re-checking when only ``changed`` changed and the clock moved (None: all)."""
+def _watch(sc: CompiledScenario, changed: frozenset[str] | None, *, moved: bool = False) -> Watch:
+    """The conditions worth re-checking when only ``changed`` changed and the clock moved (None: all).
+
+    After a move (``moved``) every transition and automatic action is kept: those of the new state
+    have not been looked at in it yet.
+    """
 
     def pick(items: tuple, changed: frozenset[str] | None) -> tuple:  # type: ignore[type-arg]
         return tuple(i for i in items if changed is None or NOW in i.reads or not changed.isdisjoint(i.reads))
 
-    transitions = pick(sc.transitions, changed)
+    transitions = pick(sc.transitions, None if moved else changed)
+    autos = tuple({a.id: a for acts in sc.auto.values() for a in acts}.values())
+    auto_ids = None
+    if changed is not None and not moved:
+        auto_ids = frozenset(a.id for a in autos if a.repeatable) | frozenset(a.id for a in pick(autos, changed))
     return Watch(
         transitions,
         tuple(i for i in pick(sc.injects, changed) if i.when is not None),
@@ -512,6 +559,8 @@ def _watch(sc: CompiledScenario, changed: frozenset[str] | None) -> Watch:
         pick(sc.hazards, changed),
         sc.transitions_in,
         frozenset(t.id for t in transitions),
+        sc.auto,
+        auto_ids,
     )
 
 

@@ -24,7 +24,7 @@ Ordering, so that the same seed and decisions always give the same events:
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -56,6 +56,7 @@ from engine.format.events import (
     ValuesChanged,
     VariableStepped,
 )
+from engine.format.expressions import ACTIONS, STATE
 from engine.runtime import rules
 from engine.runtime.clockwork import LATE, Clockwork
 from engine.runtime.compile import CAction, CDynamic, CHazard, CInject, CompiledScenario, CTimer, Effect, Token, Watch
@@ -143,6 +144,7 @@ class Incident:
     """One incident in flight: the context its expressions read, and its loop bookkeeping."""
 
     __slots__ = (
+        "changed",
         "delivered",
         "done",
         "drill",
@@ -152,6 +154,7 @@ class Incident:
         "hazards_on",
         "index",
         "live",
+        "moved",
         "pending",
         "pending_start",
         "residue",
@@ -162,6 +165,7 @@ class Incident:
         "started",
         "timers",
         "token",
+        "unsettled",
         "values",
     )
 
@@ -186,6 +190,14 @@ class Incident:
         self.start_at = start_at
         self.residue: dict[str, float] = {}
         self.pending_start = False
+        self.changed: set[str] = set()
+        """What changed since the incident was last settled: variables, and :data:`ACTIONS` and
+        :data:`STATE` for an action started or done and a move (see :meth:`Drill._settle`)."""
+        self.moved = False
+        """Whether it moved to another state since it was last settled."""
+        self.unsettled = True
+        """Whether nothing is known yet of what holds (before the first settle, or after a settle that
+        stopped at :data:`MAX_SETTLE`): then the next settle re-checks everything."""
 
     @property
     def state(self) -> str:
@@ -212,6 +224,9 @@ class Drill:
         mode: ``strict`` refuses rule-breaking decisions; ``observe`` records them as findings.
         staffing: Pool capacities that replace the scenarios' (a plan's night shift).
         keep: Keep every event in :attr:`events` (off for Monte Carlo runs).
+        quiet_steps: Number each variable step but make no event of it (a sweep that reads none
+            of them: it counts them by :attr:`seq`). Every other event, and every number, is
+            as it would be.
     """
 
     def __init__(
@@ -223,6 +238,7 @@ class Drill:
         staffing: Mapping[str, int] | None = None,
         keep: bool = True,
         triggers: Mapping[int, tuple[int, Evaluator]] | None = None,
+        quiet_steps: bool = False,
     ) -> None:
         if mode not in ("strict", "observe"):
             raise EngineError(f"unknown mode {mode!r}; use strict or observe")
@@ -233,12 +249,14 @@ class Drill:
         self.seed = seed
         self.mode = mode
         self.keep = keep
+        self.quiet_steps = quiet_steps
         self.events: list[AnyEvent] = []
         self.seq = 0
         self.finished = False
         self.outcome: str | None = None
         self._listeners: list[Listener] = []
         self._started = False
+        self._options: dict[tuple[int, str], Option] = {}
         self.incidents = [Incident(self, i, sc, at) for i, (sc, at) in enumerate(incidents)]
         self.triggers = dict(triggers or {})
         for index, (source, _when) in self.triggers.items():
@@ -246,10 +264,20 @@ class Drill:
                 raise EngineError(f"incident {index} cannot wait for incident {source}")
         self.capacity = self._capacities(staffing or {})
         self.pools: dict[str, simpy.Resource] = {}
+        """Staff pools, made when first asked for (many drills never use some): see :meth:`pool`."""
         for pool, cap in self.capacity.items():
-            self.pools[pool] = simpy.Resource(self.env, capacity=max(cap, 1))
+            if cap == 0:
+                self.pool(pool)  # at once: its slot is taken now, where it always was
+
+    def pool(self, name: str) -> simpy.Resource:
+        """The staff pool ``name`` as a SimPy resource (made on first use; it schedules nothing)."""
+        found = self.pools.get(name)
+        if found is None:
+            cap = self.capacity[name]
+            found = self.pools[name] = simpy.Resource(self.env, capacity=max(cap, 1))
             if cap == 0:  # nobody on shift: the one slot is taken for good, so every request waits
-                self.pools[pool].request()
+                found.request()
+        return found
 
     def _capacities(self, staffing: Mapping[str, int]) -> dict[str, int]:
         caps: dict[str, int] = {}
@@ -316,12 +344,17 @@ class Drill:
     def options(self, incident: int | None = None) -> list[Option]:
         """Actions offered now, in scenario order (rule-breaking ones included: see :meth:`breaches`)."""
         found = []
+        made = self._options
         for inc in self.incidents if incident is None else [self.incidents[incident]]:
             if not inc.live or inc.ended:
                 continue
-            for act in inc.sc.offered.get(inc.state, ()):
-                if not act.auto and self._offered(inc, act):
-                    found.append(Option(inc.index, act.id, act.role, act.coach_judged))
+            started = inc.started
+            for act in inc.sc.choices.get(inc.state, ()):
+                if (act.repeatable or act.id not in started) and (act.when is None or act.when(inc)):
+                    option = made.get((inc.index, act.id))
+                    if option is None:  # an Option is a value: one per incident and action will do
+                        option = made[(inc.index, act.id)] = Option(inc.index, act.id, act.role, act.coach_judged)
+                    found.append(option)
         return found
 
     def breaches(self, incident: int, action: str) -> list[rules.Breach]:
@@ -355,7 +388,8 @@ class Drill:
             self._emit(breach.finding(inc.index, action=act.id, cause=seq))
         inc.started.add(act.id)
         inc.stages_begun.add(act.stage)
-        self.env.process(self._perform(inc, act))
+        inc.changed.add(ACTIONS)
+        _Performance(self, inc, act)
         self._settle(inc)
         return Verdict("accepted", None, found, seq)
 
@@ -488,20 +522,28 @@ class Drill:
             **extra,
         )
 
-    def _emit(self, event: AnyEvent) -> int:
-        """Number and time-stamp ``event``, keep it, and hand it to every listener."""
+    def _number(self) -> int:
+        """Take the next sequence number for an event (made, or left unmade: ``quiet_steps``)."""
         if self.seq >= MAX_EVENTS:
             raise EngineError(
                 f"the drill stopped at minute {self.env.now:g} after {MAX_EVENTS:,} events, far more than a drill"
                 " makes; look for a dynamic with a small 'every' over a long 'limit'"
             )
         self.seq += 1
-        event.stamp(self.seq, self.env.now)
+        return self.seq
+
+    def _emit(self, event: AnyEvent) -> int:
+        """Number and time-stamp ``event``, keep it, and hand it to every listener."""
+        if self.seq >= MAX_EVENTS:
+            self._number()  # raises
+        self.seq = seq = self.seq + 1
+        event.seq = seq  # Event.stamp, inlined: this runs for every event of every drill
+        event.t = self.env.now
         if self.keep:
             self.events.append(event)
         for listener in self._listeners:
             listener(event)
-        return self.seq
+        return seq
 
     # Availability -----------------------------------------------------------------------------
 
@@ -546,7 +588,7 @@ class Drill:
         """
         if inc.ended or self.finished:
             return
-        self._settle(inc, inc.sc.watch[NOW])
+        self._settle(inc)  # nothing changed but the time: only what reads the clock is re-checked
         if not inc.ended:
             self.env.call_at(inc.start_at + round((count + 1) * CLOCK_STEP, 9), partial(self._tick_at, inc, count + 1))
 
@@ -567,41 +609,6 @@ class Drill:
         self.env.call_at(inc.start_at + sc.limit, partial(self._timeout_at, inc))
         self._settle(inc)
 
-    def _perform(self, inc: Incident, act: CAction) -> Generator[Event, Any, None]:
-        held: list[tuple[simpy.Resource, simpy.resources.resource.Request]] = []
-        for pool_id, count in act.staff:
-            pool = self.pools[pool_id]
-            for _ in range(count):
-                request = pool.request()
-                held.append((pool, request))
-                if not request.triggered:
-                    inc.pending.append(request)
-                    self._emit(StaffAwaited(incident=inc.index, action=act.id, pool=pool_id))
-                    yield request
-                    inc.pending.remove(request)
-        if inc.ended:
-            self._release(held)
-            return
-        duration = act.duration(self.rng)
-        self._emit(ActionBegun(incident=inc.index, action=act.id, duration=duration))
-        if duration > 0:
-            yield self.env.timeout(duration)
-        self._release(held)
-        if inc.ended:
-            self._emit(ActionDropped(incident=inc.index, action=act.id))
-            return
-        changes = self._apply(inc, act.effects)
-        inc.done.add(act.id)
-        inc.stages_done.add(act.stage)
-        self._emit(ActionDone(incident=inc.index, action=act.id, changes=changes))
-        if act.goto is not None:
-            self._move(inc, act.goto, f"action:{act.id}")
-        self._settle(inc)
-
-    def _release(self, held: list[tuple[simpy.Resource, simpy.resources.resource.Request]]) -> None:
-        for pool, request in held:
-            pool.release(request)
-
     def _apply(self, inc: Incident, effects: tuple[Effect, ...]) -> dict[str, Value]:
         """Apply effects simultaneously (all values computed first); return what changed."""
         new = [(e, e.value(inc)) for e in effects]
@@ -611,12 +618,16 @@ class Drill:
             if inc.values[effect.var] != value or type(inc.values[effect.var]) is not type(value):
                 inc.values[effect.var] = value
                 changes[effect.var] = value
+        if changes:
+            inc.changed.update(changes)
         return changes
 
     def _move(self, inc: Incident, dest: str, via: str) -> None:
         assert inc.token is not None
         source = inc.token.state
         inc.token.trigger(via)
+        inc.changed.add(STATE)
+        inc.moved = True
         self._emit(StateChanged(incident=inc.index, to=dest, via=via, from_=source))
         outcome = inc.sc.endings.get(dest)
         if outcome is not None:
@@ -678,77 +689,94 @@ class Drill:
         """One step of every dynamic sharing this step length, then one settle for all they changed.
 
         Step times come from the count (no drift), and one event serves the whole group: dynamics
-        are the commonest events of a drill.
+        are the commonest events of a drill, so the step of each (:meth:`_step`) is inlined here.
         """
         if inc.ended or self.finished:
             return
+        values = inc.values
         before: dict[str, Value] = {}
         via: dict[str, list[str]] = {}
         for dynamic in group:
-            old = inc.values[dynamic.var]
-            if self._step(inc, dynamic):
-                before.setdefault(dynamic.var, old)
-                via.setdefault(dynamic.var, []).append(dynamic.id)
-        # One event per variable and step, with its value after all of them (two dynamics on one
-        # variable, rising and easing, make one line in the timeline, not two).
-        changed = [var for var, old in before.items() if inc.values[var] != old]
-        for var in changed:
-            self._emit(VariableStepped(incident=inc.index, var=var, value=inc.values[var], via=",".join(via[var])))
-        if changed:
-            self._settle(inc, inc.sc.watch_for(frozenset(changed)))
+            if not dynamic.while_(inc):
+                continue
+            var = dynamic.var
+            old: float = values[var]  # type: ignore[assignment]  # a number variable (checked at load)
+            step = dynamic.step
+            if step is None:
+                step = dynamic.rate(inc) * dynamic.every  # type: ignore[operator]
+            if dynamic.whole:
+                step += inc.residue.get(dynamic.id, 0.0)
+            exact = old + step
+            exact = dynamic.low if exact < dynamic.low else dynamic.high if exact > dynamic.high else exact
+            if dynamic.whole:
+                # Keep the fraction for the next step, so a slow rate on a whole number still moves.
+                value: float = round(exact)
+                inc.residue[dynamic.id] = round(exact - value, 9)
+            else:
+                value = round(exact, 6)
+            if value == old:
+                continue
+            values[var] = value
+            if var not in before:
+                before[var] = old
+                via[var] = [dynamic.id]
+            else:
+                via[var].append(dynamic.id)
+        if before:
+            # One event per variable and step, with its value after all of them (two dynamics on one
+            # variable, rising and easing, make one line in the timeline, not two).
+            changed = [var for var, old in before.items() if values[var] != old]
+            for var in changed:
+                if self.quiet_steps:
+                    self._number()
+                else:
+                    self._emit(VariableStepped(incident=inc.index, var=var, value=values[var], via=",".join(via[var])))
+            if changed:
+                inc.changed.update(changed)
+                self._settle(inc)
         if not inc.ended:
             self.env.call_at(
                 inc.start_at + round((count + 1) * every, 9), partial(self._dynamics_at, inc, every, group, count + 1)
             )
 
-    def _step(self, inc: Incident, dynamic: CDynamic) -> bool:
-        """Apply one step of a dynamic (recorded by the caller); say whether its variable changed."""
-        if not dynamic.while_(inc):
-            return False
-        var = dynamic.var
-        old: float = inc.values[var]  # type: ignore[assignment]  # a number variable (checked at load)
-        step: float = dynamic.rate(inc) * dynamic.every  # type: ignore[operator]
-        if dynamic.whole:
-            step += inc.residue.get(dynamic.id, 0.0)
-        exact = old + step
-        exact = dynamic.low if exact < dynamic.low else dynamic.high if exact > dynamic.high else exact
-        if dynamic.whole:
-            # Keep the fraction for the next step, so a slow rate on a whole number still moves.
-            value: float = round(exact)
-            inc.residue[dynamic.id] = round(exact - value, 9)
-        else:
-            value = round(exact, 6)
-        if value == old:
-            return False
-        inc.values[var] = value
-        return True
-
-    def _settle(self, inc: Incident, watch: Watch | None = None) -> None:
+    def _settle(self, inc: Incident) -> None:
         """Take every automatic step the present situation calls for, until nothing changes.
 
-        Args:
-            inc: The incident.
-            watch: What may have changed (after a dynamics step or a clock tick), so that
-                conditions that cannot have changed are not re-evaluated; None for everything.
+        Only what may have changed is re-checked. At the end of a settle every automatic condition
+        of the present state has been found false (or it would have fired), so until something it
+        reads changes it stays false: the incident notes what changes (:attr:`Incident.changed`:
+        effects, dynamics, actions started or done, moves) and a settle re-checks only the
+        conditions that read any of it, or the clock, plus, after a move, everything the new state
+        can do (:meth:`CompiledScenario.watch_for`). Drills after a decision re-checked everything
+        before; the conditions left out here were known false, so the same things fire, in the
+        same order.
         """
-        if watch is None:
-            watch = inc.sc.watch[None]
+        sc = inc.sc
         for _ in range(MAX_SETTLE):
             if inc.ended:
                 return
-            if self._fire_one(inc, watch) or self._start_auto(inc):
-                watch = inc.sc.watch[None]  # after a move or a start anything may have changed
-                continue
+            if inc.unsettled:
+                watch = sc.watch[None]
+            elif inc.changed or inc.moved:
+                watch = sc.watch_for(frozenset(inc.changed), inc.moved)
+            else:
+                watch = sc.watch[NOW]  # nothing changed but the time
+            if self._fire_one(inc, watch) or self._start_auto(inc, watch):
+                continue  # what it changed is noted; the next round re-checks that too
+            inc.changed.clear()
+            inc.moved = inc.unsettled = False
             self._check_timers(inc, watch.timers)
             if not inc.ended:
                 self._check_hazards(inc, watch.hazards)
                 if self.triggers:
                     self._check_triggers(inc)
             return
+        inc.unsettled = True
 
     def _fire_one(self, inc: Incident, watch: Watch) -> bool:
         """Fire the first automatic transition or conditional inject that is due; say if one fired."""
-        state = inc.state
+        token = inc.token
+        state = token.state if token is not None else inc.final_state
         for trans in watch.transitions_from(state):
             if trans.goto != state and (trans.states is None or state in trans.states) and trans.when(inc):
                 changes = self._apply(inc, trans.effects)
@@ -762,17 +790,20 @@ class Drill:
                 return True
         return False
 
-    def _start_auto(self, inc: Incident) -> bool:
+    def _start_auto(self, inc: Incident, watch: Watch) -> bool:
         """Start the first automatic action now offered (an outside party acting on its own); say if one did.
 
         It is not a decision: no decision event, no rules. Its ``begin`` and ``done`` events record
         it, and a replay starts it again at the same moment because the same situation arises.
         """
-        for act in inc.sc.auto.get(inc.state, ()):
-            if self._offered(inc, act):
+        token = inc.token
+        started = inc.started
+        for act in watch.autos_from(token.state if token is not None else inc.final_state):
+            if (act.repeatable or act.id not in started) and (act.when is None or act.when(inc)):  # _offered
                 inc.started.add(act.id)
                 inc.stages_begun.add(act.stage)
-                self.env.process(self._perform(inc, act))
+                inc.changed.add(ACTIONS)
+                _Performance(self, inc, act)
                 return True
         return False
 
@@ -824,6 +855,81 @@ class Drill:
             if active != (hazard.id in inc.hazards_on):
                 (inc.hazards_on.add if active else inc.hazards_on.discard)(hazard.id)
                 self._emit(HazardChanged(incident=inc.index, hazard=hazard.id, active=active))
+
+
+class _Performance:
+    """One action under way, from waiting for staff to its effects: a SimPy process, as callbacks.
+
+    Written as a generator, each action cost a SimPy process (the process, its initialising event,
+    a generator resumed at every step, a closing event). Written as callbacks on the very same
+    events, it costs one bare event: it starts from an urgent call at the current instant (where
+    the process's initialising event stood), asks each pool for staff with the same requests, and
+    takes its time with a call at ``now + duration`` (where the timeout stood). Everything that was
+    on the queue is there at the same place, so drills record exactly what they did as processes
+    (``tests/engine/test_fast_paths.py`` holds the engine to that).
+    """
+
+    __slots__ = ("act", "drill", "held", "inc", "next")
+
+    def __init__(self, drill: Drill, inc: Incident, act: CAction) -> None:
+        self.drill = drill
+        self.inc = inc
+        self.act = act
+        self.held: list[tuple[simpy.Resource, simpy.resources.resource.Request]] = []
+        self.next = 0
+        drill.env.call_at(drill.env.now, self._start, URGENT)
+
+    def _start(self, _event: Event) -> None:
+        self._staff()
+
+    def _staff(self) -> None:
+        """Ask for each person the action needs, in order; wait where one is not free yet."""
+        act, inc, drill = self.act, self.inc, self.drill
+        needs = act.needs
+        while self.next < len(needs):
+            pool_id = needs[self.next]
+            pool = drill.pools.get(pool_id) or drill.pool(pool_id)
+            request = pool.request()
+            self.held.append((pool, request))
+            self.next += 1
+            if not request.triggered:
+                inc.pending.append(request)
+                drill._emit(StaffAwaited(incident=inc.index, action=act.id, pool=pool_id))
+                request.callbacks.append(self._granted)
+                return
+        if inc.ended:
+            self._release()
+            return
+        duration = act.duration(drill.rng)
+        drill._emit(ActionBegun(incident=inc.index, action=act.id, duration=duration))
+        if duration > 0:
+            env = drill.env
+            env.call_at(env.now + duration, self._finish)
+        else:
+            self._finish(None)
+
+    def _granted(self, request: Event) -> None:
+        self.inc.pending.remove(request)  # type: ignore[arg-type]  # the request this waited on
+        self._staff()
+
+    def _release(self) -> None:
+        for pool, request in self.held:
+            pool.release(request)
+
+    def _finish(self, _event: Event | None) -> None:
+        act, inc, drill = self.act, self.inc, self.drill
+        self._release()
+        if inc.ended:
+            drill._emit(ActionDropped(incident=inc.index, action=act.id))
+            return
+        changes = drill._apply(inc, act.effects)
+        inc.done.add(act.id)
+        inc.stages_done.add(act.stage)
+        inc.changed.add(ACTIONS)
+        drill._emit(ActionDone(incident=inc.index, action=act.id, changes=changes))
+        if act.goto is not None:
+            drill._move(inc, act.goto, f"action:{act.id}")
+        drill._settle(inc)
 
 
 def _bounded(effect: Effect, value: Value) -> Value:

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from engine.format import Loaded, Plan, Scenario, compile_expression, expand, load_drill, persona_for, roleplay_id
+from engine.format import (
+    Evaluator,
+    Loaded,
+    Plan,
+    Scenario,
+    compile_expression,
+    expand,
+    load_drill,
+    persona_for,
+    roleplay_id,
+)
 from engine.runtime.compile import CompiledScenario, compiled
 from engine.runtime.run import Drill
 
@@ -29,6 +39,9 @@ class Setup:
     personas: dict[int, str | None] = field(default_factory=dict)
     """Incidents played as role-play (their scenario's dialogue), with the owner persona to meet
     (None: one chosen by the drill's seed)."""
+    _triggers: dict[tuple[int, str], tuple[CompiledScenario, Evaluator]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def for_seed(self, seed: int) -> Setup:
         """The same set-up with every role-play persona decided (a seed picks those left open)."""
@@ -56,12 +69,11 @@ class Setup:
                 found.append(compiled(source.model, source.digest, self.locale))
         return found
 
-    def drill(self, *, seed: int, mode: str, keep: bool = True) -> Drill:
-        """A fresh, unstarted drill."""
+    def drill(self, *, seed: int, mode: str, keep: bool = True, quiet_steps: bool = False) -> Drill:
+        """A fresh, unstarted drill (``keep`` and ``quiet_steps`` as :class:`Drill` has them)."""
         scenarios = self.scenarios(seed)
         triggers = {
-            index: (source, compile_expression(when, scenarios[source].names, want="bool").run)
-            for index, (source, when) in self.triggers.items()
+            index: (source, self._trigger(scenarios[source], when)) for index, (source, when) in self.triggers.items()
         }
         return Drill(
             list(zip(scenarios, self.starts, strict=True)),
@@ -70,7 +82,16 @@ class Setup:
             staffing=self.staffing,
             keep=keep,
             triggers=triggers,
+            quiet_steps=quiet_steps,
         )
+
+    def _trigger(self, scenario: CompiledScenario, when: str) -> Evaluator:
+        """A trigger's condition, compiled once per scenario (not once per drill of a sweep)."""
+        key = (id(scenario), when)
+        found = self._triggers.get(key)
+        if found is None or found[0] is not scenario:
+            found = self._triggers[key] = (scenario, compile_expression(when, scenario.names, want="bool").run)
+        return found[1]
 
     @property
     def title_id(self) -> str:

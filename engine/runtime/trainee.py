@@ -190,6 +190,21 @@ def offered(inc: Incident, act: CAction) -> bool:
     return act.when is None or bool(act.when(inc))
 
 
+class _Slot:
+    """An intention bound to one drill: its incident, action and compiled wait, looked up once."""
+
+    __slots__ = ("act", "done", "inc", "inject", "intention", "when")
+
+    def __init__(self, drill: Drill, intention: Intention) -> None:
+        self.intention = intention
+        self.inc = inc = drill.incidents[intention.incident]
+        self.act = inc.sc.actions[intention.action]
+        self.when = None if intention.when is None else _condition(inc.sc, intention.when)
+        after = intention.after
+        self.inject = None if after is None else after.inject
+        self.done = None if after is None else after.done
+
+
 class Player:
     """Plays a good trainee on one drill, from wherever the drill stands.
 
@@ -208,54 +223,51 @@ class Player:
         overrides = list(overrides)
         skipped = {(o.incident, o.action) for o in overrides}
         self.fixed = sorted((o for o in overrides if isinstance(o, At)), key=lambda o: o.t)
+        count = len(drill.incidents)
         self.pending = [
-            i
+            _Slot(drill, i)
             for i in trainee.intentions
             if (i.incident, i.action) not in skipped
-            and i.incident < len(drill.incidents)
+            and i.incident < count
             and i.action in drill.incidents[i.incident].sc.actions
         ]
 
     def ready(self, intention: Intention) -> bool:
         """Whether the trainee would decide ``intention`` now; see the module docstring."""
-        drill = self.drill
-        inc = drill.incidents[intention.incident]
-        if not inc.live or inc.ended or drill.now < inc.start_at + intention.t:
-            return False
-        if intention.when is not None and not _condition(inc.sc, intention.when)(inc):
-            return False
-        after = intention.after
-        if after is not None:
-            if after.inject is not None and after.inject not in inc.delivered:
-                return False
-            if after.done is not None and after.done not in inc.done:
-                return False
-        act = inc.sc.actions[intention.action]
-        return offered(inc, act) and not drill.breaches(intention.incident, intention.action)
+        return self._ready(_Slot(self.drill, intention), self.drill.env.now)
 
-    def _spent(self, intention: Intention) -> bool:
-        inc = self.drill.incidents[intention.incident]
-        if inc.ended:
-            return True
-        return not inc.sc.actions[intention.action].repeatable and intention.action in inc.started
+    def _ready(self, slot: _Slot, now: float) -> bool:
+        inc = slot.inc
+        if not inc.live or inc.ended or now < inc.start_at + slot.intention.t:
+            return False
+        if slot.when is not None and not slot.when(inc):
+            return False
+        if slot.inject is not None and slot.inject not in inc.delivered:
+            return False
+        if slot.done is not None and slot.done not in inc.done:
+            return False
+        return offered(inc, slot.act) and not self.drill.breaches(inc.index, slot.act.id)
 
     def decide_now(self) -> None:
         """Make every decision due now: the set ones, then each ready intention, in order."""
         drill = self.drill
-        while self.fixed and self.fixed[0].t <= drill.now and not drill.finished:
+        now = drill.env.now
+        while self.fixed and self.fixed[0].t <= now and not drill.finished:
             o = self.fixed.pop(0)
             if not drill.incidents[o.incident].ended:
                 drill.submit(Submission(o.role, o.action, o.incident, o.source or self.source))
         found = True
         while found and not drill.finished:
             found = False
-            self.pending = [i for i in self.pending if not self._spent(i)]
-            for intention in self.pending:
-                if self.ready(intention):
-                    self.pending.remove(intention)
-                    drill.submit(
-                        Submission(intention.role, intention.action, intention.incident, self.source, intention.note)
-                    )
+            # Drop what is done with: its incident ended, or its action started (by anyone).
+            self.pending = [
+                p for p in self.pending if not (p.inc.ended or (p.act.id in p.inc.started and not p.act.repeatable))
+            ]
+            for slot in self.pending:
+                if self._ready(slot, now):
+                    self.pending.remove(slot)
+                    i = slot.intention
+                    drill.submit(Submission(i.role, i.action, i.incident, self.source, i.note))
                     found = True
                     break
 
@@ -263,20 +275,24 @@ class Player:
         """When something may next be due: a set decision, an intention's minute, or just after the
         next event (when an intention waits for the situation); None when nothing is left to do."""
         drill = self.drill
-        targets = [self.fixed[0].t] if self.fixed else []
+        now = drill.env.now
+        soonest = self.fixed[0].t if self.fixed else None
         waiting = False
-        for intention in self.pending:
-            inc = drill.incidents[intention.incident]
-            at = inc.start_at + intention.t
-            if inc.live and at > drill.now:
-                targets.append(at)
+        for slot in self.pending:
+            inc = slot.inc
+            at = inc.start_at + slot.intention.t
+            if inc.live and at > now:
+                if soonest is None or at < soonest:
+                    soonest = at
             else:
                 waiting = True
         if waiting:
             upcoming = drill.next_event_time()
             if upcoming is not None:
-                targets.append(max(upcoming, drill.now) + REACTION)
-        return min(targets) if targets else None
+                after = max(upcoming, now) + REACTION
+                if soonest is None or after < soonest:
+                    soonest = after
+        return soonest
 
     def play(self, advance: Advance | None = None) -> None:
         """Play until nothing is left to decide, then let the drill finish."""

@@ -64,6 +64,10 @@ SCORERS: list[Scorer] = []
 """Registered by the outer ``drillsim`` command (scoring lives above the engine, which cannot import
 it); ``run --json`` adds their fields and ``simulate`` reports their spread."""
 
+SCORE_ONLY: list[Scorer] = []
+"""A faster scorer registered beside :data:`SCORERS`, giving only ``score``, ``rating`` and ``passed``
+(the same figures): ``simulate`` uses it when there is one, since it reads nothing else."""
+
 
 class UsageError(DrillError):
     """Wrong command-line use: reported with exit code 2."""
@@ -523,7 +527,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             locale=args.locale,
             progress=bar,
-            scorer=SCORERS[0] if SCORERS else None,
+            scorer=next(iter(SCORE_ONLY or SCORERS), None),
             persona=args.persona,
             roleplay=args.roleplay,
         )

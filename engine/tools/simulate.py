@@ -83,12 +83,11 @@ class Aggregate:
 class _Run:
     """Listens to one drill and keeps only what the aggregate needs."""
 
-    __slots__ = ("actions", "ends", "events", "findings", "keep", "kept", "kinds", "refused", "rules", "states")
+    __slots__ = ("actions", "ends", "findings", "keep", "kept", "kinds", "refused", "rules", "states")
 
     def __init__(self, keep: bool = False) -> None:
         self.keep = keep
         self.kept: list[AnyEvent] = []
-        self.events = 0
         self.findings = 0
         self.kinds: set[str] = set()
         self.rules: set[str] = set()
@@ -98,29 +97,49 @@ class _Run:
         self.ends: list[tuple[int, str | None, str]] = []
 
     def __call__(self, event: AnyEvent) -> None:
-        self.events += 1
-        if self.keep and type(event) in _SCORED:
+        kind = type(event)
+        if self.keep and kind in _SCORED:
             self.kept.append(event)
-        match event:
-            case Finding():
-                self.findings += 1
-                self.rules.add(event.rule)
-                self.kinds.add(f"{event.rule}/{event.kind}")
-            case StateChanged():
-                self.states.add(f"{event.incident}:{event.to}")
-            case IncidentStarted():
-                self.states.add(f"{event.incident}:{event.state}")
-            case DecisionMade():
-                if event.status == "accepted":
-                    self.actions.add(f"{event.incident}:{event.action}")
-                elif event.status == "refused":
-                    self.refused.add(f"{event.incident}:{event.action}")
-            case ActionBegun():
-                # An outside party's automatic action has no decision; that it began is what counts.
-                self.actions.add(f"{event.incident}:{event.action}")
-            case IncidentEnded():
-                self.ends.append((event.incident, event.ending, event.outcome))
+        # Most events (variables stepping, timers, actions done) count and nothing more: one
+        # dictionary look-up sends the few that matter on, rather than a match over every kind.
+        note = _NOTES.get(kind)
+        if note is not None:
+            note(self, event)
 
+    def _finding(self, event: Finding) -> None:
+        self.findings += 1
+        self.rules.add(event.rule)
+        self.kinds.add(f"{event.rule}/{event.kind}")
+
+    def _state(self, event: StateChanged) -> None:
+        self.states.add(f"{event.incident}:{event.to}")
+
+    def _start(self, event: IncidentStarted) -> None:
+        self.states.add(f"{event.incident}:{event.state}")
+
+    def _decision(self, event: DecisionMade) -> None:
+        if event.status == "accepted":
+            self.actions.add(f"{event.incident}:{event.action}")
+        elif event.status == "refused":
+            self.refused.add(f"{event.incident}:{event.action}")
+
+    def _begun(self, event: ActionBegun) -> None:
+        # An outside party's automatic action has no decision; that it began is what counts.
+        self.actions.add(f"{event.incident}:{event.action}")
+
+    def _end(self, event: IncidentEnded) -> None:
+        self.ends.append((event.incident, event.ending, event.outcome))
+
+
+_NOTES: dict[type, Callable[[_Run, Any], None]] = {
+    Finding: _Run._finding,
+    StateChanged: _Run._state,
+    IncidentStarted: _Run._start,
+    DecisionMade: _Run._decision,
+    ActionBegun: _Run._begun,
+    IncidentEnded: _Run._end,
+}
+"""The event kinds a run notes something of, and what it notes."""
 
 _SCORED: frozenset[type[Event]] = frozenset(
     {IncidentStarted, DecisionMade, TimerChanged, Finding, IncidentEnded, Evaluated}
@@ -136,13 +155,14 @@ def run_seeds(setup: Setup, seeds: range, policy: str, mode: str, scorer: Scorer
     total = Aggregate()
     for seed in seeds:
         scenarios = setup.scenarios(seed)  # a role-play meets the persona its seed picks
-        drill = setup.drill(seed=seed, mode=mode, keep=False)
+        # Nothing here reads a variable step: they are numbered (and counted) but not made.
+        drill = setup.drill(seed=seed, mode=mode, keep=False, quiet_steps=True)
         run = _Run(keep=scorer is not None)
         drill.subscribe(run)
         drill.start()
         _play(drill, seed, policy)
         total.runs += 1
-        total.events += run.events
+        total.events += drill.seq
         total.outcomes[drill.outcome or "timeout"] += 1
         total.durations[round(drill.now * 10)] += 1
         total.findings_per_run[run.findings] += 1

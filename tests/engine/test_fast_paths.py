@@ -7,7 +7,9 @@ Three things are held fixed while the engine gets faster:
   (:mod:`tests.engine.golden`);
 - the scores: the score-only path (:func:`scoring.scorecard.score_only`) gives the full
   evaluation's score, rating and pass for every shipped scenario and plan over 1,000 seeds;
-- Monte Carlo: a sweep scored the fast way counts the same as one scored the full way.
+- Monte Carlo: a drill that numbers its variable steps without making them (``quiet_steps``) makes
+  every other event as a plain drill does, with the same numbers, and a sweep scored the fast way
+  counts the same as one scored the full way.
 
 The 1,000-seed versions are marked ``slow``; a 50-seed version of each always runs.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.format import VariableStepped
 from engine.runtime import play_random
 from engine.tools.simulate import run_seeds
 from scoring.evaluation import summary
@@ -74,6 +77,34 @@ def test_the_score_only_path_scores_a_thousand_drills_as_the_evaluation_does(pat
 def test_a_monte_carlo_sweep_scored_the_fast_way_counts_the_same() -> None:
     """run_seeds with the score-only scorer aggregates to exactly what the full summary gives."""
     setup = setup_of(ROOT / "drills" / "rainstorm-cascade.yaml")
-    fast = run_seeds(setup, range(60), "random", "observe", score_only)  # type: ignore[arg-type]
-    full = run_seeds(setup, range(60), "random", "observe", summary)  # type: ignore[arg-type]
+    fast = run_seeds(setup, range(60), "random", "observe", score_only)
+    full = run_seeds(setup, range(60), "random", "observe", summary)
     assert fast == full
+
+
+def _quiet_agrees(path: Path, seeds: range) -> list[int]:
+    setup = setup_of(path)
+    differ = []
+    for seed in seeds:
+        mode = "observe" if seed % 2 else "strict"
+        plain, quiet = setup.drill(seed=seed, mode=mode), setup.drill(seed=seed, mode=mode, quiet_steps=True)
+        for drill in (plain, quiet):
+            drill.start()
+            play_random(drill, seed)
+        wanted = [e.to_json() for e in plain.events if not isinstance(e, VariableStepped)]
+        if [e.to_json() for e in quiet.events] != wanted or quiet.seq != plain.seq:
+            differ.append(seed)
+    return differ
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_a_quiet_drill_makes_every_other_event_as_a_plain_one_does(path: Path) -> None:
+    """Variable steps numbered but not made: every other event, number and time the same (50 seeds)."""
+    assert _quiet_agrees(path, range(50)) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_a_quiet_drill_makes_every_other_event_as_a_plain_one_does_over_a_thousand_seeds(path: Path) -> None:
+    """The same over 1,000 seeds of every shipped scenario and plan."""
+    assert _quiet_agrees(path, range(1000)) == []
