@@ -183,15 +183,17 @@ class _Compiler:
 
     def _BoolOp(self, node: ast.BoolOp, depth: int) -> tuple[str, Evaluator]:
         parts = [self._expect_bool(v, depth, "and/or") for v in node.values]
-        # Fold into nested two-operand closures: far cheaper per call than all()/any() over a generator.
-        combined = parts[-1]
-        for part in reversed(parts[:-1]):
-            combined = _and(part, combined) if isinstance(node.op, ast.And) else _or(part, combined)
-        return "bool", combined
+        # One flat closure for up to four operands: far cheaper per call than all()/any() over a
+        # generator, or than a chain of two-operand closures (a call saved per operand).
+        return "bool", (_all_of if isinstance(node.op, ast.And) else _any_of)(parts)
 
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> tuple[str, Evaluator]:
         if isinstance(node.op, ast.Not):
             inner = self._expect_bool(node.operand, depth, "not")
+            flag = node.operand
+            if isinstance(flag, ast.Name) and self.names.variables.get(flag.id) == "bool":
+                var = flag.id  # 'not flag', the commonest negation, in one closure
+                return "bool", lambda c: not c.values[var]
             return "bool", lambda c: not inner(c)
         if isinstance(node.op, ast.USub | ast.UAdd):
             kind, operand = self.compile(node.operand, depth)
@@ -237,7 +239,16 @@ class _Compiler:
             if isinstance(left, ast.Name) and left.id in self.names.variables and isinstance(right, ast.Constant):
                 # The commonest shape, 'variable OP constant', in one closure: it runs after every change.
                 var, constant = left.id, cast(Value, right.value)
-                return "bool", lambda c: fn(c.values[var], constant)
+                fused = _FUSED_CONSTANT.get(type(node.ops[0]))
+                return "bool", fused(var, constant) if fused else lambda c: fn(c.values[var], constant)
+            if (
+                isinstance(left, ast.Name)
+                and left.id in self.names.variables
+                and isinstance(right, ast.Name)
+                and right.id in self.names.variables
+            ):
+                a, b = left.id, right.id  # 'variable OP variable'
+                return "bool", lambda c: fn(c.values[a], c.values[b])
             return "bool", lambda c: fn(lf(c), rf(c))
         return "bool", lambda c: all(fn(lf(c), rf(c)) for fn, lf, rf in checks)
 
@@ -337,12 +348,50 @@ def _constant_part(node: ast.expr, names: Names) -> bool:
     return True
 
 
-def _and(left: Evaluator, right: Evaluator) -> Evaluator:
-    return lambda c: left(c) and right(c)
+def _all_of(parts: list[Evaluator]) -> Evaluator:
+    """``p0 and p1 and ...`` as one closure (value and short-circuit as Python's ``and``)."""
+    if len(parts) > 4:
+        return _all_of([_all_of(parts[:4]), *parts[4:]])
+    if len(parts) == 4:
+        a, b, d, e = parts
+        return lambda c: a(c) and b(c) and d(c) and e(c)
+    if len(parts) == 3:
+        a, b, d = parts
+        return lambda c: a(c) and b(c) and d(c)
+    a, b = parts
+    return lambda c: a(c) and b(c)
 
 
-def _or(left: Evaluator, right: Evaluator) -> Evaluator:
-    return lambda c: left(c) or right(c)
+def _any_of(parts: list[Evaluator]) -> Evaluator:
+    """``p0 or p1 or ...`` as one closure (value and short-circuit as Python's ``or``)."""
+    if len(parts) > 4:
+        return _any_of([_any_of(parts[:4]), *parts[4:]])
+    if len(parts) == 4:
+        a, b, d, e = parts
+        return lambda c: a(c) or b(c) or d(c) or e(c)
+    if len(parts) == 3:
+        a, b, d = parts
+        return lambda c: a(c) or b(c) or d(c)
+    a, b = parts
+    return lambda c: a(c) or b(c)
+
+
+def _fused(op: type[ast.cmpop]) -> Callable[[str, Value], Evaluator]:
+    """'variable OP constant' with the operator written out (no call of an operator function)."""
+    if op is ast.Eq:
+        return lambda var, k: lambda c: c.values[var] == k
+    if op is ast.NotEq:
+        return lambda var, k: lambda c: c.values[var] != k
+    if op is ast.Lt:
+        return lambda var, k: lambda c: c.values[var] < k  # type: ignore[operator]
+    if op is ast.LtE:
+        return lambda var, k: lambda c: c.values[var] <= k  # type: ignore[operator]
+    if op is ast.Gt:
+        return lambda var, k: lambda c: c.values[var] > k  # type: ignore[operator]
+    return lambda var, k: lambda c: c.values[var] >= k  # type: ignore[operator]
+
+
+_FUSED_CONSTANT: dict[type[ast.cmpop], Callable[[str, Value], Evaluator]] = {op: _fused(op) for op in COMPARISONS}
 
 
 def _safe_divide(op: Callable[[float, float], float], left: float, right: float) -> float:

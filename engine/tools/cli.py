@@ -203,11 +203,23 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--policy", choices=["random", "idle"], default="random", help="who decides (default random)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="first seed (default 1)")
     p.add_argument("--jobs", type=_positive, default=1, metavar="K", help="worker processes (default 1)")
-    p.add_argument("--mode", choices=["strict", "observe"], default="observe")
+    p.add_argument(
+        "--mode", choices=["strict", "observe"], dest="mode_given", help="default observe (with --staff: the plan's)"
+    )
     p.add_argument("--locale", metavar="NAME")
     _roleplay_arguments(p)
     p.add_argument("--lang", choices=["zh", "en"], help="language of the report")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--staff",
+        action="append",
+        metavar="POOL=N[,M...]",
+        help=(
+            "staffing stress test: play the good trainee --runs times at each number of people on duty in POOL"
+            " (repeat for more pools: every combination) and show outcome and score against staff"
+        ),
+    )
+    p.add_argument("--html", metavar="FILE", help="with --staff: also write the table and chart as an HTML page")
     p.set_defaults(handler=cmd_simulate)
 
     p = sub.add_parser(
@@ -510,10 +522,54 @@ def _positive(text: str) -> int:
     return value
 
 
+def cmd_staffing(args: argparse.Namespace) -> int:
+    from engine.tools import simulate, staffing
+
+    if args.policy != "random" or args.persona or args.roleplay:
+        raise UsageError(
+            "drillsim simulate: --staff plays the good trainee; it takes no --policy, --persona or --roleplay"
+        )
+    bar = simulate.ProgressBar()
+    try:
+        result = staffing.sweep(
+            args.scenario,
+            staffing.parse(args.staff),
+            runs=args.runs,
+            seed=args.seed,
+            mode=args.mode_given,
+            jobs=args.jobs,
+            locale=args.locale,
+            scorer=next(iter(SCORE_ONLY or SCORERS), None),
+            progress=bar,
+        )
+    except KeyboardInterrupt:
+        bar.finish()
+        raise
+    lang = args.lang or default_lang()
+    if args.html:
+        try:
+            Path(args.html).write_text(staffing.page(result, lang), encoding="utf-8")
+        except OSError as exc:
+            raise cannot_write(args.html, exc) from exc
+        print(f"wrote {args.html}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for line in staffing.text(result, lang):
+            print(line)
+    return 0
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     import time
 
     from engine.tools import simulate
+
+    if args.staff:
+        return cmd_staffing(args)
+    if args.html:
+        raise UsageError("drillsim simulate: --html goes with --staff")
+    args.mode = args.mode_given or "observe"
 
     started = time.monotonic()
     bar = simulate.ProgressBar()

@@ -1,0 +1,100 @@
+"""Staffing stress test: the same seeds at every level, the result the same for any --jobs, clear errors."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from engine.errors import EngineError
+from engine.tools import staffing
+from engine.tools.cli import main
+from scoring.scorecard import score_only
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["security=1,2,3"], {"security": [1, 2, 3]}),
+        (["security=2", "control_room=1,2"], {"security": [2], "control_room": [1, 2]}),
+        (["flood_team=0,1,1"], {"flood_team": [0, 1]}),
+    ],
+)
+def test_staff_options_read_as_pools_and_levels(options: list[str], expected: dict[str, list[int]]) -> None:
+    """POOL=N[,M...] per option; a level given twice is tried once."""
+    assert staffing.parse(options) == expected
+
+
+@pytest.mark.parametrize("option", ["security", "security=", "=2", "security=two", "security=-1", "security=1001"])
+def test_a_malformed_staff_option_is_refused_with_an_example(option: str) -> None:
+    """Anything but whole numbers of people after POOL= is refused, saying how to write it."""
+    with pytest.raises(staffing.StaffingError, match=re.escape("e.g. security=1,2,3")):
+        staffing.parse([option])
+
+
+def test_levels_are_every_combination_in_the_order_given() -> None:
+    """Two swept pools give every pair, the first pool's levels outermost."""
+    assert staffing.levels({"a": [1, 2], "b": [3, 4]}) == [
+        {"a": 1, "b": 3},
+        {"a": 1, "b": 4},
+        {"a": 2, "b": 3},
+        {"a": 2, "b": 4},
+    ]
+
+
+def test_one_flood_team_member_cannot_keep_the_garage_dry_two_can() -> None:
+    """The night rainstorm with a good trainee: one flood-team member is overwhelmed, two succeed."""
+    result = staffing.sweep("rainstorm-flooding-night", {"flood_team": [1, 2]}, runs=3, scorer=score_only)
+    one, two = result["levels"]
+    assert one["staffing"] == {"flood_team": 1} and one["bad"] == 1.0
+    assert two["outcomes"] == {"success": 1.0} and two["passed"] == 1.0
+    assert one["measures"]["0.garage_water_cm"]["mean"] > two["measures"]["0.garage_water_cm"]["mean"]
+
+
+def test_the_sweep_is_the_same_for_any_number_of_jobs() -> None:
+    """Each drill is seeded by its place: one process or two, the same figures."""
+    one = staffing.sweep("elevator-entrapment", {"security": [1, 2]}, runs=6, jobs=1, scorer=score_only)
+    two = staffing.sweep("elevator-entrapment", {"security": [1, 2]}, runs=6, jobs=2, scorer=score_only)
+    assert one == two
+
+
+def test_a_pool_the_drill_does_not_use_is_refused() -> None:
+    """Staffing a pool no scenario of the drill has is an error naming it."""
+    with pytest.raises(EngineError, match="'firemen'"):
+        staffing.sweep("elevator-entrapment", {"firemen": [1]}, runs=1)
+
+
+def test_the_command_prints_a_table_and_a_chart_and_writes_a_page(
+    tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """simulate --staff shows a row and a bar per level; --html writes a page with an SVG chart."""
+    page = tmp_path / "staff.html"  # type: ignore[operator]
+    code = main(
+        [
+            "simulate",
+            "elevator-entrapment",
+            "--staff",
+            "security=1,2",
+            "--runs",
+            "2",
+            "--lang",
+            "en",
+            "--html",
+            str(page),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Staffing stress test" in out and "security=1" in out and "█" in out
+    text = page.read_text(encoding="utf-8")
+    assert "<svg" in text and "<script" not in text
+    assert main(["simulate", "elevator-entrapment", "--staff", "security=1", "--runs", "2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["format"] == "drillsim-staffing/1"
+
+
+def test_html_without_staff_and_a_policy_with_staff_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    """--html belongs to --staff, and --staff plays the good trainee only."""
+    assert main(["simulate", "elevator-entrapment", "--html", "x.html"]) == 2
+    assert main(["simulate", "elevator-entrapment", "--staff", "security=1", "--policy", "idle"]) == 2
+    assert "--staff" in capsys.readouterr().err
