@@ -150,8 +150,8 @@ def measures_text(result: Mapping[str, Any], row: Mapping[str, Any], lang: str) 
     out = []
     for m in result["measures"]:
         d = row["difference"]["measures"].get(m["key"])
-        if d is None:
-            continue
+        if d is None or d["mean"] == d["low"] == d["high"] == 0:
+            continue  # no change at all in any drill: nothing to say
         unit = m.get("unit") or ""
         unit = w("unit.min", lang) if unit == "min" else unit
         out.append(f"{pick(m['label'], lang)} {_interval(d, '+.1f')} {unit}".rstrip())
