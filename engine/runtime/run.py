@@ -761,22 +761,27 @@ class Drill:
                 watch = sc.watch_for(frozenset(inc.changed), inc.moved)
             else:
                 watch = sc.watch[NOW]  # nothing changed but the time
-            if self._fire_one(inc, watch) or self._start_auto(inc, watch):
+            token = inc.token
+            state = token.state if token is not None else inc.final_state
+            # Each check is called only when it has something to look at: most settles have little.
+            if (watch.injects or watch.transitions_from(state)) and self._fire_one(inc, watch, state):
                 continue  # what it changed is noted; the next round re-checks that too
+            if watch.autos_from(state) and self._start_auto(inc, watch, state):
+                continue
             inc.changed.clear()
             inc.moved = inc.unsettled = False
-            self._check_timers(inc, watch.timers)
+            if watch.timers:
+                self._check_timers(inc, watch.timers)
             if not inc.ended:
-                self._check_hazards(inc, watch.hazards)
+                if watch.hazards:
+                    self._check_hazards(inc, watch.hazards)
                 if self.triggers:
                     self._check_triggers(inc)
             return
         inc.unsettled = True
 
-    def _fire_one(self, inc: Incident, watch: Watch) -> bool:
+    def _fire_one(self, inc: Incident, watch: Watch, state: str) -> bool:
         """Fire the first automatic transition or conditional inject that is due; say if one fired."""
-        token = inc.token
-        state = token.state if token is not None else inc.final_state
         for trans in watch.transitions_from(state):
             if trans.goto != state and (trans.states is None or state in trans.states) and trans.when(inc):
                 changes = self._apply(inc, trans.effects)
@@ -790,15 +795,14 @@ class Drill:
                 return True
         return False
 
-    def _start_auto(self, inc: Incident, watch: Watch) -> bool:
+    def _start_auto(self, inc: Incident, watch: Watch, state: str) -> bool:
         """Start the first automatic action now offered (an outside party acting on its own); say if one did.
 
         It is not a decision: no decision event, no rules. Its ``begin`` and ``done`` events record
         it, and a replay starts it again at the same moment because the same situation arises.
         """
-        token = inc.token
         started = inc.started
-        for act in watch.autos_from(token.state if token is not None else inc.final_state):
+        for act in watch.autos_from(state):
             if (act.repeatable or act.id not in started) and (act.when is None or act.when(inc)):  # _offered
                 inc.started.add(act.id)
                 inc.stages_begun.add(act.stage)
