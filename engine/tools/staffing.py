@@ -26,7 +26,7 @@ from engine.errors import DrillError
 from engine.runtime import Setup, prepare
 from engine.runtime.trainee import GoodTrainee, Player, good_trainee
 from engine.tools import stats
-from engine.tools.whatif import Collector, Measure, Run, Scorer, measures_of, summary
+from engine.tools.outcomes import Collector, Measure, Run, Scorer, measures_of, summary
 
 FORMAT = "drillsim-staffing/1"
 """Name and version of the result's format (``--json``)."""

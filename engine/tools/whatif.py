@@ -19,11 +19,17 @@ random numbers, so the paired difference measures the decision rather than the d
 interval (:mod:`engine.tools.stats`) says how sure that is. The seed names the fork point rather
 than the alternative so that every alternative at one point shares its baseline's dice.
 
-An alternative is *proposed as good* only when it breaks no rule (none of its own decisions, nor
-any of the good trainee's after it, causes a finding or a refusal, in any drill) and its outcome or
-score is surely better. The ranking puts those first, the biggest gain in outcome (fewer drills
-ending in failure or stopped by the time limit) before the biggest gain in score; then the
-alternatives that would have been worse (what the team's good decisions were worth); then the rest.
+Whether an alternative is better, worse or unclear is decided by the first of these that surely
+changed (its interval leaves out zero): the share of drills ending in failure (people hurt), the
+share ending badly at all (failure or stopped by the time limit), the score, then the key measures
+(each something to keep low: how many surely fell, less how many surely rose). An alternative is
+*proposed as good* only when it is better and breaks no rule (none of its own decisions, nor any of
+the good trainee's after it, causes a finding or a refusal, in any drill). The ranking puts those
+first, by the same criteria; then the alternatives that would have been worse (what the team's
+good decisions were worth), the worst first; then the rest.
+
+Which alternatives, forked where: :mod:`engine.tools.alternatives`; what each drill came to:
+:mod:`engine.tools.outcomes`.
 
 Runs are independent and seeded by their place, so the result is the same for any ``jobs``: work is
 split by (alternative, seeds) over a process pool and put back in order. Facilitator inputs after a
@@ -37,402 +43,35 @@ import hashlib
 import multiprocessing
 import random
 import signal
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from engine.format import (
-    ActionDone,
-    AnyEvent,
-    DecisionMade,
-    DrillEnded,
-    Evaluated,
-    Finding,
-    IncidentEnded,
-    IncidentStarted,
-    InjectDelivered,
-    TimerChanged,
-    ValuesChanged,
-    VariableStepped,
-)
-from engine.runtime import Drill, Record, Setup, read, setup_from
+from engine.format import DrillEnded
+from engine.runtime import Record, Setup, read, setup_from
 from engine.runtime.record import apply_input
-from engine.runtime.trainee import SOURCE, At, GoodTrainee, Intention, Never, Override, Player, good_trainee
+from engine.runtime.trainee import SOURCE, GoodTrainee, Player, good_trainee
 from engine.tools import stats
+from engine.tools.alternatives import ALTERNATIVE, TEAM, TOLERANCE, Alternative, Arm, Fork, plan
+from engine.tools.outcomes import BAD, Collector, Measure, Run, Scorer, measures_of, summary
+
+__all__ = [
+    "ALTERNATIVE",
+    "BAD",
+    "FORMAT",
+    "TEAM",
+    "TOLERANCE",
+    "Alternative",
+    "Arm",
+    "Fork",
+    "analyse",
+    "plan",
+    "post_fork_seed",
+    "run_arm",
+]
 
 FORMAT = "drillsim-whatif/1"
 """Name and version of the result's format (``drillsim whatif --json``)."""
-
-TOLERANCE = 0.5
-"""Sim minutes within which a decision counts as made when the good trainee would make it."""
-
-ALTERNATIVE = "whatif"
-"""Source of an alternative's own substituted decision."""
-
-TEAM = "team"
-"""Source of the team's decision where a baseline keeps it."""
-
-BAD = ("failure", "timeout")
-"""Outcomes a what-if tries to avoid: people hurt, or the incident never brought to an end."""
-
-Scorer = Callable[[list[AnyEvent], list[Any]], dict[str, Any]]
-"""Gives ``score``, ``rating`` and ``passed`` of a drill from its events and compiled scenarios."""
-
-_SCORED: frozenset[type] = frozenset({IncidentStarted, DecisionMade, TimerChanged, Finding, IncidentEnded, Evaluated})
-
-
-@dataclass(frozen=True, slots=True)
-class Fork:
-    """Where a forked drill leaves the record.
-
-    Attributes:
-        t: Sim minute the drill is brought to before anything differs.
-        before: Sequence number of the first input left out (None: every input is replayed).
-    """
-
-    t: float
-    before: int | None
-
-    @property
-    def key(self) -> str:
-        """Names the fork point in the post-fork seeds."""
-        return f"{self.before}@{self.t!r}"
-
-
-@dataclass(frozen=True, slots=True)
-class Arm:
-    """One way of playing on from a fork: the good trainee, with some decisions set."""
-
-    fork: Fork
-    overrides: tuple[Override, ...] = ()
-
-
-@dataclass(frozen=True)
-class Alternative:
-    """One alternative to what the team did, and the baseline it is measured against.
-
-    Attributes:
-        kind: ``on-time``, ``omitted``, ``instead`` or ``made`` (see the module docstring).
-        incident: The incident.
-        action: The action in question (the team's decision, or the task's action).
-        role: Who decides it.
-        seq: The team's decision event (None for a task never done).
-        t: When the team decided it (None for a task never done).
-        at: When the alternative decides (the good trainee's moment, or the team's minute for
-            ``instead``); None for ``omitted``, or for ``on-time`` when the good trainee would
-            only have decided it later.
-        instead: For ``instead``, the action decided in its place.
-        task: The rubric task this is about, if any.
-        arm: How the alternative plays on.
-        baseline: How the team's choice plays on, from the same fork.
-    """
-
-    kind: str
-    incident: int
-    action: str
-    role: str
-    seq: int | None
-    t: float | None
-    at: float | None
-    instead: str | None
-    task: str | None
-    arm: Arm
-    baseline: Arm
-
-
-@dataclass(frozen=True, slots=True)
-class Measure:
-    """A variable a scenario marks as a key measure, in one incident of the drill."""
-
-    incident: int
-    var: str
-    how: str
-    initial: float
-
-
-@dataclass
-class Run:
-    """What one forked drill came to."""
-
-    outcome: str
-    score: float | None
-    rating: str | None
-    passed: bool | None
-    measures: tuple[float | None, ...]
-    broke: bool
-
-
-class Collector:
-    """Listens to one drill: keeps what scoring reads, follows the measures, notes rule breaks.
-
-    Args:
-        measures: The measures to follow.
-        ours: Sources whose decisions must break no rule (the alternative's and the good trainee's).
-    """
-
-    __slots__ = ("broke", "current", "high", "kept", "low", "measures", "ours", "seqs", "started", "track")
-
-    def __init__(self, measures: Sequence[Measure], ours: frozenset[str] = frozenset()) -> None:
-        self.measures = tuple(measures)
-        self.ours = ours
-        self.kept: list[AnyEvent] = []
-        self.seqs: set[int] = set()
-        self.broke = False
-        self.track = {(m.incident, m.var): n for n, m in enumerate(self.measures)}
-        self.started = [False] * len(self.measures)
-        self.current = [m.initial for m in self.measures]
-        self.high = list(self.current)
-        self.low = list(self.current)
-
-    def _set(self, incident: int, var: str, value: object) -> None:
-        n = self.track.get((incident, var))
-        if n is not None:
-            v = float(value)  # type: ignore[arg-type]  # a number or a bool (checked at load)
-            self.current[n] = v
-            if v > self.high[n]:
-                self.high[n] = v
-            if v < self.low[n]:
-                self.low[n] = v
-
-    def __call__(self, event: AnyEvent) -> None:
-        if isinstance(event, VariableStepped):
-            if self.track:
-                self._set(event.incident, event.var, event.value)
-        elif isinstance(event, ValuesChanged | ActionDone | InjectDelivered):
-            if self.track:
-                for var, value in event.changes.items():
-                    self._set(event.incident, var, value)
-        elif type(event) in _SCORED:
-            self.kept.append(event)
-            if isinstance(event, DecisionMade):
-                if event.source in self.ours:
-                    self.seqs.add(event.seq)
-                    if event.status == "refused":
-                        self.broke = True
-            elif isinstance(event, Finding):
-                if event.cause in self.seqs:
-                    self.broke = True
-            elif isinstance(event, IncidentStarted):
-                for n, m in enumerate(self.measures):
-                    if m.incident == event.incident:
-                        self.started[n] = True
-
-    def figures(self) -> tuple[float | None, ...]:
-        """Each measure's figure (None for an incident that never began)."""
-        out: list[float | None] = []
-        for n, m in enumerate(self.measures):
-            if not self.started[n]:
-                out.append(None)
-            else:
-                out.append({"final": self.current, "peak": self.high, "low": self.low}[m.how][n])
-        return tuple(out)
-
-
-def measures_of(setup: Setup, seed: int) -> list[Measure]:
-    """The key measures of every incident of a drill, in incident and file order."""
-    found = []
-    for index, sc in enumerate(setup.scenarios(seed)):
-        for var, variable in sc.model.variables.items():
-            if variable.measure:
-                how = "final" if variable.measure is True else str(variable.measure)
-                found.append(Measure(index, var, how, float(variable.initial)))
-    return found
-
-
-# Planning: which alternatives, forked where ------------------------------------------------------
-
-
-@dataclass
-class _Survey:
-    """What replaying the record with the good trainee watching finds."""
-
-    moments: dict[tuple[int, str], Fork] = field(default_factory=dict)
-    instead: dict[int, tuple[str, str]] = field(default_factory=dict)
-
-
-def _survey(
-    record: Record,
-    setup: Setup,
-    watch: Sequence[Intention],
-    trainee: GoodTrainee,
-    broke: set[int],
-) -> _Survey:
-    """Replay the record and note when the good trainee would first decide each watched intention,
-    and, just before each rule-breaking decision, what it would have had that role do instead."""
-    found = _Survey()
-    drill = setup.drill(seed=record.header.seed, mode=record.header.mode, keep=False)
-    drill.start()
-    player = Player(drill, GoodTrainee(tuple(watch), ()))
-    inputs = [e for e in record.events if e.input]
-    pos = 0
-
-    def look() -> None:
-        before = inputs[pos].seq if pos < len(inputs) else None
-        for intention in watch:
-            key = (intention.incident, intention.action)
-            if key not in found.moments and player.ready(intention):
-                found.moments[key] = Fork(drill.now, before)
-
-    while not drill.finished:
-        look()
-        while pos < len(inputs) and inputs[pos].t <= drill.now and not drill.finished:
-            event = inputs[pos]
-            if isinstance(event, DecisionMade) and event.seq in broke:
-                choice = _instead(drill, trainee, event)
-                if choice is not None:
-                    found.instead[event.seq] = choice
-            apply_input(drill, event)
-            pos += 1
-            if not drill.finished:
-                look()
-        if drill.finished:
-            break
-        targets = [inputs[pos].t] if pos < len(inputs) else []
-        waiting = False
-        for intention in watch:
-            if (intention.incident, intention.action) in found.moments:
-                continue
-            inc = drill.incidents[intention.incident]
-            at = inc.start_at + intention.t
-            if inc.live and at > drill.now:
-                targets.append(at)
-            elif not (inc.ended or (intention.action in inc.started)):
-                waiting = True
-        if waiting:
-            upcoming = drill.next_event_time()
-            if upcoming is not None:
-                targets.append(max(upcoming, drill.now) + 0.01)
-        if not targets:
-            break
-        drill.advance_to(min(targets))
-    return found
-
-
-def _instead(drill: Drill, trainee: GoodTrainee, decision: DecisionMade) -> tuple[str, str] | None:
-    """What the good trainee would have had ``decision``'s role do at that moment, if anything.
-
-    Among the trainee's intentions for that role and incident that are on offer, wait for nothing
-    more and break no rule now (their minute aside: the seat is free now), those a live hazard
-    requires come first (life first), then script order.
-    """
-    inc = drill.incidents[decision.incident]
-    if not inc.live or inc.ended:
-        return None
-    required = {a for h in inc.sc.hazards if h.active(inc) for a in h.requires if a not in inc.started}
-    player = Player(drill, trainee)
-    candidates = []
-    for order, intention in enumerate(trainee.intentions):
-        if intention.incident != decision.incident or intention.role != decision.role:
-            continue
-        if intention.action == decision.action or intention.action not in inc.sc.actions:
-            continue
-        now_at = Intention(intention.incident, intention.role, intention.action, 0.0, intention.when, intention.after)
-        if player.ready(now_at):
-            candidates.append((intention.action not in required, order, intention))
-    if not candidates:
-        return None
-    best = min(candidates, key=lambda c: (c[0], c[1]))[2]
-    return best.role, best.action
-
-
-def plan(record: Record, setup: Setup, trainee: GoodTrainee) -> tuple[list[Alternative], list[dict[str, Any]]]:
-    """The alternatives worth playing for a record, and the missed tasks that could not be placed.
-
-    Returns:
-        The alternatives in record order (decisions first, then tasks never done), and for each
-        task never done whose moment never came in the team's drill, a note saying so.
-    """
-    decisions = [e for e in record.events if isinstance(e, DecisionMade) and e.status != "unavailable"]
-    broke = {e.cause for e in record.events if isinstance(e, Finding) and e.cause is not None}
-    broke |= {d.seq for d in decisions if d.status == "refused"}
-    scenarios = setup.scenarios(record.header.seed)
-    accepted = {(d.incident, d.action) for d in decisions if d.status == "accepted"}
-    missed_timers = {
-        (e.incident, e.timer) for e in record.events if isinstance(e, TimerChanged) and e.status == "missed"
-    }
-
-    # The tasks never done, and the late ones (by the task's own measure), per incident.
-    never: list[tuple[int, str, str, str]] = []  # incident, task, action, role
-    late: dict[tuple[int, str], str] = {}
-    for index, sc in enumerate(scenarios):
-        rubric = sc.model.rubric
-        if rubric is None:
-            continue
-        for objective in rubric.objectives.values():
-            for tid, task in objective.tasks.items():
-                made = [a for a in task.actions if (index, a) in accepted]
-                if not made:
-                    action = next((a for a in task.actions if trainee.intention(index, a)), task.actions[0])
-                    never.append((index, tid, action, sc.actions[action].role))
-                elif task.timer and (index, task.timer) in missed_timers:
-                    for a in made:
-                        late[(index, a)] = tid
-    task_of = {(index, a): tid for index, sc in enumerate(scenarios) if sc.model.rubric for tid, a in _task_actions(sc)}
-
-    watch: dict[tuple[int, str], Intention] = {}
-    for d in decisions:
-        intention = trainee.intention(d.incident, d.action)
-        if intention is not None:
-            watch[(d.incident, d.action)] = intention
-    for index, _tid, action, role in never:
-        watch[(index, action)] = trainee.intention(index, action) or Intention(index, role, action)
-    survey = _survey(record, setup, list(watch.values()), trainee, broke)
-
-    found: list[Alternative] = []
-    for d in decisions:
-        n, x, t = d.incident, d.action, float(d.t)
-        at_d = Fork(t, d.seq)
-        as_done = Arm(at_d, (At(n, d.role, x, t, TEAM),))
-        task_id = late.get((n, x)) or task_of.get((n, x))
-
-        def alternative(kind: str, at: float | None, arm: Arm, baseline: Arm, instead: str | None = None) -> None:
-            found.append(Alternative(kind, n, x, d.role, d.seq, t, at, instead, task_id, arm, baseline))  # noqa: B023
-
-        if d.status == "accepted" and (n, x) in watch:
-            moment = survey.moments.get((n, x))
-            if moment is not None and moment.t < t - TOLERANCE:
-                alternative("on-time", moment.t, Arm(moment), Arm(moment, (At(n, d.role, x, t, TEAM),)))
-            elif moment is None:
-                alternative("on-time", None, Arm(at_d), as_done)
-        if d.status == "accepted":
-            alternative("omitted", None, Arm(at_d, (Never(n, x),)), as_done)
-        choice = survey.instead.get(d.seq)
-        if choice is not None:
-            role, action = choice
-            alternative("instead", t, Arm(at_d, (At(n, role, action, t, ALTERNATIVE),)), as_done, action)
-    unplaced: list[dict[str, Any]] = []
-    for index, tid, action, role in never:
-        moment = survey.moments.get((index, action))
-        if moment is None:
-            unplaced.append({"incident": index, "task": tid, "action": action})
-            continue
-        natural = trainee.intention(index, action) is not None
-        arm = Arm(moment) if natural else Arm(moment, (At(index, role, action, moment.t, ALTERNATIVE),))
-        found.append(
-            Alternative(
-                kind="made",
-                incident=index,
-                action=action,
-                role=role,
-                seq=None,
-                t=None,
-                at=moment.t,
-                instead=None,
-                task=tid,
-                arm=arm,
-                baseline=Arm(moment, (Never(index, action),)),
-            )
-        )
-    return found, unplaced
-
-
-def _task_actions(sc: Any) -> Iterator[tuple[str, str]]:
-    for objective in sc.model.rubric.objectives.values():
-        for tid, task in objective.tasks.items():
-            for action in task.actions:
-                yield tid, action
 
 
 # Running: one forked drill per (arm, seed) ------------------------------------------------------------
@@ -634,29 +273,6 @@ def _actual(record: Record, setup: Setup, measures: Sequence[Measure], scorer: S
         "passed": None if scored is None else scored["passed"],
         "measures": {f"{m.incident}.{m.var}": v for m, v in zip(measures, collector.figures(), strict=True)},
     }
-
-
-def summary(runs: Sequence[Run], measures: Sequence[Measure]) -> dict[str, Any]:
-    """Outcome shares, score and rating spread, pass share and each measure's spread over ``runs``."""
-    n = len(runs) or 1
-    outcomes = Counter(r.outcome for r in runs)
-    scores = [r.score for r in runs if r.score is not None]
-    ratings = Counter(r.rating for r in runs if r.rating is not None)
-    out: dict[str, Any] = {
-        "runs": len(runs),
-        "outcomes": {k: round(v / n, 4) for k, v in sorted(outcomes.items())},
-        "bad": round(sum(outcomes[k] for k in BAD) / n, 4),
-        "measures": {},
-    }
-    if scores:
-        out["score"] = stats.spread(scores, 1)
-        out["ratings"] = {k: round(ratings[k] / n, 4) for k in "PSMU" if ratings[k]}
-        out["passed"] = round(sum(1 for r in runs if r.passed) / n, 4)
-    for k, m in enumerate(measures):
-        values = [r.measures[k] for r in runs if r.measures[k] is not None]
-        if values:
-            out["measures"][f"{m.incident}.{m.var}"] = stats.spread(values)  # type: ignore[arg-type]
-    return out
 
 
 def _compare(alt: Alternative, runs: list[Run], base: list[Run], measures: Sequence[Measure]) -> dict[str, Any]:
