@@ -264,6 +264,7 @@ class CompiledScenario:
     choices: dict[str, tuple[CAction, ...]] = field(default_factory=dict)
     """State -> the actions people can decide in it (:attr:`offered` without the automatic ones)."""
     _free: list[Token] = field(default_factory=list)
+    _moves: dict[tuple[str, str], str] = field(default_factory=dict)
     _watch_cache: dict[tuple[frozenset[str], bool], Watch] = field(default_factory=dict)
 
     def watch_for(self, changed: frozenset[str], moved: bool = False) -> Watch:
@@ -280,6 +281,23 @@ class CompiledScenario:
         if found is None:
             found = self._watch_cache[key] = _watch(self, changed, moved=moved)
         return found
+
+    def move(self, token: Token, trigger: str) -> None:
+        """Fire ``trigger`` on ``token`` through the scenario's machine.
+
+        The first time a trigger fires from a state, ``transitions`` runs it in full: it checks the
+        move is declared from there (refusing it otherwise) and moves the token. The destination is
+        then known, and fixed (moves are declared in data, with no conditions or callbacks), so
+        from then on the machine sets it directly: the same move, without the event machinery that
+        made up most of a move's cost.
+        """
+        key = (trigger, token.state)
+        dest = self._moves.get(key)
+        if dest is None:
+            token.trigger(trigger)
+            self._moves[key] = token.state
+        else:
+            self.machine.set_state(dest, model=token)
 
     def acquire(self) -> Token:
         """Borrow a state token placed in the initial state."""

@@ -625,7 +625,7 @@ class Drill:
     def _move(self, inc: Incident, dest: str, via: str) -> None:
         assert inc.token is not None
         source = inc.token.state
-        inc.token.trigger(via)
+        inc.sc.move(inc.token, via)
         inc.changed.add(STATE)
         inc.moved = True
         self._emit(StateChanged(incident=inc.index, to=dest, via=via, from_=source))
