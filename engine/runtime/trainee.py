@@ -256,20 +256,20 @@ class Player:
             o = self.fixed.pop(0)
             if not drill.incidents[o.incident].ended:
                 drill.submit(Submission(o.role, o.action, o.incident, o.source or self.source))
-        found = True
-        while found and not drill.finished:
-            found = False
-            # Drop what is done with: its incident ended, or its action started (by anyone).
-            self.pending = [
-                p for p in self.pending if not (p.inc.ended or (p.act.id in p.inc.started and not p.act.repeatable))
-            ]
-            for slot in self.pending:
-                if self._ready(slot, now):
-                    self.pending.remove(slot)
-                    i = slot.intention
-                    drill.submit(Submission(i.role, i.action, i.incident, self.source, i.note))
-                    found = True
-                    break
+        pending = self.pending
+        n = 0
+        while n < len(pending) and not drill.finished:
+            slot = pending[n]
+            inc, act = slot.inc, slot.act
+            if inc.ended or (not act.repeatable and act.id in inc.started):
+                del pending[n]  # done with: its incident ended, or its action started (by anyone)
+            elif self._ready(slot, now):
+                del pending[n]
+                i = slot.intention
+                drill.submit(Submission(i.role, i.action, i.incident, self.source, i.note))
+                n = 0  # a decision can open the way for one before it: look again from the first
+            else:
+                n += 1
 
     def next_moment(self) -> float | None:
         """When something may next be due: a set decision, an intention's minute, or just after the

@@ -221,7 +221,7 @@ def analyse(
     return {
         "format": FORMAT,
         "record": str(path),
-        "scenario": setup.title_id,
+        "scenario": record.header.id or setup.title_id,
         "seed": seed,
         "mode": record.header.mode,
         "seeds": seeds,
