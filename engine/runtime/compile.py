@@ -77,6 +77,8 @@ class Forbidden:
     reason: Text
     source: str | None
     rule: str
+    reads: frozenset[str] = frozenset()
+    """What its condition reads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -505,7 +507,9 @@ class _Compiler:
             effects=self.effects(a.effects, f"action '{aid}'"),
             goto=a.goto,
             repeatable=a.repeatable,
-            forbidden=tuple(Forbidden(self.cond(f.when), f.reason, f.source, f.rule) for f in a.forbidden),
+            forbidden=tuple(
+                Forbidden(self.cond(f.when), f.reason, f.source, f.rule, self.reads(f.when)) for f in a.forbidden
+            ),
             label=a.label,
             spoken=a.spoken,
             reply=a.spoken is not None,

@@ -24,13 +24,28 @@ drill's public API, so what it plays is what the console would.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.errors import ContentError, Problem
-from engine.format import Decision, compile_expression, load_script
+from engine.format import (
+    ActionBegun,
+    ActionDone,
+    AnyEvent,
+    Decision,
+    DecisionMade,
+    IncidentEnded,
+    IncidentStarted,
+    InjectDelivered,
+    StateChanged,
+    ValuesChanged,
+    VariableStepped,
+    compile_expression,
+    load_script,
+)
+from engine.format.expressions import ACTIONS, NOW, STATE, Compiled
 from engine.format.model import After
 from engine.runtime.drive import REACTION, Advance
 from engine.runtime.run import Drill, Incident, Submission
@@ -167,15 +182,40 @@ def good_trainee(setup: Setup, scripts: dict[int, Sequence[Decision]] | None = N
     return GoodTrainee(tuple(intentions), tuple(origins))
 
 
-_CONDITIONS: dict[tuple[str, str, str | None, str], Callable[[Incident], object]] = {}
+_CONDITIONS: dict[tuple[str, str, str | None, str], Compiled] = {}
 
 
-def _condition(sc: CompiledScenario, text: str) -> Callable[[Incident], object]:
+def _condition(sc: CompiledScenario, text: str) -> Compiled:
     """A script's ``when``, compiled once per scenario version (a what-if plays thousands of drills)."""
     key = (sc.model.id, sc.digest, sc.locale, text)
     found = _CONDITIONS.get(key)
     if found is None:
-        found = _CONDITIONS[key] = compile_expression(text, sc.names, want="bool").run
+        found = _CONDITIONS[key] = compile_expression(text, sc.names, want="bool")
+    return found
+
+
+_READS: dict[tuple[str, str, str | None, str, str | None, bool], frozenset[str]] = {}
+
+DELIVERED = "@delivered"
+"""Pseudo-name of a change: an inject was delivered (what ``after: {inject: ...}`` waits for)."""
+
+
+def _reads(sc: CompiledScenario, act: CAction, when: Compiled | None, inject: str | None) -> frozenset[str]:
+    """Every name whose change can make an intention ready: what its wait reads, what the action's
+    offer reads, what the rules it could break read (its forbidden conditions, and for property or
+    paperwork the hazards), the state, and the actions started or done (stages, requirements)."""
+    key = (sc.model.id, sc.digest, sc.locale, act.id, None if when is None else when.source, inject is not None)
+    found = _READS.get(key)
+    if found is None:
+        names = {STATE, ACTIONS, *act.reads, *(when.reads if when else ())}
+        for rule in act.forbidden:
+            names |= rule.reads
+        if act.life in ("property", "admin"):
+            for hazard in sc.hazards:
+                names |= hazard.reads
+        if inject is not None:
+            names.add(DELIVERED)
+        found = _READS[key] = frozenset(names)
     return found
 
 
@@ -191,18 +231,26 @@ def offered(inc: Incident, act: CAction) -> bool:
 
 
 class _Slot:
-    """An intention bound to one drill: its incident, action and compiled wait, looked up once."""
+    """An intention bound to one drill: its incident, action and compiled wait, looked up once.
 
-    __slots__ = ("act", "done", "inc", "inject", "intention", "when")
+    ``known`` says the intention was found not ready with its minute already come, and nothing it
+    reads has changed since: it is not ready now either (see :meth:`Player.decide_now`).
+    """
+
+    __slots__ = ("act", "clocked", "done", "inc", "inject", "intention", "known", "reads", "when")
 
     def __init__(self, drill: Drill, intention: Intention) -> None:
         self.intention = intention
         self.inc = inc = drill.incidents[intention.incident]
         self.act = inc.sc.actions[intention.action]
-        self.when = None if intention.when is None else _condition(inc.sc, intention.when)
+        compiled = None if intention.when is None else _condition(inc.sc, intention.when)
+        self.when = None if compiled is None else compiled.run
         after = intention.after
         self.inject = None if after is None else after.inject
         self.done = None if after is None else after.done
+        self.reads = _reads(inc.sc, self.act, compiled, self.inject)
+        self.clocked = NOW in self.reads
+        self.known = False
 
 
 class Player:
@@ -231,6 +279,32 @@ class Player:
             and i.incident < count
             and i.action in drill.incidents[i.incident].sc.actions
         ]
+        # What changed since the intentions were last looked at, from the drill's own events (a
+        # drill that leaves its variable steps unmade cannot say, so then everything is looked at).
+        self.changed: set[str] = set()
+        self.tracking = not drill.quiet_steps
+        if self.tracking:
+            drill.subscribe(self._note)
+
+    def _note(self, event: AnyEvent) -> None:
+        changed = self.changed
+        if isinstance(event, VariableStepped):
+            changed.add(event.var)
+        elif isinstance(event, ValuesChanged):
+            changed.update(event.changes)
+        elif isinstance(event, ActionDone):
+            changed.update(event.changes)
+            changed.add(ACTIONS)
+        elif isinstance(event, InjectDelivered):
+            changed.update(event.changes)
+            changed.add(DELIVERED)
+        elif isinstance(event, StateChanged):
+            changed.add(STATE)
+        elif isinstance(event, DecisionMade | ActionBegun):
+            changed.add(ACTIONS)
+        elif isinstance(event, IncidentStarted | IncidentEnded):
+            for slot in self.pending:
+                slot.known = False
 
     def ready(self, intention: Intention) -> bool:
         """Whether the trainee would decide ``intention`` now; see the module docstring."""
@@ -240,13 +314,18 @@ class Player:
         inc = slot.inc
         if not inc.live or inc.ended or now < inc.start_at + slot.intention.t:
             return False
+        # From here on only the situation can make it ready: note that it is not, until it changes.
+        slot.known = self.tracking and not slot.clocked
         if slot.when is not None and not slot.when(inc):
             return False
         if slot.inject is not None and slot.inject not in inc.delivered:
             return False
         if slot.done is not None and slot.done not in inc.done:
             return False
-        return offered(inc, slot.act) and not self.drill.breaches(inc.index, slot.act.id)
+        if offered(inc, slot.act) and not self.drill.breaches(inc.index, slot.act.id):
+            slot.known = False
+            return True
+        return False
 
     def decide_now(self) -> None:
         """Make every decision due now: the set ones, then each ready intention, in order."""
@@ -257,11 +336,14 @@ class Player:
             if not drill.incidents[o.incident].ended:
                 drill.submit(Submission(o.role, o.action, o.incident, o.source or self.source))
         pending = self.pending
+        changed = self.changed
         n = 0
         while n < len(pending) and not drill.finished:
             slot = pending[n]
             inc, act = slot.inc, slot.act
-            if inc.ended or (not act.repeatable and act.id in inc.started):
+            if slot.known and changed.isdisjoint(slot.reads):
+                n += 1  # found not ready, and nothing it reads has changed since: still not ready
+            elif inc.ended or (not act.repeatable and act.id in inc.started):
                 del pending[n]  # done with: its incident ended, or its action started (by anyone)
             elif self._ready(slot, now):
                 del pending[n]
@@ -270,6 +352,7 @@ class Player:
                 n = 0  # a decision can open the way for one before it: look again from the first
             else:
                 n += 1
+        changed.clear()  # every intention left has been looked at since the last change
 
     def next_moment(self) -> float | None:
         """When something may next be due: a set decision, an intention's minute, or just after the

@@ -84,3 +84,18 @@ def test_a_given_script_replaces_the_one_beside_the_scenario() -> None:
     trainee = good_trainee(setup, scripts={0: mistakes})
     assert trainee.origins == ("given",)
     assert trainee.intentions[0].action == "play_recorded_message"
+
+
+@pytest.mark.parametrize("script", [s for s in SCRIPTS if s.name.count(".") == 2], ids=lambda p: p.stem)
+def test_skipping_intentions_nothing_could_have_changed_decides_the_same(script: Path) -> None:
+    """The trainee looks again only at intentions whose inputs changed; looking at all, it decides the same."""
+    setup = prepare(str(_scenario_of(script)))
+    trainee = good_trainee(setup)
+    for seed in (1, 2, 3, 4):
+        made = []
+        for quiet in (False, True):  # a quiet drill cannot say what changed: every intention is looked at
+            drill = setup.drill(seed=seed, mode="observe", quiet_steps=quiet)
+            drill.start()
+            play_good(drill, trainee)
+            made.append([(e.action, e.t) for e in drill.events if isinstance(e, DecisionMade)])
+        assert made[0] == made[1]
