@@ -6,6 +6,10 @@ tenths of a minute), a histogram of findings per run, which rules and kinds fire
 were visited and which actions were taken or refused, and which runs stalled (reached the time
 limit). Memory therefore stays flat however many runs there are.
 
+A sweep pays only for what it reads: its drills number their variable steps without making them
+(``quiet_steps``; the step count is in the drill's sequence number), and the command line scores them
+the score-only way (``scoring.scorecard.score_only``: the same figures as the full evaluation).
+
 Every aggregate is an integer count, and merging two aggregates is exact and order-free, so the
 result for a given seed range is identical whether it is computed in one process or split over
 ``jobs`` processes in chunks: the ``--jobs`` guarantee is by construction, not by luck.
