@@ -230,6 +230,10 @@ def offered(inc: Incident, act: CAction) -> bool:
     return act.when is None or bool(act.when(inc))
 
 
+RUN_ON = 60.0
+"""Sim minutes the player lets a drill run at a time while every intention left waits for a change."""
+
+
 class _Slot:
     """An intention bound to one drill: its incident, action and compiled wait, looked up once.
 
@@ -283,6 +287,10 @@ class Player:
         # drill that leaves its variable steps unmade cannot say, so then everything is looked at).
         self.changed: set[str] = set()
         self.tracking = not drill.quiet_steps
+        self.watched: frozenset[str] = frozenset()
+        """What the intentions found not ready read (set by :meth:`next_moment`): a change to it stops a run."""
+        self.armed = False
+        self.stopped: float | None = None
         if self.tracking:
             drill.subscribe(self._note)
 
@@ -305,6 +313,17 @@ class Player:
         elif isinstance(event, IncidentStarted | IncidentEnded):
             for slot in self.pending:
                 slot.known = False
+            self._stop()
+            return
+        if self.armed and not changed.isdisjoint(self.watched):
+            self._stop()
+
+    def _stop(self) -> None:
+        """Something an intention reads changed: end the current advance after this instant."""
+        if self.armed:
+            self.armed = False
+            self.stopped = self.drill.env.now
+            self.drill.env.stop()
 
     def ready(self, intention: Intention) -> bool:
         """Whether the trainee would decide ``intention`` now; see the module docstring."""
@@ -361,14 +380,18 @@ class Player:
         now = drill.env.now
         soonest = self.fixed[0].t if self.fixed else None
         waiting = False
+        watched: set[str] = set()
         for slot in self.pending:
             inc = slot.inc
             at = inc.start_at + slot.intention.t
             if inc.live and at > now:
                 if soonest is None or at < soonest:
                     soonest = at
+            elif slot.known:
+                watched |= slot.reads  # waits for a change of what it reads: play() stops for one
             else:
                 waiting = True
+        self.watched = frozenset(watched)
         if waiting:
             upcoming = drill.next_event_time()
             if upcoming is not None:
@@ -378,17 +401,39 @@ class Player:
         return soonest
 
     def play(self, advance: Advance | None = None) -> None:
-        """Play until nothing is left to decide, then let the drill finish."""
+        """Play until nothing is left to decide, then let the drill finish.
+
+        Intentions found not ready are looked at again just after whatever they read changes, as
+        a waiting script decision is (:data:`~engine.runtime.drive.REACTION` after the event). The
+        drill is not stepped event by event for them: it runs on, and the events tell the player
+        when something they read changed; the player then stops the run after that instant and
+        looks a moment later. Events that change nothing they read (most variable steps) cost the
+        player nothing. With a pacer (``advance``) the run cannot be stopped early, so then it steps.
+
+        Args:
+            advance: Moves the drill to a minute (a pacer's ``advance_to``); the drill's own by default.
+        """
         drill = self.drill
         step = advance or drill.advance_to
+        stoppable = advance is None and self.tracking
+        if not stoppable:
+            for slot in self.pending:
+                slot.clocked = True  # never known: stepped event by event, as a script would be
         while not drill.finished:
             self.decide_now()
             if drill.finished:
                 break
             moment = self.next_moment()
             if moment is None:
-                break
+                if not (stoppable and self.pending):
+                    break
+                moment = drill.env.now + RUN_ON  # only known intentions are left: run on until one may be due
+            self.stopped = None
+            self.armed = stoppable and bool(self.watched)
             step(moment)
+            self.armed = False
+            if self.stopped is not None and not drill.finished:
+                step(self.stopped + REACTION)
         drill.run_to_end()
 
 
