@@ -326,6 +326,8 @@ def _submission(event: DecisionMade) -> Submission:
         source=event.source,
         note=event.note,
         wall=event.wall,
+        by=event.by,
+        device=event.device,
     )
 
 
