@@ -759,9 +759,9 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
                 return RedirectResponse(f"{base}/s/{pid}", 303)
             raise HTTPException(404)
         lang = lang_of(request)
-        record, scenario, result = await asyncio.to_thread(summary, done.path)
-        dialogue = scenario.model.dialogue
-        calm = float(dialogue.calm_below) if dialogue else 45.0
+        read_back = await asyncio.to_thread(summary, done.path)
+        record, scenario, result = read_back.record, read_back.scenario, read_back.result
+        calm = float(read_back.dialogue.calm_below)
         trend = await asyncio.to_thread(site.trend, done.trainee, record.header.id)
         return page(
             request,
@@ -827,10 +827,8 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         base = coach_base(request)
         path = coach_record(request)
         lang = lang_of(request)
-        record, scenario, result = await asyncio.to_thread(summary, path)
-        dialogue = scenario.model.dialogue
-        if dialogue is None:
-            raise HTTPException(404)
+        read_back = await asyncio.to_thread(summary, path)
+        record, scenario, result, dialogue = read_back.record, read_back.scenario, read_back.result, read_back.dialogue
         from engine.format import MOVES
 
         moves = [{"value": m, "label": i18n.pick(s.label, lang)} for m, s in MOVES.items()]

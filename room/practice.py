@@ -35,6 +35,7 @@ from engine.format import (
     STEPS,
     ActionDone,
     DecisionMade,
+    DrillEnded,
     DrillHalted,
     Evaluated,
     Finding,
@@ -53,7 +54,8 @@ from room.i18n import pick, tr
 
 if TYPE_CHECKING:
     from engine.format import AnyEvent, Dialogue
-    from engine.runtime import CompiledScenario
+    from engine.runtime import CompiledScenario, Record
+    from scoring.roleplay import RolePlayResult
 
 SPEED = 2.0
 """Clock speed of a conversation (the console's): thinking time costs patience twice as fast."""
@@ -379,10 +381,14 @@ def judge(path: Path, seq: int, move: str, rating: str | None, coach: str) -> in
         setup = setup_from(record)
         drill = setup.drill(seed=record.header.seed, mode=record.header.mode)
         drill.start()
-        for event in record.events:
+        ended = False
+        for event in record.events:  # as engine.runtime.replay does
+            ended = ended or isinstance(event, DrillEnded)
             if event.input:
                 if drill.finished and isinstance(event, DecisionMade | InjectFired | DrillHalted):
                     continue
+                if ended:
+                    drill.run_to_end()
                 drill.advance_to(float(event.t))
                 apply_input(drill, event)
         drill.run_to_end()
@@ -406,13 +412,35 @@ def judge(path: Path, seq: int, move: str, rating: str | None, coach: str) -> in
     return new_seq
 
 
-def summary(path: Path) -> tuple[Any, CompiledScenario, Any]:
-    """A finished conversation's record, its scenario and its role-play result (scoring's summary)."""
+@dataclass(frozen=True)
+class Summary:
+    """A finished (or stopped) conversation read back from its record."""
+
+    record: Record
+    scenario: CompiledScenario
+    """The expanded role-play scenario it played."""
+    dialogue: Dialogue
+    """The scenario's dialogue (its thresholds and roles)."""
+    result: RolePlayResult
+
+
+def summary(path: Path) -> Summary:
+    """A conversation's record, scenario, dialogue and role-play result (scoring's summary).
+
+    Raises:
+        RoomError: The record cannot be read, its scenario is gone or changed, or it is no role-play (404).
+    """
     from scoring.roleplay import summarise
 
-    record = read(path)
-    setup = setup_from(record)
+    try:
+        record = read(path)
+        setup = setup_from(record)
+    except DrillError as exc:
+        raise RoomError(str(exc).splitlines()[0], 404, "error.404") from exc
+    dialogue = setup.sources[0].model.dialogue
+    if dialogue is None or not record.header.roleplay:
+        raise RoomError(f"{path} is not a role-play", 404, "error.404")
     scenario = setup.scenarios(record.header.seed)[0]
     # scoring reads events through their dict-style bridge until it is converted; the objects are typed events
     result = summarise(cast(Any, record.events), scenario)
-    return record, scenario, result
+    return Summary(record, scenario, dialogue, result)

@@ -12,6 +12,8 @@ import asyncio
 import contextlib
 import random
 import secrets
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,6 +74,10 @@ class Site:
         self.rooms: dict[str, DrillRoom] = {}
         self.hall = Hall(self.records / "practice")
         self._history: History | None = None
+        self._history_lock = threading.Lock()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drillsim-history")
+        self.saves: list[Future[None]] = []
+        """History writes under way (one worker: SQLite takes one writer at a time anyway)."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ticker: asyncio.Task[None] | None = None
         self.base_url = ""
@@ -97,6 +103,7 @@ class Site:
                 room.session.close()
         for practice in list(self.hall.live.values()):
             practice.session.close()
+        self._writer.shutdown(wait=True)
         if self._history is not None:
             self._history.close()
 
@@ -186,10 +193,11 @@ class Site:
     @property
     def history(self) -> History:
         """The history database (opened on first use)."""
-        if self._history is None:
-            from scoring.history import History
+        with self._history_lock:  # opened once: two threads migrating one SQLite file would lock each other out
+            if self._history is None:
+                from scoring.history import History
 
-            self._history = History(self.db)
+                self._history = History(self.db)
         return self._history
 
     def store(self, practice: Practice) -> None:
@@ -203,10 +211,8 @@ class Site:
             except DrillError as exc:
                 hall.saved(practice.id, str(exc).splitlines()[0])
 
-        if self._loop is not None and self._loop.is_running():
-            self._loop.run_in_executor(None, save)
-        else:
-            save()
+        self.saves = [f for f in self.saves if not f.done()]
+        self.saves.append(self._writer.submit(save))
 
     def trend(self, trainee: str, title: str) -> list[dict[str, Any]]:
         """The trainee's practice results of one role-play, oldest first (last 12)."""

@@ -277,8 +277,9 @@ def record_key(record: Record) -> str:
     Raises:
         HistoryError: The record has no checksums to build a key from.
     """
-    last = record.events[-1] if record.events else record.header
-    parts = (record.header.get("chk"), last.get("chk"), record.header.get("wall_start") or "")
+    # The checksums are on the lines as written (the typed header and events do not carry them).
+    first, last = (record.lines[0], record.lines[-1]) if record.lines else ({}, {})
+    parts = (first.get("chk"), last.get("chk"), record.header.wall_start or "")
     if not parts[0] or not parts[1]:
         raise HistoryError(f"{record.path}: the record has no checksums; it cannot be added to history")
     return hashlib.blake2b(":".join(str(p) for p in parts).encode(), digest_size=8).hexdigest()
