@@ -5,7 +5,7 @@ through unbuffered. Headers go on every response, error pages included:
 
 - ``Content-Security-Policy``: only the room's own files (``script-src 'self'``, no inline script,
   no other origin, no framing, forms post only back to the room);
-- ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer``
+- ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, ``Referrer-Policy: same-origin``
   (a link's token never leaks to another site through the Referer header);
 - ``Cache-Control: no-store`` on pages (a shared phone's back button shows no one else's drill).
 
@@ -39,7 +39,7 @@ HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]

@@ -78,7 +78,8 @@
     if (event.submitter && event.submitter.name) { body.set(event.submitter.name, event.submitter.value); }
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
-    fetch(form.action, {
+    // getAttribute: a form control named "action" would shadow form.action
+    fetch(form.getAttribute("action"), {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" }
     }).then(function (response) {

@@ -61,7 +61,7 @@ def test_every_response_carries_the_security_headers(client: TestClient, path: s
     assert "script-src 'self'" in CSP and "unsafe-inline" not in CSP and "frame-ancestors 'none'" in CSP
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["x-frame-options"] == "DENY"
-    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["referrer-policy"] == "same-origin"
 
 
 def test_pages_have_no_inline_script_and_load_only_packaged_files(client: TestClient, site: Site) -> None:
