@@ -769,7 +769,10 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
             base=base,
             title=i18n.pick(scenario.model.title, lang),
             result=result,
-            steps=[{"label": i18n.pick(s.label, lang), "status": s.status, "t": s.t} for s in result.steps],
+            steps=[
+                {"label": i18n.pick(s.label, lang), "status": s.status, "text": i18n.tr(f"pr.step.{s.status}", lang), "t": s.t}
+                for s in result.steps
+            ],
             hurts=[{"label": i18n.pick(h.label, lang), "rise": h.rise, "why": i18n.pick(h.why, lang)} for h in result.hurts],
             chart=anger_chart(result.curve, calm_below=calm),
             trend=trend,

@@ -134,6 +134,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "pr.steps": ("五个步骤", "The five steps"),
     "pr.step.missed": ("未做到", "missed"),
     "pr.step.done": ("做到了", "done"),
+    "pr.step.late": ("晚了", "late"),
+    "pr.step.out-of-order": ("顺序不对", "out of order"),
     "pr.hurts": ("让业主更生气的回复", "Replies that made it worse"),
     "pr.no_hurts": ("没有让业主更生气的回复。", "No reply made the owner angrier."),
     "pr.curve": ("怒气曲线", "Anger over the call"),

@@ -332,7 +332,7 @@ def trend_chart(scores: Sequence[float], *, width: int = 320, height: int = 80) 
     if not scores:
         return ""
     gap = 4
-    bar = max(4.0, (width - gap * (len(scores) + 1)) / len(scores))
+    bar = min(24.0, max(4.0, (width - gap * (len(scores) + 1)) / len(scores)))
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="trend-title">']
     parts.append(f'<line class="calm" x1="0" y1="{height - height * 0.8:.1f}" x2="{width}" y2="{height - height * 0.8:.1f}"/>')
     for i, score in enumerate(scores):

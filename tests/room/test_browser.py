@@ -81,9 +81,9 @@ def phone(browser: Browser) -> Iterator[Page]:
 
 
 def shot(page: Page, name: str) -> None:
-    """Save a screenshot of the whole page."""
+    """Save a screenshot of what the phone shows (390x844)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
 def test_a_phone_joins_by_link_and_its_decision_reaches_the_session(server: RoomServer, site: Site, phone: Page) -> None:
@@ -105,6 +105,8 @@ def test_a_phone_joins_by_link_and_its_decision_reaches_the_session(server: Room
     assert [(d.action, d.by, d.note, d.source) for d in made] == [("log_alarm", "张三", "先记录再安抚", "room")]
     phone.wait_for_function("document.querySelector('#feed').innerText.includes('接警记录')")
     shot(phone, "participant")
+    phone.locator("#feed").scroll_into_view_if_needed()
+    shot(phone, "participant-feed")
 
 
 def test_an_evaluators_rating_from_a_phone_lands_in_the_record(server: RoomServer, site: Site, phone: Page) -> None:
@@ -118,6 +120,7 @@ def test_an_evaluators_rating_from_a_phone_lands_in_the_record(server: RoomServe
     task.locator("textarea").fill("安抚及时，语气平稳")
     task.get_by_role("button", name="记录评估").click()
     phone.wait_for_selector("#flash:not([hidden])")
+    phone.evaluate("window.scrollTo(0, 0)")
     shot(phone, "evaluator")
     rated = [e for e in read(room.session.path).events if isinstance(e, Evaluated)]
     assert [(e.rating, e.note) for e in rated] == [("S", "评估员甲：安抚及时，语气平稳")]
@@ -155,3 +158,5 @@ def test_a_practice_role_play_is_played_to_its_result_and_found_in_history(
     assert len(rows) == 1
     phone.reload()
     shot(phone, "practice-result")
+    phone.locator("svg.chart").first.scroll_into_view_if_needed()
+    shot(phone, "practice-result-chart")
