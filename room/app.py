@@ -21,8 +21,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote, unquote
 from typing import Any, Literal
+from urllib.parse import quote, unquote
 
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field
@@ -289,8 +289,19 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         if person is None:
             if room.finished:
                 return refuse(request, 409)
-            roles = [{"id": r, "label": role_label(room.scenarios, r, lang), "roster": room.roster.get(r, [])} for r in room.roles]
-            return page(request, "join.html", room=room, title=room.title(lang), roles=roles, action=f"/r/{room.token}/join", evaluator=False)
+            roles = [
+                {"id": r, "label": role_label(room.scenarios, r, lang), "roster": room.roster.get(r, [])}
+                for r in room.roles
+            ]
+            return page(
+                request,
+                "join.html",
+                room=room,
+                title=room.title(lang),
+                roles=roles,
+                action=f"/r/{room.token}/join",
+                evaluator=False,
+            )
         context = participant_context(room, person, lang)
         flash, person.flash = person.flash, None
         snap = context["snap"]
@@ -486,7 +497,9 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         if person is None:
             if room.finished:
                 return refuse(request, 409)
-            return page(request, "join.html", room=room, title=room.title(lang), roles=[], action=f"{base}/join", evaluator=True)
+            return page(
+                request, "join.html", room=room, title=room.title(lang), roles=[], action=f"{base}/join", evaluator=True
+            )
         flash, person.flash = person.flash, None
         return page(
             request,
@@ -528,7 +541,9 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
                     label = task["label"]
         message = i18n.tr("eval.saved", lang, task=label, rating=form.rating)
         if wants_json(request):
-            return Response(json.dumps({"seq": seq, "message": message}, ensure_ascii=False), media_type="application/json")
+            return Response(
+                json.dumps({"seq": seq, "message": message}, ensure_ascii=False), media_type="application/json"
+            )
         person.flash = message
         return RedirectResponse(f"/e/{room.eval_token}", 303)
 
@@ -565,7 +580,9 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         base = facilitator(request)
         lang = lang_of(request)
         drills = [{"key": e.key, "title": i18n.pick(e.title, lang), "kind": e.kind} for e in site.drills()]
-        rooms = [{"id": r.id, "title": r.title(lang), "finished": r.finished} for r in site.rooms.values() if not r.external]
+        rooms = [
+            {"id": r.id, "title": r.title(lang), "finished": r.finished} for r in site.rooms.values() if not r.external
+        ]
         return page(request, "facilitator.html", base=base, drills=drills, rooms=rooms)
 
     async def fac_open(request: Request) -> Response:
@@ -574,7 +591,9 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         entry = site.entry(form.entry)
         if entry is None or entry.kind not in ("plan", "scenario"):
             raise HTTPException(400)
-        room = site.begin(entry, mode=form.mode, approve=form.approve == "wait", speed=form.speed, team=form.team, site=form.site)
+        room = site.begin(
+            entry, mode=form.mode, approve=form.approve == "wait", speed=form.speed, team=form.team, site=form.site
+        )
         return RedirectResponse(f"{base}/room/{room.id}", 303)
 
     def fac_context(room: DrillRoom, lang: str) -> dict[str, Any]:
@@ -634,7 +653,9 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         lang = lang_of(request)
 
         def view() -> dict[str, Any]:
-            html = env.get_template("_fac.html").render(t=i18n.words(lang), lang=lang, base=base, **fac_context(room, lang))
+            html = env.get_template("_fac.html").render(
+                t=i18n.words(lang), lang=lang, base=base, **fac_context(room, lang)
+            )
             return {**clock_data(room, lang), "people": html}
 
         return streaming(stream(room, None, None, lang, start_at(request, room), view))
@@ -659,7 +680,9 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
             }
             for e in site.roleplays()
         ]
-        return page(request, "practice_home.html", base=base, plays=plays, name=unquote(request.cookies.get("trainee", "")))
+        return page(
+            request, "practice_home.html", base=base, plays=plays, name=unquote(request.cookies.get("trainee", ""))
+        )
 
     async def practice_start(request: Request) -> Response:
         base = practice_base(request)
@@ -671,7 +694,9 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
             raise HTTPException(400)
         practice = await asyncio.to_thread(site.hall.start, str(entry.path), form.name, form.persona or None)
         response = RedirectResponse(f"{base}/s/{practice.id}", 303)
-        response.set_cookie("trainee", _cookie_text(form.name), path=base, samesite="strict", httponly=True, max_age=3600 * 24 * 365)
+        response.set_cookie(
+            "trainee", _cookie_text(form.name), path=base, samesite="strict", httponly=True, max_age=3600 * 24 * 365
+        )
         return response
 
     def chat_context(practice_id: str, base: str, lang: str) -> dict[str, Any] | None:
@@ -691,6 +716,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
             "moves": own_moves(practice, lang),
             "meters": meters(practice),
             "finished": session.finished,
+            "turn": session.situation.incidents[0].state,
         }
 
     async def practice_chat(request: Request) -> Response:
@@ -727,7 +753,9 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
             site.store(practice)
         if wants_json(request):
             lang = lang_of(request)
-            return Response(json.dumps(practice_state(practice, lang), ensure_ascii=False), media_type="application/json")
+            return Response(
+                json.dumps(practice_state(practice, lang), ensure_ascii=False), media_type="application/json"
+            )
         target = f"{base}/s/{pid}/result" if practice.session.finished else f"{base}/s/{pid}"
         return RedirectResponse(target, 303)
 
@@ -735,7 +763,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         return {
             "finished": practice.session.finished,
             "meters": meters(practice),
-            "lines": len(transcript(practice.session.drill.events, practice.scenario, practice.dialogue, lang)),
+            "turn": practice.session.situation.incidents[0].state,
             "replies": [r["value"] for r in reply_options(practice, lang)],
         }
 
@@ -748,7 +776,9 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
                 return Response(json.dumps({"finished": True}), media_type="application/json")
             raise HTTPException(404)
         practice.session.tick()
-        return Response(json.dumps(practice_state(practice, lang_of(request)), ensure_ascii=False), media_type="application/json")
+        return Response(
+            json.dumps(practice_state(practice, lang_of(request)), ensure_ascii=False), media_type="application/json"
+        )
 
     async def practice_result(request: Request) -> Response:
         base = practice_base(request)
@@ -770,15 +800,24 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
             title=i18n.pick(scenario.model.title, lang),
             result=result,
             steps=[
-                {"label": i18n.pick(s.label, lang), "status": s.status, "text": i18n.tr(f"pr.step.{s.status}", lang), "t": s.t}
+                {
+                    "label": i18n.pick(s.label, lang),
+                    "status": s.status,
+                    "text": i18n.tr(f"pr.step.{s.status}", lang),
+                    "t": s.t,
+                }
                 for s in result.steps
             ],
-            hurts=[{"label": i18n.pick(h.label, lang), "rise": h.rise, "why": i18n.pick(h.why, lang)} for h in result.hurts],
+            hurts=[
+                {"label": i18n.pick(h.label, lang), "rise": h.rise, "why": i18n.pick(h.why, lang)} for h in result.hurts
+            ],
             chart=anger_chart(result.curve, calm_below=calm),
             trend=trend,
             trend_chart=trend_chart([float(r["score"] or 0) for r in trend]),
             saved=done.saved,
-            ending=i18n.pick(scenario.model.endings[result.ending].label, lang) if result.ending in scenario.model.endings else "",
+            ending=i18n.pick(scenario.model.endings[result.ending].label, lang)
+            if result.ending in scenario.model.endings
+            else "",
         )
 
     # The coach ---------------------------------------------------------------------------------------
@@ -800,7 +839,6 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
 
     async def coach_home(request: Request) -> Response:
         base = coach_base(request)
-        lang = lang_of(request)
 
         def rows() -> list[dict[str, Any]]:
             from engine.runtime import read
@@ -819,7 +857,11 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
                         "title": record.header.id,
                         "when": record.header.wall_start[:16].replace("T", " "),
                         "complete": record.complete,
-                        "own": sum(1 for e in record.events if getattr(e, "action", "").startswith("free_") and e.type == "decision"),
+                        "own": sum(
+                            1
+                            for e in record.events
+                            if getattr(e, "action", "").startswith("free_") and e.type == "decision"
+                        ),
                     }
                 )
             return found

@@ -158,7 +158,9 @@ class DrillRoom:
         drives_clock: Whether :meth:`pump` also ticks the session's clock (the server's own drills).
     """
 
-    def __init__(self, session: Session, *, approve: bool = False, external: bool = False, drives_clock: bool = False) -> None:
+    def __init__(
+        self, session: Session, *, approve: bool = False, external: bool = False, drives_clock: bool = False
+    ) -> None:
         self.session = session
         self.scenarios = session.scenarios
         self.approve = approve
@@ -416,10 +418,8 @@ class DrillRoom:
         what = self.action_label(item.incident, item.action, "zh")
         person = item.participant
         if not self.session.finished:
-            self.session.note(
-                f"未采纳 {person.name}（{role_label(self.scenarios, person.role, 'zh')}，设备 {person.id}）的提议：{what}",
-                incident=item.incident,
-            )
+            who = f"{person.name}（{role_label(self.scenarios, person.role, 'zh')}，设备 {person.id}）"
+            self.session.note(f"未采纳 {who}的提议：{what}", incident=item.incident)
         person.flash = Outcome("rejected").message(what, "zh")
         self.refresh(force=True)
         return True
@@ -428,7 +428,7 @@ class DrillRoom:
         """An evaluator's rating or observation, recorded as an ``evaluation`` event.
 
         The record's evaluation event has no field for who rated, so the evaluator's name leads the
-        observation (``name：observation``).
+        observation (the name, a full-width colon, the observation).
 
         Raises:
             RoomError: Not an evaluator (403), or the target, incident or rating is unknown (400).

@@ -54,7 +54,7 @@ from room.i18n import pick, tr
 
 if TYPE_CHECKING:
     from engine.format import AnyEvent, Dialogue
-    from engine.runtime import CompiledScenario, Record
+    from engine.runtime import CompiledScenario, Record, Setup
     from scoring.roleplay import RolePlayResult
 
 SPEED = 2.0
@@ -109,6 +109,7 @@ class Hall:
         folder.mkdir(parents=True, exist_ok=True)
         self.live: dict[str, Practice] = {}
         self.done: OrderedDict[str, Done] = OrderedDict()
+        self._setups: dict[tuple[str, str | None, int], Setup] = {}
 
     # Starting and talking ------------------------------------------------------------------------
 
@@ -122,7 +123,7 @@ class Hall:
         if not trainee:
             raise RoomError("practice needs the trainee's name", 400, "error.400")
         try:
-            setup = prepare(path, persona=persona or None, roleplay=True)
+            setup = self._setup(path, persona or None)
             seed = seed if seed is not None else random.randrange(1, 1_000_000)
             dialogue = setup.sources[0].model.dialogue
             if dialogue is None:
@@ -137,6 +138,15 @@ class Hall:
         practice = Practice(secrets.token_urlsafe(16), session, trainee, dialogue)
         self.live[practice.id] = practice
         return practice
+
+    def _setup(self, path: str, persona: str | None) -> Setup:
+        """The role-play's set-up, loaded once per file version (every conversation shares its models)."""
+        stamp = Path(path).stat().st_mtime_ns if Path(path).is_file() else 0
+        key = (path, persona, stamp)
+        found = self._setups.get(key)
+        if found is None:
+            found = self._setups[key] = prepare(path, persona=persona, roleplay=True)
+        return found
 
     def say(self, practice: Practice, action: str, note: str | None = None) -> None:
         """The trainee says a reply now (a listed one, or own words played as ``free_<move>``).
@@ -279,7 +289,14 @@ def transcript(
             new = float(event.changes["mood"])
             delta, mood = new - mood, new
             if delta:
-                out.append({"who": "delta", "text": f"{tr('pr.anger', lang)} {delta:+.0f} → {new:.0f}", "t": t, "up": delta > 0})
+                out.append(
+                    {
+                        "who": "delta",
+                        "text": f"{tr('pr.anger', lang)} {delta:+.0f} → {new:.0f}",
+                        "t": t,
+                        "up": delta > 0,
+                    }
+                )
         elif isinstance(event, VariableStepped) and event.var == "mood":
             mood = float(event.value)
         elif isinstance(event, Finding):
@@ -334,11 +351,16 @@ def trend_chart(scores: Sequence[float], *, width: int = 320, height: int = 80) 
     gap = 4
     bar = min(24.0, max(4.0, (width - gap * (len(scores) + 1)) / len(scores)))
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="trend-title">']
-    parts.append(f'<line class="calm" x1="0" y1="{height - height * 0.8:.1f}" x2="{width}" y2="{height - height * 0.8:.1f}"/>')
+    parts.append(
+        f'<line class="calm" x1="0" y1="{height - height * 0.8:.1f}" x2="{width}" y2="{height - height * 0.8:.1f}"/>'
+    )
     for i, score in enumerate(scores):
         h = max(2.0, height * max(0.0, min(100.0, score)) / 100)
         cls = "bar pass" if score >= 80 else "bar"
-        parts.append(f'<rect class="{cls}" x="{gap + i * (bar + gap):.1f}" y="{height - h:.1f}" width="{bar:.1f}" height="{h:.1f}"/>')
+        parts.append(
+            f'<rect class="{cls}" x="{gap + i * (bar + gap):.1f}" y="{height - h:.1f}"'
+            f' width="{bar:.1f}" height="{h:.1f}"/>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -373,7 +395,11 @@ def judge(path: Path, seq: int, move: str, rating: str | None, coach: str) -> in
         if first_broken_link(record) is not None or not record.complete:
             raise RoomError(f"{path}: altered or unfinished", 400, "error.400")
         said = next(
-            (e for e in record.events if isinstance(e, DecisionMade) and e.seq == seq and e.action.startswith(FREE_PREFIX)),
+            (
+                e
+                for e in record.events
+                if isinstance(e, DecisionMade) and e.seq == seq and e.action.startswith(FREE_PREFIX)
+            ),
             None,
         )
         if said is None:
@@ -396,7 +422,8 @@ def judge(path: Path, seq: int, move: str, rating: str | None, coach: str) -> in
             raise RoomError(f"{path}: the record does not replay the same", 400, "error.400")
         step = step_of(move)
         spec = MOVES[move]
-        note = f"教练 {coach} 判定「{said.note or ''}」（第 {float(said.t):.1f} 分钟，事件 {seq}）为：{pick(spec.label, 'zh')}"
+        when = f"第 {float(said.t):.1f} 分钟，事件 {seq}"
+        note = f"教练 {coach} 判定「{said.note or ''}」（{when}）为：{pick(spec.label, 'zh')}"
         writer = RecordWriter.append(path, record.last_chk)
         try:
             drill.subscribe(writer.write)

@@ -154,7 +154,9 @@ async def parse(request: Request, model: type[M]) -> M:
             if not isinstance(data, dict):
                 raise HTTPException(400)
         elif kind in ("application/x-www-form-urlencoded", ""):
-            data = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20, strict_parsing=False))
+            data = dict(
+                parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20, strict_parsing=False)
+            )
         else:
             raise HTTPException(400)
         return model.model_validate(data)

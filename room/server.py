@@ -15,6 +15,7 @@ reject, who is connected and remove are methods of the :class:`~room.drillroom.D
 from __future__ import annotations
 
 import argparse
+import contextlib
 import socket
 import sys
 import threading
@@ -41,7 +42,7 @@ def lan_address() -> str:
 
 def base_url(host: str, port: int) -> str:
     """The URL phones use: the host as given, or this machine's address when bound to all of them."""
-    shown = lan_address() if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - a comparison, not a bind
+    shown = lan_address() if host in ("0.0.0.0", "::", "") else host
     if ":" in shown and not shown.startswith("["):
         shown = f"[{shown}]"
     return f"http://{shown}:{port}"
@@ -144,10 +145,8 @@ def serve(folders: list[str], *, host: str, port: int, db: str | None) -> int:
         create_app(site), log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=3
     )
     server = uvicorn.Server(config)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn has already shut down cleanly
         server.run(sockets=[sock])
-    except KeyboardInterrupt:
-        pass
     print("drillsim room stopped")
     return 0
 
@@ -163,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``drillsim serve``."""
     parser.add_argument("folders", nargs="*", metavar="FOLDER", help="more folders (or files) of scenarios and plans")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)"
+    )
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     parser.add_argument("--db", metavar="URL", help="history database URL (default: SQLite in the user's data folder)")
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import multiprocessing
 import random
 import secrets
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
 
 TICK = 0.1
 """Seconds between two ticks of the clocks the server drives."""
+
+PRACTICE_EVERY = 10
+"""Ticks between two moves of the practice conversations' clocks (once a second)."""
 
 
 @dataclass
@@ -75,9 +79,9 @@ class Site:
         self.hall = Hall(self.records / "practice")
         self._history: History | None = None
         self._history_lock = threading.Lock()
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drillsim-history")
-        self.saves: list[Future[None]] = []
-        """History writes under way (one worker: SQLite takes one writer at a time anyway)."""
+        self._writer: ProcessPoolExecutor | None = None
+        self.saves: list[Future[str]] = []
+        """History writes under way (one worker process: SQLite takes one writer at a time anyway)."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ticker: asyncio.Task[None] | None = None
         self.base_url = ""
@@ -103,24 +107,33 @@ class Site:
                 room.session.close()
         for practice in list(self.hall.live.values()):
             practice.session.close()
-        self._writer.shutdown(wait=True)
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
         if self._history is not None:
             self._history.close()
 
     async def _tick_forever(self) -> None:
+        count = 0
         while True:
             await asyncio.sleep(TICK)
-            self.tick()
+            count += 1
+            self.tick(practice=count % PRACTICE_EVERY == 0)
 
-    def tick(self) -> None:
-        """Move every clock the server drives; store conversations that ended."""
+    def tick(self, *, practice: bool = True) -> None:
+        """Move every clock the server drives; store conversations that ended.
+
+        Args:
+            practice: Also move the conversations' clocks (their owners lose patience in silence;
+                a second is fine-grained enough, and each reply ticks its own conversation first).
+        """
         for room in list(self.rooms.values()):
             if not room.external:
                 room.pump()
                 if room.session.finished:
                     room.session.close()
-        for practice in self.hall.tick():
-            self.store(practice)
+        if practice:
+            for ended in self.hall.tick():
+                self.store(ended)
 
     # Drill rooms -----------------------------------------------------------------------------------
 
@@ -172,9 +185,7 @@ class Site:
     def by_code(self, code: str) -> DrillRoom | None:
         """The room with this join code, while its drill runs."""
         code = code.strip().upper().replace("-", "").replace(" ", "")
-        return next(
-            (r for r in self.rooms.values() if not r.finished and secrets.compare_digest(r.code, code)), None
-        )
+        return next((r for r in self.rooms.values() if not r.finished and secrets.compare_digest(r.code, code)), None)
 
     # Practice --------------------------------------------------------------------------------------
 
@@ -203,16 +214,21 @@ class Site:
     def store(self, practice: Practice) -> None:
         """Put a finished conversation into history, on a worker thread (scoring reads the record)."""
         hall = self.hall
+        if self._writer is None:
+            # A process of its own: scoring a record is pure Python work that would otherwise hold
+            # the interpreter lock against every page and reply the server is answering.
+            self._writer = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        job = self._writer.submit(_save, self.db, str(practice.session.path))
 
-        def save() -> None:
+        def done(future: Future[str]) -> None:
             try:
-                self.history.add(practice.session.path, kind="practice")
-                hall.saved(practice.id, "")
-            except DrillError as exc:
-                hall.saved(practice.id, str(exc).splitlines()[0])
+                hall.saved(practice.id, future.result())
+            except Exception as exc:  # noqa: BLE001 - a broken worker is reported on the result page, not raised
+                hall.saved(practice.id, f"history worker failed: {type(exc).__name__}")
 
+        job.add_done_callback(done)
         self.saves = [f for f in self.saves if not f.done()]
-        self.saves.append(self._writer.submit(save))
+        self.saves.append(job)
 
     def trend(self, trainee: str, title: str) -> list[dict[str, Any]]:
         """The trainee's practice results of one role-play, oldest first (last 12)."""
@@ -221,6 +237,18 @@ class Site:
         except DrillError:
             return []
         return rows[-12:]
+
+
+def _save(db: str | None, path: str) -> str:
+    """Add a finished practice record to history (in the worker process); ``""`` or why not."""
+    from scoring.history import History
+
+    try:
+        with History(db) as history:
+            history.add(path, kind="practice")
+    except DrillError as exc:
+        return str(exc).splitlines()[0]
+    return ""
 
 
 def find_practice(site: Site, practice_id: str) -> Practice | None:

@@ -228,9 +228,7 @@ def finding_lines(snap: Snapshot, lang: str) -> list[str]:
     return [f"{t:5.1f}′ ⚠ {pick(detail, lang)}" for t, _rule, detail in snap.findings[-8:]]
 
 
-def role_options(
-    snap: Snapshot, scenarios: Sequence[CompiledScenario], role: str, lang: str
-) -> list[dict[str, str]]:
+def role_options(snap: Snapshot, scenarios: Sequence[CompiledScenario], role: str, lang: str) -> list[dict[str, str]]:
     """The actions open to ``role`` now, labelled (value ``incident|action`` for the form)."""
     many = len(scenarios) > 1
     found = []
@@ -325,7 +323,8 @@ def _text(event: AnyEvent, scenarios: Sequence[CompiledScenario], lang: str) -> 
         case IncidentStarted():
             model = scenarios[event.incident].model
             state = model.states.get(event.state)
-            return f"{'开始' if zh else 'start'} {pick(model.title, lang)} — {pick(state.narration if state else None, lang)}"
+            narration = pick(state.narration if state else None, lang)
+            return f"{'开始' if zh else 'start'} {pick(model.title, lang)} — {narration}"
         case DecisionMade():
             who = role_label(scenarios, event.role, lang) + (f" {event.by}" if event.by else "")
             what = _action(scenarios, event.incident, event.action, lang)
@@ -357,7 +356,9 @@ def _text(event: AnyEvent, scenarios: Sequence[CompiledScenario], lang: str) -> 
                 return None
             return f"{'完成' if zh else 'done'} {_action(scenarios, event.incident, event.action, lang)}"
         case StaffAwaited():
-            return f"{'等待人员' if zh else 'waiting for staff'}: {_action(scenarios, event.incident, event.action, lang)}"
+            return (
+                f"{'等待人员' if zh else 'waiting for staff'}: {_action(scenarios, event.incident, event.action, lang)}"
+            )
         case HazardChanged():
             hazard = scenarios[event.incident].model.hazards.get(event.hazard)
             head = ("险情" if zh else "hazard") if event.active else ("险情解除" if zh else "hazard over")

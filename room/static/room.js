@@ -95,12 +95,12 @@
   // Practice: the owner's patience runs while the trainee thinks ------------------------------------
   var practice = document.querySelector("[data-practice]");
   if (practice && window.fetch) {
-    var lines = practice.getAttribute("data-lines");
+    var turn = practice.getAttribute("data-turn");
     var timer = window.setInterval(function () {
       fetch(practice.getAttribute("data-practice"), { headers: { "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.json(); })
         .then(function (data) {
-          if (data.finished || (data.lines !== undefined && String(data.lines) !== lines)) {
+          if (data.finished || (data.turn !== undefined && data.turn !== turn)) {
             window.clearInterval(timer);
             window.location.reload();
             return;

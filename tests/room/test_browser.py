@@ -21,10 +21,10 @@ from room import RoomServer, Site
 from tests.room.conftest import open_drill
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, ViewportSize
 
 CHROMIUM = "/usr/bin/chromium"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 SHOTS = Path(os.environ.get("ROOM_SHOTS", "/tmp/room-shots"))
 """Where the pages' screenshots go (looked at by people, not compared)."""
 
@@ -86,7 +86,9 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
-def test_a_phone_joins_by_link_and_its_decision_reaches_the_session(server: RoomServer, site: Site, phone: Page) -> None:
+def test_a_phone_joins_by_link_and_its_decision_reaches_the_session(
+    server: RoomServer, site: Site, phone: Page
+) -> None:
     """At 390x844: open the link, name and role, press an action; the session has the decision, the page says so."""
     room = open_drill(site)
     room.session.skip()

@@ -218,7 +218,12 @@ def test_an_unexpected_error_shows_no_internal_detail(site: Site, monkeypatch: p
 def test_only_packaged_static_files_are_served(client: TestClient) -> None:
     """The static mount serves the room's own files and nothing beside them."""
     assert client.get("/static/room.js").status_code == 200
-    for path in ["/static/../app.py", "/static/%2e%2e/app.py", "/static/../../pyproject.toml", "/static/templates/base.html"]:
+    for path in [
+        "/static/../app.py",
+        "/static/%2e%2e/app.py",
+        "/static/../../pyproject.toml",
+        "/static/templates/base.html",
+    ]:
         assert client.get(path).status_code == 404
 
 
@@ -231,7 +236,7 @@ def test_a_participant_joins_by_code_and_a_decision_reaches_the_record(client: T
     found = client.post("/join", data={"code": room.code.lower()}, headers=ORIGIN, follow_redirects=False)
     assert found.headers["location"] == f"/r/{room.token}"
     page = client.get(f"/r/{room.token}")
-    assert "你的角色" in page.text and "监控" in page.text or "control" in page.text
+    assert ("你的角色" in page.text and "监控" in page.text) or "control" in page.text
     join(client, room, "张三", "control_room")
     assert "0|log_alarm" in options(client.get(f"/r/{room.token}").text)
     response = client.post(
@@ -347,14 +352,20 @@ def test_a_phone_that_drops_picks_up_where_it_was(client: TestClient, site: Site
     seqs = [int(s) for k, _, s in again if k == "drill" and s]
     assert seqs and min(seqs) > seen
     assert any(d["event"].get("action") == "talk_to_passengers" for k, d, _ in again if k == "drill")
-    assert not any(d["event"].get("action") == "log_alarm" for k, d, _ in again if k == "drill" and d["event"]["type"] == "decision")
+    assert not any(
+        d["event"].get("action") == "log_alarm"
+        for k, d, _ in again
+        if k == "drill" and d["event"]["type"] == "decision"
+    )
 
 
 def test_the_facilitator_sees_who_is_connected_and_the_join_qr(client: TestClient, app: Any, site: Site) -> None:
     """The facilitator's page: join code, QR code, links, who is here, remove."""
     fac = f"/f/{site.keys.facilitator}"
     opened = client.post(
-        f"{fac}/open", data={"entry": "scenario:elevator-entrapment", "mode": "strict", "approve": "wait"}, headers=ORIGIN
+        f"{fac}/open",
+        data={"entry": "scenario:elevator-entrapment", "mode": "strict", "approve": "wait"},
+        headers=ORIGIN,
     )
     assert opened.status_code == 200
     room = next(iter(site.rooms.values()))
@@ -374,8 +385,8 @@ def test_a_console_driven_room_runs_inputs_on_the_consoles_thread(client: TestCl
     """External mode: the phone's decision waits in the inbox until the console pumps, then answers."""
     import threading
 
-    from engine.runtime import Session, header_for, prepare
     from engine.paths import new_record_path
+    from engine.runtime import Session, header_for, prepare
 
     setup = prepare("scenarios/elevator-entrapment.yaml")
     header = header_for(setup, seed=3, mode="strict", source="console")
@@ -460,9 +471,13 @@ def test_own_words_are_judged_by_the_coach_afterwards_as_recorded_inputs(client:
     )
     assert judged.status_code == 200 and "已记录判定" in judged.text
     last = read(record).events[-1]
-    assert isinstance(last, Evaluated) and last.target == "drill" and last.rating == "U" and "王教练" in (last.note or "")
+    assert (
+        isinstance(last, Evaluated) and last.target == "drill" and last.rating == "U" and "王教练" in (last.note or "")
+    )
     assert verify(record).ok
-    bad = client.post(f"{coach}/r/..%2Fhistory.db/judge", data={"seq": "1", "move": "listen", "coach": "x"}, headers=ORIGIN)
+    bad = client.post(
+        f"{coach}/r/..%2Fhistory.db/judge", data={"seq": "1", "move": "listen", "coach": "x"}, headers=ORIGIN
+    )
     assert bad.status_code == 404
 
 
@@ -475,5 +490,7 @@ def test_the_serve_command_is_registered_without_importing_the_room(tmp_path: Pa
         "import sys; from tui.cli import _headless_parser; p = _headless_parser();"
         " print('serve' in p.format_help(), 'room' in sys.modules, 'starlette' in sys.modules, 'textual' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2])
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
+    )
     assert out.stdout.split() == ["True", "False", "False", "False"]
