@@ -120,14 +120,14 @@ async def drill_client(
     await asyncio.get_running_loop().run_in_executor(None, barrier.wait)  # every stream of every process is open
     sent: dict[int, tuple[float, str]] = {}
     if leader:
-        end = time.monotonic() + 60
+        end = time.monotonic() + 90
         made = 0
         while made < rounds and time.monotonic() < end:
             choice = None
             for client in clients:
                 found = ACTION.findall((await client.get(f"/r/{token}")).text)
                 if found:
-                    choice = (client, random.choice(found))
+                    choice = (client, found[0])
                     break
             if choice is None:  # nothing open to these roles just now: the drill moves on by itself
                 await asyncio.sleep(0.5)
@@ -252,7 +252,7 @@ def main() -> int:
         with httpx.Client(base_url=base, headers={"origin": base}, follow_redirects=False) as client:
             opened = client.post(
                 f"{fac}/open",
-                data={"entry": "plan:rainstorm-cascade", "mode": "observe", "approve": "now", "speed": "120"},
+                data={"entry": "plan:rainstorm-cascade", "mode": "observe", "approve": "now", "speed": "60"},
             )
             room_page = client.get(opened.headers["location"]).text
             token = re.search(r"/r/([A-Za-z0-9_-]{20,})", room_page)
@@ -260,10 +260,11 @@ def main() -> int:
             client.post(f"{opened.headers['location']}/clock", data={"op": "start"})
             join_page = client.get(f"/r/{token.group(1)}").text
         roles = re.findall(r'name="role" value="([^"]+)"', join_page)
-        people = [(f"参演者{i:02d}", roles[i % len(roles)]) for i in range(args.participants)]
+        # Dealt so that each client process holds every role in turn: the leader (the process that
+        # decides) then always has some role with an action open.
+        people = [(f"参演者{i:02d}", roles[i // args.processes % len(roles)]) for i in range(args.participants)]
         groups = [people[i :: args.processes] for i in range(args.processes)]
-        # The leader holds one of each role, so that some role always has an action open.
-        leader = sorted(range(len(groups)), key=lambda g: -len({r for _, r in groups[g]}))[0]
+        leader = max(range(len(groups)), key=lambda g: len({r for _, r in groups[g]}))
         ctx = mp.get_context("spawn")
         out = ctx.Queue()
         barrier = ctx.Barrier(len(groups))
