@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import random
 import secrets
 import threading
@@ -217,7 +218,10 @@ class Site:
         if self._writer is None:
             # A process of its own: scoring a record is pure Python work that would otherwise hold
             # the interpreter lock against every page and reply the server is answering.
-            self._writer = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            # Niced: the pages and replies people are waiting for come first.
+            self._writer = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=os.nice, initargs=(10,)
+            )
         job = self._writer.submit(_save, self.db, str(practice.session.path))
 
         def done(future: Future[str]) -> None:
