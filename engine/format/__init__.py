@@ -28,6 +28,7 @@ from engine.format.dialogue import (
 )
 from engine.format.dialogue import problems as dialogue_problems
 from engine.format.expressions import (
+    ARITHMETIC,
     COMPARISONS,
     CONSTANT_NAMES,
     NOW,
@@ -63,6 +64,7 @@ from engine.format.yamlsafe import Document
 
 __all__ = [
     "AFTER_CALL",
+    "ARITHMETIC",
     "CALL_BACK",
     "COMPARISONS",
     "CONSTANT_NAMES",
