@@ -3,8 +3,12 @@
 Each file below is something an attacker or a broken editor could hand to ``drillsim``: Python
 tags, alias bombs, 20,000-deep nesting, a 30 MB file, bytes that are not UTF-8, conditions that are
 Python payloads. For every one, ``drillsim validate`` must exit 1 with a clean message naming the
-file (no traceback), finish promptly (a 20 s subprocess timeout, not a timing assertion), and never
-run the payload; ``drillsim run`` must exit 2 with exactly one clean error line.
+file (no traceback), finish promptly (a 20 s timeout, not a timing assertion), and never run the
+payload; ``drillsim run`` must exit 2 with exactly one clean error line.
+
+The files go through the command line's ``main`` in a separate interpreter, one interpreter per
+command for all of them (a fresh one per file would spend most of the module's time starting
+Python); the tests at the end run ``python -m engine.tools.cli`` itself, one process each.
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import ROOT
 
 MARKER = "PWNED"
 """File a payload would create if it ran; its absence is the proof that nothing ran."""
@@ -140,42 +147,143 @@ HOSTILE: list[tuple[str, Build]] = [
 """(name, bytes) of every hostile file: the issue's acceptance list and its close relatives."""
 
 
-def cases() -> list[object]:
-    """HOSTILE as pytest parameters, named after each file."""
-    return [pytest.param((name, build), id=name) for name, build in HOSTILE]
+NAMES = [name for name, _build in HOSTILE]
+"""The hostile files' names, one test each."""
 
 
 def drillsim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a fresh interpreter, as a user would."""
-    env = {k: v for k, v in os.environ.items() if k != "DRILLSIM_DEBUG"}  # debug mode shows tracebacks
-    env["DRILLSIM_LANG"] = "en"
     return subprocess.run(
         [sys.executable, "-m", "engine.tools.cli", *args],
         capture_output=True,
         text=True,
         errors="replace",
-        timeout=20,
+        timeout=TIMEOUT,
         cwd=cwd,
-        env=env,
+        env=_environment(),
         check=False,
     )
 
 
-@pytest.fixture
-def hostile(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path]:
-    """Write one hostile file to a fresh folder; return (file, marker that must never appear)."""
-    name, build = request.param
-    marker = tmp_path / MARKER
-    path = tmp_path / f"{name}.yaml"
-    path.write_bytes(build(marker))
-    return path, marker
+def _environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DRILLSIM_DEBUG"}  # debug mode shows tracebacks
+    env["DRILLSIM_LANG"] = "en"
+    return env
 
 
-@pytest.mark.parametrize("hostile", cases(), indirect=True)
-def test_validate_refuses_a_hostile_file_cleanly_and_runs_nothing(hostile: tuple[Path, Path]) -> None:
+TIMEOUT = 20
+"""Seconds a command may take on one file before it counts as hung."""
+
+BATCH = """
+import contextlib, io, json, os, signal, sys, warnings
+from engine.tools.cli import main
+
+class Hung(BaseException):
+    pass  # not an Exception: the command line must not catch it as an internal error
+
+def hung(signum, frame):
+    raise Hung
+
+if hasattr(signal, "SIGALRM"):
+    signal.signal(signal.SIGALRM, hung)
+results = []
+for cwd, args in json.load(sys.stdin):
+    os.chdir(cwd)
+    out, err = io.StringIO(), io.StringIO()
+    if hasattr(signal, "SIGALRM"):
+        signal.alarm(int(sys.argv[1]))
+    try:
+        # A fresh warnings registry per call, so a warning shows for every file, as in its own process.
+        with warnings.catch_warnings(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(args)
+    except Hung:
+        code = "hung"
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        if hasattr(signal, "SIGALRM"):
+            signal.alarm(0)
+    results.append({"returncode": code, "stdout": out.getvalue(), "stderr": err.getvalue()})
+print(json.dumps(results))
+"""
+"""Runs the command line's ``main`` on each (folder, arguments) read from stdin, in that folder; prints the outcomes."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one command printed and returned."""
+
+    returncode: int | str
+    stdout: str
+    stderr: str
+
+
+def drillsim_each(command: str, files: list[Path]) -> list[Outcome]:
+    """``drillsim COMMAND FILE`` for each file, in its folder, all in one fresh interpreter.
+
+    The command line's ``main`` runs once per file with its output captured, and at most
+    :data:`TIMEOUT` seconds each (a call past it reports ``"hung"``). One interpreter for many
+    files saves a start-up per file; the payloads still run apart from the tests.
+    """
+    jobs = [(str(path.parent), [command, str(path)]) for path in files]
+    done = subprocess.run(
+        [sys.executable, "-c", BATCH, str(TIMEOUT)],
+        input=json.dumps(jobs),
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=TIMEOUT * len(files),
+        env={**_environment(), "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return [Outcome(**outcome) for outcome in json.loads(done.stdout)]
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """A hostile file, and the marker its payload would create (in the file's own folder)."""
+
+    path: Path
+    marker: Path
+
+
+def plant(folder: Path) -> dict[str, Hostile]:
+    """Write every hostile file to a folder of its own under ``folder``."""
+    planted = {}
+    for name, build in HOSTILE:
+        home = folder / name
+        home.mkdir(parents=True)
+        marker = home / MARKER
+        path = home / f"{name}.yaml"
+        path.write_bytes(build(marker))
+        planted[name] = Hostile(path, marker)
+    return planted
+
+
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Hostile, Outcome]]:
+    """``drillsim validate`` on every hostile file."""
+    planted = plant(tmp_path_factory.mktemp("validate"))
+    outcomes = drillsim_each("validate", [h.path for h in planted.values()])
+    return {name: (hostile, outcome) for (name, hostile), outcome in zip(planted.items(), outcomes, strict=True)}
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Hostile, Outcome]]:
+    """``drillsim run`` on every hostile file."""
+    planted = plant(tmp_path_factory.mktemp("run"))
+    outcomes = drillsim_each("run", [h.path for h in planted.values()])
+    return {name: (hostile, outcome) for (name, hostile), outcome in zip(planted.items(), outcomes, strict=True)}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_validate_refuses_a_hostile_file_cleanly_and_runs_nothing(
+    name: str, validated: dict[str, tuple[Hostile, Outcome]]
+) -> None:
     """``drillsim validate`` on a hostile file: exit 1, the file named, no traceback, no payload run."""
-    path, marker = hostile
-    result = drillsim("validate", str(path), cwd=path.parent)
+    hostile, result = validated[name]
+    path, marker = hostile.path, hostile.marker
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "internal error" not in result.stderr
@@ -185,11 +293,11 @@ def test_validate_refuses_a_hostile_file_cleanly_and_runs_nothing(hostile: tuple
     assert not marker.exists(), "the payload ran"
 
 
-@pytest.mark.parametrize("hostile", cases(), indirect=True)
-def test_run_refuses_a_hostile_file_with_one_clean_error(hostile: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize("name", NAMES)
+def test_run_refuses_a_hostile_file_with_one_clean_error(name: str, ran: dict[str, tuple[Hostile, Outcome]]) -> None:
     """``drillsim run`` on a hostile file: exit 2 and exactly one error line naming the file, nothing run."""
-    path, marker = hostile
-    result = drillsim("run", str(path), cwd=path.parent)
+    hostile, result = ran[name]
+    path, marker = hostile.path, hostile.marker
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
