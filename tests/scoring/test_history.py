@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from engine.format import Decision, find, load_script
-from engine.runtime import RecordWriter, Setup, header_for, play_random, play_script, prepare
+from engine.runtime import Event_, RecordWriter, Setup, header_for, play_random, play_script, prepare
 from scoring import history
 from scoring.history import LATEST, History, HistoryError, format_rows
 from tests.conftest import ROOT
@@ -49,6 +49,17 @@ def setup_of(name: str) -> Setup:
 def correct_script(name: str) -> list[Decision]:
     """The shipped correct sequence of a scenario (timed for seed 1)."""
     return list(load_script(find(f"scripts/{name}.correct.yaml")).model.decisions)
+
+
+@cache
+def correct_events(name: str) -> tuple[Event_, ...]:
+    """The events of a scenario's correct script at seed 1: the same whoever took part, so played once."""
+    drill = setup_of(name).drill(seed=1, mode="observe")
+    events: list[Event_] = []
+    drill.subscribe(events.append)
+    drill.start()
+    play_script(drill, correct_script(name))
+    return tuple(events)
 
 
 def write_record(
@@ -79,12 +90,13 @@ def write_record(
     if feedback is not None:
         header["feedback"] = feedback
     writer = RecordWriter(path, header)
-    drill = setup.drill(seed=int(header["seed"]), mode="observe")
-    drill.subscribe(writer.write)
-    drill.start()
     if passing:
-        play_script(drill, correct_script(scenario))
+        for event in correct_events(scenario):
+            writer.write(event)
     else:
+        drill = setup.drill(seed=int(header["seed"]), mode="observe")
+        drill.subscribe(writer.write)
+        drill.start()
         play_random(drill, seed)
     writer.close()
     return path
