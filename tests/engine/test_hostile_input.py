@@ -6,9 +6,9 @@ Python payloads. For every one, ``drillsim validate`` must exit 1 with a clean m
 file (no traceback), finish promptly (a 20 s timeout, not a timing assertion), and never run the
 payload; ``drillsim run`` must exit 2 with exactly one clean error line.
 
-The files go through the command line's ``main`` in a separate interpreter, one interpreter per
-command for all of them (a fresh one per file would spend most of the module's time starting
-Python); the tests at the end run ``python -m engine.tools.cli`` itself, one process each.
+The files go through the command line's ``main`` in a separate interpreter, one for all the files
+of a command (``tests/batch.py``: a fresh one per file would spend most of the module's time
+starting Python); the tests at the end run ``python -m engine.tools.cli`` itself, one process each.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.batch import TIMEOUT, Outcome, run_each
 
 MARKER = "PWNED"
 """File a payload would create if it ran; its absence is the proof that nothing ran."""
@@ -171,73 +171,9 @@ def _environment() -> dict[str, str]:
     return env
 
 
-TIMEOUT = 20
-"""Seconds a command may take on one file before it counts as hung."""
-
-BATCH = """
-import contextlib, io, json, os, signal, sys, warnings
-from engine.tools.cli import main
-
-class Hung(BaseException):
-    pass  # not an Exception: the command line must not catch it as an internal error
-
-def hung(signum, frame):
-    raise Hung
-
-if hasattr(signal, "SIGALRM"):
-    signal.signal(signal.SIGALRM, hung)
-results = []
-for cwd, args in json.load(sys.stdin):
-    os.chdir(cwd)
-    out, err = io.StringIO(), io.StringIO()
-    if hasattr(signal, "SIGALRM"):
-        signal.alarm(int(sys.argv[1]))
-    try:
-        # A fresh warnings registry per call, so a warning shows for every file, as in its own process.
-        with warnings.catch_warnings(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(args)
-    except Hung:
-        code = "hung"
-    except SystemExit as exc:
-        code = exc.code
-    finally:
-        if hasattr(signal, "SIGALRM"):
-            signal.alarm(0)
-    results.append({"returncode": code, "stdout": out.getvalue(), "stderr": err.getvalue()})
-print(json.dumps(results))
-"""
-"""Runs the command line's ``main`` on each (folder, arguments) read from stdin, in that folder; prints the outcomes."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one command printed and returned."""
-
-    returncode: int | str
-    stdout: str
-    stderr: str
-
-
 def drillsim_each(command: str, files: list[Path]) -> list[Outcome]:
-    """``drillsim COMMAND FILE`` for each file, in its folder, all in one fresh interpreter.
-
-    The command line's ``main`` runs once per file with its output captured, and at most
-    :data:`TIMEOUT` seconds each (a call past it reports ``"hung"``). One interpreter for many
-    files saves a start-up per file; the payloads still run apart from the tests.
-    """
-    jobs = [(str(path.parent), [command, str(path)]) for path in files]
-    done = subprocess.run(
-        [sys.executable, "-c", BATCH, str(TIMEOUT)],
-        input=json.dumps(jobs),
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=TIMEOUT * len(files),
-        env={**_environment(), "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return [Outcome(**outcome) for outcome in json.loads(done.stdout)]
+    """``drillsim COMMAND FILE`` for each file, in its folder, all in one fresh interpreter."""
+    return run_each("engine.tools.cli", [(path.parent, [command, str(path)]) for path in files], _environment())
 
 
 @dataclass(frozen=True)
