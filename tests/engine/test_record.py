@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from engine.runtime import read, verify
+from tests.batch import Outcome, run_each
 
 SCRIPT = """\
 - {t: 0, role: control, action: log}
@@ -122,12 +123,26 @@ def test_a_changed_scenario_is_refused_by_verify(recorded: Path, mini_path: Path
     assert not result.ok and "changed" in result.message
 
 
-@pytest.mark.parametrize("content", ["", "not json\n", '{"type": "event"}\n', "\xff\xfe"])
-def test_something_that_is_not_a_record_gets_one_clear_line(tmp_path: Path, content: str) -> None:
+NOT_RECORDS = ["", "not json\n", '{"type": "event"}\n', "\xff\xfe"]
+"""Files that are not records: empty, not JSON, no header, not UTF-8."""
+
+
+@pytest.fixture(scope="module")
+def replayed_garbage(tmp_path_factory: pytest.TempPathFactory) -> list[Outcome]:
+    """``drillsim replay --verify`` on each of :data:`NOT_RECORDS` (through ``main``, one interpreter for all)."""
+    folder = tmp_path_factory.mktemp("garbage")
+    paths = []
+    for number, content in enumerate(NOT_RECORDS):
+        path = folder / f"x{number}.jsonl"
+        path.write_bytes(content.encode("latin-1"))
+        paths.append(path)
+    return run_each("engine.tools.cli", [(folder, ["replay", str(path), "--verify"]) for path in paths])
+
+
+@pytest.mark.parametrize("number", range(len(NOT_RECORDS)), ids=[repr(c) for c in NOT_RECORDS])
+def test_something_that_is_not_a_record_gets_one_clear_line(number: int, replayed_garbage: list[Outcome]) -> None:
     """Garbage given to replay is refused with a one-line message and exit code 1."""
-    path = tmp_path / "x.jsonl"
-    path.write_bytes(content.encode("latin-1"))
-    result = drillsim("replay", str(path), "--verify")
+    result = replayed_garbage[number]
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
