@@ -36,9 +36,9 @@ FUZZ = settings(
 """Modest, local settings for inputs that load in milliseconds: 150 examples take about a second."""
 
 MUTATIONS = settings(FUZZ, max_examples=50)
-"""For damaged shipped scenarios, each a whole scenario to dump and load (50-200 ms): 50 examples a
-run, a few per scenario and kind of damage. With no example database each run draws new ones, so
-the runs of CI together cover far more than one run could."""
+"""For shipped scenarios with a key damaged, each a whole scenario to dump and load (50-200 ms): 50
+examples a run, a few per scenario and kind of damage. With no example database each run draws new
+ones, so the runs of CI together cover far more than one run could."""
 
 _Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -255,7 +255,7 @@ def test_a_shipped_scenario_with_a_key_deleted_renamed_or_revalued_loads_or_is_a
 
 
 @pytest.mark.slow
-@MUTATIONS
+@FUZZ
 @given(source=st.sampled_from(SCENARIOS), choice=st.data())
 def test_a_shipped_scenario_with_a_line_pasted_twice_or_cut_short_loads_or_is_a_content_error(
     source: Path, choice: st.DataObject, scratch: Path
