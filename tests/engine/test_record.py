@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 
 from engine.runtime import read, verify
 from tests.batch import Outcome, run_each
+from tests.conftest import MINI
 
 SCRIPT = """\
 - {t: 0, role: control, action: log}
@@ -31,15 +33,30 @@ def drillsim(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str
     )
 
 
-@pytest.fixture
-def recorded(tmp_path: Path, mini_path: Path) -> Path:
-    """A complete record of the mini scenario played by a script."""
-    script = tmp_path / "script.yaml"
+def record_run(scenario: Path) -> Path:
+    """``drillsim run SCENARIO --script ... --seed 5 --record ...`` in the scenario's folder: a complete record."""
+    script = scenario.parent / "script.yaml"
     script.write_text(SCRIPT, encoding="utf-8")
-    record = tmp_path / "drill.jsonl"
-    result = drillsim("run", str(mini_path), "--script", str(script), "--seed", "5", "--record", str(record), "--json")
+    record = scenario.parent / "drill.jsonl"
+    result = drillsim("run", str(scenario), "--script", str(script), "--seed", "5", "--record", str(record), "--json")
     assert result.returncode == 0, result.stderr
     return record
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A complete record of the mini scenario played by a script, made once for the module."""
+    scenario = tmp_path_factory.mktemp("made") / "mini-lift.yaml"
+    scenario.write_text(MINI, encoding="utf-8")
+    return record_run(scenario)
+
+
+@pytest.fixture
+def recorded(made: Path, tmp_path: Path) -> Path:
+    """A copy of that record, the test's to read or damage (its scenario is the module's, unchanged)."""
+    copy = tmp_path / "drill.jsonl"
+    shutil.copyfile(made, copy)
+    return copy
 
 
 def test_a_record_has_a_header_then_one_numbered_event_per_line(recorded: Path) -> None:
@@ -116,8 +133,9 @@ def test_a_record_cut_short_verifies_as_a_prefix_and_says_where_it_ends(recorded
     assert "cut short" in result.message and "seq 11" in result.message
 
 
-def test_a_changed_scenario_is_refused_by_verify(recorded: Path, mini_path: Path) -> None:
+def test_a_changed_scenario_is_refused_by_verify(mini_path: Path) -> None:
     """A record only replays on the exact content it was made with."""
+    recorded = record_run(mini_path)
     mini_path.write_text(mini_path.read_text(encoding="utf-8").replace("initial: 10", "initial: 20"), encoding="utf-8")
     result = verify(recorded)
     assert not result.ok and "changed" in result.message
