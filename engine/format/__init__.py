@@ -63,6 +63,7 @@ from engine.format.events import (
     parse_header,
 )
 from engine.format.expressions import (
+    ARITHMETIC,
     COMPARISONS,
     CONSTANT_NAMES,
     NOW,
@@ -99,6 +100,7 @@ from engine.format.yamlsafe import Document
 
 __all__ = [
     "AFTER_CALL",
+    "ARITHMETIC",
     "CALL_BACK",
     "COMPARISONS",
     "CONSTANT_NAMES",

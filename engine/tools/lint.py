@@ -94,6 +94,7 @@ from pydantic import BaseModel
 from engine.display import CONSOLE_WIDTH, cells, wrap
 from engine.errors import ContentError, Problem
 from engine.format import (
+    ARITHMETIC,
     COMPARISONS,
     CONSTANT_NAMES,
     RESERVED,
@@ -322,19 +323,6 @@ _MAX_COMBINATIONS = 64
 """Beyond this many combinations of operand values, a result is taken as 'anything'."""
 
 
-def _divide(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    return lambda a, b: op(a, b) if b else 0.0  # as the engine: a zero divisor yields 0
-
-
-_ARITH: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: _divide(operator.truediv),
-    ast.Mod: _divide(operator.mod),
-}
-
-
 @dataclass(frozen=True)
 class _Scope:
     """What is known where a condition is evaluated.
@@ -374,7 +362,7 @@ def _possible(node: ast.expr, scope: _Scope) -> Possible:
         sign = operator.neg if isinstance(node.op, ast.USub) else operator.pos
         return _apply(sign, [_possible(node.operand, scope)])
     if isinstance(node, ast.BinOp):
-        arith = _ARITH.get(type(node.op))
+        arith = ARITHMETIC.get(type(node.op))
         return None if arith is None else _apply(arith, [_possible(node.left, scope), _possible(node.right, scope)])
     if isinstance(node, ast.Compare):
         return _compare(node, scope)

@@ -1,4 +1,8 @@
-"""The headless command line: help, exit codes, one-line errors, JSON output, start-up weight."""
+"""The headless command line: help, exit codes, one-line errors, JSON output, start-up weight.
+
+The tables of invocations (help, bad usage, unreadable input) go through the command line's ``main``
+in one fresh interpreter (``tests/batch.py``); the other tests run ``python -m tui.cli`` itself.
+"""
 
 from __future__ import annotations
 
@@ -9,35 +13,51 @@ from pathlib import Path
 
 import pytest
 
+from tests.batch import Outcome, run_each
+
 COMMANDS = ["validate", "run", "replay", "schema", "list"]
+
+HELP = [["--help"], *[[c, "--help"] for c in COMMANDS]]
+"""--help on the program and on each command."""
+
+BAD_USAGE = [
+    ["frobnicate"],
+    ["run"],
+    ["run", "elevator-entrapment", "--mode", "lenient"],
+    ["run", "elevator-entrapment", "--seed", "x"],
+    ["run", "elevator-entrapment", "--script", "a.yaml", "--policy", "random"],
+    ["run", "no-such-scenario"],
+    ["validate", "/no/such/folder"],
+]
+"""Wrong options or missing input."""
+
+UNREADABLE = [["replay", "/no/such/record.jsonl"], ["run", "elevator-entrapment", "--record", "/no/such/dir/r.jsonl"]]
+"""A record that cannot be read, a record path that cannot be written."""
 
 
 def drillsim(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])
-def test_every_command_has_help(command: list[str]) -> None:
+@pytest.fixture(scope="module")
+def table() -> dict[tuple[str, ...], Outcome]:
+    """What every invocation of the tables above printed and returned, by its arguments."""
+    invocations = [*HELP, *BAD_USAGE, *UNREADABLE]
+    outcomes = run_each("tui.cli", [(Path.cwd(), args) for args in invocations])
+    return {tuple(args): outcome for args, outcome in zip(invocations, outcomes, strict=True)}
+
+
+@pytest.mark.parametrize("args", HELP, ids=" ".join)
+def test_every_command_has_help(args: list[str], table: dict[tuple[str, ...], Outcome]) -> None:
     """--help works on the program and on each command, exit 0."""
-    result = drillsim(*command, "--help")
+    result = table[tuple(args)]
     assert result.returncode == 0 and "usage:" in result.stdout
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["frobnicate"],
-        ["run"],
-        ["run", "elevator-entrapment", "--mode", "lenient"],
-        ["run", "elevator-entrapment", "--seed", "x"],
-        ["run", "elevator-entrapment", "--script", "a.yaml", "--policy", "random"],
-        ["run", "no-such-scenario"],
-        ["validate", "/no/such/folder"],
-    ],
-)
-def test_bad_usage_gets_one_line_and_exit_code_2(args: list[str]) -> None:
+@pytest.mark.parametrize("args", BAD_USAGE, ids=" ".join)
+def test_bad_usage_gets_one_line_and_exit_code_2(args: list[str], table: dict[tuple[str, ...], Outcome]) -> None:
     """Wrong options or missing input: a single line on stderr, no traceback, exit 2."""
-    result = drillsim(*args)
+    result = table[tuple(args)]
     assert result.returncode == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
@@ -145,10 +165,10 @@ def test_a_record_line_with_a_field_the_format_does_not_have_is_refused_where_it
     ]
 
 
-@pytest.mark.parametrize(
-    "args", [["replay", "/no/such/record.jsonl"], ["run", "elevator-entrapment", "--record", "/no/such/dir/r.jsonl"]]
-)
-def test_a_file_that_cannot_be_read_or_written_is_bad_input(args: list[str]) -> None:
+@pytest.mark.parametrize("args", UNREADABLE, ids=" ".join)
+def test_a_file_that_cannot_be_read_or_written_is_bad_input(
+    args: list[str], table: dict[tuple[str, ...], Outcome]
+) -> None:
     """Missing records and unwritable record paths exit 2 with one line."""
-    result = drillsim(*args)
+    result = table[tuple(args)]
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from engine.runtime import read, verify
+from tests.batch import Outcome, run_each
+from tests.conftest import MINI
 
 SCRIPT = """\
 - {t: 0, role: control, action: log}
@@ -30,15 +33,30 @@ def drillsim(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str
     )
 
 
-@pytest.fixture
-def recorded(tmp_path: Path, mini_path: Path) -> Path:
-    """A complete record of the mini scenario played by a script."""
-    script = tmp_path / "script.yaml"
+def record_run(scenario: Path) -> Path:
+    """``drillsim run SCENARIO --script ... --seed 5 --record ...`` in the scenario's folder: a complete record."""
+    script = scenario.parent / "script.yaml"
     script.write_text(SCRIPT, encoding="utf-8")
-    record = tmp_path / "drill.jsonl"
-    result = drillsim("run", str(mini_path), "--script", str(script), "--seed", "5", "--record", str(record), "--json")
+    record = scenario.parent / "drill.jsonl"
+    result = drillsim("run", str(scenario), "--script", str(script), "--seed", "5", "--record", str(record), "--json")
     assert result.returncode == 0, result.stderr
     return record
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A complete record of the mini scenario played by a script, made once for the module."""
+    scenario = tmp_path_factory.mktemp("made") / "mini-lift.yaml"
+    scenario.write_text(MINI, encoding="utf-8")
+    return record_run(scenario)
+
+
+@pytest.fixture
+def recorded(made: Path, tmp_path: Path) -> Path:
+    """A copy of that record, the test's to read or damage (its scenario is the module's, unchanged)."""
+    copy = tmp_path / "drill.jsonl"
+    shutil.copyfile(made, copy)
+    return copy
 
 
 def test_a_record_has_a_header_then_one_numbered_event_per_line(recorded: Path) -> None:
@@ -115,19 +133,34 @@ def test_a_record_cut_short_verifies_as_a_prefix_and_says_where_it_ends(recorded
     assert "cut short" in result.message and "seq 11" in result.message
 
 
-def test_a_changed_scenario_is_refused_by_verify(recorded: Path, mini_path: Path) -> None:
+def test_a_changed_scenario_is_refused_by_verify(mini_path: Path) -> None:
     """A record only replays on the exact content it was made with."""
+    recorded = record_run(mini_path)
     mini_path.write_text(mini_path.read_text(encoding="utf-8").replace("initial: 10", "initial: 20"), encoding="utf-8")
     result = verify(recorded)
     assert not result.ok and "changed" in result.message
 
 
-@pytest.mark.parametrize("content", ["", "not json\n", '{"type": "event"}\n', "\xff\xfe"])
-def test_something_that_is_not_a_record_gets_one_clear_line(tmp_path: Path, content: str) -> None:
+NOT_RECORDS = ["", "not json\n", '{"type": "event"}\n', "\xff\xfe"]
+"""Files that are not records: empty, not JSON, no header, not UTF-8."""
+
+
+@pytest.fixture(scope="module")
+def replayed_garbage(tmp_path_factory: pytest.TempPathFactory) -> list[Outcome]:
+    """``drillsim replay --verify`` on each of :data:`NOT_RECORDS` (through ``main``, one interpreter for all)."""
+    folder = tmp_path_factory.mktemp("garbage")
+    paths = []
+    for number, content in enumerate(NOT_RECORDS):
+        path = folder / f"x{number}.jsonl"
+        path.write_bytes(content.encode("latin-1"))
+        paths.append(path)
+    return run_each("engine.tools.cli", [(folder, ["replay", str(path), "--verify"]) for path in paths])
+
+
+@pytest.mark.parametrize("number", range(len(NOT_RECORDS)), ids=[repr(c) for c in NOT_RECORDS])
+def test_something_that_is_not_a_record_gets_one_clear_line(number: int, replayed_garbage: list[Outcome]) -> None:
     """Garbage given to replay is refused with a one-line message and exit code 1."""
-    path = tmp_path / "x.jsonl"
-    path.write_bytes(content.encode("latin-1"))
-    result = drillsim("replay", str(path), "--verify")
+    result = replayed_garbage[number]
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 

@@ -172,7 +172,7 @@ class Console:
         widget = self.app.screen.query_one(selector, Input)
         widget.focus()
         await self.pilot.pause()
-        await self.pilot.press("end", *["backspace"] * len(widget.value), *text)
+        await self.pilot.press("end", "ctrl+u", *text)  # ctrl+u: delete all left of the cursor
         assert widget.value == text
 
     def offered(self) -> set[str]:
