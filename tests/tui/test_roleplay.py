@@ -16,6 +16,7 @@ from pathlib import Path
 
 from textual.widgets import OptionList, RichLog, Sparkline, Static
 
+from engine.format import DecisionMade
 from engine.format.dialogue import ESCALATED, LEFT, RESOLVED
 from scoring.history import History
 from tests.conftest import ROOT
@@ -153,8 +154,8 @@ def test_own_words_are_judged_by_the_coach_with_one_key() -> None:
         await console.press("enter")
         assert isinstance(console.app.screen, JudgeDialog)
         await console.press("e")  # empathise
-        decision = [e for e in screen.session.drill.events if e["type"] == "decision"][-1]
-        assert (decision["action"], decision["note"]) == ("free_empathise", "阿姨您别急我在听")
+        decision = [e for e in screen.session.drill.events if isinstance(e, DecisionMade)][-1]
+        assert (decision.action, decision.note) == ("free_empathise", "阿姨您别急我在听")
         talk = screen.query_one("#rp-talk", RichLog)
         assert any("教练判定" in "".join(seg.text for seg in line) for line in talk.lines)
 
@@ -181,8 +182,8 @@ def test_a_role_play_starts_from_the_start_screen_with_a_name_and_an_owner() -> 
         screen = console.on(RolePlayScreen)
         assert screen.trainee == "Li"
         header = screen.session.header
-        assert header["kind"] == "practice" and header["participants"][0]["name"] == "Li"
-        assert header["incidents"][0]["persona"] == entries[row].personas[0][0]
+        assert header.kind == "practice" and header.participants[0]["name"] == "Li"
+        assert header.incidents[0].persona == entries[row].personas[0][0]
 
     run(DrillsimApp(lang="en"), steps)
 
