@@ -16,6 +16,7 @@ from engine.errors import ContentError, EngineError
 from engine.format import (
     ActionDone,
     AnyEvent,
+    DecisionMade,
     Finding,
     InjectDelivered,
     Scenario,
@@ -281,15 +282,23 @@ def test_any_reply_sequence_keeps_mood_in_range_and_ends(path: Path, steps: list
 @pytest.mark.parametrize("path", ROLEPLAYS, ids=lambda p: p.stem)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=STEPS, seed=st.integers(1, 10_000), at=st.floats(min_value=0.0, max_value=20.0))
-def test_saying_a_forbidden_phrase_never_raises_the_score(
+def test_saying_a_forbidden_phrase_never_lets_a_call_pass(
     path: Path, steps: list[tuple[float, int]], seed: int, at: float
 ) -> None:
-    """The same conversation with a forbidden phrase slipped in scores no higher (observe mode)."""
+    """The same conversation with a forbidden phrase slipped in never passes, and the red line is on the record.
+
+    (Not "never scores higher": a red line can make the owner end the call early, before replies
+    that would each have cost points; the call fails either way, and the rating cap says why.)
+    """
     setup = roleplay(path)
     scenarios = setup.scenarios(seed)
-    without = score(play(setup, seed, steps).events, scenarios).score
-    with_it = score(play(setup, seed, steps, extra=(at, free_id("forbidden"))).events, scenarios).score
-    assert with_it <= without
+    drill = play(setup, seed, steps, extra=(at, free_id("forbidden")))
+    said = [e for e in drill.events if isinstance(e, DecisionMade) and e.action == free_id("forbidden")]
+    if not said or said[0].status != "accepted":
+        return  # the call was already over when the phrase came
+    result = score(drill.events, scenarios)
+    assert not result.passed
+    assert any(isinstance(e, Finding) and e.rule == "red-line" for e in drill.events)
 
 
 def test_random_trainees_mostly_fail_the_sample() -> None:
