@@ -35,6 +35,7 @@ from engine.format import (
     Finding,
     IncidentEnded,
     Plan,
+    Programme,
     Scenario,
     Script,
     base_id,
@@ -42,8 +43,10 @@ from engine.format import (
     find,
     line_schema,
     load,
+    load_programme,
     load_scenario,
     load_script,
+    programme_problems,
     script_problems,
     yaml_files,
 )
@@ -222,7 +225,7 @@ def add_commands(sub: Any) -> None:
         description="Print the JSON Schema for editors (e.g. yaml-language-server), or of one line of a"
         " drill record (record: docs/record-format.md).",
     )
-    p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script", "record"], default="scenario")
+    p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script", "programme", "record"], default="scenario")
     p.set_defaults(handler=cmd_schema)
 
     p = sub.add_parser(
@@ -249,6 +252,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             loaded = load(path) if not _looks_like_list(path) else load_script(path)
             if isinstance(loaded.model, Plan):
                 prepare(str(path))  # a plan is valid only if its scenarios, pools and roles are
+            if isinstance(loaded.model, Programme):
+                # A programme is valid only if the drills it asks for exist (read again, typed as one).
+                unknown = programme_problems(load_programme(path))
+                if unknown:
+                    raise ContentError(unknown)
             if isinstance(loaded.model, Script) and loaded.model.scenario:
                 # A script that names its scenario is checked against it (actions and roles).
                 named = base_id(loaded.model.scenario)
@@ -266,7 +274,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(problem, file=sys.stderr)
             continue
         model = loaded.model
-        kind = "scenario" if isinstance(model, Scenario) else "plan" if isinstance(model, Plan) else "script"
+        kinds: dict[type[BaseModel], str] = {Scenario: "scenario", Plan: "plan", Programme: "programme"}
+        kind = kinds.get(type(model), "script")
         print(f"ok  {path}  ({kind})")
     print(
         f"{len(files) - bad} of {len(files)} files valid" if files else "no .yaml files found",
@@ -590,7 +599,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    classes: dict[str, type[BaseModel]] = {"scenario": Scenario, "plan": Plan, "script": Script}
+    classes: dict[str, type[BaseModel]] = {"scenario": Scenario, "plan": Plan, "script": Script, "programme": Programme}
     schema = line_schema() if args.kind == "record" else classes[args.kind].model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://drillsim.invalid/schema/{args.kind}-1.json"
