@@ -361,6 +361,8 @@ def _step(target: Any, part: Any) -> Any:
     for arg in args:  # a union: pick the branch whose tag or name is ``part``
         inner = _unwrap_model(arg)
         if isinstance(inner, type) and issubclass(inner, BaseModel):
+            if part == inner.__name__:
+                return inner  # pydantic names the model branch of a smart union (a name or a mapping)
             tag = inner.model_fields.get("dist")
             if tag is not None and part in typing.get_args(tag.annotation):
                 return inner

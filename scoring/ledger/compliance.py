@@ -78,15 +78,16 @@ def compliance(programme: Programme, drills: Sequence[Drill], as_of: date, *, si
     Args:
         programme: The training programme.
         drills: Drills from history (any order; those of other teams are ignored).
-        as_of: The day to judge on: periods that start later are not listed; a period running on it
-            is ``due`` until done; one that ended before it is ``overdue`` if not done.
+        as_of: The day to judge on, as it stood then: drills held later do not count, periods that
+            start later are not listed; a period running on it is ``due`` until done, one that ended
+            before it is ``overdue`` if not done.
         site: Only this site's teams.
     """
     found: list[Due] = []
     for where, team in programme.teams():
         if site is not None and where.name != site:
             continue
-        ours = [d for d in drills if belongs(d, where, team)]
+        ours = [d for d in drills if belongs(d, where, team) and local_day(d) <= as_of]
         for rid, rule in programme.requirements.items():
             if not programme.applies(rule, where, team):
                 continue

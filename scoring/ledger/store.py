@@ -116,6 +116,9 @@ def _day(value: date | str | None, what: str) -> date | None:
 class Ledger(History):
     """History, with the training officer's ledger on top (see the module docstring)."""
 
+    def __enter__(self) -> Ledger:
+        return self
+
     # Drills -----------------------------------------------------------------------------------
 
     def drills(
