@@ -233,6 +233,27 @@ class Ledger(History):
         # A make-up drill is for the absentees of another, not the team: it verifies nothing.
         return [d for d in self.drills(team=team) if d.id in ids and d.started_at > after and d.makes_up is None]
 
+    def weak_tasks_of(self, ids: Sequence[int]) -> dict[int, list[tuple[str, str, str]]]:
+        """Drill id -> (scenario, task, rating) of each critical task it rated below P."""
+        found: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        query = (
+            select(task_ratings.c.drill_id, incidents.c.scenario, task_ratings.c.task, task_ratings.c.rating)
+            .select_from(
+                task_ratings.join(
+                    incidents,
+                    (incidents.c.drill_id == task_ratings.c.drill_id) & (incidents.c.idx == task_ratings.c.incident),
+                )
+            )
+            .where(task_ratings.c.rating != "P")
+            .order_by(task_ratings.c.drill_id, task_ratings.c.incident, task_ratings.c.task)
+        )
+        wanted = list(ids)
+        with self._tx("read task ratings") as conn:
+            for chunk in range(0, len(wanted), 500):
+                for r in conn.execute(query.where(task_ratings.c.drill_id.in_(wanted[chunk : chunk + 500]))):
+                    found[r.drill_id].append((base_id(r.scenario), r.task, r.rating))
+        return found
+
     def task_rows(self, start: date, end: date, site: str | None = None) -> list[dict[str, Any]]:
         """Every critical task rated in an assessment held from ``start`` to ``end``."""
         conditions: list[Any] = [
