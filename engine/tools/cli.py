@@ -1,4 +1,4 @@
-"""The headless commands: validate, run, replay, schema, list.
+"""The headless commands: validate, run, replay, schema, msel, list.
 
 Exit codes: 0 done; 1 a check failed (invalid content in ``validate``, a record that does not
 verify); 2 bad input or usage (a file that cannot be loaded for ``run``, a wrong option). Every
@@ -227,6 +227,24 @@ def add_commands(sub: Any) -> None:
     )
     p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script", "programme", "record"], default="scenario")
     p.set_defaults(handler=cmd_schema)
+
+    p = sub.add_parser(
+        "msel",
+        help="the inject list (MSEL) as a spreadsheet: export, edit in Excel or WPS, import",
+        description="Export a scenario's injects to .xlsx, or import an edited sheet back into the scenario's injects"
+        " (nothing else in the file changes; every problem as FILE.xlsx:SHEET!CELL: message).",
+    )
+    msel = p.add_subparsers(dest="msel_command", metavar="{export,import}", parser_class=_Parser)
+    p.set_defaults(handler=lambda _args: p.print_help() or 0)
+    m = msel.add_parser("export", help="write a scenario's injects to an .xlsx file")
+    m.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped id")
+    m.add_argument("-o", "--output", metavar="FILE.xlsx", required=True)
+    m.set_defaults(handler=cmd_msel_export)
+    m = msel.add_parser("import", help="read an edited .xlsx back into a scenario's injects")
+    m.add_argument("sheet", metavar="FILE.xlsx")
+    m.add_argument("scenario", metavar="SCENARIO", help="the scenario file to update")
+    m.add_argument("-o", "--output", metavar="OUT.yaml", help="write the result here instead of over SCENARIO")
+    m.set_defaults(handler=cmd_msel_import)
 
     p = sub.add_parser(
         "list",
@@ -605,6 +623,33 @@ def cmd_schema(args: argparse.Namespace) -> int:
     schema["$id"] = f"https://drillsim.invalid/schema/{args.kind}-1.json"
     # Field descriptions come from docstrings written for Sphinx (``x``); editors show single backticks.
     print(json.dumps(schema, ensure_ascii=False, indent=2).replace("``", "`"))
+    return 0
+
+
+def cmd_msel_export(args: argparse.Namespace) -> int:
+    from engine.tools import msel  # openpyxl and ruamel.yaml: only for this command
+
+    data = msel.export(load_scenario(find(args.scenario)).model)
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        raise cannot_write(args.output, exc) from exc
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_msel_import(args: argparse.Namespace) -> int:
+    from engine.tools import msel
+
+    if not Path(args.scenario).is_file():
+        raise UsageError(f"{args.scenario}: no such file (name the scenario file to update)")
+    try:
+        written = msel.import_sheet(args.sheet, args.scenario, args.output)
+    except msel.MselError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    print(f"wrote {written}", file=sys.stderr)
     return 0
 
 
