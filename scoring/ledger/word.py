@@ -6,15 +6,16 @@ Made with python-docx, walking the same sections and blocks the Markdown and HTM
 - **real tables**: Word tables with a header row repeated on every page, column widths from the
   block (a form's blank rows keep the height to write in by hand), field tables' first column shaded;
 - **fonts that print**: every style names a Latin font and an East Asian one (``w:eastAsia``: 宋体 for
-  text, 黑体 for headings, the fonts every Chinese office printer and WPS have; LibreOffice maps them
-  to Noto CJK where they are missing), and the text is marked zh-CN, so Word breaks lines the Chinese
-  way;
+  text, 黑体 for headings, the fonts every Chinese office printer and WPS have, named SimSun and SimHei;
+  LibreOffice maps them to Noto Serif and Sans CJK where they are missing), and the text is marked
+  zh-CN, so Word breaks lines the Chinese way;
 - **the timeline chart as an image**: the report's own SVG chart (:func:`scoring.report.timeline_svg`)
   rendered to PNG by CairoSVG. Why that and not matplotlib: the chart is drawn once, for the HTML
   report, and the Word file shows the very same picture; CairoSVG is a small, well-kept renderer of
   SVG, where matplotlib would mean drawing the chart a second time. It needs the system's libcairo
   (present wherever a desktop or LibreOffice is); where it is missing, the chart's place says where
-  the chart is, as the Markdown does, and the timeline table still lists every entry.
+  the chart is, as the Markdown does, and the timeline table still lists every entry. (CairoSVG
+  ignores ``paint-order``, so the chart's white-haloed labels are redrawn as halo and label first.)
 
 A4, 20 mm margins, A4 at 170 mm of text width; the document's title and language are set in its
 properties. Nothing here reads a clock: the same content gives the same document text.
@@ -23,6 +24,7 @@ properties. Nothing here reads a clock: the same content gives the same document
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -42,8 +44,9 @@ from scoring.report.blocks import footer
 TEXT_WIDTH_MM = 170.0
 """Width of the text on an A4 page with 20 mm margins."""
 
-EAST_ASIAN = {"text": "宋体", "heading": "黑体"}
-"""East Asian fonts: SimSun for text, SimHei for headings (Word and WPS have both; LibreOffice substitutes)."""
+EAST_ASIAN = {"text": "SimSun", "heading": "SimHei"}
+"""East Asian fonts: SimSun (宋体) for text, SimHei (黑体) for headings. Word and WPS know both by these names;
+LibreOffice maps them to a serif and a sans CJK font (Noto Serif/Sans CJK) where they are missing."""
 
 LATIN = {"zh": {"text": "Times New Roman", "heading": "Arial"}, "en": {"text": "Calibri", "heading": "Arial"}}
 """Latin fonts per report language."""
@@ -59,9 +62,26 @@ def chart_png(content: Content, width: int = 2400) -> bytes | None:
         import cairosvg  # loads libcairo when imported; a system without it raises OSError
     except (ImportError, OSError):
         return None
-    svg = timeline_svg(content, content["lang"])
+    svg = _halos(timeline_svg(content, content["lang"]))
     png: bytes = cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=width, background_color="white")
     return png
+
+
+_HALO = re.compile(
+    r'<text([^>]*?) (stroke="#fff" stroke-width="[\d.]+" stroke-linejoin="round") paint-order="stroke">(.*?)</text>'
+)
+_FILL = re.compile(r'fill="[^"]*"')
+
+
+def _halos(svg: str) -> str:
+    """The chart's haloed labels drawn as two texts, halo under label: CairoSVG ignores ``paint-order``
+    and would paint the white halo over the letters."""
+
+    def split(m: re.Match[str]) -> str:
+        halo = _FILL.sub('fill="#fff"', m[1])
+        return f"<text{halo} {m[2]}>{m[3]}</text><text{m[1]}>{m[3]}</text>"
+
+    return _HALO.sub(split, svg)
 
 
 def report_docx(content: Content) -> bytes:
@@ -140,6 +160,12 @@ def _fonts(style: Any, latin: str, east_asian: str, lang: str) -> None:
 
 def _styles(word: DocxDocument, lang: str) -> None:
     latin = LATIN[lang]
+    # The template's defaults say the East Asian text is en-US; say zh-CN, so that a renderer picks
+    # the Chinese (not the Japanese) face of a CJK font and breaks lines the Chinese way.
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    language = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}") if defaults is not None else None
+    if language is not None:
+        language.set(qn("w:eastAsia"), "zh-CN")
     normal = word.styles["Normal"]
     _fonts(normal, latin["text"], EAST_ASIAN["text"], lang)
     normal.font.size = Pt(10.5)  # 五号, the size of Chinese office documents
@@ -205,8 +231,9 @@ def _table(word: DocxDocument, block: Mapping[str, Any]) -> None:
         widths = [28, 72] if variant == "fields" and len(columns) == 2 else [100 / len(columns)] * len(columns)
     total = sum(widths)
     for i, width in enumerate(widths):
+        table.columns[i].width = Mm(TEXT_WIDTH_MM * width / total)  # the grid, which LibreOffice and WPS follow
         for cell in table.columns[i].cells:
-            cell.width = Mm(TEXT_WIDTH_MM * width / total)
+            cell.width = Mm(TEXT_WIDTH_MM * width / total)  # and each cell, which Word follows
     for i, heading in enumerate(columns):
         _cell(table, 0, i, heading, bold=True, fill=_HEAD_FILL, size=9)
     header = table.rows[0]._tr.get_or_add_trPr()
