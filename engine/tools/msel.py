@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -162,7 +163,7 @@ def read_sheet(path: str | Path, scenario: Scenario) -> list[_Row]:
         book = load_workbook(path, data_only=True)
     except FileNotFoundError as exc:
         raise MselError([f"{name}: no such file"]) from exc
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, BadZipFile) as exc:
         raise MselError([f"{name}: not an .xlsx workbook ({exc})"]) from exc
     if SHEET not in book.sheetnames:
         raise MselError([f"{name}: no sheet {SHEET!r} (sheets: {', '.join(book.sheetnames)})"])
