@@ -81,6 +81,26 @@ def _run_console(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def add_serve(sub: Any) -> None:
+    """Register ``serve`` (the drill room); the room package is imported only when it runs."""
+    p = sub.add_parser(
+        "serve",
+        help="open the drill room: participants, evaluators and trainees join from their phones",
+        description="Serve the drill room on this computer (127.0.0.1 unless --host); Ctrl-C stops it.",
+    )
+    p.add_argument("folders", nargs="*", metavar="FOLDER", help="more folders (or files) of scenarios and plans")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this computer only)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--db", metavar="URL", help="history database URL (default: SQLite in the user's data folder)")
+    p.set_defaults(handler=_run_serve)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from room.server import serve
+
+    return serve(args.folders, host=args.host, port=args.port, db=args.db)
+
+
 def _headless_parser() -> argparse.ArgumentParser:
     from engine.tools import cli as engine_cli
     from engine.tools.cli import build_parser
@@ -97,6 +117,7 @@ def _headless_parser() -> argparse.ArgumentParser:
         scoring_cli.add_commands(sub)
         ledger_cli.add_commands(sub)  # actions, review
         add_console(sub)
+        add_serve(sub)
 
     return build_parser(extra)
 

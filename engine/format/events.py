@@ -170,11 +170,13 @@ class DecisionMade(Event):
         source: Where the decision came from: ``ui``, ``script``, ``policy``, ``replay``...
         note: The decision's rationale, as said in the room.
         wall: Wall-clock time it was entered (ISO 8601), for decisions made live.
+        by: Who entered it, for a decision made in the drill room (the participant's name).
+        device: From which device session (the room's id of that phone's session).
     """
 
     type: ClassVar[str] = "decision"
     input: ClassVar[bool] = True
-    optional: ClassVar[frozenset[str]] = frozenset({"reasons", "why", "note", "wall"})
+    optional: ClassVar[frozenset[str]] = frozenset({"reasons", "why", "note", "wall", "by", "device"})
 
     status: Literal["accepted", "refused", "unavailable"]
     reasons: list[Reason] | None = None
@@ -185,6 +187,8 @@ class DecisionMade(Event):
     source: str
     note: str | None = None
     wall: str | None = None
+    by: str | None = None
+    device: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -331,6 +331,8 @@ def _submission(event: DecisionMade) -> Submission:
         source=event.source,
         note=event.note,
         wall=event.wall,
+        by=event.by,
+        device=event.device,
     )
 
 
@@ -338,10 +340,14 @@ def replay(record: Record, setup: Setup) -> list[AnyEvent]:
     """Re-execute the record's decisions on a fresh drill and return every event it produces."""
     drill = setup.drill(seed=record.header.seed, mode=record.header.mode)
     drill.start()
+    ended = False
     for event in record.events:
+        ended = ended or isinstance(event, DrillEnded)
         if event.input:
             if drill.finished and isinstance(event, DecisionMade | InjectFired | DrillHalted):
                 continue  # cannot happen in a record the drill wrote; a replay must not raise on it
+            if ended:  # a rating or note made after the drill ended (a coach's later judgement)
+                drill.run_to_end()
             drill.advance_to(float(event.t))
             apply_input(drill, event)
     drill.run_to_end()

@@ -88,6 +88,8 @@ class Submission:
         source: Where it came from: ``ui``, ``script``, ``policy``, ``replay``.
         note: Rationale for the decision log.
         wall: Wall-clock stamp (kept out of comparisons by its name).
+        by: Who entered it (a drill-room participant).
+        device: From which device session.
     """
 
     role: str
@@ -96,6 +98,8 @@ class Submission:
     source: str = "ui"
     note: str | None = None
     wall: str | None = None
+    by: str | None = None
+    device: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,6 +489,8 @@ class Drill:
             source=sub.source,
             note=sub.note or None,
             wall=sub.wall or None,
+            by=sub.by,
+            device=sub.device,
             **extra,
         )
 
