@@ -145,15 +145,21 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.format == "csv" and args.view == "all":
         raise UsageError("drillsim history: --format csv needs one --view (results, pass-rates, ...)")
     quarter = args.by == "quarter"
-    filters = {"person": args.person, "team": args.team, "scenario": args.scenario, "since": args.since}
+    filters = {
+        "person": args.person,
+        "team": args.team,
+        "site": args.site,
+        "scenario": args.scenario,
+        "since": args.since,
+    }
     with _history(args) as db:
         views = {
             "results": lambda: db.results(**filters),
             "pass-rates": lambda: db.pass_rates(**filters, by_quarter=quarter),
             "weak-tasks": lambda: db.weak_tasks(**filters),
-            "retraining": lambda: db.retraining(team=args.team, since=args.since),
+            "retraining": lambda: db.retraining(team=args.team, since=args.since, site=args.site),
             "satisfaction": lambda: db.satisfaction(
-                by_quarter=quarter, scenario=args.scenario, since=args.since, team=args.team
+                by_quarter=quarter, scenario=args.scenario, since=args.since, team=args.team, site=args.site
             ),
             "feedback": lambda: db.comments(scenario=args.scenario, since=args.since, team=args.team),
         }
