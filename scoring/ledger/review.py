@@ -229,11 +229,7 @@ def build(
             "review.retraining",
             lang,
             [
-                para(
-                    "连续 3 次考核不合格者安排复训。"
-                    if lang == "zh"
-                    else f"{FAILED_IN_A_ROW} failed assessments in a row and a person is retrained."
-                ),
+                para(word("review.retraining.rule", lang).format(n=FAILED_IN_A_ROW)),
                 table(
                     [word(k, lang) for k in ("person", "failed_since", "scenario", "scores")],
                     [
@@ -260,7 +256,7 @@ def build(
                 "review.attendance",
                 lang,
                 [
-                    para(f"出勤率目标 {target}。" if lang == "zh" else f"Attendance target: {target}."),
+                    para(word("review.attendance.target", lang).format(target=target)),
                     table(
                         [
                             word(k, lang)

@@ -29,6 +29,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "No training programme given (--programme): nothing to check the drills against.",
     ),
     "review.none": ("无。", "None."),
+    "review.retraining.rule": (
+        "连续 {n} 次考核不合格者安排复训。",
+        "{n} failed assessments in a row and a person is retrained.",
+    ),
+    "review.attendance.target": ("出勤率目标 {target}。", "Attendance target: {target}."),
     "review.all_done": ("本季计划要求均已完成。", "Every requirement of the quarter was met."),
     "review.next.overdue": ("补做逾期未完成的演练：{what}", "Hold the overdue drills first: {what}"),
     "review.next.due": ("{team}：{what}（{period}，截止 {due}）", "{team}: {what} ({period}, by {due})"),
