@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.display import default_lang
 from engine.tools.cli import UsageError, cannot_write, parse_person
+from scoring.ledger import cli as ledger_cli
 
 
 def add_commands(sub: Any) -> None:
@@ -28,7 +29,7 @@ def add_commands(sub: Any) -> None:
         ),
     )
     p.add_argument("record", metavar="RECORD", help="a .jsonl record written by drillsim run --record")
-    p.add_argument("--format", choices=["md", "html", "json"], default="md")
+    p.add_argument("--format", choices=["md", "html", "json", "docx"], default="md", help="docx: Word, needs -o")
     p.add_argument("--lang", choices=["zh", "en"], help="language of the report (default from DRILLSIM_LANG or LANG)")
     p.add_argument(
         "--style", choices=["hseep", "cn"], help="report structure (default: cn in Chinese, hseep in English)"
@@ -52,12 +53,24 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--since", metavar="DATE", help="only drills from this date (YYYY-MM-DD)")
     p.add_argument(
         "--view",
-        choices=["all", "results", "pass-rates", "weak-tasks", "retraining", "satisfaction", "feedback"],
+        choices=[
+            "all",
+            "results",
+            "pass-rates",
+            "weak-tasks",
+            "retraining",
+            "satisfaction",
+            "feedback",
+            *ledger_cli.VIEWS,
+        ],
         default="all",
-        help="what to show (default: all; csv needs one view)",
+        help="what to show (default: all; csv needs one view; compliance, attendance and absentees need --programme)",
     )
     p.add_argument("--by", choices=["quarter"], help="group pass rates and satisfaction by calendar quarter")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--format", choices=["table", "csv", "json", "xlsx"], default="table", help="xlsx: the 演练台账 (needs -o)"
+    )
+    ledger_cli.history_options(p)
     p.set_defaults(handler=cmd_history)
     actions = p.add_subparsers(dest="history_command", metavar="{add,feedback}")
 
@@ -68,6 +81,9 @@ def add_commands(sub: Any) -> None:
     a.add_argument("--team")
     a.add_argument("--site")
     a.add_argument("--kind", choices=["practice", "assessment"])
+    a.add_argument(
+        "--makes-up", metavar="DRILL", help="a make-up drill (补训) for this drill's absentees (record or key)"
+    )
     a.set_defaults(handler=cmd_history_add)
 
     f = actions.add_parser("feedback", help="record one participant's hot-wash feedback on a stored drill")
@@ -90,6 +106,18 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.record}: no such file")
     lang = args.lang or default_lang()
     style = args.style or ("cn" if lang == "zh" else "hseep")
+    if args.format == "docx":
+        from scoring.ledger.word import report_docx
+
+        if not args.output:
+            raise UsageError("drillsim report: --format docx needs -o FILE")
+        data = report_docx(report.build(read(args.record), lang, style))
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as exc:
+            raise cannot_write(args.output, exc) from exc
+        print(f"wrote {args.output}", file=sys.stderr)
+        return 0
     text = report.render(report.build(read(args.record), lang, style), args.format)
     if args.output:
         try:
@@ -112,18 +140,26 @@ def _history(args: argparse.Namespace) -> Any:
 def cmd_history(args: argparse.Namespace) -> int:
     from scoring.history import format_rows
 
+    if ledger_cli.wants_ledger(args):
+        return ledger_cli.cmd_history(args)
     if args.format == "csv" and args.view == "all":
         raise UsageError("drillsim history: --format csv needs one --view (results, pass-rates, ...)")
     quarter = args.by == "quarter"
-    filters = {"person": args.person, "team": args.team, "scenario": args.scenario, "since": args.since}
+    filters = {
+        "person": args.person,
+        "team": args.team,
+        "site": args.site,
+        "scenario": args.scenario,
+        "since": args.since,
+    }
     with _history(args) as db:
         views = {
             "results": lambda: db.results(**filters),
             "pass-rates": lambda: db.pass_rates(**filters, by_quarter=quarter),
             "weak-tasks": lambda: db.weak_tasks(**filters),
-            "retraining": lambda: db.retraining(team=args.team, since=args.since),
+            "retraining": lambda: db.retraining(team=args.team, since=args.since, site=args.site),
             "satisfaction": lambda: db.satisfaction(
-                by_quarter=quarter, scenario=args.scenario, since=args.since, team=args.team
+                by_quarter=quarter, scenario=args.scenario, since=args.since, team=args.team, site=args.site
             ),
             "feedback": lambda: db.comments(scenario=args.scenario, since=args.since, team=args.team),
         }
@@ -148,6 +184,8 @@ def cmd_history_add(args: argparse.Namespace) -> int:
     with _history(args) as db:
         added = db.add(args.record, participants=people or None, team=args.team, site=args.site, kind=args.kind)
     print(f"{args.record}: {'added to history' if added else 'already in history; nothing changed'}")
+    if args.makes_up:
+        ledger_cli.link_makeup(args)
     return 0
 
 

@@ -228,8 +228,15 @@ def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[drills, incidents, people, task_ratings, findings, feedback])
 
 
+def _v2(conn: Connection) -> None:
+    from scoring.ledger.schema import create  # the ledger's tables live with the ledger; they point at drills
+
+    create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "drills, incidents, participants, task ratings, findings, feedback", _v1),
+    Migration(2, "ledger: make-up links, corrective actions and their log", _v2),
 )
 """Every schema step, numbered from 1 without gaps; append, never edit a released one."""
 

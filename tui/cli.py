@@ -106,6 +106,7 @@ def _headless_parser() -> argparse.ArgumentParser:
     from engine.tools.cli import build_parser
     from scoring import cli as scoring_cli
     from scoring.evaluation import summary
+    from scoring.ledger import cli as ledger_cli
 
     if summary not in engine_cli.SCORERS:
         engine_cli.SCORERS.append(summary)  # run --json gains score, rating, passed; simulate their spread
@@ -114,6 +115,7 @@ def _headless_parser() -> argparse.ArgumentParser:
 
     def extra(sub: Any) -> None:
         scoring_cli.add_commands(sub)
+        ledger_cli.add_commands(sub)  # actions, review
         add_console(sub)
         add_serve(sub)
 

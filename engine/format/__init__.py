@@ -1,4 +1,5 @@
-"""The content format: what a scenario, a drill plan and a decision script are, and how they are read.
+"""The content format: what a scenario, a drill plan, a decision script and a training programme are,
+and how they are read.
 
 The loader (:func:`load`, :func:`load_scenario`...) is the only code that reads YAML; it gives frozen
 pydantic models (:class:`Scenario`, :class:`Plan`, :class:`Script`) or a :class:`ContentError`
@@ -73,8 +74,24 @@ from engine.format.expressions import (
     Value,
     compile_expression,
 )
-from engine.format.library import DrillContent, find, incident_names, load_drill, script_problems
-from engine.format.loader import Loaded, load, load_plan, load_scenario, load_script, read_document, yaml_files
+from engine.format.library import (
+    DrillContent,
+    find,
+    incident_names,
+    load_drill,
+    programme_problems,
+    script_problems,
+)
+from engine.format.loader import (
+    Loaded,
+    load,
+    load_plan,
+    load_programme,
+    load_scenario,
+    load_script,
+    read_document,
+    yaml_files,
+)
 from engine.format.model import (
     Decision,
     Dialogue,
@@ -96,6 +113,7 @@ from engine.format.model import (
     Triangular,
     Uniform,
 )
+from engine.format.programme import FORMAT_PROGRAMME, PERIODS, Member, Period, Programme, Requirement, Site, Team
 from engine.format.yamlsafe import Document
 
 __all__ = [
@@ -105,12 +123,14 @@ __all__ = [
     "COMPARISONS",
     "CONSTANT_NAMES",
     "FORMAT",
+    "FORMAT_PROGRAMME",
     "FREE_PREFIX",
     "INPUTS",
     "KINDS",
     "MOVES",
     "NOW",
     "OUTCOME_RANK",
+    "PERIODS",
     "RESERVED",
     "SEP",
     "STEPS",
@@ -145,21 +165,27 @@ __all__ = [
     "Input",
     "LifeTag",
     "Loaded",
+    "Member",
     "Names",
     "Normal",
     "NoteMade",
+    "Period",
     "Plan",
     "PlanRef",
+    "Programme",
     "Reason",
     "RecordHeader",
+    "Requirement",
     "Scenario",
     "ScenarioTest",
     "Script",
+    "Site",
     "Spoken",
     "StaffAwaited",
     "Stage",
     "StateChanged",
     "Task",
+    "Team",
     "Text",
     "TimerChanged",
     "Triangular",
@@ -179,12 +205,14 @@ __all__ = [
     "load",
     "load_drill",
     "load_plan",
+    "load_programme",
     "load_scenario",
     "load_script",
     "names_of",
     "parse_event",
     "parse_header",
     "persona_for",
+    "programme_problems",
     "read_document",
     "roleplay_id",
     "script_problems",

@@ -5,7 +5,7 @@ A file goes through four gates, and every problem found is reported at once, eac
 
 1. the bytes: size cap, strict UTF-8 (a bad byte is located), then the hardened YAML reader
    (:mod:`engine.format.yamlsafe`: no tags, depth and alias limits, YAML 1.2 scalars, duplicate keys);
-2. the kind: the ``schema`` key says whether it is a scenario, a plan or a script;
+2. the kind: the ``schema`` key says whether it is a scenario, a plan, a script or a training programme;
 3. the shape: pydantic validates against :mod:`engine.format.model`; its errors are translated into the
    author's terms, with did-you-mean for unknown keys and the list of allowed ones;
 4. the meaning: :mod:`engine.format.checks` verifies cross references and compiles every expression.
@@ -29,12 +29,18 @@ from engine.errors import ContentError, Problem
 from engine.format.checks import check_scenario
 from engine.format.expressions import did_you_mean
 from engine.format.model import FORMAT_PLAN, FORMAT_SCENARIO, FORMAT_SCRIPT, Plan, Scenario, Script
+from engine.format.programme import FORMAT_PROGRAMME, Programme, check_programme
 from engine.format.yamlsafe import MAX_BYTES, Data, Document, YamlIssue, parse
 from engine.format.yamlsafe import Path as DocPath
 
-M = TypeVar("M", Scenario, Plan, Script)
+M = TypeVar("M", Scenario, Plan, Script, Programme)
 
-KINDS: dict[str, type[BaseModel]] = {FORMAT_SCENARIO: Scenario, FORMAT_PLAN: Plan, FORMAT_SCRIPT: Script}
+KINDS: dict[str, type[BaseModel]] = {
+    FORMAT_SCENARIO: Scenario,
+    FORMAT_PLAN: Plan,
+    FORMAT_SCRIPT: Script,
+    FORMAT_PROGRAMME: Programme,
+}
 """Schema name -> model class."""
 
 
@@ -128,6 +134,11 @@ def load_script(path: str | Path) -> Loaded[Script]:
     return _validate(str(path), raw, doc, Script)
 
 
+def load_programme(path: str | Path) -> Loaded[Programme]:
+    """Load a training programme file (and refuse any other kind)."""
+    return _load_as(path, FORMAT_PROGRAMME)
+
+
 def _load_as(path: str | Path, kind: str) -> Loaded[Any]:
     raw, doc = read_document(path)
     _expect_kind(str(path), doc, kind)
@@ -174,15 +185,18 @@ def _validate(name: str, raw: bytes, doc: Document, cls: type[BaseModel]) -> Loa
         raise ContentError(_translate(name, doc, cls, exc)) from exc
     except (RecursionError, MemoryError) as exc:  # pragma: no cover - yamlsafe limits make this unreachable
         raise ContentError([Problem(name, 0, 0, "", "document is too large or too deep")]) from exc
+    found: list[tuple[DocPath, str]] = []
     if isinstance(model, Scenario):
         found = check_scenario(model)
-        if found:
-            problems = []
-            for path, message in found:
-                line, col = doc.where(path)
-                problems.append(Problem(name, line, col, _dotted(path), message))
-            problems.sort(key=lambda p: (p.line, p.col))
-            raise ContentError(problems)
+    elif isinstance(model, Programme):
+        found = check_programme(model)
+    if found:
+        problems = []
+        for path, message in found:
+            line, col = doc.where(path)
+            problems.append(Problem(name, line, col, _dotted(path), message))
+        problems.sort(key=lambda p: (p.line, p.col))
+        raise ContentError(problems)
     digest = hashlib.sha256(raw).hexdigest()
     return Loaded(path=name, model=model, digest=digest, document=doc)
 
@@ -347,6 +361,8 @@ def _step(target: Any, part: Any) -> Any:
     for arg in args:  # a union: pick the branch whose tag or name is ``part``
         inner = _unwrap_model(arg)
         if isinstance(inner, type) and issubclass(inner, BaseModel):
+            if part == inner.__name__:
+                return inner  # pydantic names the model branch of a smart union (a name or a mapping)
             tag = inner.model_fields.get("dist")
             if tag is not None and part in typing.get_args(tag.annotation):
                 return inner

@@ -1,4 +1,4 @@
-"""The headless commands: validate, run, replay, schema, list.
+"""The headless commands: validate, run, replay, schema, msel, list.
 
 Exit codes: 0 done; 1 a check failed (invalid content in ``validate``, a record that does not
 verify); 2 bad input or usage (a file that cannot be loaded for ``run``, a wrong option). Every
@@ -35,6 +35,7 @@ from engine.format import (
     Finding,
     IncidentEnded,
     Plan,
+    Programme,
     Scenario,
     Script,
     base_id,
@@ -42,8 +43,10 @@ from engine.format import (
     find,
     line_schema,
     load,
+    load_programme,
     load_scenario,
     load_script,
+    programme_problems,
     script_problems,
     yaml_files,
 )
@@ -222,8 +225,26 @@ def add_commands(sub: Any) -> None:
         description="Print the JSON Schema for editors (e.g. yaml-language-server), or of one line of a"
         " drill record (record: docs/record-format.md).",
     )
-    p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script", "record"], default="scenario")
+    p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script", "programme", "record"], default="scenario")
     p.set_defaults(handler=cmd_schema)
+
+    p = sub.add_parser(
+        "msel",
+        help="the inject list (MSEL) as a spreadsheet: export, edit in Excel or WPS, import",
+        description="Export a scenario's injects to .xlsx, or import an edited sheet back into the scenario's injects"
+        " (nothing else in the file changes; every problem as FILE.xlsx:SHEET!CELL: message).",
+    )
+    msel = p.add_subparsers(dest="msel_command", metavar="{export,import}", parser_class=_Parser)
+    p.set_defaults(handler=lambda _args: p.print_help() or 0)
+    m = msel.add_parser("export", help="write a scenario's injects to an .xlsx file")
+    m.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped id")
+    m.add_argument("-o", "--output", metavar="FILE.xlsx", required=True)
+    m.set_defaults(handler=cmd_msel_export)
+    m = msel.add_parser("import", help="read an edited .xlsx back into a scenario's injects")
+    m.add_argument("sheet", metavar="FILE.xlsx")
+    m.add_argument("scenario", metavar="SCENARIO", help="the scenario file to update")
+    m.add_argument("-o", "--output", metavar="OUT.yaml", help="write the result here instead of over SCENARIO")
+    m.set_defaults(handler=cmd_msel_import)
 
     p = sub.add_parser(
         "list",
@@ -249,6 +270,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             loaded = load(path) if not _looks_like_list(path) else load_script(path)
             if isinstance(loaded.model, Plan):
                 prepare(str(path))  # a plan is valid only if its scenarios, pools and roles are
+            if isinstance(loaded.model, Programme):
+                # A programme is valid only if the drills it asks for exist (read again, typed as one).
+                unknown = programme_problems(load_programme(path))
+                if unknown:
+                    raise ContentError(unknown)
             if isinstance(loaded.model, Script) and loaded.model.scenario:
                 # A script that names its scenario is checked against it (actions and roles).
                 named = base_id(loaded.model.scenario)
@@ -266,7 +292,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(problem, file=sys.stderr)
             continue
         model = loaded.model
-        kind = "scenario" if isinstance(model, Scenario) else "plan" if isinstance(model, Plan) else "script"
+        kinds: dict[type[BaseModel], str] = {Scenario: "scenario", Plan: "plan", Programme: "programme"}
+        kind = kinds.get(type(model), "script")
         print(f"ok  {path}  ({kind})")
     print(
         f"{len(files) - bad} of {len(files)} files valid" if files else "no .yaml files found",
@@ -590,12 +617,39 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    classes: dict[str, type[BaseModel]] = {"scenario": Scenario, "plan": Plan, "script": Script}
+    classes: dict[str, type[BaseModel]] = {"scenario": Scenario, "plan": Plan, "script": Script, "programme": Programme}
     schema = line_schema() if args.kind == "record" else classes[args.kind].model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://drillsim.invalid/schema/{args.kind}-1.json"
     # Field descriptions come from docstrings written for Sphinx (``x``); editors show single backticks.
     print(json.dumps(schema, ensure_ascii=False, indent=2).replace("``", "`"))
+    return 0
+
+
+def cmd_msel_export(args: argparse.Namespace) -> int:
+    from engine.tools import msel  # openpyxl and ruamel.yaml: only for this command
+
+    data = msel.export(load_scenario(find(args.scenario)).model)
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        raise cannot_write(args.output, exc) from exc
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_msel_import(args: argparse.Namespace) -> int:
+    from engine.tools import msel
+
+    if not Path(args.scenario).is_file():
+        raise UsageError(f"{args.scenario}: no such file (name the scenario file to update)")
+    try:
+        written = msel.import_sheet(args.sheet, args.scenario, args.output)
+    except msel.MselError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    print(f"wrote {written}", file=sys.stderr)
     return 0
 
 
