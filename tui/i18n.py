@@ -18,6 +18,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "app.back": ("返回", "Back"),
     "app.lang.help": ("切换界面语言（中文/English）", "Switch the console's language (Chinese/English)"),
     "app.theme.help": ("切换浅色/深色主题", "Switch between the light and dark themes"),
+    "app.too_small": (
+        "终端窗口太小（{w}×{h}）。\n请把窗口放大到至少 {need_w}×{need_h}，放大后自动继续。",
+        "The terminal is too small ({w}×{h}).\nMake it at least {need_w}×{need_h}; the console goes on when it is.",
+    ),
     "app.keymap.bad": ("按键配置 {path} 有误，已忽略：{why}", "Key map {path} ignored: {why}"),
     # Start
     "start.drills": ("演练方案与场景", "Drill plans and scenarios"),

@@ -72,6 +72,7 @@ class SessionScreen(ConsoleScreen):
         self.collector = Collector()
         session.subscribe(self.collector)
         self._done = False
+        self._held = False
 
     def start_clock(self) -> None:
         """Start ticking (call once mounted)."""
@@ -98,6 +99,21 @@ class SessionScreen(ConsoleScreen):
         if self.session.finished and not self._done:
             self._done = True
             self.finish()
+
+    def hold(self) -> bool:
+        """Stop the clock while the drill cannot be seen (a too-small terminal); True if it was running."""
+        if self.session.finished or self.session.clock.paused:
+            return False
+        self.session.clock.pause()
+        self._held = True
+        return True
+
+    def release(self) -> None:
+        """Start the clock again after :meth:`hold`, if it was held."""
+        if self._held and not self.session.finished:
+            self.session.clock.resume()
+        self._held = False
+        self.draw_clock()
 
     def draw_clock(self) -> None:
         """Redraw what shows the clock."""
