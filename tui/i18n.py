@@ -124,6 +124,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "live.no_task": ("这个演练没有评分细则", "This drill has no rubric"),
     "live.resumed": ("已从记录恢复，按空格继续", "Resumed from the record; press Space to go on"),
     "live.forked": ("从第 {t}′ 的决策处分叉：请做出不同选择", "Forked at the decision of {t}′: make another choice"),
+    "live.broken": ("引擎已停止演练", "stopped by the engine"),
+    "live.stopped": (
+        "演练被引擎停止，无法继续：{why}。已发生的都已记入记录；按 E 查看讲评。",
+        "The engine stopped the drill; it cannot go on: {why}. Everything so far is in the record; E for the debrief.",
+    ),
     # Dialogs
     "dlg.ok": ("确定", "OK"),
     "dlg.cancel": ("取消", "Cancel"),

@@ -154,7 +154,13 @@ class LiveScreen(SessionScreen):
             paused=clock.paused,
             lang=self.lang,
             score=None if self.projector else self.score,
-            banner=tr("live.projector", self.lang) if self.projector else "",
+            banner=(
+                "■ " + tr("live.broken", self.lang)
+                if self.stopped is not None
+                else tr("live.projector", self.lang)
+                if self.projector
+                else ""
+            ),
         )
 
     def _draw_actions(self) -> None:
@@ -256,7 +262,9 @@ class LiveScreen(SessionScreen):
         """Submit the team's decision now; tell the room what became of it."""
         if self.session.finished:
             return
-        verdict = self.session.submit(role, action, incident)
+        verdict = self.safely(lambda: self.session.submit(role, action, incident))
+        if verdict is None:
+            return
         model = self.session.scenarios[incident].model
         lang = self.lang
         what = pick(model.actions[action].label, lang)
@@ -284,7 +292,7 @@ class LiveScreen(SessionScreen):
     def action_skip(self) -> None:
         """Jump to the next thing that will happen."""
         if not self.session.finished:
-            self.session.skip()
+            self.safely(self.session.skip)
             self.flush()
             self.draw_clock()
 
@@ -344,7 +352,8 @@ class LiveScreen(SessionScreen):
             if choice is None or self.session.finished:
                 return
             if choice[0] == "scenario" and len(choice) == 3:
-                self.session.fire(int(choice[1]), str(choice[2]))
+                incident, inject = int(choice[1]), str(choice[2])
+                self.safely(lambda: self.session.fire(incident, inject))
             elif len(choice) == 2:
                 self.session.note(str(choice[1]), kind="inject")
             self.flush()
