@@ -110,6 +110,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "live.prev_task": ("上一任务", "Previous task"),
     "live.toggle_view": ("投影/导调", "Projector"),
     "live.end": ("结束演练", "End drill"),
+    "live.withdraw": ("撤回决策", "Withdraw"),
+    "live.withdraw_confirm": (
+        "撤回 {t} 的决策“{who}：{what}”？该行动停止、人员释放，可重新选择；撤回会记入记录。",
+        "Withdraw the decision of {t}, “{who}: {what}”? The action stops, its staff are freed and it can be"
+        " chosen again; the withdrawal is recorded.",
+    ),
+    "live.withdrawn": ("已撤回：{what}", "Withdrawn: {what}"),
+    "live.nothing_to_withdraw": (
+        "没有可撤回的决策：已完成的行动不能撤回",
+        "No decision to withdraw: an action that has finished cannot be withdrawn",
+    ),
     "live.decide": ("执行所选行动", "Decide"),
     "live.accepted": ("已执行：{who} {what}", "Done: {who} {what}"),
     "live.refused": ("已拒绝：{what} — {why}", "Refused: {what} — {why}"),

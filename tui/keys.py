@@ -73,6 +73,7 @@ KEYS: tuple[Key, ...] = (
     Key("live.next_task", "right_square_bracket", "task(1)", "live.next_task", show=False, key_display="]"),
     Key("live.prev_task", "left_square_bracket", "task(-1)", "live.prev_task", show=False, key_display="["),
     Key("live.view", "v", "toggle_view", "live.toggle_view"),
+    Key("live.withdraw", "w", "withdraw", "live.withdraw"),
     Key("live.end", "e", "end", "live.end"),
     # Role-play
     Key("roleplay.type", "t", "type_reply", "rp.type"),

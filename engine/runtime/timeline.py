@@ -17,6 +17,7 @@ from engine.format.events import (
     ActionDropped,
     AnyEvent,
     DecisionMade,
+    DecisionWithdrawn,
     DrillEnded,
     DrillHalted,
     Evaluated,
@@ -39,6 +40,7 @@ _WORDS = {
     "start": ("开始", "start"),
     "accepted": ("决策", "decide"),
     "refused": ("拒绝", "refused"),
+    "withdrawn": ("撤回决策", "withdrawn"),
     "unavailable": ("不可选", "unavailable"),
     "finding": ("发现问题", "FINDING"),
     "wait": ("等待人员", "waiting for staff"),
@@ -159,8 +161,10 @@ class Timeline:
                 return f"{self.word('hazard_on' if event.active else 'hazard_off')}: {hazard.label.get(self.lang)}"
             case Finding():
                 return f"⚠ {self.word('finding')} [{self.word(event.rule)}] {_detail(event.detail, self.lang)}"
+            case DecisionWithdrawn():
+                return f"↶ {self.word('withdrawn')} {self._action(event.incident, event.action)}"
             case ActionDropped():
-                return None  # the incident's end says why
+                return None  # the incident's end, or the withdrawal, says why
             case IncidentStarted():
                 model = self.scenarios[event.incident].model
                 narration = model.states[event.state].narration.get(self.lang)

@@ -18,9 +18,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from engine.display import sim_time
 from engine.format import AnyEvent, ValuesChanged, VariableStepped
 from engine.runtime import Session, Timeline
 from tui import keys
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.inject_picker import Choice, InjectDialog
 from tui.dialogs.text_entry import TextDialog
 from tui.i18n import pick, tr
@@ -362,6 +364,40 @@ class LiveScreen(SessionScreen):
             InjectDialog(tr("dlg.inject", lang), tr("dlg.inject.free", lang), tr("dlg.inject.none", lang), choices),
             done,
         )
+
+    def action_withdraw(self) -> None:
+        """Withdraw the latest decision whose action has not finished (a mis-keyed one), after asking."""
+        if self.session.finished or self.stopped is not None:
+            return
+        lang = self.lang
+        running = [(seq, inc.index, r.action) for inc in self.session.drill.incidents for seq, r in inc.running.items()]
+        if not running:
+            self.notify(tr("live.nothing_to_withdraw", lang), severity="warning")
+            return
+        seq, incident, action = max(running)
+        decision = next((e for e in reversed(self.session.drill.events) if e.seq == seq), None)
+        model = self.session.scenarios[incident].model
+        role = getattr(decision, "role", "")
+        who = pick(model.roles[role].label, lang) if role in model.roles else role
+        what = pick(model.actions[action].label, lang)
+        when = sim_time(float(decision.t)) if decision is not None else ""
+
+        def done(yes: bool | None) -> None:
+            if not yes or self.session.finished:
+                return
+            from engine.errors import EngineError
+
+            try:
+                self.session.withdraw(seq)
+            except EngineError:  # it finished while the question was open
+                self.notify(tr("live.nothing_to_withdraw", self.lang), severity="warning")
+                return
+            self.notify(tr("live.withdrawn", self.lang, what=what), markup=False)
+            self._options = None
+            self.flush()
+
+        question = tr("live.withdraw_confirm", lang, t=when, who=who, what=what)
+        self.app.push_screen(ConfirmDialog(question, tr("dlg.yes", lang), tr("dlg.no", lang)), done)
 
     def action_toggle_view(self) -> None:
         """Projector view (for the room) or controller view (everything)."""
