@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, assert_never
 
+from engine.display import sim_time
 from engine.format import Value
 from engine.format.events import (
     ActionBegun,
@@ -97,10 +98,12 @@ _WORDS = {
 class Timeline:
     """Formats events of one drill; holds the scenarios to look labels up in."""
 
-    def __init__(self, scenarios: Sequence[CompiledScenario], lang: str = "zh") -> None:
+    def __init__(self, scenarios: Sequence[CompiledScenario], lang: str = "zh", *, clock: bool = False) -> None:
         self.scenarios = scenarios
         self.lang = lang
         self.zh = lang == "zh"
+        self.clock = clock
+        """Write each line's time as the console's clock does (``mm:ss``) instead of decimal minutes."""
 
     def word(self, key: str) -> str:
         """A fixed word in the timeline's language."""
@@ -112,7 +115,7 @@ class Timeline:
         text = self._text(event)
         if text is None:
             return None
-        prefix = f"{event.t:7.2f}′ "
+        prefix = f"{sim_time(event.t):>7} " if self.clock else f"{event.t:7.2f}′ "
         incident = _incident(event)
         if len(self.scenarios) > 1 and incident is not None:
             prefix += f"#{incident + 1} "

@@ -83,7 +83,7 @@ class LiveScreen(SessionScreen):
         self.call_after_refresh(self.query_one("#feed", Feed).show)  # once the feed knows its size
         self.query_one("#actions", OptionList).focus()
         if self.session.origin is not None:
-            self.notify(tr("live.forked", self.lang, t=f"{self.session.origin.t:g}"))
+            self.notify(tr("live.forked", self.lang, t=sim_time(self.session.origin.t)))
         elif self.banner == "resumed":
             self.notify(tr("live.resumed", self.lang))
         self.sub_title = self.session.path.name
@@ -91,7 +91,7 @@ class LiveScreen(SessionScreen):
 
     def relabel(self) -> None:
         """Redraw every text in the current language."""
-        self.timeline = Timeline(self.session.scenarios, self.lang)
+        self.timeline = Timeline(self.session.scenarios, self.lang, clock=True)
         feed = self.query_one("#feed", Feed)
         feed.lines.clear()
         for event in self.session.drill.events[-1000:]:  # the feed in the new language
@@ -241,7 +241,7 @@ class LiveScreen(SessionScreen):
                 if inject.id in inc.delivered:
                     continue
                 model = inc.sc.model.injects[inject.id]
-                when = f"{inc.start_at + inject.at:5.1f}′" if inject.at is not None else tr("live.on_condition", lang)
+                when = sim_time(inc.start_at + inject.at) if inject.at is not None else tr("live.on_condition", lang)
                 if inject.at is not None and inc.start_at + inject.at < now:
                     continue
                 text = pick(model.message, lang)
@@ -323,7 +323,7 @@ class LiveScreen(SessionScreen):
     def action_bookmark(self) -> None:
         """Mark this moment for the debrief."""
         self.session.note("", kind="bookmark")
-        self.notify(tr("live.bookmarked", self.lang, t=f"{self.session.now:.1f}"))
+        self.notify(tr("live.bookmarked", self.lang, t=sim_time(self.session.now)))
         self.flush()
 
     def action_note(self) -> None:

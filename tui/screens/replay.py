@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from engine.display import sim_time
 from tui import keys
 from tui.i18n import tr
 from tui.lines import style_of
@@ -76,7 +77,7 @@ class ReplayScreen(ConsoleScreen):
             broken = first_broken_link(record)
             scenarios = setup_from(record).scenarios()
             index = Index(record.events, scenarios)
-            lines = timeline_rows(record.events, Timeline(scenarios, self.lang))
+            lines = timeline_rows(record.events, Timeline(scenarios, self.lang, clock=True))
         except DrillError as exc:
             self.app.call_from_thread(self._failed, str(exc).splitlines()[0])
             return
@@ -111,7 +112,7 @@ class ReplayScreen(ConsoleScreen):
             return
         from engine.runtime import Timeline
 
-        lines = timeline_rows(self.record.events, Timeline(self.scenarios, self.lang))
+        lines = timeline_rows(self.record.events, Timeline(self.scenarios, self.lang, clock=True))
         self._fill(lines)
 
     def _fill(self, lines: list[tuple[int, Text]]) -> None:
@@ -149,7 +150,7 @@ class ReplayScreen(ConsoleScreen):
             with table.prevent(DataTable.RowHighlighted):  # our own move is not a new seek
                 table.move_cursor(row=self.row_of[position])
         self.query_one("#replay-position", Static).update(
-            tr("replay.position", self.lang, n=position, total=len(self.index), t=f"{situation.t:.2f}")
+            tr("replay.position", self.lang, n=position, total=len(self.index), t=sim_time(situation.t))
             + ("" if self.record is None or self.record.complete else "  ✂"),
             layout=False,  # one line, always
         )

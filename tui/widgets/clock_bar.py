@@ -7,17 +7,12 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.display import cells
+from engine.display import cells, sim_time
 from engine.runtime import CompiledScenario, Situation
 from tui.i18n import pick, tr
 
-
-def clock_text(minutes: float) -> str:
-    """Sim minutes as ``mm:ss`` (or ``h:mm:ss`` past an hour)."""
-    seconds = round(max(0.0, minutes) * 60)
-    hours, rest = divmod(seconds, 3600)
-    mins, secs = divmod(rest, 60)
-    return f"{hours}:{mins:02d}:{secs:02d}" if hours else f"{mins:02d}:{secs:02d}"
+clock_text = sim_time
+"""Sim minutes as ``mm:ss`` (or ``h:mm:ss`` past an hour): the one way the console writes sim time."""
 
 
 def clip(text: str, width: int) -> str:
