@@ -121,7 +121,8 @@ class ReplayScreen(ConsoleScreen):
         assert self.record is not None
         with table.prevent(DataTable.RowHighlighted):  # refilling the table is not a move to row 0
             table.clear(columns=True)
-            table.add_column("event", key="event")
+            # One column as wide as the table, so a long line ends in an ellipsis instead of running off.
+            table.add_column("event", key="event", width=max(10, table.scrollable_content_region.width - 2))
             table.add_rows([text] for _number, text in lines)
         self.rows = [number for number, _text in lines]
         self.row_of = [0]
@@ -154,6 +155,10 @@ class ReplayScreen(ConsoleScreen):
             + ("" if self.record is None or self.record.complete else "  ✂"),
             layout=False,  # one line, always
         )
+
+    def on_resize(self) -> None:
+        if self.record is not None:
+            self.call_after_refresh(self.relabel)  # the column follows the table's new width
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         row = event.cursor_row
@@ -220,5 +225,5 @@ def timeline_rows(events: Sequence[AnyEvent], timeline: Timeline) -> list[tuple[
     for number, event in enumerate(events):
         line = timeline.line(event)
         if line is not None:
-            rows.append((number, Text(line, style=style_of(event))))
+            rows.append((number, Text(line, style=style_of(event), no_wrap=True, overflow="ellipsis", end="")))
     return rows
