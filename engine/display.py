@@ -105,6 +105,14 @@ def _tokens(paragraph: str) -> Iterator[tuple[str, bool]]:
         yield "".join(word), spaced
 
 
+def sim_time(minutes: float) -> str:
+    """Sim minutes as the console's clock shows them: ``mm:ss``, or ``h:mm:ss`` past an hour."""
+    seconds = round(max(0.0, minutes) * 60)
+    hours, rest = divmod(seconds, 3600)
+    mins, secs = divmod(rest, 60)
+    return f"{hours}:{mins:02d}:{secs:02d}" if hours else f"{mins:02d}:{secs:02d}"
+
+
 def default_lang() -> str:
     """``zh`` or ``en``: DRILLSIM_LANG, else the system locale, else Chinese."""
     explicit = os.environ.get("DRILLSIM_LANG", "")

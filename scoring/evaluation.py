@@ -34,6 +34,7 @@ from typing import Any
 from engine.format import (
     AnyEvent,
     DecisionMade,
+    DecisionWithdrawn,
     Evaluated,
     Finding,
     IncidentEnded,
@@ -197,8 +198,13 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[AnyEvent]) -> I
     findings: list[Finding] = []
     evaluations: list[Evaluated] = []
     outcome: str | None = None
+    withdrawn = {e.decision for e in events if isinstance(e, DecisionWithdrawn) and e.incident == index}
     for e in events:
         match e:
+            case DecisionMade(incident=i, status="accepted") if e.seq in withdrawn:
+                pass  # withdrawn before its action finished (a mis-keyed decision): it did not happen
+            case Finding(cause=cause) if cause is not None and cause in withdrawn:
+                pass  # caused by a withdrawn decision: kept in the record, not held against the team
             case IncidentStarted(incident=i) if i == index and started is None:
                 started = float(e.t)
             case DecisionMade(incident=i, status="accepted") if i == index:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -63,6 +63,11 @@ class DrillsimApp(App[None]):
         keys.localise(self, self.lang)
         self.title = tr("app.title", self.lang)
         self.router.begin(resume=self.resume_record, open_record=self.open_record)
+        self.router.fit(*self.size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Too small a terminal to drive a drill: the router covers the console with a notice until it grows."""
+        self.router.fit(*event.size)
 
     @on(Intent)
     def route(self, intent: Intent) -> None:

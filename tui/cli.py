@@ -56,6 +56,14 @@ def _console_problem(args: argparse.Namespace) -> str | None:
     for name in (args.replay, args.resume):
         if name and not Path(name).is_file():
             return f"drillsim: {name}: no such file"
+    from tui import keys  # light: the console imports it first thing anyway
+
+    try:
+        keys.load_keymap()
+    except keys.KeymapLimitError as exc:
+        return f"drillsim: key map {keys.keymap_path()}: {exc}"
+    except keys.KeymapError:
+        pass  # a mistake in a real key map: the console starts with the default keys and says why
     headless = bool(os.environ.get("DRILLSIM_HEADLESS"))
     if not headless and not (sys.stdin.isatty() and sys.stdout.isatty()):
         return "drillsim: the console needs a terminal; see drillsim --help for the headless commands"

@@ -18,6 +18,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "app.back": ("返回", "Back"),
     "app.lang.help": ("切换界面语言（中文/English）", "Switch the console's language (Chinese/English)"),
     "app.theme.help": ("切换浅色/深色主题", "Switch between the light and dark themes"),
+    "app.too_small": (
+        "终端窗口太小（{w}×{h}）。\n请把窗口放大到至少 {need_w}×{need_h}，放大后自动继续。",
+        "The terminal is too small ({w}×{h}).\nMake it at least {need_w}×{need_h}; the console goes on when it is.",
+    ),
     "app.keymap.bad": ("按键配置 {path} 有误，已忽略：{why}", "Key map {path} ignored: {why}"),
     # Start
     "start.drills": ("演练方案与场景", "Drill plans and scenarios"),
@@ -106,12 +110,23 @@ WORDS: dict[str, tuple[str, str]] = {
     "live.prev_task": ("上一任务", "Previous task"),
     "live.toggle_view": ("投影/导调", "Projector"),
     "live.end": ("结束演练", "End drill"),
+    "live.withdraw": ("撤回决策", "Withdraw"),
+    "live.withdraw_confirm": (
+        "撤回 {t} 的决策“{who}：{what}”？该行动停止、人员释放，可重新选择；撤回会记入记录。",
+        "Withdraw the decision of {t}, “{who}: {what}”? The action stops, its staff are freed and it can be"
+        " chosen again; the withdrawal is recorded.",
+    ),
+    "live.withdrawn": ("已撤回：{what}", "Withdrawn: {what}"),
+    "live.nothing_to_withdraw": (
+        "没有可撤回的决策：已完成的行动不能撤回",
+        "No decision to withdraw: an action that has finished cannot be withdrawn",
+    ),
     "live.decide": ("执行所选行动", "Decide"),
     "live.accepted": ("已执行：{who} {what}", "Done: {who} {what}"),
     "live.refused": ("已拒绝：{what} — {why}", "Refused: {what} — {why}"),
     "live.unavailable": ("现在不可选：{what}", "Not available now: {what}"),
     "live.rated": ("已评定 {task}：{rating}", "Rated {task}: {rating}"),
-    "live.bookmarked": ("已加书签（{t}′）", "Bookmarked at {t}′"),
+    "live.bookmarked": ("已加书签（{t}）", "Bookmarked at {t}"),
     "live.noted": ("已记录", "Note recorded"),
     "live.end_confirm": (
         "现在结束演练？未完成的任务按未完成计。",
@@ -119,7 +134,12 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "live.no_task": ("这个演练没有评分细则", "This drill has no rubric"),
     "live.resumed": ("已从记录恢复，按空格继续", "Resumed from the record; press Space to go on"),
-    "live.forked": ("从第 {t}′ 的决策处分叉：请做出不同选择", "Forked at the decision of {t}′: make another choice"),
+    "live.forked": ("从 {t} 的决策处分叉：请做出不同选择", "Forked at the decision of {t}: make another choice"),
+    "live.broken": ("引擎已停止演练", "stopped by the engine"),
+    "live.stopped": (
+        "演练被引擎停止，无法继续：{why}。已发生的都已记入记录；按 E 查看讲评。",
+        "The engine stopped the drill; it cannot go on: {why}. Everything so far is in the record; E for the debrief.",
+    ),
     # Dialogs
     "dlg.ok": ("确定", "OK"),
     "dlg.cancel": ("取消", "Cancel"),
@@ -171,7 +191,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "rp.steps": ("五步法", "The five steps"),
     "rp.end_confirm": ("现在结束通话？没完成的步骤按未完成计。", "End the call now? Steps not done count as missed."),
     "rp.result": ("练习结果 · {title}", "Result · {title}"),
-    "rp.step.at": ("{t}′", "{t}′"),
     "rp.hurts": ("让业主更生气的话", "What made the owner angrier"),
     "rp.no_hurts": ("没有，做得好", "None: well done"),
     "rp.curve": ("业主怒气变化", "The owner's anger over time"),
@@ -204,9 +223,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "debrief.saved": ("已存入历史记录", "Saved to history"),
     "debrief.already": ("历史中已有这次演练", "This drill is already in history"),
     "debrief.caps": ("评级上限", "Rating caps"),
+    "debrief.col.points": ("得分", "Points"),
+    "debrief.col.when": ("时间", "When"),
+    "debrief.col.status": ("完成情况", "Status"),
+    "debrief.col.auto": ("自动评级", "Auto rating"),
+    "debrief.col.rated": ("评估员评级", "Rated"),
     # Replay
     "replay.title": ("回放", "Replay"),
-    "replay.position": ("第 {n}/{total} 条 · {t}′", "event {n}/{total} · {t}′"),
+    "replay.position": ("第 {n}/{total} 条 · {t}", "event {n}/{total} · {t}"),
     "replay.back": ("上一条", "Back"),
     "replay.forward": ("下一条", "Forward"),
     "replay.back10": ("后退10条", "Back 10"),

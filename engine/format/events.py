@@ -270,6 +270,31 @@ class DrillHalted(Event):
     wall: str | None = None
 
 
+@dataclass(slots=True, kw_only=True)
+class DecisionWithdrawn(Event):
+    """The facilitator withdrew an accepted decision whose action had not finished (a mis-keyed one).
+
+    The action stops where it is: its staff are released, its effects never happen, and it can be
+    decided again. The decision and any finding it caused stay in the record (it was made); scoring
+    ignores the findings whose cause was withdrawn, and the decision does not count as done.
+
+    Attributes:
+        decision: The ``seq`` of the decision withdrawn.
+        incident: Its incident.
+        action: Its action's id.
+        wall: Wall-clock time it was entered.
+    """
+
+    type: ClassVar[str] = "withdraw"
+    input: ClassVar[bool] = True
+    optional: ClassVar[frozenset[str]] = frozenset({"wall"})
+
+    decision: int
+    incident: int
+    action: str
+    wall: str | None = None
+
+
 # What the drill did -----------------------------------------------------------------------------
 
 
@@ -326,7 +351,7 @@ class ActionBegun(Event):
 
 @dataclass(slots=True, kw_only=True)
 class ActionDropped(Event):
-    """An action under way was abandoned because its incident ended first.
+    """An action under way was abandoned: its incident ended first, or its decision was withdrawn.
 
     Attributes:
         incident: The incident.
@@ -532,6 +557,7 @@ KINDS: tuple[type[Event], ...] = (
     NoteMade,
     InjectFired,
     DrillHalted,
+    DecisionWithdrawn,
     IncidentStarted,
     StaffAwaited,
     ActionBegun,
@@ -561,6 +587,7 @@ AnyEvent: TypeAlias = Union[  # noqa: UP007 - a runtime union of classes, read b
     NoteMade,
     InjectFired,
     DrillHalted,
+    DecisionWithdrawn,
     IncidentStarted,
     StaffAwaited,
     ActionBegun,
@@ -578,7 +605,7 @@ AnyEvent: TypeAlias = Union[  # noqa: UP007 - a runtime union of classes, read b
 ]
 """Any one drill event."""
 
-Input: TypeAlias = DecisionMade | Evaluated | NoteMade | InjectFired | DrillHalted
+Input: TypeAlias = DecisionMade | Evaluated | NoteMade | InjectFired | DrillHalted | DecisionWithdrawn
 """An event that comes from outside the drill."""
 
 

@@ -32,6 +32,7 @@ from engine.format.events import (
     FORMAT,
     AnyEvent,
     DecisionMade,
+    DecisionWithdrawn,
     DrillEnded,
     DrillHalted,
     Evaluated,
@@ -344,7 +345,7 @@ def replay(record: Record, setup: Setup) -> list[AnyEvent]:
     for event in record.events:
         ended = ended or isinstance(event, DrillEnded)
         if event.input:
-            if drill.finished and isinstance(event, DecisionMade | InjectFired | DrillHalted):
+            if drill.finished and isinstance(event, DecisionMade | InjectFired | DrillHalted | DecisionWithdrawn):
                 continue  # cannot happen in a record the drill wrote; a replay must not raise on it
             if ended:  # a rating or note made after the drill ended (a coach's later judgement)
                 drill.run_to_end()
@@ -370,6 +371,8 @@ def apply_input(drill: Drill, event: AnyEvent) -> None:
             drill.fire(event.incident, event.inject, wall=event.wall)
         case DrillHalted():
             drill.halt(wall=event.wall)
+        case DecisionWithdrawn():
+            drill.withdraw(event.decision, wall=event.wall)
         case _:
             raise RecordError(f"event {event.seq} of type {event.type!r} is not an input")
 

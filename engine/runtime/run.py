@@ -41,6 +41,7 @@ from engine.format.events import (
     ActionDropped,
     AnyEvent,
     DecisionMade,
+    DecisionWithdrawn,
     DrillEnded,
     DrillHalted,
     Evaluated,
@@ -143,6 +144,19 @@ class Option:
     coach_judged: bool = False
 
 
+class Running:
+    """An accepted decision's action that has not finished: what :meth:`Drill.withdraw` can stop."""
+
+    __slots__ = ("action", "begun", "process", "withdrawn")
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+        self.process: simpy.Process | None = None
+        self.begun = False
+        """Whether its SimPy process has run its first step (before that it cannot be interrupted)."""
+        self.withdrawn = False
+
+
 class Incident:
     """One incident in flight: the context its expressions read, and its loop bookkeeping."""
 
@@ -159,6 +173,7 @@ class Incident:
         "pending",
         "pending_start",
         "residue",
+        "running",
         "sc",
         "stages_begun",
         "stages_done",
@@ -187,6 +202,8 @@ class Incident:
         self.timers: dict[str, str] = {}
         self.hazards_on: set[str] = set()
         self.pending: list[simpy.resources.resource.Request] = []
+        self.running: dict[int, Running] = {}
+        """Accepted decisions whose action has not finished, by the decision's ``seq`` (withdrawable)."""
         self.start_at = start_at
         self.residue: dict[str, float] = {}
         self.pending_start = False
@@ -359,9 +376,40 @@ class Drill:
             self._emit(breach.finding(inc.index, action=act.id, cause=seq))
         inc.started.add(act.id)
         inc.stages_begun.add(act.stage)
-        self.env.process(self._perform(inc, act))
+        running = inc.running[seq] = Running(act.id)
+        running.process = self.env.process(self._perform(inc, act, seq, running))
         self._settle(inc)
         return Verdict("accepted", None, found, seq)
+
+    def withdraw(self, decision: int, *, wall: str | None = None) -> int:
+        """Withdraw the accepted decision ``decision`` (its ``seq``) while its action has not finished.
+
+        The action stops where it is: a place it waited for is given up, staff it held are
+        released, its effects never happen, and it can be decided again. The decision stays in the
+        record, followed by this withdrawal (an input, so a replay does the same).
+
+        Raises:
+            EngineError: The drill is not running, or the decision was not accepted or its action has
+                finished (what is done cannot be withdrawn).
+        """
+        if not self._started or self.finished:
+            raise EngineError("the drill is not running")
+        found = next((inc for inc in self.incidents if decision in inc.running and not inc.ended), None)
+        if found is None:
+            raise EngineError(
+                f"decision {decision} cannot be withdrawn: it was not accepted, or its action has finished"
+            )
+        running = found.running.pop(decision)
+        seq = self._emit(
+            DecisionWithdrawn(decision=decision, incident=found.index, action=running.action, wall=wall or None)
+        )
+        running.withdrawn = True
+        found.started.discard(running.action)
+        found.stages_begun = {found.sc.actions[a].stage for a in found.started if a in found.sc.actions}
+        if running.begun and running.process is not None and running.process.is_alive:
+            running.process.interrupt("withdrawn")
+        self._settle(found)
+        return seq
 
     def evaluate(
         self,
@@ -573,8 +621,33 @@ class Drill:
         self.env.call_at(inc.start_at + sc.limit, partial(self._timeout_at, inc))
         self._settle(inc)
 
-    def _perform(self, inc: Incident, act: CAction) -> Generator[Event, Any, None]:
+    def _perform(
+        self, inc: Incident, act: CAction, decision: int | None = None, running: Running | None = None
+    ) -> Generator[Event, Any, None]:
+        """Carry out ``act``: wait for staff, take its time, apply its effects (``running``: withdrawable)."""
+        if running is not None:
+            running.begun = True
+            if running.withdrawn:  # withdrawn in the instant it was decided, before its first step
+                return
         held: list[tuple[simpy.Resource, simpy.resources.resource.Request]] = []
+        try:
+            yield from self._work(inc, act, held)
+        except simpy.Interrupt:  # withdrawn (Drill.withdraw): give up its place, free its staff
+            for pool, request in held:
+                if request.triggered:
+                    pool.release(request)
+                else:
+                    request.cancel()
+                if request in inc.pending:
+                    inc.pending.remove(request)
+            self._emit(ActionDropped(incident=inc.index, action=act.id))
+        finally:
+            if decision is not None:
+                inc.running.pop(decision, None)
+
+    def _work(
+        self, inc: Incident, act: CAction, held: list[tuple[simpy.Resource, simpy.resources.resource.Request]]
+    ) -> Generator[Event, Any, None]:
         for pool_id, count in act.staff:
             pool = self.pools[pool_id]
             for _ in range(count):

@@ -287,6 +287,11 @@ class Session:
         self.tick()
         return self.drill.fire(incident, inject, wall=wall())
 
+    def withdraw(self, decision: int) -> int:
+        """Withdraw an accepted decision (its ``seq``) whose action has not finished: a mis-keyed one."""
+        self.tick()
+        return self.drill.withdraw(decision, wall=wall())
+
     def halt(self) -> None:
         """End the drill now."""
         if not self.drill.finished:

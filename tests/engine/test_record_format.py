@@ -2,7 +2,7 @@
 
 Records of two ages are checked: those drillsim 0.1.0 wrote (tests/fixtures/records_v1) and records
 made now (every shipped scenario, a role-play, a plan, and a drill with every kind of input, a
-dropped action, a forked continuation). Each line must pass an external JSON Schema validator
+dropped action, a forked continuation, a withdrawn decision). Each line must pass an external JSON Schema validator
 (jsonschema's Draft 2020-12) against ``drillsim schema record`` and the engine's own reader.
 """
 
@@ -88,6 +88,22 @@ def every_input(folder: Path) -> Path:
     return path
 
 
+def withdrawn(folder: Path) -> Path:
+    """The mini lift with a decision withdrawn while its action was under way."""
+    setup = prepare(str(folder / "mini-lift.yaml"))
+    path = folder / "withdrawn.jsonl"
+    writer = RecordWriter(path, header_for(setup, seed=2, mode="observe", source="test"))
+    drill = setup.drill(seed=2, mode="observe")
+    drill.subscribe(writer.write)
+    drill.start()
+    talk = drill.submit(Submission("control", "talk", 0, "ui", wall=WALL)).seq
+    drill.advance_to(0.5)
+    drill.withdraw(talk, wall=WALL)
+    drill.halt()
+    writer.close()
+    return path
+
+
 def forked(path: Path) -> Path:
     """A what-if branched off ``path`` at its second decision, played on for a while."""
     second = [e.seq for e in read(path).events if e.type == "decision"][1]
@@ -103,6 +119,7 @@ def made_now(folder: Path) -> list[Path]:
     """Records written by today's engine."""
     made = [every_input(folder)]
     made.append(forked(made[0]))
+    made.append(withdrawn(folder))
     runs: list[tuple[str, str | None]] = [(str(p), None) for p in SHIPPED]
     runs += [(str(ROOT / "scenarios" / "leak-complaint.yaml"), "busy")]
     runs += [(str(ROOT / "drills" / "rainstorm-cascade.yaml"), None)]
