@@ -176,6 +176,7 @@ def _panel(path: DocPath, field: str) -> Panel:
         return FEED
     return WIDE if field in _SINGLE_LINE else TEXT
 
+
 _MEMBERSHIP = ("started", "done", "in_state")
 """Functions whose argument is an action or a state id, not a value."""
 
