@@ -222,7 +222,7 @@ def timeline_svg(
     for number, (lane, lane_label, items) in enumerate(lanes):
         y0 = canvas.y
         if lane == "deadlines":
-            _deadlines(canvas, items)
+            _deadlines(canvas, items, lang)
         elif lane == "findings":
             _findings(canvas, items, lang)
         else:
@@ -381,7 +381,7 @@ def _clocks(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return clocks
 
 
-def _deadlines(canvas: _Canvas, items: Sequence[Mapping[str, Any]]) -> None:
+def _deadlines(canvas: _Canvas, items: Sequence[Mapping[str, Any]], lang: str) -> None:
     """One row per SLA clock: a bar from start to due, ✓ where it was met, ✗ at the due time if missed."""
     scale = canvas.scale
     y = canvas.y + 4
@@ -411,7 +411,8 @@ def _deadlines(canvas: _Canvas, items: Sequence[Mapping[str, Any]]) -> None:
                 f'<g><title>{_e(title)} ✗</title><circle cx="{xd:.1f}" cy="{cy:.1f}" r="6" fill="{_MISS}"/>'
                 f'<path d="M{xd - 3:.1f},{cy - 3:.1f} l6,6 m0,-6 l-6,6" stroke="#fff" stroke-width="1.8"/></g>'
             )
-        text = clock["label"] + (f" ({sim_time(clock['due'])})" if beyond else "")
+        due = sim_time(clock["due"])
+        text = clock["label"] + ((f"（{due}）" if lang == "zh" else f" ({due})") if beyond else "")
         after = max(xd, mark_x) + 10
         if after + min(text_width(text, 12), 200) <= canvas.width - 4:
             canvas.text(after, cy + 4, fit(text, canvas.width - 4 - after, 12), size=12, fill="#37474f")
