@@ -203,3 +203,10 @@ def test_chinese_reports_say_zhenggai_cuoshi_and_rate_in_plain_chinese(monkeypat
     assert "## 六、整改措施" in markdown and "纠正" not in markdown
     assert "挑战" not in markdown and "U：未能完成" in markdown
     assert "存在未完成的人员救护任务" in markdown and "救人任务" not in markdown
+
+
+def test_short_chinese_cells_may_wrap_and_only_ids_and_times_do_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A status such as 超时且顺序不对 wraps in its narrow column instead of running into the time beside it."""
+    page = render(build(_fixture("elevator-entrapment.mistakes.s1.observe", monkeypatch), "zh", "cn"), "html")
+    assert '<td class="nw">05:48</td>' in page and '<td class="nw">A1</td>' in page
+    assert "<td>超时且顺序不对</td>" in page and '<td class="nw">超时' not in page
