@@ -34,6 +34,14 @@ def add_commands(sub: Any) -> None:
     p.add_argument(
         "--style", choices=["hseep", "cn"], help="report structure (default: cn in Chinese, hseep in English)"
     )
+    p.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help=(
+            "time zone for the start time when the record keeps it in UTC, e.g. Asia/Shanghai"
+            " (default: DRILLSIM_TZ, else this machine's zone)"
+        ),
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(handler=cmd_report)
 
@@ -111,14 +119,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         if not args.output:
             raise UsageError("drillsim report: --format docx needs -o FILE")
-        data = report_docx(report.build(read(args.record), lang, style))
+        data = report_docx(report.build(read(args.record), lang, style, _zone(args.tz)))
         try:
             Path(args.output).write_bytes(data)
         except OSError as exc:
             raise cannot_write(args.output, exc) from exc
         print(f"wrote {args.output}", file=sys.stderr)
         return 0
-    text = report.render(report.build(read(args.record), lang, style), args.format)
+    text = report.render(report.build(read(args.record), lang, style, _zone(args.tz)), args.format)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
@@ -128,6 +136,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
+
+
+def _zone(name: str | None) -> Any:
+    """The zone named by ``--tz`` or DRILLSIM_TZ, or None (the machine's own zone)."""
+    import os
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = name or os.environ.get("DRILLSIM_TZ") or None
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UsageError(f"unknown time zone {name!r}; use a name such as Asia/Shanghai") from exc
 
 
 def _history(args: argparse.Namespace) -> Any:

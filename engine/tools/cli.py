@@ -177,6 +177,7 @@ def add_commands(sub: Any) -> None:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
     p.add_argument("-q", "--quiet", action="store_true", help="print failures and the summary only")
+    p.add_argument("-v", "--verbose", action="store_true", help="under a failure, print the drill's events around it")
     p.set_defaults(handler=cmd_test)
 
     p = sub.add_parser(
@@ -339,7 +340,7 @@ def _lint_dict(lint: Any) -> dict[str, Any]:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    from engine.tools.scenario_tests import run_file
+    from engine.tools.scenario_tests import around, run_file
 
     for name in args.paths:
         if not Path(name).exists():
@@ -367,6 +368,9 @@ def cmd_test(args: argparse.Namespace) -> int:
                 print(f"FAIL  {path}::{result.name}")
                 for failure in result.failures:
                     print(f"      - {failure}")
+                    if args.verbose:
+                        for line in around(result, failure, default_lang()):
+                            print(f"          {line}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or not passed else 0
 

@@ -31,6 +31,8 @@ from scoring.report.timeline import timeline
 from scoring.report.words import word
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from engine.format import RecordHeader
     from engine.runtime import Record
 
@@ -48,13 +50,15 @@ class ReportError(DrillError):
     """A report was asked for in an unknown style, language or format."""
 
 
-def build(record: Record, lang: str, style: str) -> Content:
+def build(record: Record, lang: str, style: str, tz: tzinfo | None = None) -> Content:
     """The report of a recorded drill, as plain data.
 
     Args:
         record: The drill's record (:func:`engine.runtime.read`).
         lang: ``zh`` or ``en``: the language of headings, fixed words and scenario texts.
         style: ``cn`` (评估报告) or ``hseep`` (AAR/IP).
+        tz: The zone to show a start time recorded in UTC in (None: the machine's own zone). A
+            start time recorded with its own UTC offset is shown as recorded.
 
     Returns:
         The content; see the module docstring. ``render(content, "json")`` dumps it unchanged.
@@ -70,12 +74,12 @@ def build(record: Record, lang: str, style: str) -> Content:
         raise ReportError(f"unknown report style {style!r}; use {' or '.join(STYLES)}")
     scenarios = setup_from(record).scenarios()
     result = evaluate(record.events, scenarios)
-    facts = Facts(record, scenarios, result, _plan(record.header), lang)
+    facts = Facts(record, scenarios, result, _plan(record.header), lang, tz)
     content: Content = {
         "format": FORMAT,
         "style": style,
         "lang": lang,
-        "title": word(f"title.{style}", lang),
+        "title": word(f"title.{style}" + (".roleplay" if facts.roleplay else ""), lang),
         "overview": overview(facts),
         "evaluation": evaluation(facts),
         "breakdown": breakdown(facts),

@@ -27,6 +27,7 @@ from engine.format import (
     IncidentStarted,
     InjectDelivered,
     InjectFired,
+    Input,
     NoteMade,
     TimerChanged,
 )
@@ -144,7 +145,7 @@ def test_a_session_with_every_kind_of_input_leaves_a_record_that_verifies(
     assert {DecisionMade, Evaluated, NoteMade, InjectFired, DrillHalted, DrillEnded} <= kinds
     after_fire = events[[e.seq for e in events].index(fired) + 1]
     assert isinstance(after_fire, InjectDelivered) and after_fire.inject == "technician_overdue"
-    inputs = [e for e in events if e.input]
+    inputs = [e for e in events if isinstance(e, Input)]
     assert {e.type for e in inputs} == INPUTS
     assert all(e.wall for e in inputs)
     result = verify(session.path)

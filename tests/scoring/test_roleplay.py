@@ -64,7 +64,7 @@ def offered(session: Session) -> list[str]:
     """The replies the trainee can pick now (none while one is being said, or once it is over)."""
     if session.finished or session.situation.work:
         return []
-    return [o.action for o in session.drill.options() if not o.action.startswith("free_")]
+    return [o.action for o in session.drill.options() if not o.coach_judged]
 
 
 def say(session: Session, action: str) -> None:
