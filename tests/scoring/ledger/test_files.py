@@ -24,6 +24,7 @@ from scoring.ledger.excel import ledger_workbook, person_workbook
 from scoring.ledger.periods import quarter
 from scoring.ledger.review import build
 from scoring.ledger.word import chart_png, document_docx, report_docx
+from scoring.report.blocks import footer
 from tests.scoring.ledger.conftest import CS, ENG, SEC, SITE, Seeded
 
 AS_OF = date(2026, 7, 10)
@@ -162,7 +163,9 @@ def test_the_word_report_has_the_report_s_headings_real_tables_and_fonts_that_pr
     assert styles_fonts(document, "Normal") == ("Times New Roman", "SimSun")
     assert styles_fonts(document, "Heading 1") == ("Arial", "SimHei")
     assert document.core_properties.language == "zh-CN"
-    assert "lift_fail.jsonl" in document.sections[0].footer.paragraphs[0].text
+    assert document.sections[0].footer.paragraphs[0].text == footer(content)
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert any("lift_fail.jsonl" in text for text in cells)  # the record file, in the technical appendix
 
 
 @pytest.mark.skipif(not cairo(), reason="CairoSVG needs the system's libcairo (apt-get install libcairo2)")
@@ -195,7 +198,7 @@ def test_without_a_chart_the_word_file_says_where_the_chart_is(seeded: Seeded) -
         )
     )
     assert not document.inline_shapes
-    assert any(p.text == "时间线图见 HTML 版报告；下表列出全部条目。" for p in document.paragraphs)
+    assert any(p.text == "时间线图见网页版报告；附录的演练时间线列出全部条目。" for p in document.paragraphs)
 
 
 def test_the_quarterly_review_in_word_markdown_and_html_says_the_same(seeded: Seeded) -> None:
