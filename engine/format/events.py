@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union, get_args
 
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -551,36 +551,6 @@ class DrillEnded(Event):
     outcome: Outcome
 
 
-KINDS: tuple[type[Event], ...] = (
-    DecisionMade,
-    Evaluated,
-    NoteMade,
-    InjectFired,
-    DrillHalted,
-    DecisionWithdrawn,
-    IncidentStarted,
-    StaffAwaited,
-    ActionBegun,
-    ActionDropped,
-    ActionDone,
-    StateChanged,
-    ValuesChanged,
-    VariableStepped,
-    InjectDelivered,
-    TimerChanged,
-    HazardChanged,
-    Finding,
-    IncidentEnded,
-    DrillEnded,
-)
-"""Every event kind, inputs first."""
-
-BY_TYPE: dict[str, type[Event]] = {cls.type: cls for cls in KINDS}
-"""Event class by the ``type`` written in the record."""
-
-INPUTS: frozenset[str] = frozenset(cls.type for cls in KINDS if cls.input)
-"""Types of the events that come from outside the drill."""
-
 AnyEvent: TypeAlias = Union[  # noqa: UP007 - a runtime union of classes, read by pydantic
     DecisionMade,
     Evaluated,
@@ -604,6 +574,15 @@ AnyEvent: TypeAlias = Union[  # noqa: UP007 - a runtime union of classes, read b
     DrillEnded,
 ]
 """Any one drill event."""
+
+KINDS: tuple[type[Event], ...] = get_args(AnyEvent)
+"""Every event kind, inputs first (the members of :data:`AnyEvent`, in its order)."""
+
+INPUTS: frozenset[str] = frozenset(cls.type for cls in KINDS if cls.input)
+"""Types of the events that come from outside the drill."""
+
+BY_TYPE: dict[str, type[Event]] = {cls.type: cls for cls in KINDS}
+"""Event class by the ``type`` written in the record."""
 
 Input: TypeAlias = DecisionMade | Evaluated | NoteMade | InjectFired | DrillHalted | DecisionWithdrawn
 """An event that comes from outside the drill."""
