@@ -28,6 +28,8 @@ from engine.format.dialogue import (
 from engine.format.dialogue import problems as dialogue_problems
 from engine.format.events import (
     FORMAT,
+    FORMAT_V1,
+    FORMATS,
     INPUTS,
     KINDS,
     OUTCOME_RANK,
@@ -53,12 +55,14 @@ from engine.format.events import (
     PlanRef,
     Reason,
     RecordHeader,
+    SourceText,
     StaffAwaited,
     StateChanged,
     TimerChanged,
     ValuesChanged,
     VariableStepped,
     line_schema,
+    parse_content,
     parse_event,
     parse_header,
 )
@@ -73,7 +77,17 @@ from engine.format.expressions import (
     compile_expression,
 )
 from engine.format.library import DrillContent, find, incident_names, load_drill, script_problems
-from engine.format.loader import Loaded, load, load_plan, load_scenario, load_script, read_document, yaml_files
+from engine.format.loader import (
+    Loaded,
+    load,
+    load_plan,
+    load_scenario,
+    load_script,
+    load_text,
+    parse_bytes,
+    read_document,
+    yaml_files,
+)
 from engine.format.model import (
     Decision,
     Dialogue,
@@ -103,6 +117,8 @@ __all__ = [
     "COMPARISONS",
     "CONSTANT_NAMES",
     "FORMAT",
+    "FORMATS",
+    "FORMAT_V1",
     "FREE_PREFIX",
     "INPUTS",
     "KINDS",
@@ -153,6 +169,7 @@ __all__ = [
     "Scenario",
     "ScenarioTest",
     "Script",
+    "SourceText",
     "Spoken",
     "StaffAwaited",
     "Stage",
@@ -179,7 +196,10 @@ __all__ = [
     "load_plan",
     "load_scenario",
     "load_script",
+    "load_text",
     "names_of",
+    "parse_bytes",
+    "parse_content",
     "parse_event",
     "parse_header",
     "persona_for",
