@@ -34,6 +34,11 @@ def add_commands(sub: Any) -> None:
         "--style", choices=["hseep", "cn"], help="report structure (default: cn in Chinese, hseep in English)"
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument(
+        "--unverified",
+        action="store_true",
+        help="report on a record that does not verify (altered, cut short) anyway; every page then says so",
+    )
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser(
@@ -68,6 +73,11 @@ def add_commands(sub: Any) -> None:
     a.add_argument("--team")
     a.add_argument("--site")
     a.add_argument("--kind", choices=["practice", "assessment"])
+    a.add_argument(
+        "--require-signed",
+        action="store_true",
+        help="refuse an assessment whose record is not signed with this site's key (see drillsim key)",
+    )
     a.set_defaults(handler=cmd_history_add)
 
     f = actions.add_parser("feedback", help="record one participant's hot-wash feedback on a stored drill")
@@ -83,14 +93,19 @@ def add_commands(sub: Any) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from engine.runtime import read
+    from engine.runtime import open_verified
     from scoring import report
 
     if not Path(args.record).is_file():
         raise UsageError(f"{args.record}: no such file")
     lang = args.lang or default_lang()
     style = args.style or ("cn" if lang == "zh" else "hseep")
-    text = report.render(report.build(read(args.record), lang, style), args.format)
+    # Verified first (chain and replay): an altered or cut-short record is refused, one line, exit 1.
+    opened = open_verified(args.record, unverified=args.unverified)
+    if opened.warning:
+        print(f"{args.record}: WARNING: {opened.warning}", file=sys.stderr)
+    content = report.build(opened.record, lang, style, setup=opened.setup, warning=opened.warning)
+    text = report.render(content, args.format)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
@@ -146,7 +161,14 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_history_add(args: argparse.Namespace) -> int:
     people = [parse_person(p) for p in args.person or []]
     with _history(args) as db:
-        added = db.add(args.record, participants=people or None, team=args.team, site=args.site, kind=args.kind)
+        added = db.add(
+            args.record,
+            participants=people or None,
+            team=args.team,
+            site=args.site,
+            kind=args.kind,
+            require_signed=args.require_signed,
+        )
     print(f"{args.record}: {'added to history' if added else 'already in history; nothing changed'}")
     return 0
 
