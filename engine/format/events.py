@@ -29,16 +29,16 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
+from typing import Annotated, Any, ClassVar, Final, Literal, TypeAlias, Union
 
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from engine.errors import RecordError
 
-FORMAT = "drillsim-record/2"
+FORMAT: Final = "drillsim-record/2"
 """Format name written in every new header: version 2 carries the sources it ran (``content`` lines)."""
 
-FORMAT_V1 = "drillsim-record/1"
+FORMAT_V1: Final = "drillsim-record/1"
 """The first version: no ``content`` lines; its scenarios are found by path or id (digest checked)."""
 
 FORMATS = (FORMAT_V1, FORMAT)

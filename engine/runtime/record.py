@@ -494,7 +494,7 @@ def check(record: Record, key: SiteKey | Literal["site"] | None = "site") -> tup
             return result(False, count, f"the replay goes on past the record's end (event {count + 1})"), setup
         return result(True, count, f"{count} events verified; the record is complete"), setup
     last = record.events[-1] if record.events else None
-    where = f"seq {last.seq} at sim minute {last.t:g}" if last else "the header"
+    where = f"seq {last.seq} (line {record.line_of(count - 1)}) at sim minute {last.t:g}" if last else "the header"
     extra = f" ({'; '.join(record.notes)})" if record.notes else ""
     return result(True, count, f"{count} events verified; the record was cut short and ends at {where}{extra}"), setup
 
