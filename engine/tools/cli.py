@@ -1,4 +1,4 @@
-"""The headless commands: validate, run, replay, schema, list.
+"""The headless commands: validate, run, replay, key, schema, list.
 
 Exit codes: 0 done; 1 a check failed (invalid content in ``validate``, a record that does not
 verify); 2 bad input or usage (a file that cannot be loaded for ``run``, a wrong option). Every
