@@ -386,7 +386,7 @@ def _checked(path: str | Path) -> Record:
     if signature == "unchecked":
         raise _refuse_record(
             name,
-            f"signed with site key {record.header.signed}, not checked: no site key here"
+            f"signed with site key {record.header.signed}, not checked: no site key {record.header.signed} here"
             " (history files only records it can check)",
         )
     if record.damage is not None:

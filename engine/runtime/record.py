@@ -141,7 +141,11 @@ def new_drill_id() -> str:
 
 
 def sources_of(setup: Setup) -> list[SourceText]:
-    """The content lines of a drill built from ``setup``: the plan's text, then each scenario's once."""
+    """The content lines of a drill built from ``setup``: the plan's text, then each scenario's once.
+
+    Raises:
+        RecordError: A source was made without its text (not by the loader).
+    """
     found: list[SourceText] = []
     seen: set[tuple[str, str]] = set()
     items: list[tuple[Literal["scenario", "plan"], Loaded[Any]]] = []
@@ -149,8 +153,10 @@ def sources_of(setup: Setup) -> list[SourceText]:
         items.append(("plan", setup.plan))
     items += [("scenario", s) for s in setup.sources]
     for kind, loaded in items:
-        if (kind, loaded.digest) in seen or not loaded.text:
+        if (kind, loaded.digest) in seen:
             continue
+        if not loaded.text:
+            raise RecordError(f"{loaded.path}: its text is not at hand, so a record could not carry it")
         seen.add((kind, loaded.digest))
         found.append(SourceText(kind=kind, digest=loaded.digest, name=_file_name(loaded.path), text=loaded.text))
     return found
@@ -396,7 +402,7 @@ class Verification:
         """For a signed record whose key is not here: what every reader says of it."""
         if self.signature != "unchecked":
             return None
-        return f"signed with site key {self.key}, not checked: no site key here (the replay was checked)"
+        return f"signed with site key {self.key}, not checked: no site key {self.key} here (the replay was checked)"
 
 
 def first_broken_link(record: Record, key: SiteKey | Literal["site"] | None = "site") -> str | None:

@@ -246,6 +246,13 @@ def _json_names(kind: type[Any]) -> list[str]:
 def test_the_record_format_documents_the_header() -> None:
     """Every header field, and every field of what it refers to, has its row."""
     section = _section("## The header")
-    for cls in (RecordHeader, IncidentRef, PlanRef, ForkRef, SourceText):
+    for cls in (RecordHeader, IncidentRef, PlanRef, ForkRef):
         for key in _json_names(cls):
             assert f"| `{key}` |" in section or f"`{key}`" in section, (cls.__name__, key)
+
+
+def test_the_record_format_documents_the_content_line() -> None:
+    """Every field of a content line has its row."""
+    section = _section("## Content lines")
+    for key in ("type", *_json_names(SourceText), "chk"):
+        assert f"| `{key}` |" in section, key
