@@ -485,7 +485,7 @@ def check(record: Record, key: SiteKey | Literal["site"] | None = "site") -> tup
     try:
         produced = replay(record, setup)
     except DrillError as exc:  # an input no drill could have taken (time going back, an unknown target)
-        return result(False, 0, f"the recorded inputs cannot be replayed ({exc}): it was altered"), setup
+        return result(False, 0, str(exc)), setup
     for index, expected in enumerate(record.events):
         where = f"event {expected.seq} (line {record.line_of(index)})"
         if index >= len(produced):
@@ -661,19 +661,28 @@ def _submission(event: DecisionMade) -> Submission:
 
 
 def replay(record: Record, setup: Setup) -> list[AnyEvent]:
-    """Re-execute the record's decisions on a fresh drill and return every event it produces."""
+    """Re-execute the record's decisions on a fresh drill and return every event it produces.
+
+    Raises:
+        RecordError: An input no drill could have taken (time going back, an unknown incident),
+            naming its event and line.
+    """
     drill = setup.drill(seed=record.header.seed, mode=record.header.mode)
     drill.start()
     ended = False
-    for event in record.events:
+    for index, event in enumerate(record.events):
         ended = ended or isinstance(event, DrillEnded)
         if event.input:
             if drill.finished and isinstance(event, DecisionMade | InjectFired | DrillHalted):
                 continue  # cannot happen in a record the drill wrote; a replay must not raise on it
-            if ended:  # a rating or note made after the drill ended (a coach's later judgement)
-                drill.run_to_end()
-            drill.advance_to(float(event.t))
-            apply_input(drill, event)
+            try:
+                if ended:  # a rating or note made after the drill ended (a coach's later judgement)
+                    drill.run_to_end()
+                drill.advance_to(float(event.t))
+                apply_input(drill, event)
+            except DrillError as exc:
+                where = f"event {event.seq} (line {record.line_of(index)})"
+                raise RecordError(f"{where} cannot be replayed ({exc}): it was altered") from exc
     drill.run_to_end()
     return drill.events
 

@@ -280,3 +280,26 @@ def test_a_fork_is_a_new_drill_that_carries_its_sources(tmp_path: Path) -> None:
     fork = read(tmp_path / "fork.jsonl")
     assert fork.header.drill_id != origin.header.drill_id and fork.sources == origin.sources
     assert verify(tmp_path / "fork.jsonl").ok
+
+
+IMPOSSIBLE = [
+    {"seq": 4, "t": 0.3, "type": "evaluation", "incident": 99, "target": "drill", "rating": "P"},
+    {"seq": 4, "t": 0.3, "type": "evaluation", "incident": 0, "target": "bogus", "rating": "P"},
+    {"seq": 4, "t": 0.3, "type": "note", "kind": "note", "text": "x", "incident": 99},
+    {"seq": 4, "t": 0.3, "type": "fire", "incident": 0, "inject": "nope"},
+    {"seq": 4, "t": 1e300, "type": "halt"},
+]
+
+
+@pytest.mark.parametrize("inserted", IMPOSSIBLE, ids=[f"{e['type']} {e.get('incident', '')}" for e in IMPOSSIBLE])
+def test_an_inserted_input_no_drill_could_take_is_refused_naming_its_line(
+    inserted: dict[str, object], tmp_path: Path
+) -> None:
+    """A forged input, chained as the writer would, that the engine refuses: verification names it, no traceback."""
+    path = _record(tmp_path)
+    lines = [json.loads(line) for line in lines_of(path)]
+    at = next(i for i, line in enumerate(lines) if line.get("seq") == 4)
+    lines.insert(at, inserted)
+    write_lines(path, rechained([dumps(line) for line in lines]))
+    result = verify(path)
+    assert not result.ok and f"(line {at + 1})" in result.message, result.message
