@@ -44,7 +44,16 @@ from engine.format import (
     VariableStepped,
 )
 from engine.paths import new_record_path
-from engine.runtime import RecordWriter, Session, first_broken_link, header_for, prepare, read, setup_from
+from engine.runtime import (
+    RecordWriter,
+    Session,
+    first_broken_link,
+    header_for,
+    open_verified,
+    prepare,
+    read,
+    setup_from,
+)
 from engine.runtime.record import apply_input
 from engine.runtime.session import wall
 from room.drillroom import RoomError
@@ -391,7 +400,7 @@ def judge(path: Path, seq: int, move: str, rating: str | None, coach: str) -> in
         raise RoomError("unknown move or rating, or no coach name", 400, "error.400")
     try:
         record = read(path)
-        if first_broken_link(record) is not None or not record.complete:
+        if first_broken_link(record) is not None or record.damage is not None or not record.complete:
             raise RoomError(f"{path}: altered or unfinished", 400, "error.400")
         setup = setup_from(record)
         scenario = setup.scenarios(record.header.seed)[0]
@@ -424,7 +433,7 @@ def judge(path: Path, seq: int, move: str, rating: str | None, coach: str) -> in
         spec = MOVES[move]
         when = f"第 {float(said.t):.1f} 分钟，事件 {seq}"
         note = f"教练 {coach} 判定「{said.note or ''}」（{when}）为：{pick(spec.label, 'zh')}"
-        writer = RecordWriter.append(path, record.last_chk)
+        writer = RecordWriter.append(path, record.last_chk, record.header)
         try:
             drill.subscribe(writer.write)
             new_seq = drill.evaluate(
@@ -454,14 +463,17 @@ class Summary:
 def summary(path: Path) -> Summary:
     """A conversation's record, scenario, dialogue and role-play result (scoring's summary).
 
+    The record is verified first (its chain, and its replay on the scenario it carries); one that
+    was cut short is shown as far as it goes, one that was altered is refused.
+
     Raises:
-        RoomError: The record cannot be read, its scenario is gone or changed, or it is no role-play (404).
+        RoomError: The record cannot be read, does not verify, or is no role-play (404).
     """
     from scoring.roleplay import summarise
 
     try:
-        record = read(path)
-        setup = setup_from(record)
+        opened = open_verified(path, partial=True)
+        record, setup = opened.record, opened.setup
     except DrillError as exc:
         raise RoomError(str(exc).splitlines()[0], 404, "error.404") from exc
     dialogue = setup.sources[0].model.dialogue

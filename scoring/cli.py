@@ -43,6 +43,11 @@ def add_commands(sub: Any) -> None:
         ),
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument(
+        "--unverified",
+        action="store_true",
+        help="report on a record that does not verify (altered, cut short) anyway; every page then says so",
+    )
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser(
@@ -92,6 +97,11 @@ def add_commands(sub: Any) -> None:
     a.add_argument(
         "--makes-up", metavar="DRILL", help="a make-up drill (补训) for this drill's absentees (record or key)"
     )
+    a.add_argument(
+        "--require-signed",
+        action="store_true",
+        help="refuse an assessment whose record is not signed with this site's key (see drillsim key)",
+    )
     a.set_defaults(handler=cmd_history_add)
 
     f = actions.add_parser("feedback", help="record one participant's hot-wash feedback on a stored drill")
@@ -107,26 +117,31 @@ def add_commands(sub: Any) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from engine.runtime import read
+    from engine.runtime import open_verified
     from scoring import report
 
     if not Path(args.record).is_file():
         raise UsageError(f"{args.record}: no such file")
     lang = args.lang or default_lang()
     style = args.style or ("cn" if lang == "zh" else "hseep")
+    # Verified first (chain and replay): an altered or cut-short record is refused, one line, exit 1.
+    opened = open_verified(args.record, unverified=args.unverified)
+    if opened.warning:
+        print(f"{args.record}: WARNING: {opened.warning}", file=sys.stderr)
+    content = report.build(opened.record, lang, style, _zone(args.tz), setup=opened.setup, warning=opened.warning)
     if args.format == "docx":
         from scoring.ledger.word import report_docx
 
         if not args.output:
             raise UsageError("drillsim report: --format docx needs -o FILE")
-        data = report_docx(report.build(read(args.record), lang, style, _zone(args.tz)))
+        data = report_docx(content)
         try:
             Path(args.output).write_bytes(data)
         except OSError as exc:
             raise cannot_write(args.output, exc) from exc
         print(f"wrote {args.output}", file=sys.stderr)
         return 0
-    text = report.render(report.build(read(args.record), lang, style, _zone(args.tz)), args.format)
+    text = report.render(content, args.format)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
@@ -204,7 +219,14 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_history_add(args: argparse.Namespace) -> int:
     people = [parse_person(p) for p in args.person or []]
     with _history(args) as db:
-        added = db.add(args.record, participants=people or None, team=args.team, site=args.site, kind=args.kind)
+        added = db.add(
+            args.record,
+            participants=people or None,
+            team=args.team,
+            site=args.site,
+            kind=args.kind,
+            require_signed=args.require_signed,
+        )
     print(f"{args.record}: {'added to history' if added else 'already in history; nothing changed'}")
     if args.makes_up:
         ledger_cli.link_makeup(args)

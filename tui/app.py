@@ -42,6 +42,7 @@ class DrillsimApp(App[None]):
         lang: str | None = None,
         open_record: Path | None = None,
         resume: Path | None = None,
+        unverified: bool = False,
     ) -> None:
         super().__init__()
         self.folders = list(folders)
@@ -50,6 +51,8 @@ class DrillsimApp(App[None]):
         self.trainee = ""
         """The last name given for a role-play (offered again next time)."""
         self.resume_record = resume
+        self.unverified = unverified
+        """Replay records that do not verify, under a warning (``--unverified``)."""
         self.theme = DARK
         self.router = Router(self)
         """Where every screen's intent goes."""

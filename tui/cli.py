@@ -39,6 +39,11 @@ def _console_arguments(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--replay", metavar="RECORD", help="open a record in replay")
     group.add_argument("--resume", metavar="RECORD", help="go on with a drill that was cut short")
+    p.add_argument(
+        "--unverified",
+        action="store_true",
+        help="replay a record that does not verify (altered, cut short) anyway, under a warning",
+    )
 
 
 class _ConsoleParser(argparse.ArgumentParser):
@@ -84,6 +89,7 @@ def _run_console(args: argparse.Namespace) -> int:
         lang=args.lang,
         open_record=Path(args.replay) if args.replay else None,
         resume=Path(args.resume) if args.resume else None,
+        unverified=args.unverified,
     )
     app.run(headless=bool(os.environ.get("DRILLSIM_HEADLESS")))
     return app.return_code or 0

@@ -21,7 +21,7 @@ import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -53,12 +53,15 @@ class Loaded(Generic[M]):
         model: The validated, frozen model.
         digest: SHA-256 of the file's bytes; records carry it so a replay notices edited content.
         document: Positions of every value, for tools that report on the file (lint, tests).
+        text: The file's text exactly as read (its UTF-8 encoding is the bytes the digest is of):
+            what a record embeds, so that it can be replayed without the file.
     """
 
     path: str
     model: M
     digest: str
     document: Document
+    text: str = ""
 
 
 def yaml_files(paths: list[str]) -> Iterator[Path]:
@@ -79,8 +82,8 @@ def read_document(path: str | Path) -> tuple[bytes, Document]:
     """
     name = str(path)
 
-    def fail(message: str, line: int = 0, col: int = 0) -> ContentError:
-        return ContentError([Problem(name, line, col, "", message)])
+    def fail(message: str) -> ContentError:
+        return ContentError([Problem(name, 0, 0, "", message)])
 
     try:
         size = Path(path).stat().st_size
@@ -93,6 +96,25 @@ def read_document(path: str | Path) -> tuple[bytes, Document]:
         raise fail("no such file") from exc
     except OSError as exc:
         raise fail(f"cannot read: {exc.strerror or exc}") from exc
+    return raw, parse_bytes(name, raw)
+
+
+def parse_bytes(name: str, raw: bytes) -> Document:
+    """The gates after reading: size cap, strict UTF-8, then the hardened YAML reader.
+
+    Args:
+        name: What messages call the content (a path, or a virtual one such as ``r.jsonl#fire.yaml``).
+        raw: The content's bytes.
+
+    Raises:
+        ContentError: Too large, not UTF-8, or not acceptable YAML.
+    """
+
+    def fail(message: str, line: int = 0, col: int = 0) -> ContentError:
+        return ContentError([Problem(name, line, col, "", message)])
+
+    if len(raw) > MAX_BYTES:
+        raise fail(f"content is {len(raw) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.1f} MB")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -102,7 +124,7 @@ def read_document(path: str | Path) -> tuple[bytes, Document]:
     if "\x00" in text:
         raise fail("contains a NUL character; this is not a text file")
     try:
-        return raw, parse(text)
+        return parse(text)
     except YamlIssue as exc:
         raise fail(exc.message, exc.line, exc.col) from exc
 
@@ -122,6 +144,28 @@ def load_scenario(path: str | Path) -> Loaded[Scenario]:
 def load_plan(path: str | Path) -> Loaded[Plan]:
     """Load a drill plan file (and refuse any other kind)."""
     return _load_as(path, FORMAT_PLAN)
+
+
+def load_text(text: str, name: str, kind: Literal["scenario", "plan"]) -> Loaded[Any]:
+    """Load a scenario or plan from its text, as if from a file called ``name`` (a virtual path).
+
+    Used for the sources a record carries: the same gates as a file (size, YAML safety, the
+    model, the checks), and the same digest (SHA-256 of the text's UTF-8 bytes, which are the
+    file's bytes when the text was read from one).
+
+    Args:
+        text: The content.
+        name: What the loaded content's ``path`` and every message call it.
+        kind: ``scenario`` or ``plan``: content of any other kind is refused.
+
+    Raises:
+        ContentError: The text is not acceptable content of that kind.
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    doc = parse_bytes(name, raw)
+    schema = FORMAT_SCENARIO if kind == "scenario" else FORMAT_PLAN
+    _expect_kind(name, doc, schema)
+    return _validate(name, raw, doc, KINDS[schema])
 
 
 def load_script(path: str | Path) -> Loaded[Script]:
@@ -198,7 +242,7 @@ def _validate(name: str, raw: bytes, doc: Document, cls: type[BaseModel]) -> Loa
         problems.sort(key=lambda p: (p.line, p.col))
         raise ContentError(problems)
     digest = hashlib.sha256(raw).hexdigest()
-    return Loaded(path=name, model=model, digest=digest, document=doc)
+    return Loaded(path=name, model=model, digest=digest, document=doc, text=raw.decode("utf-8"))
 
 
 # Translating pydantic's errors into the author's terms -----------------------------------------

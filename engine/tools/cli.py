@@ -1,4 +1,4 @@
-"""The headless commands: validate, run, replay, schema, msel, list.
+"""The headless commands: validate, run, replay, key, schema, msel, list.
 
 Exit codes: 0 done; 1 a check failed (invalid content in ``validate``, a record that does not
 verify); 2 bad input or usage (a file that cannot be loaded for ``run``, a wrong option). Every
@@ -30,6 +30,7 @@ from engine import __version__
 from engine.display import cells, default_lang
 from engine.errors import ContentError, DrillError, EngineError, RecordError
 from engine.format import (
+    FORMAT,
     AnyEvent,
     DecisionMade,
     Finding,
@@ -52,6 +53,7 @@ from engine.format import (
 )
 from engine.paths import library_dirs
 from engine.runtime import Pacer, RecordWriter, Timeline, header_for, play_random, play_script, prepare, verify
+from engine.runtime.signing import ENV_KEY, ENV_KEY_FILE
 from engine.tools import terminal
 
 Handler = Callable[[argparse.Namespace], int]
@@ -183,12 +185,36 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser(
         "replay",
         help="list or verify a drill record",
-        description="Print a record's timeline, or with --verify re-execute its decisions and check every event.",
+        description=(
+            "Print a record's timeline, or with --verify only say whether it verifies. Either way the record"
+            " is verified first (its checksum chain, then its decisions re-executed and every event compared);"
+            " an altered or cut-short record is refused (exit 1), naming the first bad line."
+        ),
     )
     p.add_argument("record", metavar="RECORD", help="a .jsonl record written by drillsim run --record")
     p.add_argument("--verify", action="store_true", help="re-execute and compare; exit 1 naming the first difference")
+    p.add_argument(
+        "--unverified", action="store_true", help="list a record that does not verify anyway, under a warning"
+    )
     p.add_argument("--lang", choices=["zh", "en"], help="language of the listing")
     p.set_defaults(handler=cmd_replay)
+
+    p = sub.add_parser(
+        "key",
+        help="make the site key that signs records",
+        description=(
+            "drillsim key new: make a random site key, readable by its owner only. While it is present"
+            f" (or named by {ENV_KEY} or {ENV_KEY_FILE}), new records are signed with it (an HMAC chain) and"
+            " verified with it. Keep it safe and keep a copy: without it, signed records cannot be checked."
+        ),
+    )
+    keys = p.add_subparsers(dest="key_command", metavar="{new,show}", parser_class=_Parser)
+    k = keys.add_parser("new", help="make a new site key (never replaces one)")
+    k.add_argument("--path", metavar="FILE", help="where to put it (default: site.key in the user's data folder)")
+    k.set_defaults(handler=cmd_key_new)
+    k = keys.add_parser("show", help="say which site key is in force, by its id (never the key)")
+    k.set_defaults(handler=cmd_key_show)
+    p.set_defaults(handler=cmd_key_show)
 
     p = sub.add_parser(
         "simulate",
@@ -411,7 +437,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             kind=args.kind,
         )
         try:
-            writer = RecordWriter(args.record, header)
+            writer = RecordWriter(args.record, header, setup)
         except RecordError as exc:
             raise UsageError(str(exc)) from exc
         drill.subscribe(partial(_record, writer))
@@ -512,18 +538,42 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.verify:
         result = verify(args.record)
         print(f"{args.record}: {result.message}", file=sys.stdout if result.ok else sys.stderr)
+        if result.ok and result.signed_note:
+            print(f"{args.record}: {result.signed_note}", file=sys.stderr)
         return 0 if result.ok else 1
-    from engine.runtime import first_broken_link, read, setup_from
+    from engine.runtime import open_verified
 
-    record = read(args.record)
-    broken = first_broken_link(record)
-    if broken is not None:
-        print(f"{args.record}: warning: {broken}; the listing may not show what happened", file=sys.stderr)
-    timeline = Timeline(setup_from(record).scenarios(), args.lang or default_lang())
+    opened = open_verified(args.record, unverified=args.unverified)
+    record = opened.record
+    if opened.warning:
+        print(f"{args.record}: WARNING: {opened.warning}", file=sys.stderr)
+        print(f"# WARNING: {opened.warning}", flush=True)
+    timeline = Timeline(opened.setup.scenarios(), args.lang or default_lang())
     for event in record.events:
         _print_line(timeline.line(event))
     if record.truncated:
         print(f"{args.record}: the record was cut short; it ends here", file=sys.stderr)
+    return 0
+
+
+def cmd_key_new(args: argparse.Namespace) -> int:
+    from engine.runtime import new_site_key
+
+    path, key = new_site_key(Path(args.path) if args.path else None)
+    print(f"{path}: new site key {key.id} (readable by you only); new records are signed with it", file=sys.stderr)
+    if args.path:
+        print(f"set {ENV_KEY_FILE}={path} where drills are run and checked", file=sys.stderr)
+    return 0
+
+
+def cmd_key_show(args: argparse.Namespace) -> int:
+    from engine.runtime import site_key
+
+    key = site_key()
+    if key is None:
+        print("no site key: new records are not signed (drillsim key new makes one)")
+        return 1
+    print(f"site key {key.id} from {key.source}")
     return 0
 
 
@@ -624,7 +674,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     classes: dict[str, type[BaseModel]] = {"scenario": Scenario, "plan": Plan, "script": Script, "programme": Programme}
     schema = line_schema() if args.kind == "record" else classes[args.kind].model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"https://drillsim.invalid/schema/{args.kind}-1.json"
+    version = FORMAT.rsplit("/", 1)[1] if args.kind == "record" else "1"  # each record version has its own id
+    schema["$id"] = f"https://drillsim.invalid/schema/{args.kind}-{version}.json"
     # Field descriptions come from docstrings written for Sphinx (``x``); editors show single backticks.
     print(json.dumps(schema, ensure_ascii=False, indent=2).replace("``", "`"))
     return 0

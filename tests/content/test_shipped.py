@@ -185,7 +185,7 @@ def test_a_recorded_random_drill_verifies(path: Path, tmp_path: Path) -> None:
     setup = prepared(path)
     record = tmp_path / "r.jsonl"
     drill = setup.drill(seed=11, mode="observe")
-    writer = RecordWriter(record, header_for(setup, seed=11, mode="observe", source=str(path)))
+    writer = RecordWriter(record, header_for(setup, seed=11, mode="observe", source=str(path)), setup)
     drill.subscribe(writer.write)
     drill.start()
     play_random(drill, 11)

@@ -136,8 +136,9 @@ def test_validate_checks_a_script_against_the_scenario_it_names(tmp_path: Path) 
     assert f"{script}:5:" in result.stderr and "is done by 'control_room', not 'security'" in result.stderr
 
 
-def test_listing_an_edited_record_warns_that_it_was_altered(tmp_path: Path, mini_path: Path) -> None:
-    """replay without --verify still says when a record's lines do not chain."""
+def test_listing_an_edited_record_is_refused_unless_asked_and_then_warned(tmp_path: Path, mini_path: Path) -> None:
+    """replay without --verify refuses a record whose lines do not chain (one line naming the line, exit 1);
+    with --unverified it lists it under a warning, on the listing itself and on stderr."""
     record = tmp_path / "r.jsonl"
     drillsim("run", str(mini_path), "--record", str(record), "--json")
     lines = record.read_text(encoding="utf-8").splitlines()
@@ -146,7 +147,11 @@ def test_listing_an_edited_record_warns_that_it_was_altered(tmp_path: Path, mini
     lines[3] = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
     record.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = drillsim("replay", str(record), "--lang", "en")
-    assert result.returncode == 0 and "warning:" in result.stderr
+    assert result.returncode == 1 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "(line 4)" in result.stderr
+    result = drillsim("replay", str(record), "--lang", "en", "--unverified")
+    assert result.returncode == 0 and "WARNING: NOT VERIFIED" in result.stderr
+    assert result.stdout.startswith("# WARNING: NOT VERIFIED: altered: event")
 
 
 def test_a_record_line_with_a_field_the_format_does_not_have_is_refused_where_it_is(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,8 +13,6 @@ from pathlib import Path
 import pytest
 
 from engine.runtime import read, verify
-from tests.batch import Outcome, run_each
-from tests.conftest import MINI
 
 SCRIPT = """\
 - {t: 0, role: control, action: log}
@@ -33,39 +30,28 @@ def drillsim(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str
     )
 
 
-def record_run(scenario: Path) -> Path:
-    """``drillsim run SCENARIO --script ... --seed 5 --record ...`` in the scenario's folder: a complete record."""
-    script = scenario.parent / "script.yaml"
+@pytest.fixture
+def recorded(tmp_path: Path, mini_path: Path) -> Path:
+    """A complete record of the mini scenario played by a script."""
+    script = tmp_path / "script.yaml"
     script.write_text(SCRIPT, encoding="utf-8")
-    record = scenario.parent / "drill.jsonl"
-    result = drillsim("run", str(scenario), "--script", str(script), "--seed", "5", "--record", str(record), "--json")
+    record = tmp_path / "drill.jsonl"
+    result = drillsim("run", str(mini_path), "--script", str(script), "--seed", "5", "--record", str(record), "--json")
     assert result.returncode == 0, result.stderr
     return record
 
 
-@pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A complete record of the mini scenario played by a script, made once for the module."""
-    scenario = tmp_path_factory.mktemp("made") / "mini-lift.yaml"
-    scenario.write_text(MINI, encoding="utf-8")
-    return record_run(scenario)
-
-
-@pytest.fixture
-def recorded(made: Path, tmp_path: Path) -> Path:
-    """A copy of that record, the test's to read or damage (its scenario is the module's, unchanged)."""
-    copy = tmp_path / "drill.jsonl"
-    shutil.copyfile(made, copy)
-    return copy
-
-
-def test_a_record_has_a_header_then_one_numbered_event_per_line(recorded: Path) -> None:
-    """Line 1 describes the drill; every other line is an event with seq and sim time."""
+def test_a_record_has_a_header_its_sources_then_one_numbered_event_per_line(recorded: Path, mini_path: Path) -> None:
+    """Line 1 describes the drill, line 2 carries the scenario's exact text; every other line is an event."""
     lines = [json.loads(line) for line in recorded.read_text(encoding="utf-8").splitlines()]
-    header, events = lines[0], lines[1:]
+    header, content, events = lines[0], lines[1], lines[2:]
     assert header["type"] == "header" and header["seed"] == 5 and header["mode"] == "observe"
+    assert header["format"] == "drillsim-record/2" and len(header["drill_id"]) == 32
     assert {"scenario", "version", "digest"} <= set(header["incidents"][0])
     assert header["engine"] and header["wall_start"]
+    assert content["type"] == "content" and content["kind"] == "scenario"
+    assert content["text"] == mini_path.read_text(encoding="utf-8") and content["name"] == mini_path.name
+    assert content["digest"] == header["incidents"][0]["digest"]
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     assert events[-1]["type"] == "drill_end"
 
@@ -77,15 +63,20 @@ def test_a_complete_record_verifies(recorded: Path) -> None:
     assert "complete" in result.message
 
 
-def test_two_runs_differ_only_in_wall_clock_fields(tmp_path: Path, mini_path: Path) -> None:
-    """Records of the same inputs compare line by line once wall fields are set aside."""
+def test_two_runs_differ_only_in_wall_clock_fields_and_identity(tmp_path: Path, mini_path: Path) -> None:
+    """Records of the same inputs compare line by line once wall fields, the drill's identity and the
+    checksums (which chain the identity into every line) are set aside."""
     script = tmp_path / "script.yaml"
     script.write_text(SCRIPT, encoding="utf-8")
     logs = []
     for name in ("a.jsonl", "b.jsonl"):
         drillsim("run", str(mini_path), "--script", str(script), "--record", str(tmp_path / name), "--json")
         lines = [json.loads(x) for x in (tmp_path / name).read_text(encoding="utf-8").splitlines()]
-        logs.append([{k: v for k, v in line.items() if not k.startswith("wall")} for line in lines])
+        kept = [
+            {k: v for k, v in line.items() if not k.startswith("wall") and k not in ("chk", "drill_id")}
+            for line in lines
+        ]
+        logs.append(kept)
     assert logs[0] == logs[1]
 
 
@@ -127,40 +118,35 @@ def test_a_record_cut_short_verifies_as_a_prefix_and_says_where_it_ends(recorded
     lines = recorded.read_text(encoding="utf-8").splitlines()
     recorded.write_text("\n".join(lines[:12]) + "\n" + lines[12][:15], encoding="utf-8")
     record = read(recorded)
-    assert record.truncated and len(record.events) == 11
+    assert record.truncated and len(record.events) == 10
     result = verify(recorded)
     assert result.ok, result.message
-    assert "cut short" in result.message and "seq 11" in result.message
+    assert "cut short" in result.message and "seq 10" in result.message
 
 
-def test_a_changed_scenario_is_refused_by_verify(mini_path: Path) -> None:
-    """A record only replays on the exact content it was made with."""
-    recorded = record_run(mini_path)
+def test_editing_the_scenario_after_the_drill_does_not_orphan_its_record(
+    recorded: Path, mini_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11, item 1: the record carries the scenario it ran, so an edit, a move or a deletion changes nothing."""
     mini_path.write_text(mini_path.read_text(encoding="utf-8").replace("initial: 10", "initial: 20"), encoding="utf-8")
-    result = verify(recorded)
-    assert not result.ok and "changed" in result.message
+    assert verify(recorded).ok
+    mini_path.unlink()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    copy = elsewhere / "copied.jsonl"
+    copy.write_bytes(recorded.read_bytes())
+    recorded.unlink()
+    monkeypatch.chdir(elsewhere)
+    result = verify("copied.jsonl")
+    assert result.ok and "complete" in result.message, result.message
 
 
-NOT_RECORDS = ["", "not json\n", '{"type": "event"}\n', "\xff\xfe"]
-"""Files that are not records: empty, not JSON, no header, not UTF-8."""
-
-
-@pytest.fixture(scope="module")
-def replayed_garbage(tmp_path_factory: pytest.TempPathFactory) -> list[Outcome]:
-    """``drillsim replay --verify`` on each of :data:`NOT_RECORDS` (through ``main``, one interpreter for all)."""
-    folder = tmp_path_factory.mktemp("garbage")
-    paths = []
-    for number, content in enumerate(NOT_RECORDS):
-        path = folder / f"x{number}.jsonl"
-        path.write_bytes(content.encode("latin-1"))
-        paths.append(path)
-    return run_each("engine.tools.cli", [(folder, ["replay", str(path), "--verify"]) for path in paths])
-
-
-@pytest.mark.parametrize("number", range(len(NOT_RECORDS)), ids=[repr(c) for c in NOT_RECORDS])
-def test_something_that_is_not_a_record_gets_one_clear_line(number: int, replayed_garbage: list[Outcome]) -> None:
+@pytest.mark.parametrize("content", ["", "not json\n", '{"type": "event"}\n', "\xff\xfe"])
+def test_something_that_is_not_a_record_gets_one_clear_line(tmp_path: Path, content: str) -> None:
     """Garbage given to replay is refused with a one-line message and exit code 1."""
-    result = replayed_garbage[number]
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(content.encode("latin-1"))
+    result = drillsim("replay", str(path), "--verify")
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 

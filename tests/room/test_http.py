@@ -12,6 +12,7 @@ from engine.format import DecisionMade, Evaluated, NoteMade
 from engine.runtime import read, verify
 from room import EVALUATOR, Site, create_app
 from room.security import CSP
+from tests.engine.hostile import edited, lines_of, write_lines
 from tests.room.conftest import join, make_client, open_drill, options
 
 if TYPE_CHECKING:
@@ -481,6 +482,16 @@ def test_own_words_are_judged_by_the_coach_afterwards_as_recorded_inputs(client:
         f"{coach}/r/..%2Fhistory.db/judge", data={"seq": "1", "move": "listen", "coach": "x"}, headers=ORIGIN
     )
     assert bad.status_code == 404
+    lines = lines_of(record)  # an edited record: the coach's page and judgement refuse it
+    lines[4] = edited(lines[4])
+    write_lines(record, lines)
+    assert client.get(f"{coach}/r/{record.name}").status_code == 404
+    judged = client.post(
+        f"{coach}/r/{record.name}/judge",
+        data={"seq": str(own.seq), "move": "listen", "rating": "P", "coach": "王教练"},
+        headers=ORIGIN,
+    )
+    assert judged.status_code == 400
 
 
 def test_the_serve_command_is_registered_without_importing_the_room(tmp_path: Path) -> None:

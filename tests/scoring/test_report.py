@@ -81,7 +81,7 @@ def record_of(tmp_path_factory: pytest.TempPathFactory) -> Recorder:
     ) -> Record:
         setup = prepare(name)
         path = tmp_path_factory.mktemp("records") / "drill.jsonl"
-        writer = RecordWriter(path, replace(header_for(setup, seed=1, mode=mode, source=name), **(header or {})))
+        writer = RecordWriter(path, replace(header_for(setup, seed=1, mode=mode, source=name), **(header or {})), setup)
         drill = setup.drill(seed=1, mode=mode)
         drill.subscribe(writer.write)
         drill.start()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from engine.format import DecisionMade, Finding
 from engine.runtime import read
+from tests.engine.hostile import edited, lines_of, write_lines
 from tests.tui.harness import Console, Steps, events_of, recorded, run
 from tui.app import DrillsimApp
 from tui.screens.debrief import DebriefScreen
@@ -129,3 +130,38 @@ def test_switching_language_in_replay_keeps_the_position() -> None:
         assert replay.position == where
 
     replay_test(path, steps)
+
+
+def _altered() -> Path:
+    path = recorded()
+    lines = lines_of(path)
+    lines[5] = edited(lines[5])
+    write_lines(path, lines)
+    return path
+
+
+def test_an_altered_record_is_refused_in_one_line_and_replay_does_not_open() -> None:
+    """The console's replay verifies first: an edited record is refused, naming the line, and nothing is shown."""
+    path = _altered()
+
+    async def steps(console: Console) -> None:
+        await console.until(lambda: any("altered" in m for m in console.notified("error")), "the refusal")
+        refusal = next(m for m in console.notified("error") if "altered" in m)
+        assert "(line 6)" in refusal and "\n" not in refusal
+        await console.until(lambda: not isinstance(console.app.screen, ReplayScreen), "the way back")
+
+    run(DrillsimApp(lang="en", open_record=path), steps)
+
+
+def test_an_altered_record_opened_unverified_shows_a_warning_that_stays() -> None:
+    """With --unverified the record is shown, under a banner saying it is not verified and why."""
+    path = _altered()
+
+    async def steps(console: Console) -> None:
+        replay = await console.reach(ReplayScreen)
+        await console.until(lambda: replay.index is not None, "the record")
+        banner = replay.query_one("#replay-warning", Static)
+        assert "NOT VERIFIED: altered" in str(banner.render())
+        assert replay.warning is not None and "(line 6)" in replay.warning
+
+    run(DrillsimApp(lang="en", open_record=path, unverified=True), steps)

@@ -68,14 +68,18 @@ class ReplayScreen(ConsoleScreen):
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
-        """Read, check and index the record (in a thread: a long record takes a moment)."""
+        """Read, verify and index the record (in a thread: a long record takes a moment).
+
+        An altered or cut-short record is refused in one line, unless the console was started with
+        ``--unverified``: then it is shown under a warning that stays on the screen.
+        """
         from engine.errors import DrillError
-        from engine.runtime import Index, Timeline, first_broken_link, read, setup_from
+        from engine.runtime import Index, Timeline, open_verified
 
         try:
-            record = read(self.path)
-            broken = first_broken_link(record)
-            scenarios = setup_from(record).scenarios()
+            opened = open_verified(self.path, unverified=bool(getattr(self.app, "unverified", False)))
+            record, broken = opened.record, opened.warning
+            scenarios = opened.setup.scenarios()
             index = Index(record.events, scenarios)
             lines = timeline_rows(record.events, Timeline(scenarios, self.lang, clock=True))
         except DrillError as exc:
@@ -97,7 +101,10 @@ class ReplayScreen(ConsoleScreen):
     ) -> None:
         self.record, self.scenarios, self.index = record, scenarios, index
         if broken:
+            self.warning = broken
             self.notify(broken, severity="warning", timeout=10, markup=False)
+            banner = Static(Text(f"⚠ {broken}"), id="replay-warning", classes="record-warning")
+            self.mount(banner, before=self.query_one("#replay-position", Static))
         slot = self.query_one("#replay-slot", Static)
         view = SituationView(scenarios, id="replay-situation")
         slot.remove()
