@@ -82,7 +82,7 @@ def make_record(events: int, tmp: Path) -> Path:
     scenario.write_text(LONG_SCENARIO.format(limit=limit, middle=limit // 2), encoding="utf-8")
     setup = prepare(str(scenario))
     path = tmp / "long.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source=str(scenario)))
+    writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source=str(scenario)), setup)
     drill = setup.drill(seed=1, mode="observe")
     drill.subscribe(writer.write)
     drill.start()

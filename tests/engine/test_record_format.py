@@ -94,7 +94,7 @@ def withdrawn(folder: Path) -> Path:
     """The mini lift with a decision withdrawn while its action was under way."""
     setup = prepare(str(folder / "mini-lift.yaml"))
     path = folder / "withdrawn.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=2, mode="observe", source="test"))
+    writer = RecordWriter(path, header_for(setup, seed=2, mode="observe", source="test"), setup)
     drill = setup.drill(seed=2, mode="observe")
     drill.subscribe(writer.write)
     drill.start()

@@ -84,7 +84,7 @@ def test_a_record_with_a_withdrawal_replays_and_verifies(mini_path: Path, tmp_pa
     """The withdrawal is an input: replaying the record makes the same events, to the last one."""
     setup = prepare(str(mini_path))
     path = tmp_path / "withdrawn.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=4, mode="observe", source="test"))
+    writer = RecordWriter(path, header_for(setup, seed=4, mode="observe", source="test"), setup)
     drill = setup.drill(seed=4, mode="observe")
     drill.subscribe(writer.write)
     drill.start()

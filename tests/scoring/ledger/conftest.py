@@ -75,7 +75,7 @@ def write_record(
         wall_start=when.isoformat(timespec="seconds"),
         feedback=feedback,
     )
-    writer = RecordWriter(path, header)
+    writer = RecordWriter(path, header, setup)
     drill = setup.drill(seed=header.seed, mode="observe")
     drill.subscribe(writer.write)
     drill.start()
