@@ -193,6 +193,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "rp.result": ("练习结果 · {title}", "Result · {title}"),
     "rp.hurts": ("让业主更生气的话", "What made the owner angrier"),
     "rp.no_hurts": ("没有，做得好", "None: well done"),
+    "rp.red_line_tried": ("触碰红线（已被拦下）", "red line (stopped)"),
     "rp.curve": ("业主怒气变化", "The owner's anger over time"),
     "rp.trend": ("你的练习记录（{scenario}）", "Your practice record ({scenario})"),
     "rp.trend_none": ("这是第一次练习", "This is your first practice"),

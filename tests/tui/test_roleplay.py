@@ -34,6 +34,9 @@ from tui.screens.start import StartScreen
 SHIPPED = ROOT / "scenarios" / "lost-parcel-complaint.yaml"
 """A shipped role-play, with a persona the sample does not have."""
 
+LEAK = ROOT / "scenarios" / "leak-complaint.yaml"
+"""The leak complaint's phone call, whose replies include a red line."""
+
 
 async def say(console: Console, action: str) -> None:
     """Pick ``action`` among the replies offered now, with the arrows and Enter."""
@@ -204,5 +207,26 @@ def test_try_again_meets_the_same_owner_or_another() -> None:
         await console.settle()
         await console.press("n")
         assert console.on(RolePlayScreen).persona_id != "busy"
+
+    run(DrillsimApp(lang="zh"), steps)
+
+
+def test_a_red_line_stopped_by_strict_mode_is_still_shown_on_the_result() -> None:
+    """A red-line reply strict mode refused was never said, but the result lists it instead of 'none: well done'."""
+
+    async def steps(console: Console) -> None:
+        session = begin_roleplay(str(LEAK), persona="elderly", mode="strict", trainee="王敏", seed=11)
+        await console.open(RolePlayScreen(session, "王敏"))
+        await console.press("space")
+        await say(console, "opening__not_ours")  # 不归我们物业管: buck-passing, a red line
+        refused = [e for e in session.drill.events if isinstance(e, DecisionMade) and e.status == "refused"]
+        assert [e.action for e in refused] == ["opening__not_ours"]
+        session.halt()
+        result_screen = await console.reach(RolePlayResultScreen)
+        await console.until(lambda: result_screen.result is not None, "the result")
+        result = result_screen.result
+        assert result is not None and [r.action for r in result.red_lines] == ["opening__not_ours"]
+        hurts = shown(result_screen, "#rp-hurts")
+        assert tr("rp.red_line_tried", "zh") in hurts and tr("rp.no_hurts", "zh") not in hurts
 
     run(DrillsimApp(lang="zh"), steps)

@@ -135,8 +135,14 @@ class RolePlayResultScreen(ConsoleScreen):
         self.query_one("#rp-curve-title", Static).update(tr("rp.curve", lang))
         self.query_one("#rp-curve", Sparkline).data = _sampled(result.curve)
         hurts = Text(tr("rp.hurts", lang) + "\n", style="bold")
-        if not result.hurts:
+        if not result.hurts and not result.red_lines:
             hurts.append(f" {tr('rp.no_hurts', lang)}\n", style="green")
+        for tried in result.red_lines:
+            # Stopped by strict mode, so never said; but it was tried, and the trainee should see it.
+            hurts.append(f" {sim_time(tried.t)} {tr('rp.red_line_tried', lang)} ", style="red")
+            hurts.append(f"“{pick(tried.label, lang)}”\n")
+            for reason in tried.reasons[:1]:
+                hurts.append(f"    {pick(reason, lang)}\n", style="dim")
         for hurt in result.hurts[:5]:
             hurts.append(f" {sim_time(hurt.t)} +{hurt.rise:.0f} ", style="red")
             hurts.append(f"“{pick(hurt.label, lang)}”\n")
