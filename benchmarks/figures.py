@@ -7,6 +7,11 @@ slows everything down: read its shares, not its times).
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 
@@ -56,3 +61,17 @@ def print_profile(profiler: Any, title: str) -> None:
         if line.strip() and not line.startswith(("   Ordered", "   List reduced")):
             print("   " + line[:150])
     print()
+
+
+@contextmanager
+def isolated(cache: str = "cache") -> Iterator[Path]:
+    """A temporary folder for a console benchmark's records and cache, no user keymap, English text."""
+    with tempfile.TemporaryDirectory(prefix="drillsim-bench-") as folder:
+        tmp = Path(folder)
+        os.environ.update(
+            DRILLSIM_RECORDS=str(tmp / "records"),
+            DRILLSIM_CACHE=str(tmp / cache),
+            DRILLSIM_KEYMAP=str(tmp / "no-keymap.toml"),
+            DRILLSIM_LANG="en",
+        )
+        yield tmp

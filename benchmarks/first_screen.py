@@ -35,7 +35,7 @@ from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
-from figures import verdict  # noqa: E402
+from figures import isolated, verdict  # noqa: E402
 from terminal import SIZE, Frames, Terminal  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -236,16 +236,7 @@ def main() -> None:
     if args.quick:
         args.runs = min(args.runs, 3)
 
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="drillsim-bench-") as folder:
-        tmp = Path(folder)
-        os.environ.update(
-            DRILLSIM_RECORDS=str(tmp / "records"),
-            DRILLSIM_CACHE=str(tmp / "cache-parent"),
-            DRILLSIM_KEYMAP=str(tmp / "no-keymap.toml"),
-            DRILLSIM_LANG="en",
-        )
+    with isolated("cache-parent") as tmp:
         startup(args.runs, tmp)
 
 

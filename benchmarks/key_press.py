@@ -25,12 +25,11 @@ Target: p95 under 50 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-from figures import pct, print_profile, profiled, spread, verdict
+from figures import isolated, pct, print_profile, profiled, spread, verdict
 from terminal import GIVE_UP, SIZE, WAIT_LIMIT, Frames, Timed, Updates
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +44,8 @@ async def _live(presses: int, speed: float, tmp: Path, profile: bool) -> Timed:
     import asyncio
     import random
 
+    from engine.display import sim_time
+    from engine.format import NoteMade
     from engine.runtime import Session, header_for, prepare
     from tui.app import DrillsimApp
     from tui.screens.live import LiveScreen
@@ -77,15 +78,15 @@ async def _live(presses: int, speed: float, tmp: Path, profile: bool) -> Timed:
             profiler.enable()
         for _ in range(presses):
             await asyncio.sleep(rng.uniform(0.1, 0.3))
-            while f"{session.now:7.2f}′ ✎" == last and not session.finished:  # one bookmark per shown minute
+            while f"{sim_time(session.now):>7} ✎" == last and not session.finished:  # one bookmark per shown second
                 await asyncio.sleep(0.01)
             if session.finished:
                 break
             start = frames.mark()
             t0 = time.perf_counter()
             await pilot.press("b")
-            marks = [e for e in session.drill.events if e["type"] == "note" and e.get("kind") == "bookmark"]
-            last = f"{marks[-1]['t']:7.2f}′ ✎"
+            marks = [e for e in session.drill.events if isinstance(e, NoteMade) and e.kind == "bookmark"]
+            last = f"{sim_time(marks[-1].t):>7} ✎"
             shown = await frames.wait_showing([last], start)
             if shown is None:
                 timed.missed += 1
@@ -136,16 +137,7 @@ def main() -> None:
     if args.quick:
         args.presses = min(args.presses, 15)
 
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="drillsim-bench-") as folder:
-        tmp = Path(folder)
-        os.environ.update(
-            DRILLSIM_RECORDS=str(tmp / "records"),
-            DRILLSIM_CACHE=str(tmp / "cache"),
-            DRILLSIM_KEYMAP=str(tmp / "no-keymap.toml"),
-            DRILLSIM_LANG="en",
-        )
+    with isolated() as tmp:
         live(args.presses, args.speed, tmp, args.profile)
 
 

@@ -24,12 +24,11 @@ Target: seek p95 under 100 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-from figures import pct, print_profile, profiled, spread, verdict
+from figures import isolated, pct, print_profile, profiled, spread, verdict
 from terminal import GIVE_UP, SIZE, WAIT_LIMIT, Frames, Timed, Updates
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,6 +96,7 @@ async def _replay(path: Path, seeks: int, profile: bool) -> Timed:
 
     from textual.widgets import Static
 
+    from engine.display import sim_time
     from tui.app import DrillsimApp
     from tui.screens.replay import ReplayScreen
 
@@ -129,8 +129,8 @@ async def _replay(path: Path, seeks: int, profile: bool) -> Timed:
             def job(position: int = position, done: list[list[str]] = done) -> None:
                 screen.seek(position)
                 line = str(screen.query_one("#replay-position", Static).content)
-                event = screen.record.events[screen.rows[screen.row_of[position]]] if screen.record else {}
-                done.append([line.strip(), f"{event.get('t', 0):7.2f}′"])
+                t = screen.record.events[screen.rows[screen.row_of[position]]].t if screen.record else 0.0
+                done.append([line.strip(), f"{sim_time(t):>7}"])
 
             start = frames.mark()
             t0 = time.perf_counter()
@@ -216,16 +216,7 @@ def main() -> None:
     if args.quick:
         args.seeks = min(args.seeks, 15)
 
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="drillsim-bench-") as folder:
-        tmp = Path(folder)
-        os.environ.update(
-            DRILLSIM_RECORDS=str(tmp / "records"),
-            DRILLSIM_CACHE=str(tmp / "cache"),
-            DRILLSIM_KEYMAP=str(tmp / "no-keymap.toml"),
-            DRILLSIM_LANG="en",
-        )
+    with isolated() as tmp:
         replay(args.events, args.seeks, 2 if args.quick else 5, 200, tmp, args.profile)
 
 
