@@ -3,7 +3,7 @@
 Both figures are measured in the same process, one after the other, so their ratio is meaningful
 on a shared, noisy machine even when the absolute figures move. Run:
 
-    python benchmarks/throughput.py [--runs N] [--seconds S]
+    python benchmarks/throughput.py [--seconds S] [--scenario PATH]
 
 The drill figure counts every event a drill emits (decisions, findings, state changes, injects,
 variable steps, timers...) over whole runs with the random policy in observe mode; the compiled

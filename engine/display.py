@@ -1,9 +1,13 @@
-"""How wide bilingual text is on a terminal, and how a console wraps it.
+"""How wide bilingual text is on a terminal, how a console wraps it, where it shows it, and how
+sim time is written.
 
 A Chinese character takes two columns (East Asian Wide and Fullwidth), a combining mark none, and
 everything else one. The linter measures scenario text with this, the command line lines up its
-tables with it, and the console will wrap with the same rules, so that what lint accepts is what
-the console shows.
+tables with it, and the console wraps with the same rules, so that what lint accepts is what
+the console shows. The panels (:data:`PANELS`) say how wide each of the console's text areas is at
+its smallest size, 80x24, and how many lines a text may take there: the linter checks each text
+against the panel that shows it. :func:`sim_time` is the one way a sim minute is written, on the
+console's clock, in its feed and in the reports.
 """
 
 from __future__ import annotations
@@ -11,12 +15,82 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 NO_LINE_START = frozenset("，。、；：？！）」』”’》〉…—·,.;:?!)")
 """Closing punctuation that Chinese typesetting does not put at the start of a line."""
 
 CONSOLE_WIDTH = 76
-"""Display cells of a console line (an 80-column panel less its border and padding)."""
+"""Display cells of a full-width console line (an 80-column panel less its border and padding)."""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A text area of the console at 80x24, and how much of a text it shows well.
+
+    ``width`` is the cells of one line; ``before`` and ``after`` are what the console writes around
+    the text (an indent, a warning sign, a rating), which share its lines; ``lines`` is the most
+    lines one text may take there.
+    """
+
+    name: str
+    """What the panel is, as a lint message names it."""
+    width: int
+    lines: int
+    before: str = ""
+    after: str = ""
+
+    def measure(self, text: str) -> int:
+        """Lines ``text`` takes in the panel, with what the console writes around it."""
+        return len(wrap(self.before + text + self.after, self.width))
+
+
+ACTIONS = Panel("the action list", 38, 2, before="  ", after="  ⚠")
+"""The live screen's action list: 80 columns less the 38-cell side panel, the list's padding and its
+scrollbar leave 38; each label is indented two cells and may end in "  ⚠" (a rule it would break).
+Two lines each, so that a role's choices stay in view together in the list's eight rows."""
+
+REPLIES = Panel("the role-play reply list", 46, 9)
+"""The role-play's reply list: 80 columns less the 30-cell coach panel, padding and scrollbar; its
+nine rows at 80x24 are the most one reply may fill."""
+
+TALK = Panel("the role-play conversation", 48, 10)
+"""The role-play's conversation, where the owner's words are shown: ten rows at 80x24."""
+
+SIDE = Panel("the side panel", 35, 2)
+"""The live screen's side panel (the situation: state, hazards, figures, staff; the role headings):
+38 cells less its border and padding."""
+
+TASKS = Panel("the rubric task list", 29, 3, before="✓ ", after=" [P]")
+"""The controller's task list in the side panel: a mark before each task, its rating after it."""
+
+FEED = Panel("the event feed", 40, 11, before="00:00 ")
+"""The live screen's event feed, where narrations, inject messages and refusal reasons appear after
+the sim time; its eleven rows at 80x24."""
+
+WIDE = Panel("a console line", CONSOLE_WIDTH, 1)
+"""A full-width line: titles, and labels shown across the screen or in a wide dialog."""
+
+TEXT = Panel("the console", CONSOLE_WIDTH, 6)
+"""A longer text shown full width (a summary, an explanation, a test's description)."""
+
+PANELS = (ACTIONS, REPLIES, TALK, SIDE, TASKS, FEED, WIDE, TEXT)
+"""Every panel the linter measures against."""
+
+
+def sim_time(minutes: float | None, lang: str = "zh") -> str:
+    """A sim minute as the console's clock writes it: ``mm:ss``, or ``h:mm:ss`` past an hour.
+
+    The same in both languages (``lang`` is taken so that every text helper is called alike);
+    ``""`` for no time. Seconds are rounded, so 4.08 minutes reads ``04:05`` and 9.2 ``09:12``.
+    """
+    del lang  # one clock format for both languages
+    if minutes is None:
+        return ""
+    seconds = round(max(0.0, float(minutes)) * 60)
+    hours, rest = divmod(seconds, 3600)
+    mins, secs = divmod(rest, 60)
+    return f"{hours}:{mins:02d}:{secs:02d}" if hours else f"{mins:02d}:{secs:02d}"
 
 
 def cells(text: str) -> int:

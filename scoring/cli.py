@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.display import default_lang
 from engine.tools.cli import UsageError, cannot_write, parse_person
+from scoring.ledger import cli as ledger_cli
 
 
 def add_commands(sub: Any) -> None:
@@ -28,16 +29,29 @@ def add_commands(sub: Any) -> None:
         ),
     )
     p.add_argument("record", metavar="RECORD", help="a .jsonl record written by drillsim run --record")
-    p.add_argument("--format", choices=["md", "html", "json"], default="md")
+    p.add_argument("--format", choices=["md", "html", "json", "docx"], default="md", help="docx: Word, needs -o")
     p.add_argument("--lang", choices=["zh", "en"], help="language of the report (default from DRILLSIM_LANG or LANG)")
     p.add_argument(
         "--style", choices=["hseep", "cn"], help="report structure (default: cn in Chinese, hseep in English)"
+    )
+    p.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help=(
+            "time zone for the start time when the record keeps it in UTC, e.g. Asia/Shanghai"
+            " (default: DRILLSIM_TZ, else this machine's zone)"
+        ),
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument(
         "--whatif",
         action="store_true",
         help="add the section 'what would have changed the outcome' (a what-if analysis; takes a few seconds)",
+    )
+    p.add_argument(
+        "--unverified",
+        action="store_true",
+        help="report on a record that does not verify (altered, cut short) anyway; every page then says so",
     )
     _whatif_arguments(p)
     p.set_defaults(handler=cmd_report)
@@ -55,6 +69,11 @@ def add_commands(sub: Any) -> None:
     _whatif_arguments(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--lang", choices=["zh", "en"], help="language of the listing (default from DRILLSIM_LANG or LANG)")
+    p.add_argument(
+        "--unverified",
+        action="store_true",
+        help="analyse a record that does not verify (altered, cut short) anyway, with a warning",
+    )
     p.set_defaults(handler=cmd_whatif)
 
     p = sub.add_parser(
@@ -73,12 +92,24 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--since", metavar="DATE", help="only drills from this date (YYYY-MM-DD)")
     p.add_argument(
         "--view",
-        choices=["all", "results", "pass-rates", "weak-tasks", "retraining", "satisfaction", "feedback"],
+        choices=[
+            "all",
+            "results",
+            "pass-rates",
+            "weak-tasks",
+            "retraining",
+            "satisfaction",
+            "feedback",
+            *ledger_cli.VIEWS,
+        ],
         default="all",
-        help="what to show (default: all; csv needs one view)",
+        help="what to show (default: all; csv needs one view; compliance, attendance and absentees need --programme)",
     )
     p.add_argument("--by", choices=["quarter"], help="group pass rates and satisfaction by calendar quarter")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--format", choices=["table", "csv", "json", "xlsx"], default="table", help="xlsx: the 演练台账 (needs -o)"
+    )
+    ledger_cli.history_options(p)
     p.set_defaults(handler=cmd_history)
     actions = p.add_subparsers(dest="history_command", metavar="{add,feedback}")
 
@@ -89,6 +120,14 @@ def add_commands(sub: Any) -> None:
     a.add_argument("--team")
     a.add_argument("--site")
     a.add_argument("--kind", choices=["practice", "assessment"])
+    a.add_argument(
+        "--makes-up", metavar="DRILL", help="a make-up drill (补训) for this drill's absentees (record or key)"
+    )
+    a.add_argument(
+        "--require-signed",
+        action="store_true",
+        help="refuse an assessment whose record is not signed with this site's key (see drillsim key)",
+    )
     a.set_defaults(handler=cmd_history_add)
 
     f = actions.add_parser("feedback", help="record one participant's hot-wash feedback on a stored drill")
@@ -124,7 +163,7 @@ def _whatif(args: argparse.Namespace) -> dict[str, Any]:
 
     bar = ProgressBar()
     try:
-        return whatif(args.record, seeds=args.seeds, jobs=args.jobs, progress=bar)
+        return whatif(args.record, seeds=args.seeds, jobs=args.jobs, progress=bar, unverified=args.unverified)
     except KeyboardInterrupt:
         bar.finish()
         raise
@@ -138,6 +177,8 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     if not Path(args.record).is_file():
         raise UsageError(f"{args.record}: no such file")
     result = _whatif(args)
+    if result.get("warning"):
+        print(f"{args.record}: WARNING: {result['warning']}", file=sys.stderr)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
@@ -149,15 +190,34 @@ def cmd_whatif(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from engine.runtime import read
+    from engine.runtime import open_verified
     from scoring import report
 
     if not Path(args.record).is_file():
         raise UsageError(f"{args.record}: no such file")
     lang = args.lang or default_lang()
     style = args.style or ("cn" if lang == "zh" else "hseep")
+    # Verified first (chain and replay): an altered or cut-short record is refused, one line, exit 1.
+    opened = open_verified(args.record, unverified=args.unverified)
+    if opened.warning:
+        print(f"{args.record}: WARNING: {opened.warning}", file=sys.stderr)
     whatif = _whatif(args) if args.whatif else None
-    text = report.render(report.build(read(args.record), lang, style, whatif=whatif), args.format)
+    content = report.build(
+        opened.record, lang, style, _zone(args.tz), setup=opened.setup, warning=opened.warning, whatif=whatif
+    )
+    if args.format == "docx":
+        from scoring.ledger.word import report_docx
+
+        if not args.output:
+            raise UsageError("drillsim report: --format docx needs -o FILE")
+        data = report_docx(content)
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as exc:
+            raise cannot_write(args.output, exc) from exc
+        print(f"wrote {args.output}", file=sys.stderr)
+        return 0
+    text = report.render(content, args.format)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
@@ -167,6 +227,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
+
+
+def _zone(name: str | None) -> Any:
+    """The zone named by ``--tz`` or DRILLSIM_TZ, or None (the machine's own zone)."""
+    import os
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = name or os.environ.get("DRILLSIM_TZ") or None
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UsageError(f"unknown time zone {name!r}; use a name such as Asia/Shanghai") from exc
 
 
 def _history(args: argparse.Namespace) -> Any:
@@ -179,18 +253,26 @@ def _history(args: argparse.Namespace) -> Any:
 def cmd_history(args: argparse.Namespace) -> int:
     from scoring.history import format_rows
 
+    if ledger_cli.wants_ledger(args):
+        return ledger_cli.cmd_history(args)
     if args.format == "csv" and args.view == "all":
         raise UsageError("drillsim history: --format csv needs one --view (results, pass-rates, ...)")
     quarter = args.by == "quarter"
-    filters = {"person": args.person, "team": args.team, "scenario": args.scenario, "since": args.since}
+    filters = {
+        "person": args.person,
+        "team": args.team,
+        "site": args.site,
+        "scenario": args.scenario,
+        "since": args.since,
+    }
     with _history(args) as db:
         views = {
             "results": lambda: db.results(**filters),
             "pass-rates": lambda: db.pass_rates(**filters, by_quarter=quarter),
             "weak-tasks": lambda: db.weak_tasks(**filters),
-            "retraining": lambda: db.retraining(team=args.team, since=args.since),
+            "retraining": lambda: db.retraining(team=args.team, since=args.since, site=args.site),
             "satisfaction": lambda: db.satisfaction(
-                by_quarter=quarter, scenario=args.scenario, since=args.since, team=args.team
+                by_quarter=quarter, scenario=args.scenario, since=args.since, team=args.team, site=args.site
             ),
             "feedback": lambda: db.comments(scenario=args.scenario, since=args.since, team=args.team),
         }
@@ -213,8 +295,17 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_history_add(args: argparse.Namespace) -> int:
     people = [parse_person(p) for p in args.person or []]
     with _history(args) as db:
-        added = db.add(args.record, participants=people or None, team=args.team, site=args.site, kind=args.kind)
+        added = db.add(
+            args.record,
+            participants=people or None,
+            team=args.team,
+            site=args.site,
+            kind=args.kind,
+            require_signed=args.require_signed,
+        )
     print(f"{args.record}: {'added to history' if added else 'already in history; nothing changed'}")
+    if args.makes_up:
+        ledger_cli.link_makeup(args)
     return 0
 
 

@@ -31,9 +31,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from engine.display import sim_time
 from engine.format import (
     AnyEvent,
     DecisionMade,
+    DecisionWithdrawn,
     Evaluated,
     Finding,
     IncidentEnded,
@@ -158,8 +160,9 @@ class Evaluation:
             head = f"{inc.scenario}: {inc.score:g}"
             lines.append(head)
             for item in inc.breakdown:
-                when = f" @{item.t:g}′" if item.t is not None else ""
-                seqs = f" [events {', '.join(str(s) for s in item.events)}]" if item.events else ""
+                when = f" @{sim_time(item.t)}" if item.t is not None else ""
+                events = "事件" if lang == "zh" else "events"
+                seqs = f" [{events} {', '.join(str(s) for s in item.events)}]" if item.events else ""
                 lines.append(f"  {item.points:+.1f}  {item.what}: {item.reason.get(lang, '')}{when}{seqs}")
         return lines
 
@@ -197,8 +200,13 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[AnyEvent]) -> I
     findings: list[Finding] = []
     evaluations: list[Evaluated] = []
     outcome: str | None = None
+    withdrawn = {e.decision for e in events if isinstance(e, DecisionWithdrawn) and e.incident == index}
     for e in events:
         match e:
+            case DecisionMade(incident=i, status="accepted") if e.seq in withdrawn:
+                pass  # withdrawn before its action finished (a mis-keyed decision): it did not happen
+            case Finding(cause=cause) if cause is not None and cause in withdrawn:
+                pass  # caused by a withdrawn decision: kept in the record, not held against the team
             case IncidentStarted(incident=i) if i == index and started is None:
                 started = float(e.t)
             case DecisionMade(incident=i, status="accepted") if i == index:
@@ -240,9 +248,8 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[AnyEvent]) -> I
             )
         )
     if not tasks:
-        breakdown.append(
-            Item(100.0, "base", {"zh": "无评分细则：从100分起扣", "en": "no rubric: findings are deducted from 100"})
-        )
+        base = {"zh": "无评分细则：以100分为基础扣分", "en": "no rubric: findings are deducted from 100"}
+        breakdown.append(Item(100.0, "base", base))
     answered = {
         t_.timer for oid in (rubric.objectives.values() if rubric else []) for t_ in oid.tasks.values() if t_.timer
     }
@@ -264,7 +271,7 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[AnyEvent]) -> I
     at_best = "P"
     if any(f.rule == "life-first" for f in findings):
         at_best = worst(at_best, "M")
-        caps.append({"zh": "出现生命优先问题：最高评为M", "en": "a life-first finding: M at best"})
+        caps.append({"zh": "出现危及人身安全的问题（生命优先）：最高评为M", "en": "a life-first finding: M at best"})
     if any(f.rule == "red-line" for f in findings):
         at_best = worst(at_best, "M")
         caps.append(
@@ -272,25 +279,27 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[AnyEvent]) -> I
         )
     if any(t.status == "missed" and t.life_safety for t in tasks):
         at_best = worst(at_best, "M")
-        caps.append({"zh": "有救人任务未完成：最高评为M", "en": "a life-safety task was not performed: M at best"})
+        caps.append(
+            {"zh": "存在未完成的人员救护任务：最高评为M", "en": "a life-safety task was not performed: M at best"}
+        )
     elif any(t.status == "missed" for t in tasks):
         at_best = worst(at_best, "S")
-        caps.append({"zh": "有关键任务未完成：不能评为P", "en": "a critical task was not performed: not P"})
+        caps.append({"zh": "存在未完成的关键任务：不能评为P", "en": "a critical task was not performed: not P"})
     if any(t.status.startswith("late") and t.life_safety for t in tasks):
         at_best = worst(at_best, "S")
-        caps.append({"zh": "救人任务超时：不能评为P", "en": "a life-safety task was late: not P"})
+        caps.append({"zh": "人员救护任务未在时限内完成：不能评为P", "en": "a life-safety task was late: not P"})
     if any(f.rule == "report-handle-feedback" and f.kind == "open" for f in findings):
         at_best = worst(at_best, "S")
-        caps.append({"zh": "闭环未完成：不能评为P", "en": "the loop never closed: not P"})
+        caps.append({"zh": "上报、处置、反馈未形成闭环：不能评为P", "en": "the loop never closed: not P"})
     if outcome == "failure":
         at_best = "U"
-        caps.append({"zh": "事件以失败告终：评为U", "en": "the incident ended in failure: U"})
+        caps.append({"zh": "事件处置失败：评为U", "en": "the incident ended in failure: U"})
     elif outcome == "partial":
         at_best = worst(at_best, "S")
-        caps.append({"zh": "事件仅部分完成：不能评为P", "en": "the incident ended only partly resolved: not P"})
+        caps.append({"zh": "事件仅部分得到处置：不能评为P", "en": "the incident ended only partly resolved: not P"})
     elif outcome in ("timeout", None):
         at_best = worst(at_best, "M")
-        caps.append({"zh": "演练超时未结束：最高评为M", "en": "stopped by the time limit: M at best"})
+        caps.append({"zh": "演练到时限仍未结束：最高评为M", "en": "stopped by the time limit: M at best"})
     auto = worst(band(score), at_best)
     evaluator = _latest_rating(evaluations, "drill")
     rating = worst(evaluator, at_best) if evaluator else auto

@@ -1,16 +1,21 @@
 """Drill history: finished drills stored in a database, and the questions a training plan asks of them.
 
 A drill goes into history only when someone says so (``drillsim run ... --record --person ...`` or
-``drillsim history add RECORD``), and only whole: the record is read, its checksum chain checked,
-its scenarios reloaded (unchanged) and the drill scored *before* the database is touched, then every
-row of the drill is written in one transaction. A damaged record is refused with one message and
-nothing written; a write killed half-way is rolled back by the database, never half-kept.
+``drillsim history add RECORD``), and only whole and verified: the record is read, its checksum
+chain checked (a signed record's with the site key), its decisions re-executed on the sources it
+carries and every event compared, and the drill scored *before* the database is touched, then every
+row of the drill is written in one transaction. An altered, cut-short or unchecked (signed, no key
+here) record is refused with one message and nothing written; a write killed half-way is rolled
+back by the database, never half-kept. Whether the record was signed is kept with the drill, and
+assessments can be required to be signed.
 
-Adding is idempotent. A drill is known by :func:`record_key`: the checksum of its header and of its
-last event (the chain makes the last one depend on every line before it) plus its wall-clock start
-(the chain leaves wall fields out, so two identical runs made at different times would otherwise
-collide). The same file added twice is stored once, also when two processes add it at the same
-moment: :mod:`scoring.database` makes the database safe to share (locks, retries, the driver).
+Adding is idempotent. A drill is known by :func:`record_key`: from format 2 on, the drill's
+identity in its header (``drill_id``), so a copy whose lines were edited and chained again is the
+same drill, and is refused as a second, different record of it (history keeps the checksum of the
+filed record's ``drill_end`` line to tell). A version 1 record is known by the checksums of its
+header and last line plus its wall-clock start. The same file added twice is stored once, also when
+two processes add it at the same moment: :mod:`scoring.database` makes the database safe to share
+(locks, retries, the driver).
 
 Why SQLAlchemy Core and not an ORM: the rows are plain facts that are written once and queried in
 bulk, and Core keeps one code path for the SQLite file under the user's data directory and a
@@ -67,9 +72,9 @@ from sqlalchemy import (
 )
 
 from engine.display import cells
-from engine.errors import ContentError, RecordError
-from engine.format import DrillEnded, Finding, find
-from engine.runtime import Record, first_broken_link, read, setup_from
+from engine.errors import RecordError
+from engine.format import DrillEnded, Finding
+from engine.runtime import Record, check, check_chain, read
 from scoring.database import HistoryError as HistoryError  # raised here too; callers import it from history
 from scoring.database import open_engine, reading, reason, transact
 from scoring.evaluation import evaluate
@@ -79,7 +84,7 @@ if TYPE_CHECKING:
     from sqlalchemy.exc import IntegrityError
     from sqlalchemy.sql.elements import ColumnElement
 
-    from engine.runtime import CompiledScenario
+    from engine.runtime import CompiledScenario, Verification
 
 
 Value = str | int | float | bool | None
@@ -212,6 +217,15 @@ feedback = Table(
     CheckConstraint("satisfaction BETWEEN 0 AND 100", name="ck_feedback_satisfaction"),
 )
 
+integrity = Table(
+    "drill_integrity",
+    metadata,
+    Column("drill_id", Integer, ForeignKey("drills.id", ondelete="CASCADE"), primary_key=True, autoincrement=False),
+    Column("signed", String(40)),  # the site key id whose HMAC was checked; NULL: an unsigned record
+    Column("chain", String(64), nullable=False),  # chk of the drill_end line: which copy of the drill was filed
+)
+"""How each drill's record was checked when it was filed (schema version 2; older drills have no row)."""
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -228,8 +242,20 @@ def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[drills, incidents, people, task_ratings, findings, feedback])
 
 
+def _v2(conn: Connection) -> None:
+    from scoring.ledger.schema import create  # the ledger's tables live with the ledger; they point at drills
+
+    create(conn)
+
+
+def _v3(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[integrity])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "drills, incidents, participants, task ratings, findings, feedback", _v1),
+    Migration(2, "ledger: make-up links, corrective actions and their log", _v2),
+    Migration(3, "drill integrity: signed or not, and which copy of the record was filed", _v3),
 )
 """Every schema step, numbered from 1 without gaps; append, never edit a released one."""
 
@@ -251,11 +277,16 @@ def default_url() -> str:
 
 
 def record_key(record: Record) -> str:
-    """The identity of a drill in history: the same record always has the same key.
+    """The identity of a drill in history: the same drill always has the same key.
+
+    Format 2: from the header's ``drill_id`` (an edited and re-chained copy is the same drill).
+    Format 1: from the checksums of the header and the last line, and the wall-clock start.
 
     Raises:
         HistoryError: The record has no checksums to build a key from.
     """
+    if record.header.drill_id is not None:
+        return hashlib.blake2b(f"drill:{record.header.drill_id}".encode(), digest_size=8).hexdigest()
     # The checksums belong to the lines as written, not to the header and events they hold.
     first = str(record.lines[0].get("chk") or "") if record.lines else ""
     parts = (first, record.last_chk, record.header.wall_start)
@@ -273,8 +304,20 @@ class _Drill:
     children: list[tuple[Table, list[dict[str, Any]]]] = field(default_factory=list)
 
 
+class Refused(HistoryError, RecordError):
+    """A record history will not file because it is not what the drill wrote, or cannot be checked.
+
+    A :class:`RecordError` too: the command line refuses it as every reader refuses an altered
+    record (exit 1), not as bad input.
+    """
+
+
 def _refuse(path: str, why: str) -> HistoryError:
     return HistoryError(f"{path}: {why}; not added to history")
+
+
+def _refuse_record(path: str, why: str) -> Refused:
+    return Refused(f"{path}: {why}; not added to history")
 
 
 def _people(path: str, value: object) -> list[dict[str, str]]:
@@ -335,52 +378,50 @@ def _utc(stamp: object, fallback: datetime) -> datetime:
 
 
 def _checked(path: str | Path) -> Record:
-    """Read a record and make sure it is whole: readable, unaltered, finished."""
+    """Read a record and make sure it is whole as far as reading tells: readable, chain unbroken, finished.
+
+    The replay (:func:`_verified`) comes after the look-up, so that adding a filed drill again is cheap.
+    """
     name = str(path)
     try:
         record = read(path)
+        broken, signature = check_chain(record)
     except RecordError as exc:
-        raise HistoryError(f"{exc}; not added to history") from exc
-    broken = first_broken_link(record)
+        raise Refused(f"{exc}; not added to history") from exc
     if broken is not None:
-        raise _refuse(name, broken)
+        raise _refuse_record(name, broken)
+    if signature == "unchecked":
+        raise _refuse_record(
+            name,
+            f"signed with site key {record.header.signed}, not checked: no site key {record.header.signed} here"
+            " (history files only records it can check)",
+        )
+    if record.damage is not None:
+        raise _refuse_record(name, record.damage)
     if record.notes:
-        raise _refuse(name, "; ".join(record.notes))
+        raise _refuse_record(name, "; ".join(record.notes))
     if not record.complete:
-        raise _refuse(name, "the drill did not finish (the record has no drill_end); only finished drills are kept")
+        raise _refuse_record(
+            name, "the drill did not finish (the record has no drill_end); only finished drills are kept"
+        )
     return record
 
 
-_SCENARIOS: dict[tuple[object, ...], list[CompiledScenario]] = {}
-"""Compiled scenarios by what a record names and the state of the files behind them: loading a
-scenario parses a large YAML file, and adding 200 drills of five scenarios should parse each once."""
-
-
-def _scenarios(record: Record) -> list[CompiledScenario]:
-    """The compiled scenarios a record ran, reloaded (and checked unchanged) only when a file changed."""
-    header = record.header
+def _verified(record: Record) -> tuple[Verification, list[CompiledScenario]]:
+    """The replay half of verification: every event must come out the same on the record's own sources."""
+    name = record.path
     try:
-        files = []
-        for incident in header.incidents:
-            where = Path(incident.path) if Path(incident.path).is_file() else find(incident.scenario)
-            stat = where.stat()
-            # The persona too: a file's role-play and its tabletop are different drills.
-            files.append(
-                (str(where.resolve()), stat.st_mtime_ns, stat.st_size, incident.digest, incident.persona or "")
-            )
-        key: tuple[object, ...] | None = (tuple(files), header.locale)
-    except OSError:
-        key = None  # let setup_from say what is wrong
-    found = _SCENARIOS.get(key) if key is not None else None
-    if found is None:
-        found = setup_from(record).scenarios()
-        if key is not None:
-            _SCENARIOS[key] = found
-    return found
+        verification, setup = check(record)
+    except RecordError as exc:
+        raise _refuse_record(name, str(exc).removeprefix(f"{name}: ")) from exc
+    if not verification.ok or setup is None:
+        raise _refuse_record(name, verification.message)
+    return verification, setup.scenarios()
 
 
 def _load(
     record: Record,
+    scenarios: list[CompiledScenario],
     *,
     participants: Sequence[Mapping[str, str]] | None,
     team: str | None,
@@ -391,12 +432,6 @@ def _load(
     """Score a checked record into the rows history keeps; raises :class:`HistoryError` if it cannot."""
     name = record.path
     path = Path(record.path)
-    try:
-        scenarios = _scenarios(record)
-    except ContentError as exc:
-        raise _refuse(name, f"cannot load the scenario it ran: {exc.problems[0]}") from exc
-    except RecordError as exc:
-        raise _refuse(name, str(exc).removeprefix(f"{name}: ")) from exc
     header = record.header
     kind = kind or header.kind
     if kind not in KINDS:
@@ -610,20 +645,39 @@ class History:
         site: str | None = None,
         kind: str | None = None,
         feedback: Sequence[Mapping[str, object]] | None = None,
+        require_signed: bool = False,
     ) -> bool:
         """Store a finished drill; ``False`` if it is already there (nothing changes then).
 
         The keyword arguments replace the header's fields of the same name (the header's are used
         when they are ``None``).
 
+        Args:
+            require_signed: Refuse an assessment whose record is not signed with the site key.
+
         Raises:
-            HistoryError: The record is unreadable, altered, cut short, or its scenarios changed;
-                or the database failed. Nothing is written in either case.
+            HistoryError: The record is unreadable, altered, cut short, signed with a key that is
+                not here, a different copy of a drill already filed, or (``require_signed``) an
+                unsigned assessment; or the database failed. Nothing is written in either case.
         """
         record = _checked(record_path)
-        if self._drill_id(record_key(record)) is not None:
+        name = record.path
+        key = record_key(record)
+        chain = record.end_chk or record.last_chk
+        filed = self._filed(key)
+        if filed is not None:
+            if filed[1] is not None and filed[1] != chain:
+                raise _refuse_record(
+                    name,
+                    f"another record of this drill (drill_id {record.header.drill_id}) is already in history,"
+                    " and its lines differ from this one's: one of them was altered",
+                )
             return False
-        drill = _load(record, participants=participants, team=team, site=site, kind=kind, opinions=feedback)
+        if require_signed and (kind or record.header.kind) == "assessment" and record.header.signed is None:
+            raise _refuse_record(name, "an assessment whose record is not signed (--require-signed)")
+        verification, scenarios = _verified(record)
+        drill = _load(record, scenarios, participants=participants, team=team, site=site, kind=kind, opinions=feedback)
+        signed = record.header.signed if verification.signature == "signed" else None
 
         def store(conn: Connection) -> bool:
             if conn.scalar(select(drills.c.id).where(drills.c.key == drill.key)) is not None:
@@ -634,6 +688,7 @@ class History:
             drill_id = stored[0]
             for table, rows in drill.children:
                 _insert(conn, table, [{**row, "drill_id": drill_id} for row in rows])
+            _insert(conn, integrity, [{"drill_id": drill_id, "signed": signed, "chain": chain}])
             return True
 
         def settle(exc: IntegrityError) -> bool:
@@ -647,6 +702,16 @@ class History:
         with self._tx("look up a drill") as conn:
             found = conn.scalar(select(drills.c.id).where(drills.c.key == key))
         return None if found is None else int(found)
+
+    def _filed(self, key: str) -> tuple[int, str | None] | None:
+        """A filed drill's id and its record's chain (None: filed before history kept it), or None if not filed."""
+        with self._tx("look up a drill") as conn:
+            found = conn.execute(
+                select(drills.c.id, integrity.c.chain)
+                .select_from(drills.outerjoin(integrity, integrity.c.drill_id == drills.c.id))
+                .where(drills.c.key == key)
+            ).first()
+        return None if found is None else (int(found[0]), found[1])
 
     def key_of(self, record: str | Path) -> str:
         """The key a drill is stored under: ``record`` is a record file, or already a key."""
@@ -726,7 +791,7 @@ class History:
         with self._tx("count rows") as conn:
             return {
                 table.name: int(conn.scalar(select(func.count()).select_from(table)) or 0)
-                for table in (drills, incidents, people, task_ratings, findings, feedback)
+                for table in (drills, incidents, people, task_ratings, findings, feedback, integrity)
             }
 
     def results(
@@ -741,7 +806,12 @@ class History:
         """Drills over time, oldest first: when, what, who, how it went (practice runs included)."""
         conditions = self._where(person=person, team=team, site=site, scenario=scenario, since=since, kind=kind)
         with self._tx("read results") as conn:
-            rows = conn.execute(select(drills).where(*conditions).order_by(drills.c.started_at, drills.c.id)).all()
+            rows = conn.execute(
+                select(drills, integrity.c.signed.label("signed_by"), integrity.c.chain.label("checked"))
+                .select_from(drills.outerjoin(integrity, integrity.c.drill_id == drills.c.id))
+                .where(*conditions)
+                .order_by(drills.c.started_at, drills.c.id)
+            ).all()
             names: dict[int, list[str]] = defaultdict(list)
             ids = [r.id for r in rows]
             for chunk in range(0, len(ids), 500):  # keep IN lists within every database's limits
@@ -764,6 +834,8 @@ class History:
                 "score": r.score,
                 "rating": r.rating,
                 "passed": bool(r.passed),
+                # yes: an HMAC checked with the site key; no: a plain chain; unknown: filed before this was kept
+                "signed": "yes" if r.signed_by else ("no" if r.checked else "unknown"),
             }
             for r in rows
         ]

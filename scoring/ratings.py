@@ -1,8 +1,9 @@
 """HSEEP ratings: the four codes with their exact labels, their order, score bands and caps.
 
 The labels are the doctrine's own words and are never paraphrased (one open tool renders S/M/U as
-"Satisfactory/Marginal/Unsatisfactory", which is wrong). The Chinese renderings follow how our
-users' evaluators speak of them.
+"Satisfactory/Marginal/Unsatisfactory", which is wrong). The Chinese renderings say what the
+doctrine means in the words a Chinese evaluator uses ("问题", not a translated "挑战"), and put
+the code before them with a full-width colon, as Chinese forms do.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ CODES = ("P", "S", "M", "U")
 """Best to worst."""
 
 LABELS: dict[str, Text] = {
-    "P": Text(zh="顺利完成，无挑战", en="Performed without Challenges"),
-    "S": Text(zh="完成，存在一些挑战", en="Performed with Some Challenges"),
-    "M": Text(zh="完成，存在重大挑战", en="Performed with Major Challenges"),
+    "P": Text(zh="完成且无明显问题", en="Performed without Challenges"),
+    "S": Text(zh="完成，但存在一些问题", en="Performed with Some Challenges"),
+    "M": Text(zh="完成，但存在重大问题", en="Performed with Major Challenges"),
     "U": Text(zh="未能完成", en="Unable to be Performed"),
 }
 """Code -> exact label."""
@@ -38,5 +39,5 @@ def worst(*codes: str) -> str:
 
 
 def label(code: str, lang: str = "en") -> str:
-    """``P Performed without Challenges``, or its Chinese rendering."""
-    return f"{code} {LABELS[code].get(lang)}"
+    """``P Performed without Challenges``; in Chinese the code, a full-width colon and the label."""
+    return f"{code}：{LABELS[code].get(lang)}" if lang == "zh" else f"{code} {LABELS[code].get(lang)}"

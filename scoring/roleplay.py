@@ -4,7 +4,8 @@ A pure function of a role-play drill's events and its compiled (expanded) scenar
 general evaluation: the five steps are the rubric's tasks (:mod:`engine.format.dialogue` makes them), so
 their status, moment and score are exactly those of the breakdown; this module adds what a trainee
 wants to see after a conversation: which of the five steps happened and when, which replies made the
-owner angrier (and by how much), and the anger over time.
+owner angrier (and by how much), the replies strict mode refused (a red line tried and stopped is
+not the same as no red line at all), and the anger over time.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from engine.format import (
     STEPS,
     ActionDone,
     AnyEvent,
+    DecisionMade,
     Finding,
     IncidentEnded,
     InjectDelivered,
@@ -52,6 +54,20 @@ class Hurt:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A reply the trainee chose that strict mode refused: it was never said, but it was tried."""
+
+    t: float
+    action: str
+    label: dict[str, str]
+    """The reply's words."""
+    rules: tuple[str, ...]
+    """The rules it would have broken (``red-line``, ``emotion-first``...), worst first as recorded."""
+    reasons: tuple[dict[str, str], ...]
+    """Why each rule refused it, in Chinese and English."""
+
+
+@dataclass(frozen=True)
 class RolePlayResult:
     """The whole picture of one conversation."""
 
@@ -63,6 +79,13 @@ class RolePlayResult:
     ending: str | None
     outcome: str | None
     findings: tuple[Finding, ...]
+    refused: tuple[Refusal, ...] = ()
+    """Replies strict mode refused, in the order they were tried."""
+
+    @property
+    def red_lines(self) -> tuple[Refusal, ...]:
+        """The refused replies that would have crossed a service red line."""
+        return tuple(r for r in self.refused if "red-line" in r.rules)
 
 
 def _text(text: Text) -> dict[str, str]:
@@ -85,9 +108,22 @@ def summarise(events: Sequence[AnyEvent], scenario: CompiledScenario) -> RolePla
     ending: str | None = None
     outcome: str | None = None
     findings: list[Finding] = []
+    refused: list[Refusal] = []
     for event in events:
         changes: Mapping[str, Value] = {}
         match event:
+            case DecisionMade(status="refused"):
+                act = model.actions.get(event.action)
+                reasons = event.reasons or []
+                refused.append(
+                    Refusal(
+                        float(event.t),
+                        event.action,
+                        _text(act.label) if act else {"zh": event.action, "en": event.action},
+                        tuple(r.rule for r in reasons),
+                        tuple(dict(r.detail) for r in reasons),
+                    )
+                )
             case VariableStepped(var="mood"):
                 changes = {"mood": event.value}
             case ActionDone() | ValuesChanged() | InjectDelivered():
@@ -120,6 +156,7 @@ def summarise(events: Sequence[AnyEvent], scenario: CompiledScenario) -> RolePla
         ending,
         outcome,
         tuple(findings),
+        tuple(refused),
     )
 
 

@@ -22,6 +22,7 @@ def whatif(
     seeds: int = 200,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    unverified: bool = False,
 ) -> dict[str, Any]:
     """The ranked alternatives of a recorded drill (``drillsim-whatif/1``), each scored.
 
@@ -30,9 +31,10 @@ def whatif(
         seeds: Drills per alternative.
         jobs: Worker processes; the result is the same for any number.
         progress: Called with (drills done, drills in all), for a progress bar.
+        unverified: Analyse a record that does not verify anyway (the result's ``warning`` says so).
 
     Raises:
-        RecordError: The record cannot be read, or its scenarios have changed since.
+        RecordError: The record cannot be read, or does not verify (unless ``unverified``).
         ContentError: A scenario of the record cannot be loaded.
     """
-    return analyse(record, seeds=seeds, jobs=jobs, scorer=score_only, progress=progress)
+    return analyse(record, seeds=seeds, jobs=jobs, scorer=score_only, progress=progress, unverified=unverified)

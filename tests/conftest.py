@@ -9,7 +9,7 @@ from typing import TypeVar
 import pytest
 
 from engine.format import Event, load_scenario
-from engine.runtime import CompiledScenario, Drill, Submission, compiled
+from engine.runtime import CompiledScenario, Drill, Submission, compiled, signing
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository."""
@@ -86,6 +86,14 @@ CORRECT = [
     (17.0, "control", "close"),
 ]
 """The mini scenario's correct sequence: (minute, role, action)."""
+
+
+@pytest.fixture(autouse=True)
+def no_site_key(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test signs with, or checks against, a site key it did not set up (the user's own is not seen)."""
+    monkeypatch.delenv("DRILLSIM_SITE_KEY", raising=False)
+    monkeypatch.delenv("DRILLSIM_SITE_KEY_FILE", raising=False)
+    monkeypatch.setattr(signing, "default_key_path", lambda: tmp_path_factory.getbasetemp() / "no-site-key")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -42,6 +42,7 @@ class DrillsimApp(App[None]):
         lang: str | None = None,
         open_record: Path | None = None,
         resume: Path | None = None,
+        unverified: bool = False,
     ) -> None:
         super().__init__()
         self.folders = list(folders)
@@ -50,6 +51,8 @@ class DrillsimApp(App[None]):
         self.trainee = ""
         """The last name given for a role-play (offered again next time)."""
         self.resume_record = resume
+        self.unverified = unverified
+        """Replay records that do not verify, under a warning (``--unverified``)."""
         self.theme = DARK
         self.router = Router(self)
         """Where every screen's intent goes."""
@@ -63,6 +66,11 @@ class DrillsimApp(App[None]):
         keys.localise(self, self.lang)
         self.title = tr("app.title", self.lang)
         self.router.begin(resume=self.resume_record, open_record=self.open_record)
+        self.router.fit(*self.size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Too small a terminal to drive a drill: the router covers the console with a notice until it grows."""
+        self.router.fit(*event.size)
 
     @on(Intent)
     def route(self, intent: Intent) -> None:

@@ -39,6 +39,11 @@ def _console_arguments(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--replay", metavar="RECORD", help="open a record in replay")
     group.add_argument("--resume", metavar="RECORD", help="go on with a drill that was cut short")
+    p.add_argument(
+        "--unverified",
+        action="store_true",
+        help="replay a record that does not verify (altered, cut short) anyway, under a warning",
+    )
 
 
 class _ConsoleParser(argparse.ArgumentParser):
@@ -56,6 +61,14 @@ def _console_problem(args: argparse.Namespace) -> str | None:
     for name in (args.replay, args.resume):
         if name and not Path(name).is_file():
             return f"drillsim: {name}: no such file"
+    from tui import keys  # light: the console imports it first thing anyway
+
+    try:
+        keys.load_keymap()
+    except keys.KeymapLimitError as exc:
+        return f"drillsim: key map {keys.keymap_path()}: {exc}"
+    except keys.KeymapError:
+        pass  # a mistake in a real key map: the console starts with the default keys and says why
     headless = bool(os.environ.get("DRILLSIM_HEADLESS"))
     if not headless and not (sys.stdin.isatty() and sys.stdout.isatty()):
         return "drillsim: the console needs a terminal; see drillsim --help for the headless commands"
@@ -76,9 +89,30 @@ def _run_console(args: argparse.Namespace) -> int:
         lang=args.lang,
         open_record=Path(args.replay) if args.replay else None,
         resume=Path(args.resume) if args.resume else None,
+        unverified=args.unverified,
     )
     app.run(headless=bool(os.environ.get("DRILLSIM_HEADLESS")))
     return app.return_code or 0
+
+
+def add_serve(sub: Any) -> None:
+    """Register ``serve`` (the drill room); the room package is imported only when it runs."""
+    p = sub.add_parser(
+        "serve",
+        help="open the drill room: participants, evaluators and trainees join from their phones",
+        description="Serve the drill room on this computer (127.0.0.1 unless --host); Ctrl-C stops it.",
+    )
+    p.add_argument("folders", nargs="*", metavar="FOLDER", help="more folders (or files) of scenarios and plans")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this computer only)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--db", metavar="URL", help="history database URL (default: SQLite in the user's data folder)")
+    p.set_defaults(handler=_run_serve)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from room.server import serve
+
+    return serve(args.folders, host=args.host, port=args.port, db=args.db)
 
 
 def _headless_parser() -> argparse.ArgumentParser:
@@ -86,6 +120,7 @@ def _headless_parser() -> argparse.ArgumentParser:
     from engine.tools.cli import build_parser
     from scoring import cli as scoring_cli
     from scoring.evaluation import summary
+    from scoring.ledger import cli as ledger_cli
     from scoring.scorecard import score_only
 
     if summary not in engine_cli.SCORERS:
@@ -97,7 +132,9 @@ def _headless_parser() -> argparse.ArgumentParser:
 
     def extra(sub: Any) -> None:
         scoring_cli.add_commands(sub)
+        ledger_cli.add_commands(sub)  # actions, review
         add_console(sub)
+        add_serve(sub)
 
     return build_parser(extra)
 

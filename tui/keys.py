@@ -73,6 +73,7 @@ KEYS: tuple[Key, ...] = (
     Key("live.next_task", "right_square_bracket", "task(1)", "live.next_task", show=False, key_display="]"),
     Key("live.prev_task", "left_square_bracket", "task(-1)", "live.prev_task", show=False, key_display="["),
     Key("live.view", "v", "toggle_view", "live.toggle_view"),
+    Key("live.withdraw", "w", "withdraw", "live.withdraw"),
     Key("live.end", "e", "end", "live.end"),
     # Role-play
     Key("roleplay.type", "t", "type_reply", "rp.type"),
@@ -149,19 +150,57 @@ class KeymapError(ValueError):
     """The key map file cannot be used (the console starts with the default keys and says why)."""
 
 
+class KeymapLimitError(KeymapError):
+    """The key map file is beyond any real one's size or nesting: ``drillsim console`` refuses to start."""
+
+
+MAX_BYTES = 64 * 1024
+"""Largest key map read. A full one, every binding remapped with a comment, is under 4 KB."""
+
+MAX_DEPTH = 3
+"""Deepest nesting of the format: ``[keys]``, then a dotted id's two parts (``live.pause = "p"``)."""
+
+
+def _depth(value: object) -> int:
+    """How deeply ``value`` nests tables and arrays (a plain value is 0)."""
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def _read(path: Path) -> dict[str, object]:
+    """The key map's TOML, read within :data:`MAX_BYTES` and :data:`MAX_DEPTH`."""
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise KeymapError(exc.strerror or str(exc)) from exc
+    if len(raw) > MAX_BYTES:
+        raise KeymapLimitError(f'larger than {MAX_BYTES // 1024} KB; a key map is a few lines of binding-id = "key"')
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except RecursionError as exc:  # tomllib recurses once per nested array or inline table
+        raise KeymapLimitError(f"nested deeper than the format's {MAX_DEPTH} levels") from exc
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise KeymapError(str(exc)) from exc
+    if _depth(data) > MAX_DEPTH:
+        raise KeymapLimitError(f'nested deeper than the format\'s {MAX_DEPTH} levels ([keys], then id = "key")')
+    return data
+
+
 def load_keymap(path: Path | None = None) -> dict[str, str]:
     """Read ``[keys]`` from the key map file: ``binding-id = "key"``. Missing file: no changes.
 
     Raises:
         KeymapError: The file is not TOML, or names an unknown binding, or a key is not text.
+        KeymapLimitError: The file is larger than :data:`MAX_BYTES` or nested deeper than :data:`MAX_DEPTH`.
     """
     path = path or keymap_path()
     if not path.is_file():
         return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise KeymapError(str(exc)) from exc
+    data = _read(path)
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         raise KeymapError('[keys] must be a table of binding-id = "key"')

@@ -23,7 +23,8 @@ GoHome             debrief, role-play result   start                     closes 
 
 A screen that follows another in the same drill takes its place, so Escape from a debrief never
 lands on a finished drill; a screen opened to look at something goes on top, and going back
-closes it. Help (the app's F1) opens over any screen through :meth:`Router.help`.
+closes it. Help (the app's F1) opens over any screen through :meth:`Router.help`; a notice covers
+the console while the terminal is too small (:meth:`Router.fit`).
 
 Only the start screen is imported up front. The others are imported the first time they open:
 the live and role-play screens bring in the runtime and scoring, which the first paint of the
@@ -76,7 +77,17 @@ class Router:
             self.route(OpenReplay(open_record))
 
     def route(self, intent: Intent) -> None:
-        """Go where ``intent`` asks."""
+        """Go where ``intent`` asks (under the too-small notice, if it shows: it stays on top)."""
+        from tui.screens.too_small import TooSmallScreen
+
+        covered = isinstance(self.app.screen, TooSmallScreen)
+        if covered:
+            self.app.pop_screen()
+        self._route(intent)
+        if covered:
+            self.fit(*self.app.size)
+
+    def _route(self, intent: Intent) -> None:
         app = self.app
         match intent:
             case OpenSetup(entry=entry):
@@ -116,11 +127,24 @@ class Router:
             case _:
                 raise TypeError(f"no route for {type(intent).__name__}")
 
+    def fit(self, width: int, height: int) -> None:
+        """Cover the console with a notice while the terminal is too small; take it away when it grows."""
+        from tui.screens.too_small import TooSmallScreen, too_small
+
+        app = self.app
+        if too_small(width, height):
+            if not isinstance(app.screen, TooSmallScreen):
+                app.push_screen(TooSmallScreen())
+            return
+        while isinstance(app.screen, TooSmallScreen):
+            app.pop_screen()
+
     def help(self) -> None:
         """Show the keys of the screen on top (help never opens over itself)."""
         from tui.screens.help import HelpScreen
+        from tui.screens.too_small import TooSmallScreen
 
-        if not isinstance(self.app.screen, HelpScreen):
+        if not isinstance(self.app.screen, (HelpScreen, TooSmallScreen)):
             self.app.push_screen(HelpScreen(self.app.screen))
 
     # Routes that start a drill ---------------------------------------------------------------------

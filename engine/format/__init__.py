@@ -1,4 +1,5 @@
-"""The content format: what a scenario, a drill plan and a decision script are, and how they are read.
+"""The content format: what a scenario, a drill plan, a decision script and a training programme are,
+and how they are read.
 
 The loader (:func:`load`, :func:`load_scenario`...) is the only code that reads YAML; it gives frozen
 pydantic models (:class:`Scenario`, :class:`Plan`, :class:`Script`) or a :class:`ContentError`
@@ -28,6 +29,8 @@ from engine.format.dialogue import (
 from engine.format.dialogue import problems as dialogue_problems
 from engine.format.events import (
     FORMAT,
+    FORMAT_V1,
+    FORMATS,
     INPUTS,
     KINDS,
     OUTCOME_RANK,
@@ -36,6 +39,7 @@ from engine.format.events import (
     ActionDropped,
     AnyEvent,
     DecisionMade,
+    DecisionWithdrawn,
     DrillEnded,
     DrillHalted,
     Evaluated,
@@ -53,16 +57,19 @@ from engine.format.events import (
     PlanRef,
     Reason,
     RecordHeader,
+    SourceText,
     StaffAwaited,
     StateChanged,
     TimerChanged,
     ValuesChanged,
     VariableStepped,
     line_schema,
+    parse_content,
     parse_event,
     parse_header,
 )
 from engine.format.expressions import (
+    ARITHMETIC,
     COMPARISONS,
     CONSTANT_NAMES,
     NOW,
@@ -72,8 +79,26 @@ from engine.format.expressions import (
     Value,
     compile_expression,
 )
-from engine.format.library import DrillContent, find, incident_names, load_drill, script_problems
-from engine.format.loader import Loaded, load, load_plan, load_scenario, load_script, read_document, yaml_files
+from engine.format.library import (
+    DrillContent,
+    find,
+    incident_names,
+    load_drill,
+    programme_problems,
+    script_problems,
+)
+from engine.format.loader import (
+    Loaded,
+    load,
+    load_plan,
+    load_programme,
+    load_scenario,
+    load_script,
+    load_text,
+    parse_bytes,
+    read_document,
+    yaml_files,
+)
 from engine.format.model import (
     Decision,
     Dialogue,
@@ -95,20 +120,26 @@ from engine.format.model import (
     Triangular,
     Uniform,
 )
+from engine.format.programme import FORMAT_PROGRAMME, PERIODS, Member, Period, Programme, Requirement, Site, Team
 from engine.format.yamlsafe import Document
 
 __all__ = [
     "AFTER_CALL",
+    "ARITHMETIC",
     "CALL_BACK",
     "COMPARISONS",
     "CONSTANT_NAMES",
     "FORMAT",
+    "FORMATS",
+    "FORMAT_PROGRAMME",
+    "FORMAT_V1",
     "FREE_PREFIX",
     "INPUTS",
     "KINDS",
     "MOVES",
     "NOW",
     "OUTCOME_RANK",
+    "PERIODS",
     "RESERVED",
     "SEP",
     "STEPS",
@@ -119,6 +150,7 @@ __all__ = [
     "Context",
     "Decision",
     "DecisionMade",
+    "DecisionWithdrawn",
     "Dialogue",
     "Document",
     "DrillContent",
@@ -143,21 +175,28 @@ __all__ = [
     "Input",
     "LifeTag",
     "Loaded",
+    "Member",
     "Names",
     "Normal",
     "NoteMade",
+    "Period",
     "Plan",
     "PlanRef",
+    "Programme",
     "Reason",
     "RecordHeader",
+    "Requirement",
     "Scenario",
     "ScenarioTest",
     "Script",
+    "Site",
+    "SourceText",
     "Spoken",
     "StaffAwaited",
     "Stage",
     "StateChanged",
     "Task",
+    "Team",
     "Text",
     "TimerChanged",
     "Triangular",
@@ -177,12 +216,17 @@ __all__ = [
     "load",
     "load_drill",
     "load_plan",
+    "load_programme",
     "load_scenario",
     "load_script",
+    "load_text",
     "names_of",
+    "parse_bytes",
+    "parse_content",
     "parse_event",
     "parse_header",
     "persona_for",
+    "programme_problems",
     "read_document",
     "roleplay_id",
     "script_problems",

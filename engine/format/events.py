@@ -26,16 +26,23 @@ Why this shape:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
+from typing import Annotated, Any, ClassVar, Final, Literal, TypeAlias, Union, get_args
 
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from engine.errors import RecordError
 
-FORMAT = "drillsim-record/1"
-"""Format name written in every header."""
+FORMAT: Final = "drillsim-record/2"
+"""Format name written in every new header: version 2 carries the sources it ran (``content`` lines)."""
+
+FORMAT_V1: Final = "drillsim-record/1"
+"""The first version: no ``content`` lines; its scenarios are found by path or id (digest checked)."""
+
+FORMATS = (FORMAT_V1, FORMAT)
+"""Every version a reader accepts."""
 
 Value: TypeAlias = bool | int | float | str
 """A scenario variable's value."""
@@ -170,11 +177,13 @@ class DecisionMade(Event):
         source: Where the decision came from: ``ui``, ``script``, ``policy``, ``replay``...
         note: The decision's rationale, as said in the room.
         wall: Wall-clock time it was entered (ISO 8601), for decisions made live.
+        by: Who entered it, for a decision made in the drill room (the participant's name).
+        device: From which device session (the room's id of that phone's session).
     """
 
     type: ClassVar[str] = "decision"
     input: ClassVar[bool] = True
-    optional: ClassVar[frozenset[str]] = frozenset({"reasons", "why", "note", "wall"})
+    optional: ClassVar[frozenset[str]] = frozenset({"reasons", "why", "note", "wall", "by", "device"})
 
     status: Literal["accepted", "refused", "unavailable"]
     reasons: list[Reason] | None = None
@@ -185,6 +194,8 @@ class DecisionMade(Event):
     source: str
     note: str | None = None
     wall: str | None = None
+    by: str | None = None
+    device: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -266,6 +277,31 @@ class DrillHalted(Event):
     wall: str | None = None
 
 
+@dataclass(slots=True, kw_only=True)
+class DecisionWithdrawn(Event):
+    """The facilitator withdrew an accepted decision whose action had not finished (a mis-keyed one).
+
+    The action stops where it is: its staff are released, its effects never happen, and it can be
+    decided again. The decision and any finding it caused stay in the record (it was made); scoring
+    ignores the findings whose cause was withdrawn, and the decision does not count as done.
+
+    Attributes:
+        decision: The ``seq`` of the decision withdrawn.
+        incident: Its incident.
+        action: Its action's id.
+        wall: Wall-clock time it was entered.
+    """
+
+    type: ClassVar[str] = "withdraw"
+    input: ClassVar[bool] = True
+    optional: ClassVar[frozenset[str]] = frozenset({"wall"})
+
+    decision: int
+    incident: int
+    action: str
+    wall: str | None = None
+
+
 # What the drill did -----------------------------------------------------------------------------
 
 
@@ -322,7 +358,7 @@ class ActionBegun(Event):
 
 @dataclass(slots=True, kw_only=True)
 class ActionDropped(Event):
-    """An action under way was abandoned because its incident ended first.
+    """An action under way was abandoned: its incident ended first, or its decision was withdrawn.
 
     Attributes:
         incident: The incident.
@@ -522,41 +558,13 @@ class DrillEnded(Event):
     outcome: Outcome
 
 
-KINDS: tuple[type[Event], ...] = (
-    DecisionMade,
-    Evaluated,
-    NoteMade,
-    InjectFired,
-    DrillHalted,
-    IncidentStarted,
-    StaffAwaited,
-    ActionBegun,
-    ActionDropped,
-    ActionDone,
-    StateChanged,
-    ValuesChanged,
-    VariableStepped,
-    InjectDelivered,
-    TimerChanged,
-    HazardChanged,
-    Finding,
-    IncidentEnded,
-    DrillEnded,
-)
-"""Every event kind, inputs first."""
-
-BY_TYPE: dict[str, type[Event]] = {cls.type: cls for cls in KINDS}
-"""Event class by the ``type`` written in the record."""
-
-INPUTS: frozenset[str] = frozenset(cls.type for cls in KINDS if cls.input)
-"""Types of the events that come from outside the drill."""
-
 AnyEvent: TypeAlias = Union[  # noqa: UP007 - a runtime union of classes, read by pydantic
     DecisionMade,
     Evaluated,
     NoteMade,
     InjectFired,
     DrillHalted,
+    DecisionWithdrawn,
     IncidentStarted,
     StaffAwaited,
     ActionBegun,
@@ -574,7 +582,16 @@ AnyEvent: TypeAlias = Union[  # noqa: UP007 - a runtime union of classes, read b
 ]
 """Any one drill event."""
 
-Input: TypeAlias = DecisionMade | Evaluated | NoteMade | InjectFired | DrillHalted
+KINDS: tuple[type[Event], ...] = get_args(AnyEvent)
+"""Every event kind, inputs first (the members of :data:`AnyEvent`, in its order)."""
+
+INPUTS: frozenset[str] = frozenset(cls.type for cls in KINDS if cls.input)
+"""Types of the events that come from outside the drill."""
+
+BY_TYPE: dict[str, type[Event]] = {cls.type: cls for cls in KINDS}
+"""Event class by the ``type`` written in the record."""
+
+Input: TypeAlias = DecisionMade | Evaluated | NoteMade | InjectFired | DrillHalted | DecisionWithdrawn
 """An event that comes from outside the drill."""
 
 
@@ -649,7 +666,11 @@ class RecordHeader:
     """Line 1 of a record: what ran, with which seed and rules, and who took part.
 
     Attributes:
-        format: Always :data:`FORMAT`.
+        format: :data:`FORMAT` (or :data:`FORMAT_V1` for a record of the first version).
+        drill_id: The drill's identity (a random UUID, hex), version 2 on: what history knows the drill
+            by, whatever its lines say (a copy re-chained after an edit is still the same drill).
+        signed: The id of the site key whose HMAC chains the lines (a short hash of the key, never
+            the key); absent for the plain checksum chain. Version 2 on.
         engine: The drillsim version that wrote it.
         id: The drill's id (the plan's, or the lone scenario's).
         source: What made it: ``cli``, ``console``...
@@ -673,9 +694,11 @@ class RecordHeader:
     __pydantic_config__: ClassVar[ConfigDict] = _STRICT
 
     type: ClassVar[str] = "header"
-    optional: ClassVar[frozenset[str]] = frozenset({"speed", "fork", "feedback"})
+    optional: ClassVar[frozenset[str]] = frozenset({"drill_id", "signed", "speed", "fork", "feedback"})
 
-    format: Literal["drillsim-record/1"] = "drillsim-record/1"
+    format: Literal["drillsim-record/1", "drillsim-record/2"] = "drillsim-record/2"
+    drill_id: str | None = None
+    signed: str | None = None
     engine: str
     id: str
     source: str
@@ -693,6 +716,11 @@ class RecordHeader:
     speed: Number | None = None
     fork: ForkRef | None = None
     feedback: list[dict[str, Any]] | None = None
+
+    @property
+    def version(self) -> int:
+        """The format version: 1 or 2."""
+        return 1 if self.format == FORMAT_V1 else 2
 
     @property
     def roleplay(self) -> bool:
@@ -724,6 +752,37 @@ def _header_plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_header_plain(v) for v in value]
     return value
+
+
+@dataclass(slots=True, kw_only=True)
+class SourceText:
+    """A ``content`` line (version 2): the exact text of a scenario or plan the drill ran.
+
+    The lines come right after the header, the plan's first, then each scenario once (in incident
+    order), and the checksum chain covers them like any other line. A reader loads the drill's
+    content from them, never from a file: an edited, moved or deleted scenario cannot orphan the
+    record, and the record replays on any machine.
+
+    Attributes:
+        kind: ``scenario`` or ``plan``.
+        digest: SHA-256 of the text's UTF-8 bytes (the file's bytes): what the header's
+            ``digest`` of the incident or plan names.
+        name: The file's name when the drill ran (no folder): for messages and for people.
+        text: The file's text, exactly.
+    """
+
+    __pydantic_config__: ClassVar[ConfigDict] = _STRICT
+
+    type: ClassVar[str] = "content"
+
+    kind: Literal["scenario", "plan"]
+    digest: str
+    name: str
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The line's object (without the checksum), in the declared field order."""
+        return {"type": self.type, "kind": self.kind, "digest": self.digest, "name": self.name, "text": self.text}
 
 
 # Reading ----------------------------------------------------------------------------------------
@@ -765,17 +824,42 @@ def parse_event(data: Mapping[str, Any]) -> AnyEvent:
 def parse_header(data: Mapping[str, Any]) -> RecordHeader:
     """The header a record's first line holds, checked against :class:`RecordHeader`.
 
+    A version 1 header is read as version 1: the fields version 2 added are refused in it.
+
     Raises:
-        RecordError: Not a header of this format, or a field is missing or of the wrong type.
+        RecordError: Not a header of a known format, or a field is missing, unknown or of the wrong type.
     """
-    if data.get("type") != "header" or data.get("format") != FORMAT:
-        raise RecordError(f"not a drillsim record (no '{FORMAT}' header on line 1)")
+    if data.get("type") != "header" or data.get("format") not in FORMATS:
+        raise RecordError(f"not a drillsim record (no '{FORMAT}' or '{FORMAT_V1}' header on line 1)")
     body = {k: v for k, v in data.items() if k not in ("type", "chk")}
+    if data.get("format") == FORMAT_V1:
+        added = next((k for k in ("drill_id", "signed") if k in body), None)
+        if added is not None:
+            raise RecordError(f"the header is incomplete or damaged: {added}: not a field of {FORMAT_V1}")
+    elif not isinstance(body.get("drill_id"), str) or not _DRILL_ID.fullmatch(body["drill_id"]):
+        raise RecordError("the header is incomplete or damaged: drill_id: 32 lower-case hex digits needed")
     try:
         header: RecordHeader = _validate(RecordHeader, body)
     except ValidationError as exc:
         raise RecordError(f"the header is incomplete or damaged: {_first_error(exc)}") from exc
     return header
+
+
+_DRILL_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def parse_content(data: Mapping[str, Any]) -> SourceText:
+    """The source a ``content`` line holds, checked against :class:`SourceText`.
+
+    Raises:
+        RecordError: A field is missing, unknown or of the wrong type.
+    """
+    body = {k: v for k, v in data.items() if k not in ("type", "chk")}
+    try:
+        found: SourceText = _validate(SourceText, body)
+    except ValidationError as exc:
+        raise RecordError(f"content line: {_first_error(exc)}") from exc
+    return found
 
 
 def _validate(cls: type[Any], body: dict[str, Any]) -> Any:
@@ -795,17 +879,21 @@ def _first_error(exc: ValidationError) -> str:
 
 
 def line_schema() -> dict[str, Any]:
-    """JSON Schema of one record line: the header, or any one event (with its ``chk``)."""
+    """JSON Schema of one record line: the header, a content line, or any one event (with its ``chk``)."""
     defs: dict[str, Any] = {}
     choices = []
-    kinds: tuple[type[Event] | type[RecordHeader], ...] = (RecordHeader, *KINDS)
+    kinds: tuple[type[Event] | type[RecordHeader] | type[SourceText], ...] = (RecordHeader, SourceText, *KINDS)
     for cls in kinds:
         schema = _adapter(cls).json_schema(by_alias=True, ref_template="#/$defs/{model}")
         defs.update(schema.pop("$defs", {}))
         schema["title"] = cls.__name__
         schema["description"] = (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
         properties = {"type": {"const": cls.type}, **schema.get("properties", {})}
-        properties["chk"] = {"type": "string", "description": "checksum chaining this line to the one before"}
+        properties["chk"] = {
+            "type": "string",
+            "pattern": "^([0-9a-f]{12}|[0-9a-f]{24})$",
+            "description": "checksum chaining this line to the one before (24 hex digits: a signed record's HMAC)",
+        }
         schema["properties"] = properties
         schema["required"] = ["type", *schema.get("required", []), "chk"]
         schema["additionalProperties"] = False
@@ -814,7 +902,10 @@ def line_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "drillsim record line",
-        "description": f"One line of a {FORMAT} record (JSON Lines): line 1 is the header, every other line one event.",
+        "description": (
+            f"One line of a {FORMAT} record (JSON Lines): line 1 is the header, then one content line per"
+            f" source the drill ran, then one line per event. {FORMAT_V1} records have no content lines."
+        ),
         "oneOf": choices,
         "$defs": defs,
     }

@@ -113,14 +113,27 @@ COMPARISONS: dict[type[ast.cmpop], Callable[[Value, Value], bool]] = {
     ast.Gt: operator.gt,
     ast.GtE: operator.ge,
 }
+"""What each comparison operator means; the linter reasons about conditions with the same table."""
 
-_ARITH: dict[type[ast.operator], Callable[[float, float], float]] = {
+
+def _divide(left: float, right: float) -> float:
+    return left / right if right else 0.0
+
+
+def _modulo(left: float, right: float) -> float:
+    return left % right if right else 0.0
+
+
+ARITHMETIC: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.Mod: operator.mod,
+    ast.Div: _divide,
+    ast.Mod: _modulo,
 }
+"""What each arithmetic operator computes: ``+ - * / %``. A zero divisor yields 0 rather than an
+exception, since a drill must not die on arithmetic. The linter computes possible values with the
+same table, so what it proves about a condition holds in the drill."""
 
 CONSTANT_NAMES: dict[str, bool] = {"true": True, "false": False, "True": True, "False": False}
 """Names that stand for true and false (YAML authors write lower case, Python habits upper case)."""
@@ -205,16 +218,13 @@ class _Compiler:
         raise ExpressionError(f"'{_describe(node)}' is not allowed in an expression")
 
     def _BinOp(self, node: ast.BinOp, depth: int) -> tuple[str, Evaluator]:
-        op = _ARITH.get(type(node.op))
+        op = ARITHMETIC.get(type(node.op))
         if op is None:
             raise ExpressionError(f"the operator in '{_describe(node)}' is not allowed (use + - * / %)")
         left_kind, left = self.compile(node.left, depth)
         right_kind, right = self.compile(node.right, depth)
         if left_kind != "number" or right_kind != "number":
             raise ExpressionError(f"'{_describe(node)}': arithmetic needs numbers on both sides")
-        if isinstance(node.op, ast.Div | ast.Mod):
-            # A zero divisor yields 0 rather than an exception: a drill must not die on arithmetic.
-            return "number", self._finite(node, lambda c: _safe_divide(op, left(c), right(c)))  # type: ignore[arg-type]
         return "number", self._finite(node, lambda c: op(left(c), right(c)))  # type: ignore[arg-type]
 
     def _Compare(self, node: ast.Compare, depth: int) -> tuple[str, Evaluator]:
@@ -392,10 +402,6 @@ def _fused(op: type[ast.cmpop]) -> Callable[[str, Value], Evaluator]:
 
 
 _FUSED_CONSTANT: dict[type[ast.cmpop], Callable[[str, Value], Evaluator]] = {op: _fused(op) for op in COMPARISONS}
-
-
-def _safe_divide(op: Callable[[float, float], float], left: float, right: float) -> float:
-    return op(left, right) if right else 0.0
 
 
 def _describe(node: ast.AST) -> str:

@@ -21,6 +21,7 @@ from engine.format.dialogue import base_id
 from engine.format.expressions import compile_expression, did_you_mean
 from engine.format.loader import Loaded, load, load_scenario
 from engine.format.model import Plan, Scenario, Script
+from engine.format.programme import Programme
 from engine.paths import library_dirs
 
 
@@ -162,6 +163,22 @@ def script_problems(script: Loaded[Script], scenarios: list[Scenario]) -> list[P
             add((*base, "role"), f"'{decision.action}' is done by '{action.role}', not '{decision.role}'")
         for where, message in decision_problems(scenario, decision):
             add((*base, *where), message)
+    return problems
+
+
+def programme_problems(programme: Loaded[Programme]) -> list[Problem]:
+    """The drills a training programme names that are neither a shipped nor a nearby scenario or plan."""
+    path, doc = programme.path, programme.document
+    problems: list[Problem] = []
+    for rid, requirement in programme.model.requirements.items():
+        for index, name in enumerate(requirement.drills):
+            try:
+                find(name, near=Path(path).parent)
+            except ContentError:
+                where = ("requirements", rid, "drills", index)
+                line, col = doc.where(where)
+                message = f"no scenario or plan {name!r} (neither shipped nor beside the programme)"
+                problems.append(Problem(path, line, col, ".".join(str(p) for p in where), message))
     return problems
 
 

@@ -5,7 +5,7 @@ A file goes through four gates, and every problem found is reported at once, eac
 
 1. the bytes: size cap, strict UTF-8 (a bad byte is located), then the hardened YAML reader
    (:mod:`engine.format.yamlsafe`: no tags, depth and alias limits, YAML 1.2 scalars, duplicate keys);
-2. the kind: the ``schema`` key says whether it is a scenario, a plan or a script;
+2. the kind: the ``schema`` key says whether it is a scenario, a plan, a script or a training programme;
 3. the shape: pydantic validates against :mod:`engine.format.model`; its errors are translated into the
    author's terms, with did-you-mean for unknown keys and the list of allowed ones;
 4. the meaning: :mod:`engine.format.checks` verifies cross references and compiles every expression.
@@ -21,7 +21,7 @@ import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -29,12 +29,18 @@ from engine.errors import ContentError, Problem
 from engine.format.checks import check_scenario
 from engine.format.expressions import did_you_mean
 from engine.format.model import FORMAT_PLAN, FORMAT_SCENARIO, FORMAT_SCRIPT, Plan, Scenario, Script
+from engine.format.programme import FORMAT_PROGRAMME, Programme, check_programme
 from engine.format.yamlsafe import MAX_BYTES, Data, Document, YamlIssue, parse
 from engine.format.yamlsafe import Path as DocPath
 
-M = TypeVar("M", Scenario, Plan, Script)
+M = TypeVar("M", Scenario, Plan, Script, Programme)
 
-KINDS: dict[str, type[BaseModel]] = {FORMAT_SCENARIO: Scenario, FORMAT_PLAN: Plan, FORMAT_SCRIPT: Script}
+KINDS: dict[str, type[BaseModel]] = {
+    FORMAT_SCENARIO: Scenario,
+    FORMAT_PLAN: Plan,
+    FORMAT_SCRIPT: Script,
+    FORMAT_PROGRAMME: Programme,
+}
 """Schema name -> model class."""
 
 
@@ -47,12 +53,15 @@ class Loaded(Generic[M]):
         model: The validated, frozen model.
         digest: SHA-256 of the file's bytes; records carry it so a replay notices edited content.
         document: Positions of every value, for tools that report on the file (lint, tests).
+        text: The file's text exactly as read (its UTF-8 encoding is the bytes the digest is of):
+            what a record embeds, so that it can be replayed without the file.
     """
 
     path: str
     model: M
     digest: str
     document: Document
+    text: str = ""
 
 
 def yaml_files(paths: list[str]) -> Iterator[Path]:
@@ -73,8 +82,8 @@ def read_document(path: str | Path) -> tuple[bytes, Document]:
     """
     name = str(path)
 
-    def fail(message: str, line: int = 0, col: int = 0) -> ContentError:
-        return ContentError([Problem(name, line, col, "", message)])
+    def fail(message: str) -> ContentError:
+        return ContentError([Problem(name, 0, 0, "", message)])
 
     try:
         size = Path(path).stat().st_size
@@ -87,6 +96,25 @@ def read_document(path: str | Path) -> tuple[bytes, Document]:
         raise fail("no such file") from exc
     except OSError as exc:
         raise fail(f"cannot read: {exc.strerror or exc}") from exc
+    return raw, parse_bytes(name, raw)
+
+
+def parse_bytes(name: str, raw: bytes) -> Document:
+    """The gates after reading: size cap, strict UTF-8, then the hardened YAML reader.
+
+    Args:
+        name: What messages call the content (a path, or a virtual one such as ``r.jsonl#fire.yaml``).
+        raw: The content's bytes.
+
+    Raises:
+        ContentError: Too large, not UTF-8, or not acceptable YAML.
+    """
+
+    def fail(message: str, line: int = 0, col: int = 0) -> ContentError:
+        return ContentError([Problem(name, line, col, "", message)])
+
+    if len(raw) > MAX_BYTES:
+        raise fail(f"content is {len(raw) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.1f} MB")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -96,7 +124,7 @@ def read_document(path: str | Path) -> tuple[bytes, Document]:
     if "\x00" in text:
         raise fail("contains a NUL character; this is not a text file")
     try:
-        return raw, parse(text)
+        return parse(text)
     except YamlIssue as exc:
         raise fail(exc.message, exc.line, exc.col) from exc
 
@@ -118,6 +146,28 @@ def load_plan(path: str | Path) -> Loaded[Plan]:
     return _load_as(path, FORMAT_PLAN)
 
 
+def load_text(text: str, name: str, kind: Literal["scenario", "plan"]) -> Loaded[Any]:
+    """Load a scenario or plan from its text, as if from a file called ``name`` (a virtual path).
+
+    Used for the sources a record carries: the same gates as a file (size, YAML safety, the
+    model, the checks), and the same digest (SHA-256 of the text's UTF-8 bytes, which are the
+    file's bytes when the text was read from one).
+
+    Args:
+        text: The content.
+        name: What the loaded content's ``path`` and every message call it.
+        kind: ``scenario`` or ``plan``: content of any other kind is refused.
+
+    Raises:
+        ContentError: The text is not acceptable content of that kind.
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    doc = parse_bytes(name, raw)
+    schema = FORMAT_SCENARIO if kind == "scenario" else FORMAT_PLAN
+    _expect_kind(name, doc, schema)
+    return _validate(name, raw, doc, KINDS[schema])
+
+
 def load_script(path: str | Path) -> Loaded[Script]:
     """Load a decision script. A bare YAML list of decisions is accepted as a script too."""
     raw, doc = read_document(path)
@@ -126,6 +176,11 @@ def load_script(path: str | Path) -> Loaded[Script]:
     else:
         _expect_kind(str(path), doc, FORMAT_SCRIPT)
     return _validate(str(path), raw, doc, Script)
+
+
+def load_programme(path: str | Path) -> Loaded[Programme]:
+    """Load a training programme file (and refuse any other kind)."""
+    return _load_as(path, FORMAT_PROGRAMME)
 
 
 def _load_as(path: str | Path, kind: str) -> Loaded[Any]:
@@ -174,17 +229,20 @@ def _validate(name: str, raw: bytes, doc: Document, cls: type[BaseModel]) -> Loa
         raise ContentError(_translate(name, doc, cls, exc)) from exc
     except (RecursionError, MemoryError) as exc:  # pragma: no cover - yamlsafe limits make this unreachable
         raise ContentError([Problem(name, 0, 0, "", "document is too large or too deep")]) from exc
+    found: list[tuple[DocPath, str]] = []
     if isinstance(model, Scenario):
         found = check_scenario(model)
-        if found:
-            problems = []
-            for path, message in found:
-                line, col = doc.where(path)
-                problems.append(Problem(name, line, col, _dotted(path), message))
-            problems.sort(key=lambda p: (p.line, p.col))
-            raise ContentError(problems)
+    elif isinstance(model, Programme):
+        found = check_programme(model)
+    if found:
+        problems = []
+        for path, message in found:
+            line, col = doc.where(path)
+            problems.append(Problem(name, line, col, _dotted(path), message))
+        problems.sort(key=lambda p: (p.line, p.col))
+        raise ContentError(problems)
     digest = hashlib.sha256(raw).hexdigest()
-    return Loaded(path=name, model=model, digest=digest, document=doc)
+    return Loaded(path=name, model=model, digest=digest, document=doc, text=raw.decode("utf-8"))
 
 
 # Translating pydantic's errors into the author's terms -----------------------------------------
@@ -347,6 +405,8 @@ def _step(target: Any, part: Any) -> Any:
     for arg in args:  # a union: pick the branch whose tag or name is ``part``
         inner = _unwrap_model(arg)
         if isinstance(inner, type) and issubclass(inner, BaseModel):
+            if part == inner.__name__:
+                return inner  # pydantic names the model branch of a smart union (a name or a mapping)
             tag = inner.model_fields.get("dist")
             if tag is not None and part in typing.get_args(tag.annotation):
                 return inner

@@ -41,6 +41,7 @@ from engine.format.events import (
     ActionDropped,
     AnyEvent,
     DecisionMade,
+    DecisionWithdrawn,
     DrillEnded,
     DrillHalted,
     Evaluated,
@@ -89,6 +90,8 @@ class Submission:
         source: Where it came from: ``ui``, ``script``, ``policy``, ``replay``.
         note: Rationale for the decision log.
         wall: Wall-clock stamp (kept out of comparisons by its name).
+        by: Who entered it (a drill-room participant).
+        device: From which device session.
     """
 
     role: str
@@ -97,6 +100,8 @@ class Submission:
     source: str = "ui"
     note: str | None = None
     wall: str | None = None
+    by: str | None = None
+    device: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +163,7 @@ class Incident:
         "pending",
         "pending_start",
         "residue",
+        "running",
         "sc",
         "stages_begun",
         "stages_done",
@@ -187,6 +193,8 @@ class Incident:
         self.timers: dict[str, str] = {}
         self.hazards_on: set[str] = set()
         self.pending: list[simpy.resources.resource.Request] = []
+        self.running: dict[int, _Performance] = {}
+        """Accepted decisions whose action has not finished, by the decision's ``seq`` (withdrawable)."""
         self.start_at = start_at
         self.residue: dict[str, float] = {}
         self.pending_start = False
@@ -389,9 +397,38 @@ class Drill:
         inc.started.add(act.id)
         inc.stages_begun.add(act.stage)
         inc.changed.add(ACTIONS)
-        _Performance(self, inc, act)
+        inc.running[seq] = _Performance(self, inc, act, seq)
         self._settle(inc)
         return Verdict("accepted", None, found, seq)
+
+    def withdraw(self, decision: int, *, wall: str | None = None) -> int:
+        """Withdraw the accepted decision ``decision`` (its ``seq``) while its action has not finished.
+
+        The action stops where it is: a place it waited for is given up, staff it held are
+        released, its effects never happen, and it can be decided again. The decision stays in the
+        record, followed by this withdrawal (an input, so a replay does the same).
+
+        Raises:
+            EngineError: The drill is not running, or the decision was not accepted or its action has
+                finished (what is done cannot be withdrawn).
+        """
+        if not self._started or self.finished:
+            raise EngineError("the drill is not running")
+        found = next((inc for inc in self.incidents if decision in inc.running and not inc.ended), None)
+        if found is None:
+            raise EngineError(
+                f"decision {decision} cannot be withdrawn: it was not accepted, or its action has finished"
+            )
+        performance = found.running.pop(decision)
+        seq = self._emit(
+            DecisionWithdrawn(decision=decision, incident=found.index, action=performance.act.id, wall=wall or None)
+        )
+        found.started.discard(performance.act.id)
+        found.stages_begun = {found.sc.actions[a].stage for a in found.started if a in found.sc.actions}
+        found.changed.add(ACTIONS)
+        performance.withdraw()
+        self._settle(found)
+        return seq
 
     def evaluate(
         self,
@@ -519,6 +556,8 @@ class Drill:
             source=sub.source,
             note=sub.note or None,
             wall=sub.wall or None,
+            by=sub.by,
+            device=sub.device,
             **extra,
         )
 
@@ -871,19 +910,47 @@ class _Performance:
     takes its time with a call at ``now + duration`` (where the timeout stood). Everything that was
     on the queue is there at the same place, so drills record exactly what they did as processes
     (``tests/engine/test_fast_paths.py`` holds the engine to that).
+
+    A decided action can be withdrawn while it runs (:meth:`Drill.withdraw`). As a process it was
+    interrupted: an urgent event at the current instant, after which it gave up its place in the
+    queues, freed the staff it held and recorded that it was dropped. :meth:`withdraw` schedules
+    the same urgent event, and the steps still to come are cancelled.
     """
 
-    __slots__ = ("act", "drill", "held", "inc", "next")
+    __slots__ = ("act", "begun", "decision", "drill", "held", "inc", "next", "over", "withdrawn")
 
-    def __init__(self, drill: Drill, inc: Incident, act: CAction) -> None:
+    def __init__(self, drill: Drill, inc: Incident, act: CAction, decision: int | None = None) -> None:
         self.drill = drill
         self.inc = inc
         self.act = act
+        self.decision = decision
+        """The decision that started it (unset for an outside party acting on its own)."""
         self.held: list[tuple[simpy.Resource, simpy.resources.resource.Request]] = []
         self.next = 0
+        self.begun = False
+        """Whether its first step has run (a process's first resumption)."""
+        self.withdrawn = False
+        self.over = False
+        """Finished, dropped or interrupted: no step of it runs any more."""
         drill.env.call_at(drill.env.now, self._start, URGENT)
 
+    @property
+    def action(self) -> str:
+        """The action's id."""
+        return self.act.id
+
+    def withdraw(self) -> None:
+        """Stop it: before its first step it never starts; after, it is interrupted at this instant."""
+        self.withdrawn = True
+        if self.begun and not self.over:
+            self.drill.env.call_at(self.drill.env.now, self._interrupted, URGENT)
+
     def _start(self, _event: Event) -> None:
+        self.begun = True
+        if self.withdrawn:  # withdrawn in the instant it was decided, before its first step
+            self.over = True
+            self._done()
+            return
         self._staff()
 
     def _staff(self) -> None:
@@ -902,7 +969,9 @@ class _Performance:
                 request.callbacks.append(self._granted)
                 return
         if inc.ended:
+            self.over = True
             self._release()
+            self._done()
             return
         duration = act.duration(drill.rng)
         drill._emit(ActionBegun(incident=inc.index, action=act.id, duration=duration))
@@ -913,18 +982,44 @@ class _Performance:
             self._finish(None)
 
     def _granted(self, request: Event) -> None:
+        if self.over:
+            return  # interrupted while this request was on its way
         self.inc.pending.remove(request)  # type: ignore[arg-type]  # the request this waited on
         self._staff()
+
+    def _interrupted(self, _event: Event) -> None:
+        """Withdrawn while under way: give up its places in the queues, free its staff, say it was dropped."""
+        if self.over:
+            return  # it finished in the same instant, before the interruption came
+        self.over = True
+        inc = self.inc
+        for pool, request in self.held:
+            if request.triggered:
+                pool.release(request)
+            else:
+                request.cancel()
+            if request in inc.pending:
+                inc.pending.remove(request)
+        self.drill._emit(ActionDropped(incident=inc.index, action=self.act.id))
+        self._done()
 
     def _release(self) -> None:
         for pool, request in self.held:
             pool.release(request)
 
+    def _done(self) -> None:
+        if self.decision is not None:
+            self.inc.running.pop(self.decision, None)
+
     def _finish(self, _event: Event | None) -> None:
+        if self.over:
+            return  # withdrawn while it took its time
+        self.over = True
         act, inc, drill = self.act, self.inc, self.drill
         self._release()
         if inc.ended:
             drill._emit(ActionDropped(incident=inc.index, action=act.id))
+            self._done()
             return
         changes = drill._apply(inc, act.effects)
         inc.done.add(act.id)
@@ -934,6 +1029,7 @@ class _Performance:
         if act.goto is not None:
             drill._move(inc, act.goto, f"action:{act.id}")
         drill._settle(inc)
+        self._done()
 
 
 def _bounded(effect: Effect, value: Value) -> Value:

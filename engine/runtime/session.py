@@ -25,12 +25,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.errors import RecordError
-from engine.format.events import AnyEvent, ForkRef, RecordHeader
+from engine.format.events import FORMAT, AnyEvent, ForkRef, RecordHeader
 from engine.paths import new_record_path
 from engine.runtime.clock import Clock
-from engine.runtime.record import RecordWriter, apply_input, first_broken_link, read, same_event, setup_from
+from engine.runtime.record import (
+    RecordWriter,
+    apply_input,
+    first_broken_link,
+    new_drill_id,
+    open_verified,
+    read,
+    same_event,
+    setup_from,
+)
 from engine.runtime.run import Drill, Listener, Submission, Verdict
 from engine.runtime.setup import Setup
+from engine.runtime.signing import site_key
 from engine.runtime.situation import Situation
 
 
@@ -102,7 +112,7 @@ class Session:
         header = replace(header, speed=speed)  # a resumed drill goes on at the speed it had
         drill = setup.drill(seed=header.seed, mode=header.mode)
         session = cls(setup, drill, header, path, _clock(speed, 0.0, now))
-        session._writer = RecordWriter(path, header)
+        session._writer = RecordWriter(path, header, setup)
         drill.start()
         return session
 
@@ -110,8 +120,10 @@ class Session:
     def resume(cls, path: str | Path, *, speed: float | None = None, now: Callable[[], float] | None = None) -> Session:
         """Go on with a drill whose console stopped: re-execute its record and append to it.
 
-        The record must be intact (its chain unbroken) and unfinished; a torn last line, left by a
-        crash in the middle of writing it, is cut off first. The drill resumes paused, at the sim
+        The record must be intact (its chain unbroken: a signed one needs its site key, to check
+        it and to go on signing) and unfinished; a torn last line, left by a crash in the middle of
+        writing it, is cut off first. Resume is the one reader that takes a record cut short: every
+        recorded event is re-executed and checked as it goes. The drill resumes paused, at the sim
         minute of the last recorded event, and a ``resumed`` note marks the interruption.
 
         Raises:
@@ -119,7 +131,7 @@ class Session:
             ContentError: Its scenarios cannot be loaded.
         """
         record = read(path)
-        broken = first_broken_link(record)
+        broken = first_broken_link(record) or record.damage
         if broken is not None:
             raise RecordError(f"{path}: cannot resume: {broken}")
         if record.complete:
@@ -142,7 +154,7 @@ class Session:
         drill.advance_to(resume_at)
         checker.done()
         _mend_tail(Path(path), torn=bool(record.notes))  # so that the next line starts on a line of its own
-        session._writer = RecordWriter.append(path, record.last_chk)
+        session._writer = RecordWriter.append(path, record.last_chk, header)
         for event in checker.extra:  # due at the last minute, but the console stopped before writing them
             session._writer.write(event)
         checker.extra.clear()
@@ -167,24 +179,30 @@ class Session:
 
         Every input before it is re-executed (the situation is exactly as it was), that input and
         everything after are left out, and the new drill waits, paused, at that input's sim minute
-        for a different choice. Its record is new; its header names the origin under ``fork``.
+        for a different choice. Its record is new (a new drill, signed with the site key if there is
+        one, carrying its sources); its header names the origin under ``fork``.
 
         Raises:
-            RecordError: The record is altered, or ``before_seq`` is not one of its inputs.
+            RecordError: The record does not verify, or ``before_seq`` is not one of its inputs.
             ContentError: Its scenarios cannot be loaded.
         """
-        record = read(path)
-        broken = first_broken_link(record)
-        if broken is not None:
-            raise RecordError(f"{path}: cannot fork: {broken}")
+        try:
+            opened = open_verified(path, partial=True)
+        except RecordError as exc:
+            raise RecordError(f"cannot fork: {exc}") from exc
+        record, setup = opened.record, opened.setup
         target = next((e for e in record.events if e.seq == before_seq), None)
         if target is None or not target.input:
             raise RecordError(f"{path}: event {before_seq} is not a decision or other input; fork at an input")
-        setup = setup_from(record)
         at = float(target.t)
         speed = speed or float(record.header.speed or 1.0)
+        key = site_key()
         header = replace(
             record.header,
+            format=FORMAT,
+            drill_id=new_drill_id(),
+            signed=key.id if key is not None else None,
+            plan=record.header.plan if setup.plan is not None else None,  # a v1 plan no longer found is not carried
             fork=ForkRef(record=str(path), seq=before_seq, t=target.t, digest=record.header_chk),
             wall_start=wall(),
             speed=speed,
@@ -192,7 +210,7 @@ class Session:
         path_out = record_path or new_record_path(setup.title_id, header.seed, suffix="-fork")
         drill = setup.drill(seed=header.seed, mode=header.mode)
         session = cls(setup, drill, header, path_out, _clock(speed, at, now))
-        session._writer = RecordWriter(path_out, header)
+        session._writer = RecordWriter(path_out, header, setup)
         session.origin = Origin(str(path), before_seq, at)
         drill.start()
         for event in record.events:
@@ -286,6 +304,11 @@ class Session:
         """Deliver a scenario inject now."""
         self.tick()
         return self.drill.fire(incident, inject, wall=wall())
+
+    def withdraw(self, decision: int) -> int:
+        """Withdraw an accepted decision (its ``seq``) whose action has not finished: a mis-keyed one."""
+        self.tick()
+        return self.drill.withdraw(decision, wall=wall())
 
     def halt(self) -> None:
         """End the drill now."""

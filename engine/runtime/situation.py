@@ -23,6 +23,7 @@ from engine.format.events import (
     ActionDropped,
     AnyEvent,
     DecisionMade,
+    DecisionWithdrawn,
     DrillEnded,
     DrillHalted,
     Evaluated,
@@ -214,6 +215,9 @@ class Situation:
             case Finding():
                 self.findings.append(event)
             case ActionDropped():
+                self.work.pop((event.incident, event.action), None)
+            case DecisionWithdrawn():
+                self.incidents[event.incident].decided.discard(event.action)
                 self.work.pop((event.incident, event.action), None)
             case IncidentStarted():
                 inc = self.incidents[event.incident]

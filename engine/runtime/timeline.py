@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, assert_never
 
+from engine.display import sim_time
 from engine.format import Value
 from engine.format.events import (
     ActionBegun,
@@ -17,6 +18,7 @@ from engine.format.events import (
     ActionDropped,
     AnyEvent,
     DecisionMade,
+    DecisionWithdrawn,
     DrillEnded,
     DrillHalted,
     Evaluated,
@@ -39,6 +41,7 @@ _WORDS = {
     "start": ("开始", "start"),
     "accepted": ("决策", "decide"),
     "refused": ("拒绝", "refused"),
+    "withdrawn": ("撤回决策", "withdrawn"),
     "unavailable": ("不可选", "unavailable"),
     "finding": ("发现问题", "FINDING"),
     "wait": ("等待人员", "waiting for staff"),
@@ -95,10 +98,12 @@ _WORDS = {
 class Timeline:
     """Formats events of one drill; holds the scenarios to look labels up in."""
 
-    def __init__(self, scenarios: Sequence[CompiledScenario], lang: str = "zh") -> None:
+    def __init__(self, scenarios: Sequence[CompiledScenario], lang: str = "zh", *, clock: bool = False) -> None:
         self.scenarios = scenarios
         self.lang = lang
         self.zh = lang == "zh"
+        self.clock = clock
+        """Write each line's time as the console's clock does (``mm:ss``) instead of decimal minutes."""
 
     def word(self, key: str) -> str:
         """A fixed word in the timeline's language."""
@@ -110,7 +115,7 @@ class Timeline:
         text = self._text(event)
         if text is None:
             return None
-        prefix = f"{event.t:7.2f}′ "
+        prefix = f"{sim_time(event.t):>7} " if self.clock else f"{event.t:7.2f}′ "
         incident = _incident(event)
         if len(self.scenarios) > 1 and incident is not None:
             prefix += f"#{incident + 1} "
@@ -159,8 +164,10 @@ class Timeline:
                 return f"{self.word('hazard_on' if event.active else 'hazard_off')}: {hazard.label.get(self.lang)}"
             case Finding():
                 return f"⚠ {self.word('finding')} [{self.word(event.rule)}] {_detail(event.detail, self.lang)}"
+            case DecisionWithdrawn():
+                return f"↶ {self.word('withdrawn')} {self._action(event.incident, event.action)}"
             case ActionDropped():
-                return None  # the incident's end says why
+                return None  # the incident's end, or the withdrawal, says why
             case IncidentStarted():
                 model = self.scenarios[event.incident].model
                 narration = model.states[event.state].narration.get(self.lang)

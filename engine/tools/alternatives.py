@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.format import DecisionMade, Finding, TimerChanged
+from engine.format import DecisionMade, DecisionWithdrawn, Finding, TimerChanged
 from engine.runtime import Drill, Record, Setup
 from engine.runtime.record import apply_input
 from engine.runtime.trainee import At, GoodTrainee, Intention, Never, Override, Player
@@ -195,7 +195,11 @@ def plan(record: Record, setup: Setup, trainee: GoodTrainee) -> tuple[list[Alter
         The alternatives in record order (decisions first, then tasks never done), and for each
         task never done whose moment never came in the team's drill, a note saying so.
     """
-    decisions = [e for e in record.events if isinstance(e, DecisionMade) and e.status != "unavailable"]
+    # A withdrawn decision (a facilitator's correction of a mis-keyed one) was never the team's choice.
+    withdrawn = {e.decision for e in record.events if isinstance(e, DecisionWithdrawn)}
+    decisions = [
+        e for e in record.events if isinstance(e, DecisionMade) and e.status != "unavailable" and e.seq not in withdrawn
+    ]
     broke = {e.cause for e in record.events if isinstance(e, Finding) and e.cause is not None}
     broke |= {d.seq for d in decisions if d.status == "refused"}
     scenarios = setup.scenarios(record.header.seed)

@@ -1,4 +1,4 @@
-"""The headless commands: validate, run, replay, schema, list.
+"""The headless commands: validate, run, replay, key, schema, msel, list.
 
 Exit codes: 0 done; 1 a check failed (invalid content in ``validate``, a record that does not
 verify); 2 bad input or usage (a file that cannot be loaded for ``run``, a wrong option). Every
@@ -30,11 +30,13 @@ from engine import __version__
 from engine.display import cells, default_lang
 from engine.errors import ContentError, DrillError, EngineError, RecordError
 from engine.format import (
+    FORMAT,
     AnyEvent,
     DecisionMade,
     Finding,
     IncidentEnded,
     Plan,
+    Programme,
     Scenario,
     Script,
     base_id,
@@ -42,13 +44,16 @@ from engine.format import (
     find,
     line_schema,
     load,
+    load_programme,
     load_scenario,
     load_script,
+    programme_problems,
     script_problems,
     yaml_files,
 )
 from engine.paths import library_dirs
 from engine.runtime import Pacer, RecordWriter, Timeline, header_for, play_random, play_script, prepare, verify
+from engine.runtime.signing import ENV_KEY, ENV_KEY_FILE
 from engine.tools import terminal
 
 Handler = Callable[[argparse.Namespace], int]
@@ -178,17 +183,42 @@ def add_commands(sub: Any) -> None:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
     p.add_argument("-q", "--quiet", action="store_true", help="print failures and the summary only")
+    p.add_argument("-v", "--verbose", action="store_true", help="under a failure, print the drill's events around it")
     p.set_defaults(handler=cmd_test)
 
     p = sub.add_parser(
         "replay",
         help="list or verify a drill record",
-        description="Print a record's timeline, or with --verify re-execute its decisions and check every event.",
+        description=(
+            "Print a record's timeline, or with --verify only say whether it verifies. Either way the record"
+            " is verified first (its checksum chain, then its decisions re-executed and every event compared);"
+            " an altered or cut-short record is refused (exit 1), naming the first bad line."
+        ),
     )
     p.add_argument("record", metavar="RECORD", help="a .jsonl record written by drillsim run --record")
     p.add_argument("--verify", action="store_true", help="re-execute and compare; exit 1 naming the first difference")
+    p.add_argument(
+        "--unverified", action="store_true", help="list a record that does not verify anyway, under a warning"
+    )
     p.add_argument("--lang", choices=["zh", "en"], help="language of the listing")
     p.set_defaults(handler=cmd_replay)
+
+    p = sub.add_parser(
+        "key",
+        help="make the site key that signs records",
+        description=(
+            "drillsim key new: make a random site key, readable by its owner only. While it is present"
+            f" (or named by {ENV_KEY} or {ENV_KEY_FILE}), new records are signed with it (an HMAC chain) and"
+            " verified with it. Keep it safe and keep a copy: without it, signed records cannot be checked."
+        ),
+    )
+    keys = p.add_subparsers(dest="key_command", metavar="{new,show}", parser_class=_Parser)
+    k = keys.add_parser("new", help="make a new site key (never replaces one)")
+    k.add_argument("--path", metavar="FILE", help="where to put it (default: site.key in the user's data folder)")
+    k.set_defaults(handler=cmd_key_new)
+    k = keys.add_parser("show", help="say which site key is in force, by its id (never the key)")
+    k.set_defaults(handler=cmd_key_show)
+    p.set_defaults(handler=cmd_key_show)
 
     p = sub.add_parser(
         "simulate",
@@ -238,8 +268,26 @@ def add_commands(sub: Any) -> None:
         description="Print the JSON Schema for editors (e.g. yaml-language-server), or of one line of a"
         " drill record (record: docs/record-format.md).",
     )
-    p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script", "record"], default="scenario")
+    p.add_argument("kind", nargs="?", choices=["scenario", "plan", "script", "programme", "record"], default="scenario")
     p.set_defaults(handler=cmd_schema)
+
+    p = sub.add_parser(
+        "msel",
+        help="the inject list (MSEL) as a spreadsheet: export, edit in Excel or WPS, import",
+        description="Export a scenario's injects to .xlsx, or import an edited sheet back into the scenario's injects"
+        " (nothing else in the file changes; every problem as FILE.xlsx:SHEET!CELL: message).",
+    )
+    msel = p.add_subparsers(dest="msel_command", metavar="{export,import}", parser_class=_Parser)
+    p.set_defaults(handler=lambda _args: p.print_help() or 0)
+    m = msel.add_parser("export", help="write a scenario's injects to an .xlsx file")
+    m.add_argument("scenario", metavar="SCENARIO", help="scenario file or shipped id")
+    m.add_argument("-o", "--output", metavar="FILE.xlsx", required=True)
+    m.set_defaults(handler=cmd_msel_export)
+    m = msel.add_parser("import", help="read an edited .xlsx back into a scenario's injects")
+    m.add_argument("sheet", metavar="FILE.xlsx")
+    m.add_argument("scenario", metavar="SCENARIO", help="the scenario file to update")
+    m.add_argument("-o", "--output", metavar="OUT.yaml", help="write the result here instead of over SCENARIO")
+    m.set_defaults(handler=cmd_msel_import)
 
     p = sub.add_parser(
         "list",
@@ -265,6 +313,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             loaded = load(path) if not _looks_like_list(path) else load_script(path)
             if isinstance(loaded.model, Plan):
                 prepare(str(path))  # a plan is valid only if its scenarios, pools and roles are
+            if isinstance(loaded.model, Programme):
+                # A programme is valid only if the drills it asks for exist (read again, typed as one).
+                unknown = programme_problems(load_programme(path))
+                if unknown:
+                    raise ContentError(unknown)
             if isinstance(loaded.model, Script) and loaded.model.scenario:
                 # A script that names its scenario is checked against it (actions and roles).
                 named = base_id(loaded.model.scenario)
@@ -282,7 +335,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(problem, file=sys.stderr)
             continue
         model = loaded.model
-        kind = "scenario" if isinstance(model, Scenario) else "plan" if isinstance(model, Plan) else "script"
+        kinds: dict[type[BaseModel], str] = {Scenario: "scenario", Plan: "plan", Programme: "programme"}
+        kind = kinds.get(type(model), "script")
         print(f"ok  {path}  ({kind})")
     print(
         f"{len(files) - bad} of {len(files)} files valid" if files else "no .yaml files found",
@@ -328,7 +382,7 @@ def _lint_dict(lint: Any) -> dict[str, Any]:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    from engine.tools.scenario_tests import run_file
+    from engine.tools.scenario_tests import around, run_file
 
     for name in args.paths:
         if not Path(name).exists():
@@ -356,6 +410,9 @@ def cmd_test(args: argparse.Namespace) -> int:
                 print(f"FAIL  {path}::{result.name}")
                 for failure in result.failures:
                     print(f"      - {failure}")
+                    if args.verbose:
+                        for line in around(result, failure, default_lang()):
+                            print(f"          {line}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or not passed else 0
 
@@ -396,7 +453,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             kind=args.kind,
         )
         try:
-            writer = RecordWriter(args.record, header)
+            writer = RecordWriter(args.record, header, setup)
         except RecordError as exc:
             raise UsageError(str(exc)) from exc
         drill.subscribe(partial(_record, writer))
@@ -497,18 +554,42 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.verify:
         result = verify(args.record)
         print(f"{args.record}: {result.message}", file=sys.stdout if result.ok else sys.stderr)
+        if result.ok and result.signed_note:
+            print(f"{args.record}: {result.signed_note}", file=sys.stderr)
         return 0 if result.ok else 1
-    from engine.runtime import first_broken_link, read, setup_from
+    from engine.runtime import open_verified
 
-    record = read(args.record)
-    broken = first_broken_link(record)
-    if broken is not None:
-        print(f"{args.record}: warning: {broken}; the listing may not show what happened", file=sys.stderr)
-    timeline = Timeline(setup_from(record).scenarios(), args.lang or default_lang())
+    opened = open_verified(args.record, unverified=args.unverified)
+    record = opened.record
+    if opened.warning:
+        print(f"{args.record}: WARNING: {opened.warning}", file=sys.stderr)
+        print(f"# WARNING: {opened.warning}", flush=True)
+    timeline = Timeline(opened.setup.scenarios(), args.lang or default_lang())
     for event in record.events:
         _print_line(timeline.line(event))
     if record.truncated:
         print(f"{args.record}: the record was cut short; it ends here", file=sys.stderr)
+    return 0
+
+
+def cmd_key_new(args: argparse.Namespace) -> int:
+    from engine.runtime import new_site_key
+
+    path, key = new_site_key(Path(args.path) if args.path else None)
+    print(f"{path}: new site key {key.id} (readable by you only); new records are signed with it", file=sys.stderr)
+    if args.path:
+        print(f"set {ENV_KEY_FILE}={path} where drills are run and checked", file=sys.stderr)
+    return 0
+
+
+def cmd_key_show(args: argparse.Namespace) -> int:
+    from engine.runtime import site_key
+
+    key = site_key()
+    if key is None:
+        print("no site key: new records are not signed (drillsim key new makes one)")
+        return 1
+    print(f"site key {key.id} from {key.source}")
     return 0
 
 
@@ -650,12 +731,40 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    classes: dict[str, type[BaseModel]] = {"scenario": Scenario, "plan": Plan, "script": Script}
+    classes: dict[str, type[BaseModel]] = {"scenario": Scenario, "plan": Plan, "script": Script, "programme": Programme}
     schema = line_schema() if args.kind == "record" else classes[args.kind].model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"https://drillsim.invalid/schema/{args.kind}-1.json"
+    version = FORMAT.rsplit("/", 1)[1] if args.kind == "record" else "1"  # each record version has its own id
+    schema["$id"] = f"https://drillsim.invalid/schema/{args.kind}-{version}.json"
     # Field descriptions come from docstrings written for Sphinx (``x``); editors show single backticks.
     print(json.dumps(schema, ensure_ascii=False, indent=2).replace("``", "`"))
+    return 0
+
+
+def cmd_msel_export(args: argparse.Namespace) -> int:
+    from engine.tools import msel  # openpyxl and ruamel.yaml: only for this command
+
+    data = msel.export(load_scenario(find(args.scenario)).model)
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        raise cannot_write(args.output, exc) from exc
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_msel_import(args: argparse.Namespace) -> int:
+    from engine.tools import msel
+
+    if not Path(args.scenario).is_file():
+        raise UsageError(f"{args.scenario}: no such file (name the scenario file to update)")
+    try:
+        written = msel.import_sheet(args.sheet, args.scenario, args.output)
+    except msel.MselError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    print(f"wrote {written}", file=sys.stderr)
     return 0
 
 

@@ -37,8 +37,14 @@ DS010  loop-cannot-close       No action of some stage (report, handle, feedback
 DS011  hazard-without-rescue   A hazard that may be active, one of whose required actions cannot
                                be started in any state where it may be active or on the way there.
 DS012  missing-translation     A text given only in zh or only in en.
-DS013  text-overflow           A label or title wider than 76 display cells, or a longer text
-                               needing more than 6 lines of 76 cells.
+DS013  text-overflow           A text that does not fit the console panel that shows it at 80x24
+                               (:data:`engine.display.PANELS`): an action label more than 2 lines
+                               of the 38-cell action list, a reply more than 9 lines of the
+                               46-cell reply list, a situation label more than 2 lines of the
+                               35-cell side panel, a rubric task more than 3 lines of the 29-cell
+                               task list, a narration, inject message or refusal reason more than
+                               11 lines of the 40-cell feed; any other label or title wider than
+                               76 cells, any other text more than 6 lines of 76.
 DS014  unused-parameter        A parameter that no figure and no expression names.
 DS015  unused-source           A source that no parameter, action, forbidden rule, hazard or
                                timer cites.
@@ -91,9 +97,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from engine.display import CONSOLE_WIDTH, cells, wrap
+from engine.display import ACTIONS, CONSOLE_WIDTH, FEED, REPLIES, SIDE, TALK, TASKS, TEXT, WIDE, Panel, cells
 from engine.errors import ContentError, Problem
 from engine.format import (
+    ARITHMETIC,
     COMPARISONS,
     CONSTANT_NAMES,
     RESERVED,
@@ -128,7 +135,7 @@ CODES: dict[str, str] = {
     "DS010": "loop-cannot-close: a loop stage has no action, or no feedback is possible before a good ending",
     "DS011": "hazard-without-rescue: a required life-safety action cannot be started while the hazard may be active",
     "DS012": "missing-translation: a text is given in only one of zh and en",
-    "DS013": "text-overflow: a label wider than 76 cells, or a text longer than 6 lines of 76 cells",
+    "DS013": "text-overflow: a text does not fit the console panel that shows it (at 80x24)",
     "DS014": "unused-parameter: no figure or expression names it",
     "DS015": "unused-source: nothing cites it",
     "DS016": "unreachable-action: offered only in unreachable states",
@@ -138,14 +145,38 @@ CODES: dict[str, str] = {
 """Code -> one-line description. Codes are stable: never renumbered, never reused."""
 
 WIDTH = CONSOLE_WIDTH
-"""Display cells of a console line (an 80-column panel less its border and padding)."""
+"""Display cells of a full-width console line (an 80-column panel less its border and padding)."""
 
-MAX_LINES = 6
-"""Most lines a narration, message, reason, explanation or summary may take at :data:`WIDTH`."""
+MAX_LINES = TEXT.lines
+"""Most lines a full-width text (a summary, an explanation) may take at :data:`WIDTH`."""
 
 _SINGLE_LINE = frozenset({"label", "labels", "title"})
-"""Fields whose texts are shown on one line; every other text (narration, message, reason, explain,
-summary, controller_note, objectives, about) is wrapped and limited to :data:`MAX_LINES` lines."""
+"""Fields whose texts are labels: one full-width line unless a narrower panel shows them."""
+
+_SIDE = frozenset({"states", "endings", "hazards", "variables", "roles", "staff"})
+"""Sections whose labels the live screen's side panel (and the action list's role headings) show."""
+
+_FEED = frozenset({"narration", "message", "reason"})
+"""Fields whose texts appear in the live screen's event feed."""
+
+
+def _panel(path: DocPath, field: str) -> Panel:
+    """The console panel a text at ``path`` (in a field named ``field``) is shown in."""
+    section = str(path[0]) if path else ""
+    if section == "actions" and field == "label":
+        return ACTIONS
+    if section == "dialogue" and field == "text":
+        return REPLIES
+    if section == "dialogue" and field in ("owner", "personas"):
+        return TALK
+    if section in _SIDE and field in ("label", "labels"):
+        return SIDE
+    if section == "rubric" and field == "label" and "tasks" in path:
+        return TASKS
+    if field in _FEED:
+        return FEED
+    return WIDE if field in _SINGLE_LINE else TEXT
+
 
 _MEMBERSHIP = ("started", "done", "in_state")
 """Functions whose argument is an action or a state id, not a value."""
@@ -268,16 +299,18 @@ def _texts(name: str, doc: Document, model: BaseModel) -> list[Lint]:
                     " (a folded line? keep the sentence on one line)"
                 )
                 found.append(Lint(name, line, col, "DS018", message))
-            if field in _SINGLE_LINE:
+            panel = _panel(path, field)
+            if panel is WIDE:
                 width = cells(value.replace("\n", " "))
                 if width > WIDTH:
                     message = f"{where}: is {width} cells wide; a one-line text fits in {WIDTH}"
                     found.append(Lint(name, line, col, "DS013", message))
-            else:
-                count = len(wrap(value))
-                if count > MAX_LINES:
-                    message = f"{where}: needs {count} lines of {WIDTH} cells; at most {MAX_LINES} fit"
-                    found.append(Lint(name, line, col, "DS013", message))
+                continue
+            count = panel.measure(value)
+            if count > panel.lines:
+                room = "" if panel is TEXT else f" of {panel.name}"
+                message = f"{where}: needs {count} lines{room} ({panel.width} cells); at most {panel.lines} fit"
+                found.append(Lint(name, line, col, "DS013", message))
     return found
 
 
@@ -322,19 +355,6 @@ _MAX_COMBINATIONS = 64
 """Beyond this many combinations of operand values, a result is taken as 'anything'."""
 
 
-def _divide(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    return lambda a, b: op(a, b) if b else 0.0  # as the engine: a zero divisor yields 0
-
-
-_ARITH: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: _divide(operator.truediv),
-    ast.Mod: _divide(operator.mod),
-}
-
-
 @dataclass(frozen=True)
 class _Scope:
     """What is known where a condition is evaluated.
@@ -374,7 +394,7 @@ def _possible(node: ast.expr, scope: _Scope) -> Possible:
         sign = operator.neg if isinstance(node.op, ast.USub) else operator.pos
         return _apply(sign, [_possible(node.operand, scope)])
     if isinstance(node, ast.BinOp):
-        arith = _ARITH.get(type(node.op))
+        arith = ARITHMETIC.get(type(node.op))
         return None if arith is None else _apply(arith, [_possible(node.left, scope), _possible(node.right, scope)])
     if isinstance(node, ast.Compare):
         return _compare(node, scope)

@@ -4,7 +4,10 @@ A scenario's ``tests:`` section names each test; a test plays its decisions (wri
 script file next to the scenario) on a fresh drill with its own mode, seed and locale, then checks
 every expectation it states: outcome, ending, findings present or absent, refusals, final values
 and checkpoints along the way. Every failed expectation is reported, not just the first, so an
-author fixing a scenario sees the whole picture at once.
+author fixing a scenario sees the whole picture at once, and says why where the drill knows: an
+action expected to be refused names the verdict it got instead and the state the incident was in
+("not available: wrong-state (the incident was in 'trapped')"), and the failure keeps the event
+it is about, so that ``drillsim test -v`` can print the events around it (:func:`around`).
 
 ``drillsim test`` and the project's own test suite both run them through :func:`run_file`.
 """
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.display import sim_time
 from engine.errors import ContentError, Problem
 from engine.format import (
     AnyEvent,
@@ -23,16 +27,18 @@ from engine.format import (
     DecisionMade,
     Finding,
     FindingPattern,
+    IncidentStarted,
     Loaded,
     Scenario,
     ScenarioTest,
+    StateChanged,
     expand,
     load_scenario,
     load_script,
     persona_for,
     roleplay_id,
 )
-from engine.runtime import Drill, compiled, play_script
+from engine.runtime import CompiledScenario, Drill, Timeline, compiled, play_script
 
 
 @dataclass
@@ -44,6 +50,12 @@ class TestResult:
     failures: list[str] = field(default_factory=list)
     outcome: str | None = None
     findings: int = 0
+    about: dict[str, int] = field(default_factory=dict)
+    """Failure -> the number of the event it is about (the decision that was not refused...)."""
+    events: list[AnyEvent] = field(default_factory=list, repr=False)
+    """The test drill's events, to show around a failure."""
+    scenarios: list[CompiledScenario] = field(default_factory=list, repr=False)
+    """The compiled scenario the test played, to name what the events are about."""
 
     @property
     def passed(self) -> bool:
@@ -88,11 +100,81 @@ def run_test(loaded: Loaded[Scenario], name: str, test: ScenarioTest, scorer: Sc
     play_script(drill, decisions, source="test", stops=stops)
     incident = drill.incidents[0]
     result.outcome = drill.outcome
+    result.events, result.scenarios = list(drill.events), [incident.sc]
     findings = [e for e in drill.events if isinstance(e, Finding)]
     result.findings = len(findings)
     result.failures += _final(test, drill.events, findings, incident.ending, drill.outcome, incident.values)
+    for action in test.expect.refused:
+        failure = _not_refused(action, drill.events, incident.sc)
+        if failure is not None:
+            result.failures.append(failure[0])
+            if failure[1] is not None:
+                result.about[failure[0]] = failure[1]
     result.failures += _scored(test, drill, scorer)
     return result
+
+
+def around(result: TestResult, failure: str, lang: str = "en", before: int = 6, after: int = 3) -> list[str]:
+    """The timeline lines of the events around the one ``failure`` is about (none if it is about none).
+
+    Lines are those the console's feed shows (:class:`engine.runtime.Timeline`), with the sim time
+    as the clock writes it; the event the failure is about is marked with ``>``.
+    """
+    seq = result.about.get(failure)
+    if seq is None:
+        return []
+    timeline = Timeline(result.scenarios, lang)
+    lines = []
+    for event in result.events:
+        if not seq - before <= event.seq <= seq + after:
+            continue
+        line = timeline.line(event)
+        if line is None:
+            continue
+        text = line.partition("′ ")[2] or line.strip()
+        lines.append(f"{'>' if event.seq == seq else ' '} {sim_time(event.t)}  #{event.seq:<4} {text}")
+    return lines
+
+
+def _not_refused(action: str, events: list[AnyEvent], sc: CompiledScenario) -> tuple[str, int | None] | None:
+    """Why an action expected to be refused was not (None if it was), and the decision it is about.
+
+    The first time the action was decided is the one reported: what the verdict was instead, why it
+    was not on offer if it was not, and the state the incident was in then.
+    """
+    decided = [e for e in events if isinstance(e, DecisionMade) and e.action == action]
+    if any(e.status == "refused" for e in decided):
+        return None
+    head = f"expected '{action}' to be refused, it was not"
+    if not decided:
+        return f"{head}: it was never decided (no decision for it came due before the drill ended)", None
+    first = decided[0]
+    state = _state_at(events, first)
+    where = f" (the incident was in '{state}')" if state else ""
+    if first.status == "unavailable":
+        verdict = f"not available: {first.why}{where}"
+        act = sc.model.actions.get(action)
+        if first.why == "wrong-state" and act is not None and act.in_:
+            verdict += f"; it is offered in {', '.join(repr(s) for s in act.in_)}"
+        elif first.why == "condition" and act is not None and act.when:
+            verdict += f"; its condition '{act.when}' did not hold"
+    else:
+        verdict = f"accepted{where}: it broke no rule then"
+    more = f" ({len(decided) - 1} more time{'s' if len(decided) > 2 else ''} after)" if len(decided) > 1 else ""
+    return f"{head}: at {sim_time(first.t)} it was {verdict}{more}", first.seq
+
+
+def _state_at(events: list[AnyEvent], decision: DecisionMade) -> str | None:
+    """The state the decision's incident was in when it was made."""
+    state = None
+    for e in events:
+        if e.seq >= decision.seq:
+            break
+        if isinstance(e, IncidentStarted) and e.incident == decision.incident:
+            state = e.state
+        elif isinstance(e, StateChanged) and e.incident == decision.incident:
+            state = e.to
+    return state
 
 
 def _scored(test: ScenarioTest, drill: Drill, scorer: Scorer | None) -> list[str]:
@@ -177,10 +259,6 @@ def _final(
         hits = [f for f in findings if _matches(pattern, f)]
         if hits:
             failures.append(f"expected no finding {_pattern(pattern)}, got {_describe(hits)}")
-    refused = {e.action for e in events if isinstance(e, DecisionMade) and e.status == "refused"}
-    for action in expect.refused:
-        if action not in refused:
-            failures.append(f"expected '{action}' to be refused, it was not")
     failures += _compare_values(expect.values, values)
     return failures
 

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.format import DrillEnded
-from engine.runtime import Record, Setup, read, setup_from
+from engine.runtime import Record, Setup, open_verified, read, setup_from
 from engine.runtime.record import apply_input
 from engine.runtime.trainee import SOURCE, GoodTrainee, Player, good_trainee
 from engine.tools import stats
@@ -165,6 +165,7 @@ def analyse(
     trainee: GoodTrainee | None = None,
     progress: Callable[[int, int], None] | None = None,
     alternatives: Sequence[Alternative] | None = None,
+    unverified: bool = False,
 ) -> dict[str, Any]:
     """The what-if analysis of a record, as plain data (the ``--json`` output).
 
@@ -176,13 +177,15 @@ def analyse(
         trainee: The good trainee (default: from the scenarios' correct scripts, else their rubrics).
         progress: Called with (drills done, drills in all).
         alternatives: Play these instead of those :func:`plan` finds (a tool's or a test's own).
+        unverified: Analyse a record that does not verify (altered, cut short) anyway; the
+            result's ``warning`` then says why it must not be trusted.
 
     Raises:
-        RecordError: The record cannot be read or its scenarios have changed.
+        RecordError: The record cannot be read, or does not verify (unless ``unverified``).
         ContentError: A scenario of the record cannot be loaded.
     """
-    record = read(path)
-    setup = setup_from(record)
+    opened = open_verified(path, unverified=unverified)
+    record, setup = opened.record, opened.setup
     trainee = trainee or good_trainee(setup)
     seed = record.header.seed
     unplaced: list[dict[str, Any]] = []
@@ -231,6 +234,7 @@ def analyse(
         "actual": actual,
         "alternatives": rows,
         "not_placed": [{**u, "label": _label(scenarios[u["incident"]], u["action"])} for u in unplaced],
+        "warning": opened.warning,
         "drills": len(arms) * seeds,
     }
 

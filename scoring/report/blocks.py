@@ -10,10 +10,10 @@ arranges them, using the pieces here where both say the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from scoring.report.words import WORDS, ids, minute, num, word
+from scoring.report.words import WORDS, colon, ids, minute, num, word
 
 Content = dict[str, Any]
 """A report's content: plain data that survives a JSON round trip unchanged."""
@@ -47,23 +47,21 @@ def section(key: str, lang: str, blocks: list[dict[str, Any]], *, appendix: bool
 
 
 def overview_rows(c: Content, hseep: bool) -> list[list[str]]:
-    """The overview's item/details rows; the AAR adds mission area, hazards, sponsor and point of contact."""
+    """The overview's item/details rows, for a manager: what, when (local time), where, who, how it ended.
+
+    The AAR adds mission area, hazards, sponsor and point of contact. Ids, the seed, the engine and
+    the record file are in the technical appendix (:func:`technical`).
+    """
     o, lang = c["overview"], c["lang"]
     rows = [[word("name", lang), o["name"]], [word("date", lang), o["date"]]]
-    if o["wall_start"]:
-        rows.append([word("started", lang), o["wall_start"].replace("T", " ").replace("+00:00", " UTC")])
+    if o["started"]:
+        rows.append([word("started", lang), o["started"]])
     rows.append([word("scope", lang), o["scope"]])
     if hseep:
         rows.append([word("mission", lang), word("mission.value", lang)])
-        hazards = (
-            "；".join(h for s in o["scenarios"] for h in s["hazards"])
-            if lang == "zh"
-            else "; ".join(h for s in o["scenarios"] for h in s["hazards"])
-        )
+        hazards = _join((h for s in o["scenarios"] for h in s["hazards"]), lang)
         rows.append([word("hazard", lang), hazards or word("none", lang)])
-    rows.append(
-        [word("scenario", lang), "\n".join(f"{s['title']} ({s['id']} v{s['version']})" for s in o["scenarios"])]
-    )
+    rows.append([word("scenario", lang), "\n".join(str(s["title"]) for s in o["scenarios"])])
     if o["kind"]:
         rows.append(
             [word("kind", lang), word(f"kind.{o['kind']}", lang) if f"kind.{o['kind']}" in WORDS else o["kind"]]
@@ -71,7 +69,7 @@ def overview_rows(c: Content, hseep: bool) -> list[list[str]]:
     if o["site"]:
         rows.append([word("site", lang), str(o["site"])])
     if o["team"]:
-        rows.append([word("orgs" if hseep else "team", lang), team_text(o["team"])])
+        rows.append([word("orgs" if hseep else "team", lang), team_text(o["team"], lang)])
     if o["participants"]:
         rows.append([word("participants", lang), "、".join(person_text(p) for p in o["participants"])])
     if hseep:
@@ -79,22 +77,57 @@ def overview_rows(c: Content, hseep: bool) -> list[list[str]]:
     mode = f"mode.{o['mode']}"
     rows += [
         [word("mode", lang), word(mode, lang) if mode in WORDS else str(o["mode"])],
-        [word("seed", lang), str(o["seed"])],
-        [word("engine", lang), str(o["engine"])],
-        [word("duration", lang), word("minutes", lang).format(n=num(o["duration"]))],
-        [word("outcome", lang), word(f"outcome.{o['outcome']}", lang) if o["outcome"] else word("none", lang)],
-        [
-            word("record", lang),
-            f"{o['record_file']} ({o['record']})" + ("" if o["complete"] else f" — {word('record.cut', lang)}"),
-        ],
+        [word("duration", lang), minute(o["duration"])],
+        [word("outcome", lang), o["outcome_text"]],
     ]
+    if not o["complete"]:
+        rows.append([word("record", lang), word("record.cut", lang)])
     return rows
 
 
-def team_text(team: Any) -> str:
-    """A team as one line (a plan's team is a mapping of roles to names)."""
+def technical(c: Content) -> list[dict[str, Any]]:
+    """The appendix of technical values: what identifies the record and replays the drill, and the
+    recorded events behind each observation (the report's body names none of them)."""
+    o, lang = c["overview"], c["lang"]
+    rows = [
+        [word("record", lang), o["record_file"]],
+        [word("technical.record_id", lang), str(o["record"])],
+        [word("technical.started", lang), str(o["wall_start"])],
+        [word("engine", lang), str(o["engine"])],
+        [word("seed", lang), str(o["seed"])],
+        [word("technical.scenario", lang), "\n".join(f"{s['id']} {s['version']}" for s in o["scenarios"])],
+    ]
+    if o["plan"]:
+        rows.append([word("technical.plan", lang), f"{o['plan']['id']} {o['plan']['version']}"])
+    rows.append([word("locale", lang), str(o["locale"] or word("locale.default", lang))])
+    if o["staffing"]:
+        rows.append([word("technical.staffing", lang), ", ".join(f"{k}={v}" for k, v in o["staffing"].items())])
+    blocks: list[dict[str, Any]] = [
+        para(word("technical.note", lang)),
+        table([word("item", lang), word("details", lang)], rows, "fields"),
+        sub(word("technical.ids", lang)),
+    ]
+    ids_rows = [[a["id"], minute(a["t"]), ids(a["events"])] for a in c["areas"] if a["events"]]
+    if ids_rows:
+        blocks.append(table([word(k, lang) for k in ("no", "time", "events")], ids_rows, widths=(12, 14, 74)))
+    else:
+        blocks.append(para(word("technical.none", lang)))
+    return blocks
+
+
+def _join(items: Iterable[str], lang: str) -> str:
+    """Items in a row: separated by a full-width semicolon in Chinese, "; " in English."""
+    return ("；" if lang == "zh" else "; ").join(items)
+
+
+def team_text(team: Any, lang: str = "en") -> str:
+    """A team as one line (a plan's team maps roles to names)."""
     if isinstance(team, dict):
-        return "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in team.items())
+        sep = "、" if lang == "zh" else ", "
+        return _join(
+            (colon(str(k), sep.join(map(str, v)) if isinstance(v, list) else str(v), lang) for k, v in team.items()),
+            lang,
+        )
     return str(team)
 
 
@@ -149,7 +182,7 @@ def incident_rows(c: Content) -> list[dict[str, Any]]:
 
 
 def tasks_table(c: Content) -> dict[str, Any] | None:
-    """Every critical task with its status, sim minute, ratings and events; None without a rubric."""
+    """Every critical task with its status, sim time and ratings; None without a rubric."""
     lang = c["lang"]
     rows = [
         [
@@ -160,19 +193,18 @@ def tasks_table(c: Content) -> dict[str, Any] | None:
             t["auto_rating"]["label"],
             t["evaluator_rating"]["label"] if t["evaluator_rating"] else word("none", lang),
             t["rating"]["label"],
-            ids(t["events"]),
         ]
         for inc in c["evaluation"]["incidents"]
         for t in inc["tasks"]
     ]
     if not rows:
         return None
-    columns = ["task", "objective", "status", "time", "auto", "evaluator", "final", "events"]
-    return table([word(k, lang) for k in columns], rows, widths=(24, 18, 11, 7, 11, 10, 11, 8))
+    columns = ["task", "objective", "status", "time", "auto", "evaluator", "final"]
+    return table([word(k, lang) for k in columns], rows, widths=(24, 19, 12, 8, 13, 11, 13))
 
 
 def breakdown_table(c: Content) -> dict[str, Any]:
-    """Every gain and loss of points, with its reason and the events behind it."""
+    """Every gain and loss of points, with its reason and when."""
     lang = c["lang"]
     rows = [
         [
@@ -180,13 +212,10 @@ def breakdown_table(c: Content) -> dict[str, Any]:
             b["what_text"],
             b["reason"],
             minute(b["t"]),
-            ids(b["events"]),
         ]
         for b in c["breakdown"]
     ]
-    return table(
-        [word(k, lang) for k in ("points", "what", "reason", "time", "events")], rows, widths=(11, 17, 52, 8, 12)
-    )
+    return table([word(k, lang) for k in ("points", "what", "reason", "time")], rows, widths=(12, 18, 60, 10))
 
 
 def timeline_table(c: Content) -> dict[str, Any]:
@@ -207,17 +236,15 @@ def notes_block(c: Content) -> dict[str, Any]:
     if not c["evaluator_notes"]:
         return para(word("notes.none", lang))
     rows = [
-        [minute(n["t"]), f"#{n['seq']}", n["target_text"], n["rating"]["label"] if n["rating"] else "", n["note"]]
+        [minute(n["t"]), n["target_text"], n["rating"]["label"] if n["rating"] else "", n["note"]]
         for n in c["evaluator_notes"]
     ]
-    return table(
-        [word(k, lang) for k in ("time", "events", "target", "rating", "note")], rows, widths=(8, 8, 28, 18, 38)
-    )
+    return table([word(k, lang) for k in ("time", "target", "rating", "note")], rows, widths=(9, 30, 20, 41))
 
 
 def strength_items(strengths: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Strengths as list items, each with its event ids."""
-    return [s["text"] + (f" [{ids(s['events'])}]" if s["events"] else "") for s in strengths]
+    """Strengths as list items (their event ids are in the record; the JSON keeps them)."""
+    return [s["text"] for s in strengths]
 
 
 def feedback_table(c: Content) -> dict[str, Any]:
@@ -242,6 +269,5 @@ def feedback_table(c: Content) -> dict[str, Any]:
 
 
 def footer(c: Content) -> str:
-    """The line saying which drillsim made the report from which record."""
-    o = c["overview"]
-    return word("generated", c["lang"]).format(engine=o["engine"], record=o["record_file"])
+    """The line saying the report was made from the drill's record (which one: the technical appendix)."""
+    return word("generated", c["lang"])

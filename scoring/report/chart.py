@@ -11,17 +11,27 @@ The chart is drawn from the report's ``timeline`` entries alone (each names its 
 no scenario and no record. It is sized for an A4 page: a 1000-unit-wide ``viewBox`` that scales to
 the text width, with labels placed greedily on a few label lines under their marker, shortened
 with "…" when they would run into the next one; every marker keeps its full text as a tooltip.
-Text widths are estimated (a CJK character is about one em, a Latin one about half), which is
-enough to keep labels from colliding without measuring fonts. All text is escaped.
+Times are written as the console's clock writes them (``mm:ss``).
+
+No two labels may overlap, and the chart cannot measure the fonts the reader's browser picks. So a
+text's width is estimated from above (:func:`text_width`): a wide or full-width character, and an
+ambiguous one that CJK fonts set full width ("…", quotation marks, "·", "—"), takes a whole em; a
+wide Latin letter one too, a capital 0.8 em and any other character 0.64 em: as wide as the widest
+common sans-serif font (DejaVu Sans) sets them.
+A label is placed only where that estimate, plus a gap, clears every label already on its line.
+All text is escaped.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from engine.display import sim_time
 
 _CJK_FONTS = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
@@ -65,7 +75,7 @@ _LEGEND = {
     "run": ("执行中", "in progress"),
     "met": ("时限达成", "deadline met"),
     "missed": ("超时", "deadline missed"),
-    "axis": ("模拟时间（分钟）", "sim time (minutes)"),
+    "axis": ("模拟时间（分:秒）", "sim time (mm:ss)"),
     "empty": ("（无事件）", "(no events)"),
 }
 
@@ -93,9 +103,22 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+_WIDE_LATIN = frozenset("MWmw@%")
+"""Latin characters that take up to an em in common sans-serif fonts."""
+
+
+def char_width(ch: str) -> float:
+    """An upper estimate of a character's advance, in ems (see the module docstring)."""
+    if unicodedata.east_asian_width(ch) in ("W", "F", "A") or ch in _WIDE_LATIN:
+        return 1.0
+    if ch.isupper():
+        return 0.8
+    return 0.64
+
+
 def text_width(text: str, size: float = _FS) -> float:
-    """Estimated width of ``text`` at font ``size``: CJK and full-width characters one em, others about half."""
-    return sum(size if ord(ch) >= 0x2E80 else size * 0.56 for ch in text)
+    """Width of ``text`` at font ``size``, estimated from above: a label this wide never runs over."""
+    return sum(char_width(ch) for ch in text) * size
 
 
 def fit(text: str, width: float, size: float = _FS) -> str:
@@ -199,7 +222,7 @@ def timeline_svg(
     for number, (lane, lane_label, items) in enumerate(lanes):
         y0 = canvas.y
         if lane == "deadlines":
-            _deadlines(canvas, items)
+            _deadlines(canvas, items, lang)
         elif lane == "findings":
             _findings(canvas, items, lang)
         else:
@@ -223,7 +246,8 @@ def timeline_svg(
         x = scale.x(k * step)
         grid.append(f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{canvas.y:.1f}" stroke="{_GRID}"/>')
         grid.append(
-            f'<text x="{x:.1f}" y="{top - 6:.1f}" font-size="12" fill="#555" text-anchor="middle">{k * step:g}′</text>'
+            f'<text x="{x:.1f}" y="{top - 6:.1f}" font-size="12" fill="#555" text-anchor="middle">'
+            f"{sim_time(k * step)}</text>"
         )
     height = canvas.y + 12
     legend, legend_height = _legend(width, height, lang)
@@ -251,7 +275,7 @@ def _lanes(entries: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, list[Ma
 
 def _mark(entry: Mapping[str, Any], scale: _Scale) -> _Mark:
     kind, x = entry.get("kind"), scale.x(entry["t"])
-    title = f"{float(entry['t']):g}′ #{entry['seq']} {entry.get('text', '')}"
+    title = f"{sim_time(entry['t'])} #{entry['seq']} {entry.get('text', '')}"
     label = str(entry.get("label") or "")
     if kind == "decision":
         if entry.get("status") != "accepted":
@@ -357,7 +381,7 @@ def _clocks(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return clocks
 
 
-def _deadlines(canvas: _Canvas, items: Sequence[Mapping[str, Any]]) -> None:
+def _deadlines(canvas: _Canvas, items: Sequence[Mapping[str, Any]], lang: str) -> None:
     """One row per SLA clock: a bar from start to due, ✓ where it was met, ✗ at the due time if missed."""
     scale = canvas.scale
     y = canvas.y + 4
@@ -369,7 +393,7 @@ def _deadlines(canvas: _Canvas, items: Sequence[Mapping[str, Any]]) -> None:
             f'<line x1="{x0:.1f}" y1="{cy:.1f}" x2="{xd:.1f}" y2="{cy:.1f}" stroke="#90a4ae" stroke-width="3"'
             ' stroke-linecap="round"/>'
         )
-        title = f"{clock['label']}: {clock['start']:g}′ → {clock['due']:g}′"
+        title = f"{clock['label']}: {sim_time(clock['start'])} → {sim_time(clock['due'])}"
         if beyond:  # still running when the drill ended
             canvas.add(f'<path d="M{xd:.1f},{cy - 5:.1f} l8,5 l-8,5 Z" fill="#90a4ae"/>')
         else:
@@ -378,7 +402,7 @@ def _deadlines(canvas: _Canvas, items: Sequence[Mapping[str, Any]]) -> None:
         if clock["status"] == "met" and clock["end"] is not None:
             mark_x = scale.x(clock["end"])
             canvas.add(
-                f"<g><title>{_e(title)} ✓ {clock['end']:g}′</title>"
+                f"<g><title>{_e(title)} ✓ {sim_time(clock['end'])}</title>"
                 f'<circle cx="{mark_x:.1f}" cy="{cy:.1f}" r="6" fill="{_OK}"/>'
                 f'<path d="M{mark_x - 3:.1f},{cy:.1f} l2,3 l4.5,-6" stroke="#fff" stroke-width="1.8" fill="none"/></g>'
             )
@@ -387,7 +411,8 @@ def _deadlines(canvas: _Canvas, items: Sequence[Mapping[str, Any]]) -> None:
                 f'<g><title>{_e(title)} ✗</title><circle cx="{xd:.1f}" cy="{cy:.1f}" r="6" fill="{_MISS}"/>'
                 f'<path d="M{xd - 3:.1f},{cy - 3:.1f} l6,6 m0,-6 l-6,6" stroke="#fff" stroke-width="1.8"/></g>'
             )
-        text = clock["label"] + (f" ({clock['due']:g}′)" if beyond else "")
+        due = sim_time(clock["due"])
+        text = clock["label"] + ((f"（{due}）" if lang == "zh" else f" ({due})") if beyond else "")
         after = max(xd, mark_x) + 10
         if after + min(text_width(text, 12), 200) <= canvas.width - 4:
             canvas.text(after, cy + 4, fit(text, canvas.width - 4 - after, 12), size=12, fill="#37474f")
@@ -412,8 +437,8 @@ def _findings(canvas: _Canvas, items: Sequence[Mapping[str, Any]], lang: str) ->
         marks = [
             _Mark(
                 canvas.scale.x(group[0]["t"]),
-                " ".join(f"#{g['seq']}" for g in group),
-                "\n".join(f"{float(g['t']):g}′ #{g['seq']} {g.get('text', '')}" for g in group),
+                _finding_label(group),
+                "\n".join(f"{sim_time(g['t'])} #{g['seq']} {g.get('text', '')}" for g in group),
                 colour,
             )
             for _, group in sorted(groups.items())
@@ -428,6 +453,15 @@ def _findings(canvas: _Canvas, items: Sequence[Mapping[str, Any]], lang: str) ->
             anchor="end",
         )
         _track(canvas, marks, lines=2)
+
+
+def _finding_label(group: Sequence[Mapping[str, Any]]) -> str:
+    """What went wrong at one moment (禁止行为, 超时...), and how many times if more than once.
+
+    Event numbers stay out of the chart: the report's body names none (its appendix does)."""
+    kinds = list(dict.fromkeys(str(g.get("breach_label") or "") for g in group if g.get("breach_label")))
+    text = "/".join(kinds)
+    return f"{text} ×{len(group)}" if len(group) > 1 else text
 
 
 def _legend(width: float, y: float, lang: str) -> tuple[str, float]:

@@ -3,7 +3,9 @@
 一、演练概况 (overview, objectives, the course of the exercise as a chart), 二、评估 (verdict, ratings,
 objectives, critical tasks, the score breakdown), 三、演练点评 (strengths, evaluator notes, a form for
 the facilitator's critique), 四、参演人员自评 (hot-wash feedback, or a blank form), 五、存在问题 (the
-areas for improvement), 六、纠正行动 (a form with one row per problem) and the timeline as an annex.
+areas for improvement), 六、整改措施 (a form with one row per problem), then two appendices: 附录一
+the timeline with its event numbers, 附录二 the technical values (record, seed, engine, ids). The
+body is for a manager and names no internal id; a role-play is titled 客服情景演练评估报告.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from scoring.report.blocks import (
     sub,
     table,
     tasks_table,
+    technical,
     timeline_table,
     verdict,
 )
-from scoring.report.words import ids, minute, num, word
+from scoring.report.words import minute, num, word
 
 
 def sections(c: Content) -> list[dict[str, Any]]:
@@ -44,9 +47,9 @@ def sections(c: Content) -> list[dict[str, Any]]:
     if c["areas"]:
         problems = [
             table(
-                [word(k, lang) for k in ("no", "observation", "reference", "time", "events")],
-                [[a["id"], a["observation"], a["reference"], minute(a["t"]), ids(a["events"])] for a in c["areas"]],
-                widths=(7, 48, 25, 8, 12),
+                [word(k, lang) for k in ("no", "observation", "reference", "time")],
+                [[a["id"], a["observation"], a["reference"], minute(a["t"])] for a in c["areas"]],
+                widths=(7, 55, 28, 10),
             )
         ]
     corrective = table(
@@ -88,6 +91,7 @@ def sections(c: Content) -> list[dict[str, Any]]:
         section("cn.problems", lang, problems),
         section("cn.corrective", lang, [corrective]),
         section("cn.appendix", lang, [timeline_table(c)], appendix=True),
+        section("cn.technical", lang, technical(c), appendix=True),
     ]
 
 

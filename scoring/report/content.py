@@ -11,8 +11,10 @@
   one language, as headed blocks of ready-made strings (tables, lists, paragraphs, the chart).
 
 Renderers only walk ``sections``, so the Markdown, the HTML and the JSON always say the same thing
-and a new style is a new section builder, never a new renderer. Every blank a facilitator fills in
-by hand (corrective action, owner, due date, root cause, self-assessment) is an empty cell.
+and a new style is a new section builder, never a new renderer. That is also how a record opened
+unverified is marked on every page: its warning is the first section (and ``integrity`` in the
+facts). Every blank a facilitator fills in by hand (corrective action, owner, due date, root cause,
+self-assessment) is an empty cell.
 """
 
 from __future__ import annotations
@@ -20,12 +22,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from engine.errors import ContentError, DrillError
-from engine.format import Plan, find, load_plan
+from engine.errors import DrillError
 from engine.runtime import setup_from
 from scoring.evaluation import evaluate
 from scoring.report import cn, hseep
-from scoring.report.blocks import Content
+from scoring.report.blocks import Content, para
 from scoring.report.facts import Facts, breakdown, evaluation, evaluator_notes, feedback, overview
 from scoring.report.observations import areas, strengths
 from scoring.report.timeline import timeline
@@ -33,8 +34,9 @@ from scoring.report.whatif import section as whatif_section
 from scoring.report.words import word
 
 if TYPE_CHECKING:
-    from engine.format import RecordHeader
-    from engine.runtime import Record
+    from datetime import tzinfo
+
+    from engine.runtime import Record, Setup
 
 FORMAT = "drillsim-report/1"
 """Name and version of the content format (the JSON output)."""
@@ -50,13 +52,30 @@ class ReportError(DrillError):
     """A report was asked for in an unknown style, language or format."""
 
 
-def build(record: Record, lang: str, style: str, *, whatif: Mapping[str, Any] | None = None) -> Content:
+_WARNING = {"zh": "警告：本记录未经核验", "en": "Warning: this record is not verified"}
+
+
+def build(
+    record: Record,
+    lang: str,
+    style: str,
+    tz: tzinfo | None = None,
+    *,
+    setup: Setup | None = None,
+    warning: str | None = None,
+    whatif: Mapping[str, Any] | None = None,
+) -> Content:
     """The report of a recorded drill, as plain data.
 
     Args:
-        record: The drill's record (:func:`engine.runtime.read`).
+        record: The drill's record (:func:`engine.runtime.open_verified` reads and verifies it).
         lang: ``zh`` or ``en``: the language of headings, fixed words and scenario texts.
         style: ``cn`` (评估报告) or ``hseep`` (AAR/IP).
+        tz: The zone to show a start time recorded in UTC in (None: the machine's own zone). A
+            start time recorded with its own UTC offset is shown as recorded.
+        setup: What it ran (default: rebuilt from the record, :func:`engine.runtime.setup_from`).
+        warning: Why the record must not be trusted (opened unverified, or signed and not
+            checked): the report opens with it, on every page.
         whatif: A what-if analysis of the record (:func:`scoring.whatif.whatif`): adds its
             section before the appendices, and the result itself as ``whatif``.
 
@@ -72,14 +91,15 @@ def build(record: Record, lang: str, style: str, *, whatif: Mapping[str, Any] | 
         raise ReportError(f"unknown report language {lang!r}; use {' or '.join(LANGS)}")
     if style not in STYLES:
         raise ReportError(f"unknown report style {style!r}; use {' or '.join(STYLES)}")
-    scenarios = setup_from(record).scenarios()
+    setup = setup or setup_from(record)
+    scenarios = setup.scenarios()
     result = evaluate(record.events, scenarios)
-    facts = Facts(record, scenarios, result, _plan(record.header), lang)
+    facts = Facts(record, scenarios, result, setup.plan.model if setup.plan else None, lang, tz)
     content: Content = {
         "format": FORMAT,
         "style": style,
         "lang": lang,
-        "title": word(f"title.{style}", lang),
+        "title": word(f"title.{style}" + (".roleplay" if facts.roleplay else ""), lang),
         "overview": overview(facts),
         "evaluation": evaluation(facts),
         "breakdown": breakdown(facts),
@@ -103,25 +123,22 @@ def build(record: Record, lang: str, style: str, *, whatif: Mapping[str, Any] | 
         }
         for a in content["areas"]
     ]
-    content["sections"] = (cn.sections if style == "cn" else hseep.sections)(content)
+    content["integrity"] = {
+        "verified": warning is None,
+        "signed": record.header.signed,
+        "warning": warning,
+    }
+    sections = (cn.sections if style == "cn" else hseep.sections)(content)
+    if warning is not None:
+        sections.insert(0, section_warning(lang, warning))
     if whatif is not None:
         content["whatif"] = dict(whatif)
-        sections = content["sections"]
         at = next((n for n, s in enumerate(sections) if s["appendix"]), len(sections))
         sections.insert(at, whatif_section(whatif, style, lang))
+    content["sections"] = sections
     return content
 
 
-def _plan(header: RecordHeader) -> Plan | None:
-    """The drill plan a record ran, when it can still be found unchanged (else its objectives are unknown)."""
-    ref = header.plan
-    if ref is None or not ref.id:
-        return None
-    for name in (header.source, ref.id):
-        try:
-            loaded = load_plan(find(name)) if name else None
-        except ContentError:
-            continue
-        if loaded is not None and loaded.digest == ref.digest:
-            return loaded.model
-    return None
+def section_warning(lang: str, warning: str) -> dict[str, Any]:
+    """The section a report opens with when its record is not to be trusted."""
+    return {"id": "warning", "heading": _WARNING[lang], "appendix": False, "blocks": [para(warning)]}

@@ -12,6 +12,7 @@ report concludes from them lives in :mod:`.observations` (strengths, areas for i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ class Facts:
         result: The drill's evaluation.
         plan: The drill plan, when it can still be found unchanged.
         lang: The report's language.
+        tz: The zone to show a start time recorded in UTC in (None: the machine's own).
     """
 
     def __init__(
@@ -43,8 +45,10 @@ class Facts:
         result: Evaluation,
         plan: Plan | None,
         lang: str,
+        tz: tzinfo | None = None,
     ) -> None:
         self.record = record
+        self.tz = tz
         self.header = record.header
         self.events = record.events
         self.scenarios = scenarios
@@ -53,6 +57,11 @@ class Facts:
         self.lang = lang
         self.lines = Timeline(scenarios, lang)
         self.findings = [e for e in self.events if isinstance(e, Finding)]
+
+    @property
+    def roleplay(self) -> bool:
+        """Whether the drill is a customer-service role-play (every incident met an owner persona)."""
+        return bool(self.header.incidents) and all(i.persona for i in self.header.incidents)
 
     def text(self, text: Text | None) -> str:
         """A model ``Text`` (or None) in the report's language."""
@@ -118,7 +127,7 @@ class Facts:
 
 
 def overview(facts: Facts) -> dict[str, Any]:
-    """What ran, when, with whom, in which mode, and what it was meant to test."""
+    """What ran, when, with whom, in which mode, how it ended, and what it was meant to test."""
     header, lang = facts.header, facts.lang
     models = [s.model for s in facts.scenarios]
     scenarios = [
@@ -142,14 +151,19 @@ def overview(facts: Facts) -> dict[str, Any]:
     if plan and plan.objectives:
         objectives, origin = [o.get(lang) for o in plan.objectives], "plan"
     wall = header.wall_start
+    started = local_start(wall, facts.tz)
     end = next((e for e in reversed(facts.events) if isinstance(e, DrillEnded)), None)
     team = header.team or (dict(plan.team) if plan and plan.team else None)
+    if isinstance(team, dict):  # a plan's team: role ids to names
+        team = {facts.role(0, str(role)): names for role, names in team.items()}
     return {
         "name": name,
+        "roleplay": facts.roleplay,
         "record": header.id,
         "record_file": Path(facts.record.path).name,
-        "date": wall[:10],
+        "date": started[0].strftime("%Y-%m-%d") if started else wall[:10],
         "wall_start": wall,
+        "started": _started_text(started, lang) if started else wall,
         "scope": scope,
         "scenarios": scenarios,
         "plan": None if plan is None else {"id": plan.id, "version": plan.version},
@@ -165,10 +179,63 @@ def overview(facts: Facts) -> dict[str, Any]:
         "objectives": objectives,
         "objectives_from": origin,
         "outcome": None if end is None else end.outcome,
+        "outcome_text": _outcome_text(facts, None if end is None else end.outcome),
         "duration": max((float(e.t) for e in facts.events), default=0.0),
         "complete": facts.record.complete,
         "notes": list(facts.record.notes),
     }
+
+
+_MAINLAND = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"})
+"""Zone names that keep Beijing time (UTC+8 elsewhere, say Singapore, is not called 北京时间)."""
+
+
+def local_start(wall: str, tz: tzinfo | None) -> tuple[datetime, str | None] | None:
+    """When a drill started, in the local time its readers keep, and the zone's name if known.
+
+    A stamp with its own non-zero UTC offset was written in local time and is shown as written. A
+    stamp in UTC (what records have held so far) or without an offset is shown in ``tz``, or in
+    the machine's own zone when ``tz`` is None. None for a stamp that is not a time.
+    """
+    try:
+        when = datetime.fromisoformat(wall)
+    except ValueError:
+        return None
+    if when.utcoffset() not in (None, timedelta(0)):
+        return when, None
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when
+    return (when.astimezone(tz), getattr(tz, "key", None)) if tz is not None else (when.astimezone(), None)
+
+
+def _started_text(started: tuple[datetime, str | None], lang: str) -> str:
+    """``2026-12-04 23:56 (Beijing time, UTC+8)``, in Chinese with 北京时间 and full-width brackets."""
+    when, key = started
+    minutes = int((when.utcoffset() or timedelta(0)).total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    utc = f"UTC{'-' if minutes < 0 else '+'}{hours}" + (f":{rest:02d}" if rest else "")
+    if minutes == 480 and (key is None or key in _MAINLAND):
+        zone = f"{word('zone.beijing', lang)}/{utc}" if lang == "zh" else f"{word('zone.beijing', lang)}, {utc}"
+    else:
+        zone = utc
+    stamp = when.strftime("%Y-%m-%d %H:%M")
+    return f"{stamp}（{zone}）" if lang == "zh" else f"{stamp} ({zone})"
+
+
+def _outcome_text(facts: Facts, outcome: str | None) -> str:
+    """The ending as a word (成功, 部分完成, 失败, 超时), with what happened beside it."""
+    if outcome is None:
+        return word("none", facts.lang)
+    key = f"outcome.{outcome}"
+    said = word(key, facts.lang) if key in WORDS else outcome
+    whats = []
+    for e in facts.events:
+        if isinstance(e, IncidentEnded) and e.ending is not None and e.incident < len(facts.scenarios):
+            what = facts.situation(facts.scenarios[e.incident].model, e)
+            if what and what != said and what not in whats:
+                whats.append(what)
+    if not whats:
+        return said
+    return word("outcome.what", facts.lang).format(word=said, what=("；" if facts.lang == "zh" else "; ").join(whats))
 
 
 def evaluation(facts: Facts) -> dict[str, Any]:
@@ -240,9 +307,8 @@ def breakdown(facts: Facts) -> list[dict[str, Any]]:
     rows = []
     for inc in facts.result.incidents:
         for item in inc.breakdown:
-            kind, _, name = item.what.partition(":")
-            if kind == "task":
-                what = f"{word('task', lang)} {name}"
+            if item.what.startswith("task:"):
+                what = word("tasks", lang)
             elif "/" in item.what:
                 rule, _, breach = item.what.partition("/")
                 what = f"{word(f'rule.{rule}', lang)} · {word(f'breach.{breach}', lang)}"

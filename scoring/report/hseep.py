@@ -4,7 +4,8 @@
 critical tasks, the score breakdown), 3 Strengths and Areas for Improvement by Objective (each
 objective's strengths and areas, then those tied to none, the evaluator notes and the hot wash),
 and the appendices: A the Improvement Plan (one row per area, its POETE columns left blank),
-B the participants, C the timeline.
+B the participants, C the timeline with its event numbers, D the technical values (record, seed,
+engine, ids), which the body never names.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ from scoring.report.blocks import (
     table,
     tasks_table,
     team_text,
+    technical,
     timeline_table,
     verdict,
 )
-from scoring.report.words import ids, minute, num, word
+from scoring.report.words import colon, minute, num, word
 
 
 def sections(c: Content) -> list[dict[str, Any]]:
@@ -42,7 +44,7 @@ def sections(c: Content) -> list[dict[str, Any]]:
     capabilities = [
         verdict(c),
         _capability_matrix(c),
-        para(f"{word('legend', lang)}: " + "; ".join(label(x, lang) for x in CODES)),
+        para(colon(word("legend", lang), ("；" if lang == "zh" else "; ").join(label(x, lang) for x in CODES), lang)),
         *incident_rows(c),
     ]
     tasks = tasks_table(c)
@@ -55,7 +57,7 @@ def sections(c: Content) -> list[dict[str, Any]]:
     people = [[p["name"], p["role_label"] or p["role"]] for p in o["participants"]]
     participants: list[dict[str, Any]] = []
     if o["team"] or o["site"]:
-        rows = [[word("team", lang), team_text(o["team"])]] if o["team"] else []
+        rows = [[word("team", lang), team_text(o["team"], lang)]] if o["team"] else []
         rows += [[word("site", lang), str(o["site"])]] if o["site"] else []
         participants.append(table([word("item", lang), word("details", lang)], rows, "fields"))
     participants.append(
@@ -90,6 +92,7 @@ def sections(c: Content) -> list[dict[str, Any]]:
         ),
         section("hseep.participants", lang, participants, appendix=True),
         section("hseep.timeline", lang, [timeline_table(c)], appendix=True),
+        section("hseep.technical", lang, technical(c), appendix=True),
     ]
 
 
@@ -117,7 +120,7 @@ def _areas_table(c: Content, areas: Sequence[Mapping[str, Any]]) -> dict[str, An
     rows = [
         [
             a["id"],
-            a["observation"] + f"\n{minute(a['t'])} {ids(a['events'])}".rstrip(),
+            a["observation"] + (f"\n{minute(a['t'])}" if a["t"] is not None else ""),
             a["reference"],
             a["analysis"],
             "",
@@ -146,9 +149,9 @@ def _hseep_objective_blocks(c: Content) -> list[dict[str, Any]]:
             strengths = [s for s in c["strengths"] if s["objective"] == oid and s["incident"] == incident]
             areas = [a for a in c["areas"] if a["objective"] == oid and a["incident"] == incident]
         blocks.append(sub(f"3.{number} {title}"))
-        blocks.append(para(f"{word('strengths', lang)}:" if lang == "en" else f"{word('strengths', lang)}："))
+        blocks.append(para(word("strengths", lang) + ("：" if lang == "zh" else ":")))
         blocks.append(bullets(strength_items(strengths)) if strengths else para(word("strengths.none", lang)))
-        blocks.append(para(f"{word('areas', lang)}:" if lang == "en" else f"{word('areas', lang)}："))
+        blocks.append(para(word("areas", lang) + ("：" if lang == "zh" else ":")))
         blocks.append(_areas_table(c, areas) if areas else para(word("areas.none", lang)))
     blocks += [sub(word("notes", lang)), notes_block(c)]
     if c["feedback"]:

@@ -115,8 +115,11 @@ def _html_block(c: Content, block: Mapping[str, Any]) -> str:
 
 
 def _td(cell: str) -> str:
-    """A table cell; ids and sim minutes stay on one line (a narrow column would break "A15" in two)."""
-    if cell and len(cell) <= 8 and " " not in cell:
+    """A table cell; ids and sim times stay on one line (a narrow column would break "A15" in two).
+
+    Only short Latin cells: a short Chinese one (超时且顺序不对) must wrap, or it runs into the next column.
+    """
+    if cell and len(cell) <= 8 and " " not in cell and cell.isascii():
         return f'<td class="nw">{_e(cell)}</td>'
     return f"<td>{_html_text(cell)}</td>"
 

@@ -3,7 +3,7 @@
 A strength is an objective met, a critical task performed without challenges, an SLA deadline met,
 or an incident ended well without a single finding. An area for improvement is every finding (a
 rule broken, a deadline missed, a loop left open) and every critical task rated below P, each with
-the evidence behind it (sim minute, event ids, the rule or task and its source) and numbered A1,
+the evidence behind it (sim time, event ids, the rule or the source it breaks) and numbered A1,
 A2... in time order: the improvement plan has one row per area, for the facilitator to fill in.
 Both name the rubric objective they bear on, so the AAR can sort them under its objectives.
 """
@@ -65,7 +65,7 @@ def strengths(facts: Facts) -> list[dict[str, Any]]:
             continue
         end = next((e for e in facts.events if isinstance(e, IncidentEnded) and e.incident == inc.index), None)
         what = facts.situation(facts.scenarios[inc.index].model, end) if end else ""
-        text = colon(word("clean", lang), word("ended", lang).format(what=what), lang)
+        text = ("，" if lang == "zh" else "; ").join((word("clean", lang), word("ended", lang).format(what=what)))
         add(
             "incident",
             inc.index,
@@ -117,9 +117,9 @@ def areas(facts: Facts) -> list[dict[str, Any]]:
         source = f.source
         if source is None and f.timer is not None and f.timer in model.timers:
             source = model.timers[f.timer].source
-        reference = f"{word(f'rule.{f.rule}', lang)} · {word(f'breach.{f.kind}', lang)} ({f.rule}/{f.kind})"
+        reference = f"{word(f'rule.{f.rule}', lang)} · {word(f'breach.{f.kind}', lang)}"
         if facts.source(f.incident, source):
-            reference += f"; {facts.source(f.incident, source)}"
+            reference += ("；" if zh else "; ") + facts.source(f.incident, source)
         found.append(
             {
                 "kind": "finding",
@@ -152,7 +152,7 @@ def areas(facts: Facts) -> list[dict[str, Any]]:
                     "breach": None,
                     "objective": task.objective,
                     "observation": observation,
-                    "reference": f"task:{task.id}" + (f"; {source}" if source else ""),
+                    "reference": source or word("ref.rubric", lang),
                     "analysis": word("task.score", lang).format(score=num(task.score), rating=label(task.rating, lang)),
                     "root_cause": "",
                     "t": task.t,

@@ -22,7 +22,7 @@ from engine.format import (
     StateChanged,
     TimerChanged,
 )
-from scoring.report.words import word
+from scoring.report.words import WORDS, word
 
 if TYPE_CHECKING:
     from scoring.report.facts import Facts
@@ -80,6 +80,7 @@ def timeline(facts: Facts) -> list[dict[str, Any]]:
             case Finding():
                 entry.update(lane="findings", lane_label=word("lane.findings", lang), lane_rank=1000)
                 entry.update(rule=e.rule, breach=e.kind, label=word(f"rule.{e.rule}", lang))
+                entry["breach_label"] = word(f"breach.{e.kind}", lang) if f"breach.{e.kind}" in WORDS else e.kind
                 entry.update(cause=e.cause, events=[s for s in (e.cause, e.seq) if s is not None])
             case TimerChanged() if model is not None:
                 spec = model.timers.get(e.timer)

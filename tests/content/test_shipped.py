@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -15,13 +17,14 @@ from engine.format import (
     Finding,
     IncidentEnded,
     IncidentStarted,
+    Loaded,
     Scenario,
     StaffAwaited,
     load,
     load_script,
     yaml_files,
 )
-from engine.runtime import RecordWriter, header_for, play_random, play_script, prepare, verify
+from engine.runtime import RecordWriter, Setup, header_for, play_random, play_script, prepare, verify
 from tests.conftest import ROOT
 
 FILES = sorted(yaml_files([str(ROOT / "scenarios"), str(ROOT / "drills")]))
@@ -36,15 +39,27 @@ def _scenario_of(script: Path) -> Path:
     return ROOT / "scenarios" / (script.name.split(".")[0] + ".yaml")
 
 
+@cache
+def loaded(path: Path) -> Loaded[Any]:
+    """A shipped file, loaded once per test run (``test_every_shipped_file_is_valid`` loads each afresh)."""
+    return load(path)
+
+
+@cache
+def prepared(path: Path, persona: str | None = None) -> Setup:
+    """A shipped scenario set up once per test run (a set-up is never changed by a drill)."""
+    return prepare(str(path), persona=persona)
+
+
 def _play(script: Path, mode: str, seed: int = 1) -> list[AnyEvent]:
-    setup = prepare(str(_scenario_of(script)))
+    setup = prepared(_scenario_of(script))
     drill = setup.drill(seed=seed, mode=mode)
     drill.start()
     play_script(drill, load_script(script).model.decisions)
     return drill.events
 
 
-TESTS = [(path, name) for path in SCENARIOS for name in load(path).model.tests]
+TESTS = [(path, name) for path in SCENARIOS for name in loaded(path).model.tests]
 
 
 @pytest.mark.parametrize(("path", "name"), TESTS, ids=[f"{p.stem}::{n}" for p, n in TESTS])
@@ -53,21 +68,21 @@ def test_every_scenario_test_passes(path: Path, name: str) -> None:
     from engine.tools.scenario_tests import run_test
     from scoring.evaluation import summary
 
-    loaded = load(path)
-    result = run_test(loaded, name, loaded.model.tests[name], summary)
+    scenario = loaded(path)
+    result = run_test(scenario, name, scenario.model.tests[name], summary)
     assert result.failures == []
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
 def test_every_scenario_tests_its_correct_sequence_in_strict_mode(path: Path) -> None:
     """At least one test plays the whole correct sequence in strict mode and expects a clean success."""
-    tests = load(path).model.tests.values()
+    tests = loaded(path).model.tests.values()
     assert any(t.mode == "strict" and t.expect.clean and t.expect.outcome == "success" for t in tests)
 
 
 def test_the_library_has_the_reference_scenarios() -> None:
     """The elevator entrapment and the leak complaint ship, each with a correct-sequence script."""
-    ids = {load(p).model.id for p in SCENARIOS}
+    ids = {loaded(p).model.id for p in SCENARIOS}
     assert {"elevator-entrapment", "leak-complaint"} <= ids
     assert {_scenario_of(p).stem for p in CORRECT} >= {"elevator-entrapment", "leak-complaint"}
 
@@ -81,7 +96,7 @@ def test_every_shipped_file_is_valid(path: Path) -> None:
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
 def test_every_text_is_given_in_chinese_and_english(path: Path) -> None:
     """Bilingual: no user-facing text is missing a language."""
-    model = load(path).model
+    model = loaded(path).model
     assert isinstance(model, Scenario)
     missing: list[str] = []
 
@@ -132,7 +147,7 @@ def test_random_trainees_break_both_rules_in_observe_mode(path: Path) -> None:
 
     A role-play has no life hazard: there, random replies break the service red lines instead.
     """
-    setup = prepare(str(path))
+    setup = prepared(path)
     kinds: Counter[str] = Counter()
     for seed in range(1, 51):
         drill = setup.drill(seed=seed, mode="observe")
@@ -147,7 +162,7 @@ def test_random_trainees_break_both_rules_in_observe_mode(path: Path) -> None:
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
 def test_in_strict_mode_no_forbidden_action_ever_happens(path: Path) -> None:
     """Random trainees in strict mode: every rule-breaking decision is refused, none becomes a finding."""
-    setup = prepare(str(path))
+    setup = prepared(path)
     forbidden_actions = {a for a, spec in setup.scenarios(1)[0].model.actions.items() if spec.forbidden}
     refused = 0
     for seed in range(1, 51):
@@ -167,10 +182,10 @@ def test_in_strict_mode_no_forbidden_action_ever_happens(path: Path) -> None:
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
 def test_a_recorded_random_drill_verifies(path: Path, tmp_path: Path) -> None:
     """Records of the shipped scenarios replay event for event."""
-    setup = prepare(str(path))
+    setup = prepared(path)
     record = tmp_path / "r.jsonl"
     drill = setup.drill(seed=11, mode="observe")
-    writer = RecordWriter(record, header_for(setup, seed=11, mode="observe", source=str(path)))
+    writer = RecordWriter(record, header_for(setup, seed=11, mode="observe", source=str(path)), setup)
     drill.subscribe(writer.write)
     drill.start()
     play_random(drill, 11)
@@ -263,16 +278,14 @@ def test_the_authoring_guides_example_lints_clean() -> None:
 @pytest.mark.parametrize("script", ROLEPLAY, ids=lambda p: p.name)
 def test_the_scripted_good_trainee_resolves_every_owner(script: Path) -> None:
     """A role-play's good-path script calms every persona: resolved, loop closed, no finding, full marks."""
-    from engine.format import load_scenario, load_script
-    from engine.runtime import play_script, prepare
     from scoring.evaluation import evaluate
 
     scenario = _scenario_of(script)
-    dialogue = load_scenario(scenario).model.dialogue
-    assert dialogue is not None
+    model = loaded(scenario).model
+    assert isinstance(model, Scenario) and model.dialogue is not None
     decisions = load_script(script).model.decisions
-    for persona in dialogue.personas:
-        setup = prepare(str(scenario), persona=persona)
+    for persona in model.dialogue.personas:
+        setup = prepared(scenario, persona)
         drill = setup.drill(seed=1, mode="strict")
         drill.start()
         play_script(drill, decisions)

@@ -3,8 +3,9 @@
 The engine's hot path is tuned for speed (Monte Carlo, what-if); tuning must never change what a
 drill records. ``tests/fixtures/engine_v1`` holds a copy of the shipped content as it was before the
 tuning, and ``fingerprints.json`` the digest of every event of every drill the engine of that time
-made from it: per file, 1,000 random-policy drills (seeds 0-999, strict and observe alternately)
-and 50 runs of its correct script. ``test_fast_paths`` recomputes them with today's engine.
+made from it: per file, 1,000 random-policy drills (seeds 0-999, strict and observe alternately),
+50 runs of its correct script, and random drills in which decisions are withdrawn while they run
+(a facilitator's correction interrupts an action half way). ``test_fast_paths`` recomputes them with today's engine.
 
 Run this file to write the fingerprints (only with the engine they are meant to pin)::
 
@@ -13,15 +14,17 @@ Run this file to write the fingerprints (only with the engine they are meant to 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import random
 import sys
 from pathlib import Path
 from typing import Any
 
-from engine.errors import DrillError
+from engine.errors import DrillError, EngineError
 from engine.format import load_script
-from engine.runtime import Setup, play_random, play_script, prepare
+from engine.runtime import Drill, Setup, Submission, play_random, play_script, prepare
 
 CONTENT = Path(__file__).resolve().parents[1] / "fixtures" / "engine_v1"
 """The frozen content copy (scenarios and plans side by side, correct scripts in ``scripts/``)."""
@@ -39,8 +42,29 @@ def setup_of(path: Path) -> Setup:
     return setup
 
 
-def fingerprint(path: Path, seeds: range, scripted: range) -> dict[str, Any]:
-    """The digest of every event of ``seeds`` random drills and ``scripted`` correct-script runs."""
+def play_withdrawing(drill: Drill, seed: int) -> None:
+    """A random trainee whose facilitator now and then withdraws a decision that is still running."""
+    rng = random.Random(f"withdraw:{seed}")
+    accepted: list[int] = []
+    while not drill.finished:
+        drill.advance_to(drill.now + rng.expovariate(0.5))
+        if drill.finished:
+            break
+        if accepted and rng.random() < 0.3:
+            with contextlib.suppress(EngineError):  # its action had finished: nothing to withdraw
+                drill.withdraw(accepted.pop(rng.randrange(len(accepted))))
+            continue
+        options = [o for o in drill.options() if not o.coach_judged]
+        if options:
+            pick = options[rng.randrange(len(options))]
+            verdict = drill.submit(Submission(pick.role, pick.action, pick.incident, "policy"))
+            if verdict.status == "accepted":
+                accepted.append(verdict.seq)
+
+
+def fingerprint(path: Path, seeds: range, scripted: range, withdrawing: range = range(0)) -> dict[str, Any]:
+    """The digest of every event of ``seeds`` random drills, ``scripted`` correct-script runs and
+    ``withdrawing`` random drills with withdrawals."""
     setup = setup_of(path)
     digest = hashlib.blake2b(digest_size=16)
     events = 0
@@ -61,6 +85,13 @@ def fingerprint(path: Path, seeds: range, scripted: range) -> dict[str, Any]:
             for event in drill.events:
                 digest.update(json.dumps(event.to_json(), ensure_ascii=False, separators=(",", ":")).encode())
             events += len(drill.events)
+    for seed in withdrawing:
+        drill = setup.drill(seed=seed, mode="observe")
+        drill.start()
+        play_withdrawing(drill, seed)
+        for event in drill.events:
+            digest.update(json.dumps(event.to_json(), ensure_ascii=False, separators=(",", ":")).encode())
+        events += len(drill.events)
     return {"events": events, "digest": digest.hexdigest()}
 
 
@@ -76,8 +107,8 @@ def main() -> None:
     found = {}
     for path in files():
         found[path.name] = {
-            "short": fingerprint(path, range(50), range(5)),
-            "long": fingerprint(path, range(1000), range(50)),
+            "short": fingerprint(path, range(50), range(5), range(20)),
+            "long": fingerprint(path, range(1000), range(50), range(200)),
         }
         print(path.name, found[path.name], flush=True)
     FINGERPRINTS.write_text(json.dumps(found, indent=2) + "\n", encoding="utf-8")

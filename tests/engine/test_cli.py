@@ -1,4 +1,8 @@
-"""The headless command line: help, exit codes, one-line errors, JSON output, start-up weight."""
+"""The headless command line: help, exit codes, one-line errors, JSON output, start-up weight.
+
+The tables of invocations (help, bad usage, unreadable input) go through the command line's ``main``
+in one fresh interpreter (``tests/batch.py``); the other tests run ``python -m tui.cli`` itself.
+"""
 
 from __future__ import annotations
 
@@ -9,35 +13,51 @@ from pathlib import Path
 
 import pytest
 
+from tests.batch import Outcome, run_each
+
 COMMANDS = ["validate", "run", "replay", "schema", "list"]
+
+HELP = [["--help"], *[[c, "--help"] for c in COMMANDS]]
+"""--help on the program and on each command."""
+
+BAD_USAGE = [
+    ["frobnicate"],
+    ["run"],
+    ["run", "elevator-entrapment", "--mode", "lenient"],
+    ["run", "elevator-entrapment", "--seed", "x"],
+    ["run", "elevator-entrapment", "--script", "a.yaml", "--policy", "random"],
+    ["run", "no-such-scenario"],
+    ["validate", "/no/such/folder"],
+]
+"""Wrong options or missing input."""
+
+UNREADABLE = [["replay", "/no/such/record.jsonl"], ["run", "elevator-entrapment", "--record", "/no/such/dir/r.jsonl"]]
+"""A record that cannot be read, a record path that cannot be written."""
 
 
 def drillsim(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])
-def test_every_command_has_help(command: list[str]) -> None:
+@pytest.fixture(scope="module")
+def table() -> dict[tuple[str, ...], Outcome]:
+    """What every invocation of the tables above printed and returned, by its arguments."""
+    invocations = [*HELP, *BAD_USAGE, *UNREADABLE]
+    outcomes = run_each("tui.cli", [(Path.cwd(), args) for args in invocations])
+    return {tuple(args): outcome for args, outcome in zip(invocations, outcomes, strict=True)}
+
+
+@pytest.mark.parametrize("args", HELP, ids=" ".join)
+def test_every_command_has_help(args: list[str], table: dict[tuple[str, ...], Outcome]) -> None:
     """--help works on the program and on each command, exit 0."""
-    result = drillsim(*command, "--help")
+    result = table[tuple(args)]
     assert result.returncode == 0 and "usage:" in result.stdout
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["frobnicate"],
-        ["run"],
-        ["run", "elevator-entrapment", "--mode", "lenient"],
-        ["run", "elevator-entrapment", "--seed", "x"],
-        ["run", "elevator-entrapment", "--script", "a.yaml", "--policy", "random"],
-        ["run", "no-such-scenario"],
-        ["validate", "/no/such/folder"],
-    ],
-)
-def test_bad_usage_gets_one_line_and_exit_code_2(args: list[str]) -> None:
+@pytest.mark.parametrize("args", BAD_USAGE, ids=" ".join)
+def test_bad_usage_gets_one_line_and_exit_code_2(args: list[str], table: dict[tuple[str, ...], Outcome]) -> None:
     """Wrong options or missing input: a single line on stderr, no traceback, exit 2."""
-    result = drillsim(*args)
+    result = table[tuple(args)]
     assert result.returncode == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
@@ -116,8 +136,9 @@ def test_validate_checks_a_script_against_the_scenario_it_names(tmp_path: Path) 
     assert f"{script}:5:" in result.stderr and "is done by 'control_room', not 'security'" in result.stderr
 
 
-def test_listing_an_edited_record_warns_that_it_was_altered(tmp_path: Path, mini_path: Path) -> None:
-    """replay without --verify still says when a record's lines do not chain."""
+def test_listing_an_edited_record_is_refused_unless_asked_and_then_warned(tmp_path: Path, mini_path: Path) -> None:
+    """replay without --verify refuses a record whose lines do not chain (one line naming the line, exit 1);
+    with --unverified it lists it under a warning, on the listing itself and on stderr."""
     record = tmp_path / "r.jsonl"
     drillsim("run", str(mini_path), "--record", str(record), "--json")
     lines = record.read_text(encoding="utf-8").splitlines()
@@ -126,7 +147,11 @@ def test_listing_an_edited_record_warns_that_it_was_altered(tmp_path: Path, mini
     lines[3] = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
     record.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = drillsim("replay", str(record), "--lang", "en")
-    assert result.returncode == 0 and "warning:" in result.stderr
+    assert result.returncode == 1 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "(line 4)" in result.stderr
+    result = drillsim("replay", str(record), "--lang", "en", "--unverified")
+    assert result.returncode == 0 and "WARNING: NOT VERIFIED" in result.stderr
+    assert result.stdout.startswith("# WARNING: NOT VERIFIED: altered: event")
 
 
 def test_a_record_line_with_a_field_the_format_does_not_have_is_refused_where_it_is(
@@ -145,10 +170,10 @@ def test_a_record_line_with_a_field_the_format_does_not_have_is_refused_where_it
     ]
 
 
-@pytest.mark.parametrize(
-    "args", [["replay", "/no/such/record.jsonl"], ["run", "elevator-entrapment", "--record", "/no/such/dir/r.jsonl"]]
-)
-def test_a_file_that_cannot_be_read_or_written_is_bad_input(args: list[str]) -> None:
+@pytest.mark.parametrize("args", UNREADABLE, ids=" ".join)
+def test_a_file_that_cannot_be_read_or_written_is_bad_input(
+    args: list[str], table: dict[tuple[str, ...], Outcome]
+) -> None:
     """Missing records and unwritable record paths exit 2 with one line."""
-    result = drillsim(*args)
+    result = table[tuple(args)]
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +16,7 @@ from engine.errors import ContentError, EngineError
 from engine.format import (
     ActionDone,
     AnyEvent,
+    DecisionMade,
     Finding,
     InjectDelivered,
     Scenario,
@@ -51,8 +52,14 @@ ROLEPLAYS = roleplays()
 
 
 def score(events: Sequence[AnyEvent], scenarios: Sequence[CompiledScenario]) -> Evaluation:
-    """The drill's score (scoring still reads events through their dict bridge, typed as dicts, meanwhile)."""
-    return evaluate(cast(Any, events), scenarios)
+    """The drill's score."""
+    return evaluate(events, scenarios)
+
+
+@cache
+def roleplay(path: Path) -> Setup:
+    """A role-play left to the seed, prepared once (a set-up is never changed by a drill)."""
+    return prepare(str(path), roleplay=True)
 
 
 def play(
@@ -250,12 +257,13 @@ def test_strict_mode_stops_a_forbidden_phrase_and_says_why() -> None:
 STEPS = st.lists(st.tuples(st.floats(min_value=0.05, max_value=4.0), st.integers(0, 9)), max_size=14)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ROLEPLAYS, ids=lambda p: p.stem)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=STEPS, seed=st.integers(1, 10_000))
 def test_any_reply_sequence_keeps_mood_in_range_and_ends(path: Path, steps: list[tuple[float, int]], seed: int) -> None:
     """Whatever is said and whenever: anger and patience stay within 0-100, and the drill ends."""
-    setup = prepare(str(path), roleplay=True)
+    setup = roleplay(path)
     drill = play(setup, seed, steps)
     assert drill.finished
     for event in drill.events:
@@ -270,18 +278,27 @@ def test_any_reply_sequence_keeps_mood_in_range_and_ends(path: Path, steps: list
             assert isinstance(value, int | float) and 0 <= value <= 100
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ROLEPLAYS, ids=lambda p: p.stem)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=STEPS, seed=st.integers(1, 10_000), at=st.floats(min_value=0.0, max_value=20.0))
-def test_saying_a_forbidden_phrase_never_raises_the_score(
+def test_saying_a_forbidden_phrase_never_lets_a_call_pass(
     path: Path, steps: list[tuple[float, int]], seed: int, at: float
 ) -> None:
-    """The same conversation with a forbidden phrase slipped in scores no higher (observe mode)."""
-    setup = prepare(str(path), roleplay=True)
+    """The same conversation with a forbidden phrase slipped in never passes, and the red line is on the record.
+
+    (Not "never scores higher": a red line can make the owner end the call early, before replies
+    that would each have cost points; the call fails either way, and the rating cap says why.)
+    """
+    setup = roleplay(path)
     scenarios = setup.scenarios(seed)
-    without = score(play(setup, seed, steps).events, scenarios).score
-    with_it = score(play(setup, seed, steps, extra=(at, free_id("forbidden"))).events, scenarios).score
-    assert with_it <= without
+    drill = play(setup, seed, steps, extra=(at, free_id("forbidden")))
+    said = [e for e in drill.events if isinstance(e, DecisionMade) and e.action == free_id("forbidden")]
+    if not said or said[0].status != "accepted":
+        return  # the call was already over when the phrase came
+    result = score(drill.events, scenarios)
+    assert not result.passed
+    assert any(isinstance(e, Finding) and e.rule == "red-line" for e in drill.events)
 
 
 def test_random_trainees_mostly_fail_the_sample() -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.display import break_points, cells, wrap
+from engine.display import break_points, cells, sim_time, wrap
 
 MIXED = st.text(alphabet=st.sampled_from(list("ab cd xyz  中文字，。（）·")), max_size=80)
 
@@ -44,3 +45,12 @@ def test_chinese_breaks_between_characters_and_keeps_a_short_prefix_on_its_line(
 def test_a_latin_word_moves_whole_to_the_next_line() -> None:
     """English wraps at spaces."""
     assert pieces("Call the contractor now", 12) == ["Call the ", "contractor ", "now"]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [(0, "00:00"), (4.08, "04:05"), (9.2, "09:12"), (0.5, "00:30"), (59.999, "1:00:00"), (75.5, "1:15:30"), (None, "")],
+)
+def test_sim_time_is_written_as_the_console_clock_writes_it(minutes: float | None, shown: str) -> None:
+    """Minutes and seconds (hours past the hour), seconds rounded, the same in both languages."""
+    assert sim_time(minutes, "zh") == sim_time(minutes, "en") == shown

@@ -2,8 +2,9 @@
 
 Three things are held fixed while the engine gets faster:
 
-- the events: every scenario and plan of a frozen content copy, 1,000 random-policy drills and 50
-  correct-script runs each, digest to what the engine made before it was tuned
+- the events: every scenario and plan of a frozen content copy, 1,000 random-policy drills, 50
+  correct-script runs and 200 random drills with decisions withdrawn while they run, each, digest
+  to what the engine made before it was tuned
   (:mod:`tests.engine.golden`);
 - the scores: the score-only path (:func:`scoring.scorecard.score_only`) gives the full
   evaluation's score, rating and pass for every shipped scenario and plan over 1,000 seeds;
@@ -36,14 +37,14 @@ SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted((ROOT / "drills")
 @pytest.mark.parametrize("path", files(), ids=lambda p: p.stem)
 def test_fifty_drills_of_each_file_make_the_events_they_made_before_tuning(path: Path) -> None:
     """50 random drills and 5 correct-script runs per file: the same events, field for field, in order."""
-    assert fingerprint(path, range(50), range(5)) == PINNED[path.name]["short"]
+    assert fingerprint(path, range(50), range(5), range(20)) == PINNED[path.name]["short"]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", files(), ids=lambda p: p.stem)
 def test_a_thousand_drills_of_each_file_make_the_events_they_made_before_tuning(path: Path) -> None:
     """1,000 random drills and 50 correct-script runs per file: the same events as before tuning."""
-    assert fingerprint(path, range(1000), range(50)) == PINNED[path.name]["long"]
+    assert fingerprint(path, range(1000), range(50), range(200)) == PINNED[path.name]["long"]
 
 
 def _scores_agree(path: Path, seeds: range) -> list[tuple[int, dict[str, object], dict[str, object]]]:

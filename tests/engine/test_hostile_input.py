@@ -3,8 +3,12 @@
 Each file below is something an attacker or a broken editor could hand to ``drillsim``: Python
 tags, alias bombs, 20,000-deep nesting, a 30 MB file, bytes that are not UTF-8, conditions that are
 Python payloads. For every one, ``drillsim validate`` must exit 1 with a clean message naming the
-file (no traceback), finish promptly (a 20 s subprocess timeout, not a timing assertion), and never
-run the payload; ``drillsim run`` must exit 2 with exactly one clean error line.
+file (no traceback), finish promptly (a 20 s timeout, not a timing assertion), and never run the
+payload; ``drillsim run`` must exit 2 with exactly one clean error line.
+
+The files go through the command line's ``main`` in a separate interpreter, one for all the files
+of a command (``tests/batch.py``: a fresh one per file would spend most of the module's time
+starting Python); the tests at the end run ``python -m engine.tools.cli`` itself, one process each.
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.batch import TIMEOUT, Outcome, run_each
 
 MARKER = "PWNED"
 """File a payload would create if it ran; its absence is the proof that nothing ran."""
@@ -140,42 +147,79 @@ HOSTILE: list[tuple[str, Build]] = [
 """(name, bytes) of every hostile file: the issue's acceptance list and its close relatives."""
 
 
-def cases() -> list[object]:
-    """HOSTILE as pytest parameters, named after each file."""
-    return [pytest.param((name, build), id=name) for name, build in HOSTILE]
+NAMES = [name for name, _build in HOSTILE]
+"""The hostile files' names, one test each."""
 
 
 def drillsim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a fresh interpreter, as a user would."""
-    env = {k: v for k, v in os.environ.items() if k != "DRILLSIM_DEBUG"}  # debug mode shows tracebacks
-    env["DRILLSIM_LANG"] = "en"
     return subprocess.run(
         [sys.executable, "-m", "engine.tools.cli", *args],
         capture_output=True,
         text=True,
         errors="replace",
-        timeout=20,
+        timeout=TIMEOUT,
         cwd=cwd,
-        env=env,
+        env=_environment(),
         check=False,
     )
 
 
-@pytest.fixture
-def hostile(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path]:
-    """Write one hostile file to a fresh folder; return (file, marker that must never appear)."""
-    name, build = request.param
-    marker = tmp_path / MARKER
-    path = tmp_path / f"{name}.yaml"
-    path.write_bytes(build(marker))
-    return path, marker
+def _environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DRILLSIM_DEBUG"}  # debug mode shows tracebacks
+    env["DRILLSIM_LANG"] = "en"
+    return env
 
 
-@pytest.mark.parametrize("hostile", cases(), indirect=True)
-def test_validate_refuses_a_hostile_file_cleanly_and_runs_nothing(hostile: tuple[Path, Path]) -> None:
+def drillsim_each(command: str, files: list[Path]) -> list[Outcome]:
+    """``drillsim COMMAND FILE`` for each file, in its folder, all in one fresh interpreter."""
+    return run_each("engine.tools.cli", [(path.parent, [command, str(path)]) for path in files], _environment())
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """A hostile file, and the marker its payload would create (in the file's own folder)."""
+
+    path: Path
+    marker: Path
+
+
+def plant(folder: Path) -> dict[str, Hostile]:
+    """Write every hostile file to a folder of its own under ``folder``."""
+    planted = {}
+    for name, build in HOSTILE:
+        home = folder / name
+        home.mkdir(parents=True)
+        marker = home / MARKER
+        path = home / f"{name}.yaml"
+        path.write_bytes(build(marker))
+        planted[name] = Hostile(path, marker)
+    return planted
+
+
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Hostile, Outcome]]:
+    """``drillsim validate`` on every hostile file."""
+    planted = plant(tmp_path_factory.mktemp("validate"))
+    outcomes = drillsim_each("validate", [h.path for h in planted.values()])
+    return {name: (hostile, outcome) for (name, hostile), outcome in zip(planted.items(), outcomes, strict=True)}
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Hostile, Outcome]]:
+    """``drillsim run`` on every hostile file."""
+    planted = plant(tmp_path_factory.mktemp("run"))
+    outcomes = drillsim_each("run", [h.path for h in planted.values()])
+    return {name: (hostile, outcome) for (name, hostile), outcome in zip(planted.items(), outcomes, strict=True)}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_validate_refuses_a_hostile_file_cleanly_and_runs_nothing(
+    name: str, validated: dict[str, tuple[Hostile, Outcome]]
+) -> None:
     """``drillsim validate`` on a hostile file: exit 1, the file named, no traceback, no payload run."""
-    path, marker = hostile
-    result = drillsim("validate", str(path), cwd=path.parent)
+    hostile, result = validated[name]
+    path, marker = hostile.path, hostile.marker
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "internal error" not in result.stderr
@@ -185,11 +229,11 @@ def test_validate_refuses_a_hostile_file_cleanly_and_runs_nothing(hostile: tuple
     assert not marker.exists(), "the payload ran"
 
 
-@pytest.mark.parametrize("hostile", cases(), indirect=True)
-def test_run_refuses_a_hostile_file_with_one_clean_error(hostile: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize("name", NAMES)
+def test_run_refuses_a_hostile_file_with_one_clean_error(name: str, ran: dict[str, tuple[Hostile, Outcome]]) -> None:
     """``drillsim run`` on a hostile file: exit 2 and exactly one error line naming the file, nothing run."""
-    path, marker = hostile
-    result = drillsim("run", str(path), cwd=path.parent)
+    hostile, result = ran[name]
+    path, marker = hostile.path, hostile.marker
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]

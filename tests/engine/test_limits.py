@@ -123,4 +123,6 @@ def test_a_drill_past_the_events_cap_stops_with_a_clear_error(
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1 and "after 100 events" in err
-    assert len(record.read_text(encoding="utf-8").splitlines()) == 101  # the header and the events before the cap
+    assert (
+        len(record.read_text(encoding="utf-8").splitlines()) == 102
+    )  # the header, the scenario, the events before the cap

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import engine.tools.lint
-from engine.display import cells, wrap
-from engine.tools.lint import CODES, MAX_LINES, WIDTH, Lint, lint_file, lint_paths
+from engine.display import ACTIONS, FEED, cells, wrap
+from engine.tools.lint import CODES, Lint, lint_file, lint_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository."""
@@ -281,19 +281,37 @@ CASES: list[tuple[str, str, str, str]] = [
             'en: "Log the alarm with the time, the building, the lift number, its ID code and the headcount"}',
         ),
         "Log the alarm with",
-        "actions.log.label.en: is 89 cells wide; a one-line text fits in 76",
+        "actions.log.label.en: needs 3 lines of the action list (38 cells); at most 2 fit",
     ),
     (
         "DS013",
-        edit(GOOD, "label: {zh: 登记,", "label: {zh: " + "登" * 39 + ","),
+        edit(GOOD, "label: {zh: 登记,", "label: {zh: " + "登" * 36 + ","),
         "登登登",
-        "actions.log.label.zh: is 78 cells wide",
+        "actions.log.label.zh: needs 3 lines of the action list (38 cells); at most 2 fit",
     ),
     (
         "DS013",
-        edit(GOOD, "en: They are out.}", "en: " + "They are out. " * 36 + "}"),
+        edit(GOOD, "title: {zh: 小电梯困人,", "title: {zh: " + "困" * 39 + ","),
+        "困困困",
+        "title.zh: is 78 cells wide; a one-line text fits in 76",
+    ),
+    (
+        "DS013",
+        edit(GOOD, "label: {zh: 人员被困,", "label: {zh: " + "困" * 36 + ","),
+        "困困困",
+        "hazards.stuck.label.zh: needs 3 lines of the side panel (35 cells); at most 2 fit",
+    ),
+    (
+        "DS013",
+        edit(GOOD, "en: They are out.}", "en: " + "They are out. " * 30 + "}"),
         "They are out. They",
-        "states.released.narration.en: needs 7 lines of 76 cells; at most 6 fit",
+        "states.released.narration.en: needs 12 lines of the event feed (40 cells); at most 11 fit",
+    ),
+    (
+        "DS013",
+        edit(GOOD, "en: The smallest scenario for tests.}", "en: " + "Tiny. " * 80 + "}"),
+        "Tiny. Tiny.",
+        "summary.en: needs 7 lines (76 cells); at most 6 fit",
     ),
     (
         "DS018",
@@ -523,9 +541,13 @@ def test_latin_text_wraps_at_spaces_and_cjk_anywhere() -> None:
 
 
 def test_a_text_exactly_at_the_limits_is_accepted(write: Write) -> None:
-    """A 76-cell label and a text filling exactly 6 lines are fine; one more cell or line is not."""
-    label = "标" * (WIDTH // 2)
-    narration = " ".join(["x" * (WIDTH - 1)] * MAX_LINES)
+    """An action label filling its two lines of the action list (indent and warning sign included) and a
+    narration filling the feed's eleven lines are fine; one more cell or line is not."""
+    label = "标" * ((ACTIONS.width * ACTIONS.lines - cells(ACTIONS.before + ACTIONS.after)) // 2)
+    assert ACTIONS.measure(label) == ACTIONS.lines and ACTIONS.measure(label + "标") > ACTIONS.lines
+    words = ["x" * (FEED.width - 1)] * FEED.lines
+    narration = " ".join(words)[len(FEED.before) :]
+    assert FEED.measure(narration) == FEED.lines and FEED.measure(narration + " x") > FEED.lines
     text = edit(edit(GOOD, "label: {zh: 登记,", f"label: {{zh: {label},"), "en: They are out.}", f"en: {narration}}}")
     assert lint_file(write(text)) == []
 

@@ -918,19 +918,23 @@ def test_an_enum_effect_with_a_misspelt_choice_names_the_choices(write: Write) -
         (
             ("schema: scenario/1\n", ""),
             None,
-            "missing 'schema' key; start the file with one of: scenario/1, plan/1, script/1",
+            "missing 'schema' key; start the file with one of: scenario/1, plan/1, script/1, programme/1",
         ),
         (
             ("schema: scenario/1", "schema: scenaro/1"),
             "scenaro/1",
-            "unknown schema 'scenaro/1' (did you mean 'scenario/1'?); drillsim reads scenario/1, plan/1, script/1",
+            "unknown schema 'scenaro/1' (did you mean 'scenario/1'?); drillsim reads scenario/1, plan/1, script/1, programme/1",
         ),
         (
             ("schema: scenario/1", "schema: scenario/2"),
             "scenario/2",
-            "unknown schema 'scenario/2' (did you mean 'scenario/1'?); drillsim reads scenario/1, plan/1, script/1",
+            "unknown schema 'scenario/2' (did you mean 'scenario/1'?); drillsim reads scenario/1, plan/1, script/1, programme/1",
         ),
-        (("schema: scenario/1", "schema: 1"), "1\n", "unknown schema 1; drillsim reads scenario/1, plan/1, script/1"),
+        (
+            ("schema: scenario/1", "schema: 1"),
+            "1\n",
+            "unknown schema 1; drillsim reads scenario/1, plan/1, script/1, programme/1",
+        ),
     ],
     ids=["missing", "misspelt", "future-version", "number"],
 )

@@ -33,7 +33,12 @@ FUZZ = settings(
     database=None,  # no example database written into the repository
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-"""Modest, local settings: the whole module runs in well under half a minute on two cores."""
+"""Modest, local settings for inputs that load in milliseconds: 150 examples take about a second."""
+
+MUTATIONS = settings(FUZZ, max_examples=50)
+"""For shipped scenarios with a key damaged, each a whole scenario to dump and load (50-200 ms): 50
+examples a run, a few per scenario and kind of damage. With no example database each run draws new
+ones, so the runs of CI together cover far more than one run could."""
 
 _Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -190,6 +195,7 @@ def test_a_dumped_copy_of_a_shipped_scenario_still_loads(scratch: Path) -> None:
 # Arbitrary input -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=st.one_of(st.text(), yamlish_text))
 def test_any_text_gives_a_model_or_a_content_error(text: str, scratch: Path) -> None:
@@ -198,6 +204,7 @@ def test_any_text_gives_a_model_or_a_content_error(text: str, scratch: Path) -> 
     assert_model_or_located_error(scratch, outcome(scratch))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(raw=st.binary(max_size=200))
 def test_any_bytes_give_a_model_or_a_content_error(raw: bytes, scratch: Path) -> None:
@@ -206,6 +213,7 @@ def test_any_bytes_give_a_model_or_a_content_error(raw: bytes, scratch: Path) ->
     assert_model_or_located_error(scratch, outcome(scratch))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=documents)
 def test_any_yaml_structure_gives_a_model_or_a_content_error(data: Node, scratch: Path) -> None:
@@ -217,7 +225,8 @@ def test_any_yaml_structure_gives_a_model_or_a_content_error(data: Node, scratch
 # Damaged shipped scenarios --------------------------------------------------------------------------
 
 
-@FUZZ
+@pytest.mark.slow
+@MUTATIONS
 @given(source=st.sampled_from(SCENARIOS), choice=st.data())
 def test_a_shipped_scenario_with_a_key_deleted_renamed_or_revalued_loads_or_is_a_content_error(
     source: Path, choice: st.DataObject, scratch: Path
@@ -245,6 +254,7 @@ def test_a_shipped_scenario_with_a_key_deleted_renamed_or_revalued_loads_or_is_a
     assert_model_or_located_error(scratch, outcome(scratch))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(source=st.sampled_from(SCENARIOS), choice=st.data())
 def test_a_shipped_scenario_with_a_line_pasted_twice_or_cut_short_loads_or_is_a_content_error(

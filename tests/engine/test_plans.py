@@ -85,7 +85,7 @@ def test_a_record_of_a_cascade_verifies(mini_path: Path, tmp_path: Path) -> None
     setup = prepare(str(plan_path))
     record = tmp_path / "cascade.jsonl"
     drill = setup.drill(seed=3, mode="observe")
-    writer = RecordWriter(record, header_for(setup, seed=3, mode="observe", source=str(plan_path)))
+    writer = RecordWriter(record, header_for(setup, seed=3, mode="observe", source=str(plan_path)), setup)
     drill.subscribe(writer.write)
     drill.start()
     drill.advance_to(5.0)

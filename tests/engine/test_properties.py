@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from functools import cache
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -16,14 +19,18 @@ from tests.conftest import MINI, ROOT
 ELEVATOR = ROOT / "scenarios" / "elevator-entrapment.yaml"
 
 
-def _mini(tmp: Path) -> CompiledScenario:
-    path = tmp / "mini-lift.yaml"
+@cache
+def _mini() -> CompiledScenario:
+    """The mini scenario, compiled once (a compiled scenario is never changed by a drill)."""
+    path = Path(tempfile.mkdtemp()) / "mini-lift.yaml"
     path.write_text(MINI, encoding="utf-8")
     loaded = load_scenario(path)
     return compiled(loaded.model, loaded.digest)
 
 
+@cache
 def _shipped() -> CompiledScenario:
+    """The shipped lift entrapment, compiled once."""
     return prepare(str(ELEVATOR)).scenarios()[0]
 
 
@@ -49,6 +56,7 @@ def _log(sc: CompiledScenario, seed: int, mode: str, raw: list[tuple[float, int]
     return "\n".join(json.dumps(e.to_json(), ensure_ascii=False, sort_keys=True) for e in drill.events)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=2**32), raw=decision_lists, mode=st.sampled_from(["strict", "observe"]))
 def test_same_scenario_seed_and_decisions_give_a_byte_identical_log(
@@ -68,9 +76,7 @@ class StrictDrill(RuleBasedStateMachine):
 
     @initialize(which=st.sampled_from(["mini", "elevator"]), seed=st.integers(min_value=0, max_value=10_000))
     def begin(self, which: str, seed: int) -> None:
-        import tempfile
-
-        sc = _shipped() if which == "elevator" else _mini(Path(tempfile.mkdtemp()))
+        sc = _shipped() if which == "elevator" else _mini()
         self.drill = Drill([(sc, 0.0)], seed=seed, mode="strict")
         self.drill.start()
 
@@ -106,7 +112,7 @@ class StrictDrill(RuleBasedStateMachine):
         assert caused == []
 
 
-TestStrictDrill = StrictDrill.TestCase
+TestStrictDrill = pytest.mark.slow(StrictDrill.TestCase)
 TestStrictDrill.settings = settings(
     max_examples=40, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -41,13 +41,17 @@ def recorded(tmp_path: Path, mini_path: Path) -> Path:
     return record
 
 
-def test_a_record_has_a_header_then_one_numbered_event_per_line(recorded: Path) -> None:
-    """Line 1 describes the drill; every other line is an event with seq and sim time."""
+def test_a_record_has_a_header_its_sources_then_one_numbered_event_per_line(recorded: Path, mini_path: Path) -> None:
+    """Line 1 describes the drill, line 2 carries the scenario's exact text; every other line is an event."""
     lines = [json.loads(line) for line in recorded.read_text(encoding="utf-8").splitlines()]
-    header, events = lines[0], lines[1:]
+    header, content, events = lines[0], lines[1], lines[2:]
     assert header["type"] == "header" and header["seed"] == 5 and header["mode"] == "observe"
+    assert header["format"] == "drillsim-record/2" and len(header["drill_id"]) == 32
     assert {"scenario", "version", "digest"} <= set(header["incidents"][0])
     assert header["engine"] and header["wall_start"]
+    assert content["type"] == "content" and content["kind"] == "scenario"
+    assert content["text"] == mini_path.read_text(encoding="utf-8") and content["name"] == mini_path.name
+    assert content["digest"] == header["incidents"][0]["digest"]
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     assert events[-1]["type"] == "drill_end"
 
@@ -59,15 +63,20 @@ def test_a_complete_record_verifies(recorded: Path) -> None:
     assert "complete" in result.message
 
 
-def test_two_runs_differ_only_in_wall_clock_fields(tmp_path: Path, mini_path: Path) -> None:
-    """Records of the same inputs compare line by line once wall fields are set aside."""
+def test_two_runs_differ_only_in_wall_clock_fields_and_identity(tmp_path: Path, mini_path: Path) -> None:
+    """Records of the same inputs compare line by line once wall fields, the drill's identity and the
+    checksums (which chain the identity into every line) are set aside."""
     script = tmp_path / "script.yaml"
     script.write_text(SCRIPT, encoding="utf-8")
     logs = []
     for name in ("a.jsonl", "b.jsonl"):
         drillsim("run", str(mini_path), "--script", str(script), "--record", str(tmp_path / name), "--json")
         lines = [json.loads(x) for x in (tmp_path / name).read_text(encoding="utf-8").splitlines()]
-        logs.append([{k: v for k, v in line.items() if not k.startswith("wall")} for line in lines])
+        kept = [
+            {k: v for k, v in line.items() if not k.startswith("wall") and k not in ("chk", "drill_id")}
+            for line in lines
+        ]
+        logs.append(kept)
     assert logs[0] == logs[1]
 
 
@@ -109,17 +118,27 @@ def test_a_record_cut_short_verifies_as_a_prefix_and_says_where_it_ends(recorded
     lines = recorded.read_text(encoding="utf-8").splitlines()
     recorded.write_text("\n".join(lines[:12]) + "\n" + lines[12][:15], encoding="utf-8")
     record = read(recorded)
-    assert record.truncated and len(record.events) == 11
+    assert record.truncated and len(record.events) == 10
     result = verify(recorded)
     assert result.ok, result.message
-    assert "cut short" in result.message and "seq 11" in result.message
+    assert "cut short" in result.message and "seq 10" in result.message
 
 
-def test_a_changed_scenario_is_refused_by_verify(recorded: Path, mini_path: Path) -> None:
-    """A record only replays on the exact content it was made with."""
+def test_editing_the_scenario_after_the_drill_does_not_orphan_its_record(
+    recorded: Path, mini_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11, item 1: the record carries the scenario it ran, so an edit, a move or a deletion changes nothing."""
     mini_path.write_text(mini_path.read_text(encoding="utf-8").replace("initial: 10", "initial: 20"), encoding="utf-8")
-    result = verify(recorded)
-    assert not result.ok and "changed" in result.message
+    assert verify(recorded).ok
+    mini_path.unlink()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    copy = elsewhere / "copied.jsonl"
+    copy.write_bytes(recorded.read_bytes())
+    recorded.unlink()
+    monkeypatch.chdir(elsewhere)
+    result = verify("copied.jsonl")
+    assert result.ok and "complete" in result.message, result.message
 
 
 @pytest.mark.parametrize("content", ["", "not json\n", '{"type": "event"}\n', "\xff\xfe"])

@@ -2,7 +2,7 @@
 
 Records of two ages are checked: those drillsim 0.1.0 wrote (tests/fixtures/records_v1) and records
 made now (every shipped scenario, a role-play, a plan, and a drill with every kind of input, a
-dropped action, a forked continuation). Each line must pass an external JSON Schema validator
+dropped action, a forked continuation, a withdrawn decision). Each line must pass an external JSON Schema validator
 (jsonschema's Draft 2020-12) against ``drillsim schema record`` and the engine's own reader.
 """
 
@@ -25,7 +25,9 @@ from engine.format import (
     IncidentRef,
     PlanRef,
     RecordHeader,
+    SourceText,
     line_schema,
+    parse_content,
     parse_event,
     parse_header,
 )
@@ -67,7 +69,7 @@ def every_input(folder: Path) -> Path:
     (folder / "plan.yaml").write_text(PLAN, encoding="utf-8")
     setup = prepare(str(folder / "plan.yaml"))
     path = folder / "every-input.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=2, mode="observe", source="test", team="B", site="S"))
+    writer = RecordWriter(path, header_for(setup, seed=2, mode="observe", source="test", team="B", site="S"), setup)
     drill = setup.drill(seed=2, mode="observe")
     drill.subscribe(writer.write)
     drill.start()
@@ -88,6 +90,22 @@ def every_input(folder: Path) -> Path:
     return path
 
 
+def withdrawn(folder: Path) -> Path:
+    """The mini lift with a decision withdrawn while its action was under way."""
+    setup = prepare(str(folder / "mini-lift.yaml"))
+    path = folder / "withdrawn.jsonl"
+    writer = RecordWriter(path, header_for(setup, seed=2, mode="observe", source="test"), setup)
+    drill = setup.drill(seed=2, mode="observe")
+    drill.subscribe(writer.write)
+    drill.start()
+    talk = drill.submit(Submission("control", "talk", 0, "ui", wall=WALL)).seq
+    drill.advance_to(0.5)
+    drill.withdraw(talk, wall=WALL)
+    drill.halt()
+    writer.close()
+    return path
+
+
 def forked(path: Path) -> Path:
     """A what-if branched off ``path`` at its second decision, played on for a while."""
     second = [e.seq for e in read(path).events if e.type == "decision"][1]
@@ -103,13 +121,14 @@ def made_now(folder: Path) -> list[Path]:
     """Records written by today's engine."""
     made = [every_input(folder)]
     made.append(forked(made[0]))
+    made.append(withdrawn(folder))
     runs: list[tuple[str, str | None]] = [(str(p), None) for p in SHIPPED]
     runs += [(str(ROOT / "scenarios" / "leak-complaint.yaml"), "busy")]
     runs += [(str(ROOT / "drills" / "rainstorm-cascade.yaml"), None)]
     for number, (name, persona) in enumerate(runs):
         setup = prepare(name, persona=persona)
         path = folder / f"random-{number}.jsonl"
-        writer = RecordWriter(path, header_for(setup, seed=3, mode="observe", source=name))
+        writer = RecordWriter(path, header_for(setup, seed=3, mode="observe", source=name), setup)
         drill = setup.drill(seed=3, mode="observe")
         drill.subscribe(writer.write)
         drill.start()
@@ -151,7 +170,13 @@ def test_every_line_of_every_record_old_and_new_validates_against_the_schema_and
             errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(line)]
             assert errors == [], f"{path.name}:{number}"
             body = {k: v for k, v in line.items() if k != "chk"}
-            parsed: RecordHeader | Event = parse_header(line) if number == 1 else parse_event(line)
+            parsed: RecordHeader | SourceText | Event
+            if number == 1:
+                parsed = parse_header(line)
+            elif line["type"] == "content":
+                parsed = parse_content(line)
+            else:
+                parsed = parse_event(line)
             assert parsed.to_json() == body, f"{path.name}:{number}"  # read back, it writes the same line
             checked += 1
     assert checked > 5000
@@ -160,7 +185,7 @@ def test_every_line_of_every_record_old_and_new_validates_against_the_schema_and
 def test_the_records_made_now_hold_every_kind_of_event(today: list[Path]) -> None:
     """Today's records exercise the whole union, so the schema test above covers every kind."""
     seen = {line["type"] for path in today for line in lines_of(path)[1:]}
-    assert seen == set(BY_TYPE)
+    assert seen == {*BY_TYPE, "content"}
     headers = [lines_of(path)[0] for path in today]
     assert any("fork" in h and "speed" in h for h in headers)
     assert any(h["plan"] is not None and any("after" in i for i in h["incidents"]) for h in headers)
@@ -206,9 +231,9 @@ def test_drillsim_schema_record_prints_the_line_schema(capsys: pytest.CaptureFix
     """``drillsim schema record`` is the published schema, with its id."""
     assert main(["schema", "record"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed["$id"].endswith("/record-1.json")
+    assert printed["$id"].endswith("/record-2.json")
     assert printed["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert len(printed["oneOf"]) == 1 + len(KINDS)
+    assert len(printed["oneOf"]) == 2 + len(KINDS)
     Draft202012Validator.check_schema(printed)
     first = lines_of(sorted(FIXTURES.glob("*.jsonl"))[0])
     assert all(Draft202012Validator(printed).is_valid(line) for line in first)
@@ -241,3 +266,10 @@ def test_the_record_format_documents_the_header() -> None:
     for cls in (RecordHeader, IncidentRef, PlanRef, ForkRef):
         for key in _json_names(cls):
             assert f"| `{key}` |" in section or f"`{key}`" in section, (cls.__name__, key)
+
+
+def test_the_record_format_documents_the_content_line() -> None:
+    """Every field of a content line has its row."""
+    section = _section("## Content lines")
+    for key in ("type", *_json_names(SourceText), "chk"):
+        assert f"| `{key}` |" in section, key

@@ -110,7 +110,7 @@ def late_record(tmp_path: Path) -> Path:
     setup = prepare(str(scenario))
     drill = setup.drill(seed=7, mode="observe")
     path = tmp_path / "late.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=7, mode="observe", source=str(scenario)))
+    writer = RecordWriter(path, header_for(setup, seed=7, mode="observe", source=str(scenario)), setup)
     drill.subscribe(writer.write)
     drill.start()
     play_script(drill, TEAM_LATE)
@@ -182,7 +182,7 @@ def test_no_planned_alternative_breaks_a_rule_on_the_elevator_mistakes(tmp_path:
     setup = prepare(str(ROOT / "scenarios" / "elevator-entrapment.yaml"))
     decisions = load_script(ROOT / "scenarios" / "scripts" / "elevator-entrapment.mistakes.yaml").model.decisions
     path = tmp_path / "mistakes.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source="elevator-entrapment"))
+    writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source="elevator-entrapment"), setup)
     drill = setup.drill(seed=1, mode="observe")
     drill.subscribe(writer.write)
     drill.start()

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import pytest
 
-from engine.format import Decision, find, load_script
+from engine.format import AnyEvent, Decision, find, load_script
 from engine.runtime import RecordWriter, Setup, header_for, play_random, play_script, prepare
 from scoring import history
 from scoring.history import LATEST, History, HistoryError, format_rows
@@ -54,6 +54,17 @@ def correct_script(name: str) -> list[Decision]:
     return list(load_script(find(f"scripts/{name}.correct.yaml")).model.decisions)
 
 
+@cache
+def correct_events(name: str) -> tuple[AnyEvent, ...]:
+    """The events of a scenario's correct script at seed 1: the same whoever took part, so played once."""
+    drill = setup_of(name).drill(seed=1, mode="observe")
+    events: list[AnyEvent] = []
+    drill.subscribe(events.append)
+    drill.start()
+    play_script(drill, correct_script(name))
+    return tuple(events)
+
+
 def write_record(
     path: Path,
     scenario: str,
@@ -80,13 +91,14 @@ def write_record(
         wall_start=when.isoformat(timespec="seconds"),
         feedback=feedback,
     )
-    writer = RecordWriter(path, header)
-    drill = setup.drill(seed=header.seed, mode="observe")
-    drill.subscribe(writer.write)
-    drill.start()
+    writer = RecordWriter(path, header, setup)
     if passing:
-        play_script(drill, correct_script(scenario))
+        for event in correct_events(scenario):
+            writer.write(event)
     else:
+        drill = setup.drill(seed=header.seed, mode="observe")
+        drill.subscribe(writer.write)
+        drill.start()
         play_random(drill, seed)
     writer.close()
     return path
@@ -165,7 +177,7 @@ def test_a_fresh_database_is_created_at_the_latest_schema_version(tmp_path: Path
     with History(url_in(tmp_path)) as store:
         assert store.version() == LATEST
         assert store.counts() == dict.fromkeys(
-            ("drills", "incidents", "participants", "task_ratings", "findings", "feedback"), 0
+            ("drills", "incidents", "participants", "task_ratings", "findings", "feedback", "drill_integrity"), 0
         )
 
 
@@ -312,20 +324,21 @@ def test_a_damaged_record_is_refused_with_one_clear_message_and_nothing_written(
     assert db.counts() == before
 
 
-def test_a_record_whose_scenario_has_changed_is_refused(db: History, tmp_path: Path, mini_path: Path) -> None:
-    """A drill is scored against the scenario it ran: if that file changed since, it is not added."""
+def test_a_record_whose_scenario_has_changed_since_is_still_added(db: History, tmp_path: Path, mini_path: Path) -> None:
+    """A drill is scored against the scenario it ran, which its record carries: a later edit changes nothing."""
     setup = prepare(str(mini_path))
     path = tmp_path / "mini.jsonl"
-    writer = RecordWriter(path, replace(header_for(setup, seed=2, mode="observe", source=str(mini_path)), team="一班"))
+    writer = RecordWriter(
+        path, replace(header_for(setup, seed=2, mode="observe", source=str(mini_path)), team="一班"), setup
+    )
     drill = setup.drill(seed=2, mode="observe")
     drill.subscribe(writer.write)
     drill.start()
     play_random(drill, 2)
     writer.close()
     mini_path.write_text(mini_path.read_text(encoding="utf-8").replace("Mini lift", "Mini lift revised"), "utf-8")
-    with pytest.raises(HistoryError, match=r"has changed since this drill was run.*not added to history"):
-        db.add(path)
-    assert db.counts()["drills"] == 0
+    assert db.add(path) is True
+    assert db.results()[0]["signed"] == "no"
 
 
 def test_a_write_that_fails_half_way_leaves_nothing_behind(
@@ -590,7 +603,7 @@ def test_a_role_play_and_the_tabletop_of_the_same_file_are_scored_each_as_itself
     ):
         path = tmp_path / f"{name}.jsonl"
         drill = setup.drill(seed=3, mode="observe")
-        writer = RecordWriter(path, header_for(setup, seed=3, mode="observe", source="test"))
+        writer = RecordWriter(path, header_for(setup, seed=3, mode="observe", source="test"), setup)
         drill.subscribe(writer.write)
         drill.start()
         play_random(drill, 3)

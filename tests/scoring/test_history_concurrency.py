@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 
-from engine.runtime import read
-from scoring import history
+from engine.runtime import check, read
 from scoring.history import History, HistoryError
 from tests.scoring import postgres
 from tests.scoring.test_history import START, url_in, write_record
@@ -35,8 +34,8 @@ def _adder(rounds: list[tuple[str, list[str]]], start: Any, results: Any) -> Non
     """A worker process: for each round, wait for the others, then add each record in its own open."""
     outcomes: list[Outcome] = []
     for _url, paths in rounds[:1]:
-        for path in paths:  # score once before the races, so that the writes, not the scoring, collide
-            history._scenarios(read(path))
+        for path in paths:  # verify once before the races (loading and compiling its scenario), so that
+            check(read(path))  # the writes, not the loading, collide
     for url, paths in rounds:
         start.wait(timeout=120)
         for path in paths:

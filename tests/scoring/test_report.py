@@ -23,7 +23,16 @@ SCRIPTS = ROOT / "scenarios" / "scripts"
 """The shipped decision scripts."""
 
 HEADINGS = {
-    ("cn", "zh"): ["演练概况", "评估（得分与结论）", "演练点评", "参演人员自评", "存在问题", "纠正行动"],
+    ("cn", "zh"): [
+        "演练概况",
+        "评估（得分与结论）",
+        "演练点评",
+        "参演人员自评",
+        "存在问题",
+        "整改措施",
+        "附录一 演练时间线",
+        "附录二 技术信息",
+    ],
     ("cn", "en"): [
         "Exercise overview",
         "Evaluation (score and conclusion)",
@@ -31,14 +40,26 @@ HEADINGS = {
         "Participants' self-assessment",
         "Problems found",
         "Corrective actions",
+        "Appendix 1: Exercise timeline",
+        "Appendix 2: Technical details",
     ],
-    ("hseep", "zh"): ["1 演练概述", "2 能力分析", "3 各目标的优势与待改进之处", "附录A 改进计划", "附录B 参演人员"],
+    ("hseep", "zh"): [
+        "1 演练概述",
+        "2 能力分析",
+        "3 各目标的优势与待改进之处",
+        "附录A 改进计划",
+        "附录B 参演人员",
+        "附录C 演练时间线",
+        "附录D 技术信息",
+    ],
     ("hseep", "en"): [
         "1 Exercise Overview",
         "2 Analysis of Capabilities",
         "3 Strengths and Areas for Improvement by Objective",
         "Appendix A: Improvement Plan",
         "Appendix B: Exercise Participants",
+        "Appendix C: Exercise Timeline",
+        "Appendix D: Technical Details",
     ],
 }
 """Style and language -> the section headings its report must have, in order."""
@@ -60,7 +81,7 @@ def record_of(tmp_path_factory: pytest.TempPathFactory) -> Recorder:
     ) -> Record:
         setup = prepare(name)
         path = tmp_path_factory.mktemp("records") / "drill.jsonl"
-        writer = RecordWriter(path, replace(header_for(setup, seed=1, mode=mode, source=name), **(header or {})))
+        writer = RecordWriter(path, replace(header_for(setup, seed=1, mode=mode, source=name), **(header or {})), setup)
         drill = setup.drill(seed=1, mode=mode)
         drill.subscribe(writer.write)
         drill.start()
@@ -163,7 +184,10 @@ def test_areas_for_improvement_cover_findings_and_tasks_not_performed_well(mista
     assert [r["area"] for r in content["improvement_plan"]] == [a["id"] for a in content["areas"]]
     blanks = ("corrective_action", "capability_element", "owner", "organisation", "start_date", "due_date")
     assert all(row[key] == "" for row in content["improvement_plan"] for key in blanks)
-    assert any(a["rule"] == "life-first" and "life-first/forbidden" in a["reference"] for a in content["areas"])
+    assert any(
+        a["rule"] == "life-first" and a["breach"] == "forbidden" and "life first · forbidden act" in a["reference"]
+        for a in content["areas"]
+    )
 
 
 def test_the_mistakes_fail_with_a_u_and_show_why(mistakes: Record) -> None:

@@ -24,7 +24,7 @@ def late(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "scripts" / "stuck-lift.correct.yaml").write_text(GOOD, encoding="utf-8")
     setup = prepare(str(scenario))
     path = folder / "late.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=3, mode="observe", source=str(scenario)))
+    writer = RecordWriter(path, header_for(setup, seed=3, mode="observe", source=str(scenario)), setup)
     drill = setup.drill(seed=3, mode="observe")
     drill.subscribe(writer.write)
     drill.start()
@@ -54,7 +54,7 @@ def test_the_section_comes_before_the_appendices_with_the_proposed_change_first(
     table = next(b for b in content["sections"][at]["blocks"] if b["type"] == "table")
     assert table["rows"][0][0] == "1"
     assert "#" in table["rows"][0][1]  # names the team's decision by its event, as the timeline does
-    assert ("4′" in table["rows"][0][2]) and ("-5" in table["rows"][0][5])
+    assert ("04:00" in table["rows"][0][2]) and ("-5" in table["rows"][0][5])
 
 
 def test_markdown_html_and_json_all_carry_it(late: Path, result: dict[str, object]) -> None:
@@ -80,7 +80,7 @@ def test_the_command_lists_the_ranked_alternatives_or_prints_json(
     assert main(["whatif", str(late), "--seeds", "6", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("What would have changed the outcome\n")
-    assert "  1. Call the crew, at 4′  [proposed]" in out
+    assert "  1. Call the crew, at 04:00  [proposed]" in out
     assert main(["whatif", str(late), "--seeds", "6", "--json"]) == 0
     one = json.loads(capsys.readouterr().out)
     assert main(["whatif", str(late), "--seeds", "6", "--json", "--jobs", "2"]) == 0

@@ -23,7 +23,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
-from engine.format import AnyEvent
+from engine.format import Event
 from engine.runtime import Record, Session, Setup, header_for, prepare, read
 from tests.conftest import ROOT
 from tui.app import DrillsimApp
@@ -111,10 +111,14 @@ def recorded(decisions: Sequence[tuple[float, str, str]] = MISTAKE, *, until: fl
     return session.path
 
 
-def events_of(record: Path | Record, of: str, /, **fields: Any) -> list[AnyEvent]:
-    """A record's events of type ``of`` whose fields match."""
+E = TypeVar("E", bound=Event)
+"""An event kind."""
+
+
+def events_of(record: Path | Record, of: type[E], /, **fields: Any) -> list[E]:
+    """A record's events of kind ``of`` whose fields match."""
     found = read(record) if isinstance(record, Path) else record
-    return [e for e in found.events if e["type"] == of and all(e.get(k) == v for k, v in fields.items())]
+    return [e for e in found.events if isinstance(e, of) and all(getattr(e, k) == v for k, v in fields.items())]
 
 
 @dataclass
@@ -172,7 +176,7 @@ class Console:
         widget = self.app.screen.query_one(selector, Input)
         widget.focus()
         await self.pilot.pause()
-        await self.pilot.press("end", *["backspace"] * len(widget.value), *text)
+        await self.pilot.press("end", "ctrl+u", *text)  # ctrl+u: delete all left of the cursor
         assert widget.value == text
 
     def offered(self) -> set[str]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import OptionList, Static
 
+from engine.format import DrillHalted
 from engine.runtime import read
 from scoring.evaluation import evaluate
 from scoring.history import History
@@ -38,11 +39,11 @@ def test_e_asks_first_n_goes_on_and_y_ends_the_drill_on_the_debrief_with_its_sco
         await console.reach(ConfirmDialog)
         await console.press("n")
         assert (await console.reach(LiveScreen)).session is session
-        assert not session.finished and not events_of(session.path, "halt")
+        assert not session.finished and not events_of(session.path, DrillHalted)
         await console.press("e", "y")
         debrief = await console.reach(DebriefScreen)
         assert debrief.path == session.path
-        assert session.finished and events_of(session.path, "halt")
+        assert session.finished and events_of(session.path, DrillHalted)
         expected = evaluate(read(session.path).events, session.scenarios)
         assert debrief.evaluation is not None
         assert (debrief.evaluation.score, debrief.evaluation.rating) == (expected.score, expected.rating)

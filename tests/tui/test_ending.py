@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.format import DecisionMade, DrillEnded, DrillHalted
 from engine.runtime import read
 from tests.conftest import CORRECT
 from tests.tui.harness import Console, Wall, events_of, new_session, run
@@ -41,13 +42,13 @@ def test_a_drill_played_right_ends_by_itself_and_the_debrief_shows_a_pass(wall: 
         assert "passed" in str(debrief.query_one("#summary").render())
 
     run(DrillsimApp(lang="en"), steps)
-    decided = events_of(session.path, "decision")
-    assert [(e["t"], e["role"], e["action"], e["status"], e["source"]) for e in decided] == [
+    decided = events_of(session.path, DecisionMade)
+    assert [(e.t, e.role, e.action, e.status, e.source) for e in decided] == [
         (t, role, action, "accepted", "ui") for t, role, action in CORRECT
     ]
     record = read(session.path)
-    assert not events_of(record, "halt")
-    assert [(e["t"], e["outcome"]) for e in events_of(record, "drill_end")] == [(17, "success")]
+    assert not events_of(record, DrillHalted)
+    assert [(e.t, e.outcome) for e in events_of(record, DrillEnded)] == [(17, "success")]
 
 
 def test_a_drill_left_running_ends_at_its_time_limit_and_opens_the_debrief(wall: Wall) -> None:
@@ -69,5 +70,5 @@ def test_a_drill_left_running_ends_at_its_time_limit_and_opens_the_debrief(wall:
 
     run(DrillsimApp(lang="en"), steps)
     record = read(session.path)
-    assert not events_of(record, "halt")
-    assert [(e["t"], e["outcome"]) for e in events_of(record, "drill_end")] == [(120, "timeout")]
+    assert not events_of(record, DrillHalted)
+    assert [(e.t, e.outcome) for e in events_of(record, DrillEnded)] == [(120, "timeout")]

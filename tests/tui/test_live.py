@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from textual.widgets import Footer, OptionList, Static
 
-from engine.format import AnyEvent
+from engine.format import DecisionMade, Evaluated, InjectDelivered, InjectFired, NoteMade
 from engine.runtime import Session
-from tests.tui.harness import Console, Steps, Wall, new_session, run
+from tests.tui.harness import Console, E, Steps, Wall, new_session, run
 from tui.app import DrillsimApp
 from tui.dialogs.inject_picker import InjectDialog
 from tui.dialogs.text_entry import TextDialog
@@ -27,9 +27,9 @@ FEW_TICKS = 3 * TICK
 """Long enough for the screen's clock to tick a few times."""
 
 
-def events(session: Session, of: str, /, **fields: Any) -> list[AnyEvent]:
-    """The drill's events of type ``of`` whose fields match."""
-    return [e for e in session.drill.events if e["type"] == of and all(e.get(k) == v for k, v in fields.items())]
+def events(session: Session, of: type[E], /, **fields: Any) -> list[E]:
+    """The drill's events of kind ``of`` whose fields match."""
+    return [e for e in session.drill.events if isinstance(e, of) and all(getattr(e, k) == v for k, v in fields.items())]
 
 
 def live_test(session: Session, steps: Steps, lang: str = "en") -> None:
@@ -101,7 +101,7 @@ def test_n_skips_to_just_past_the_next_scheduled_event(wall: Wall) -> None:
             await console.press("n")
             assert session.now == math.floor(due * 100 + 1) / 100
             happened = session.drill.events[seen:]
-            assert happened and all(e["t"] == due for e in happened)
+            assert happened and all(e.t == due for e in happened)
         assert session.now > 1
         assert session.clock.paused
 
@@ -119,8 +119,8 @@ def test_decisions_chosen_in_the_actions_list_are_recorded_for_each_role(wall: W
         await console.choose("control_room", "log_alarm")
         await console.choose("security", "go_to_site")
         await console.choose("control_room", "talk_to_passengers")
-        decided = events(session, "decision", status="accepted", source="ui")
-        assert [(e["role"], e["action"]) for e in decided] == [
+        decided = events(session, DecisionMade, status="accepted", source="ui")
+        assert [(e.role, e.action) for e in decided] == [
             ("control_room", "log_alarm"),
             ("security", "go_to_site"),
             ("control_room", "talk_to_passengers"),
@@ -151,7 +151,7 @@ def test_a_rule_breaking_action_is_refused_in_strict_mode_and_the_room_told_why_
             assert message.startswith(refused + pick(label, lang))
             for breach in breaches:
                 assert pick(breach.detail, lang) in message
-        assert len(events(session, "decision", action=action, status="refused", source="ui")) == 2
+        assert len(events(session, DecisionMade, action=action, status="refused", source="ui")) == 2
         assert action not in session.situation.incidents[0].decided
 
     live_test(session, steps, "zh")
@@ -168,13 +168,13 @@ def test_i_delivers_a_scenario_inject_or_records_a_spoken_one(wall: Wall) -> Non
         await console.press("i")
         listed = (await console.reach(InjectDialog)).query_one("#injects", OptionList).options
         inject = str(listed[0].id).partition(":")[2]
-        assert not events(session, "inject", inject=inject)
+        assert not events(session, InjectDelivered, inject=inject)
         await console.press("enter")
         await console.reach(LiveScreen)  # the dialog has closed
-        fired = events(session, "fire", inject=inject)
-        delivered = events(session, "inject", inject=inject)
+        fired = events(session, InjectFired, inject=inject)
+        delivered = events(session, InjectDelivered, inject=inject)
         assert len(fired) == 1 and len(delivered) == 1
-        assert fired[0]["seq"] < delivered[0]["seq"]
+        assert fired[0].seq < delivered[0].seq
         assert inject in session.situation.incidents[0].delivered
 
         await console.press("i")
@@ -182,8 +182,8 @@ def test_i_delivers_a_scenario_inject_or_records_a_spoken_one(wall: Wall) -> Non
         await console.type_into("#spoken", "Smoke")
         await console.press("enter")
         await console.reach(LiveScreen)  # the dialog has closed
-        assert [e["text"] for e in events(session, "note", kind="inject")] == ["Smoke"]
-        assert len(events(session, "fire")) == 1
+        assert [e.text for e in events(session, NoteMade, kind="inject")] == ["Smoke"]
+        assert len(events(session, InjectFired)) == 1
 
     live_test(session, steps)
 
@@ -199,10 +199,10 @@ def test_m_writes_a_note_and_b_bookmarks_the_moment(wall: Wall) -> None:
         await console.pilot.press(*"slow")
         await console.press("enter")
         await console.reach(LiveScreen)  # the dialog has closed
-        assert [(e["t"], e["text"]) for e in events(session, "note", kind="note")] == [(session.now, "slow")]
+        assert [(e.t, e.text) for e in events(session, NoteMade, kind="note")] == [(session.now, "slow")]
         assert "Note recorded" in console.notified()
         await console.press("b")
-        assert [(e["t"], e["text"]) for e in events(session, "note", kind="bookmark")] == [(session.now, "")]
+        assert [(e.t, e.text) for e in events(session, NoteMade, kind="bookmark")] == [(session.now, "")]
         assert len(session.situation.bookmarks()) == 1
 
     live_test(session, steps)
@@ -222,8 +222,8 @@ def test_keys_1_to_4_rate_the_highlighted_critical_task(wall: Wall) -> None:
         task = str(option.id).partition("|")[2]
         await console.press("1")
         await console.press("4")
-        rated = events(session, "evaluation", target=f"task:{task}")
-        assert [e["rating"] for e in rated] == ["P", "U"]
+        rated = events(session, Evaluated, target=f"task:{task}")
+        assert [e.rating for e in rated] == ["P", "U"]
         assert session.situation.ratings[(0, f"task:{task}")] == "U"
 
     live_test(session, steps)

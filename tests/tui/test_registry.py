@@ -83,7 +83,7 @@ def test_words_fill_their_fields_in_both_languages() -> None:
     """A word with {fields} gets them in Chinese and in English alike."""
     for key, (zh, en) in WORDS.items():
         assert set(re.findall(r"{(\w+)}", zh)) == set(re.findall(r"{(\w+)}", en)), key
-    assert tr("live.bookmarked", "zh", t="3.0") == "已加书签（3.0′）"
+    assert tr("live.bookmarked", "zh", t="03:00") == "已加书签（03:00）"
 
 
 def test_the_guide_lists_every_binding() -> None:

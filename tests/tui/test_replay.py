@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
+from engine.format import DecisionMade, Finding
 from engine.runtime import read
+from tests.engine.hostile import edited, lines_of, write_lines
 from tests.tui.harness import Console, Steps, events_of, recorded, run
 from tui.app import DrillsimApp
 from tui.screens.debrief import DebriefScreen
@@ -43,7 +45,7 @@ def test_home_end_the_arrows_and_f_move_through_the_record() -> None:
     """Home goes before the first event, End after the last, → and ← one shown event; 'f' from one finding to the next."""
     path = recorded()
     events = read(path).events
-    findings = [e["seq"] for e in events if e["type"] == "finding"]
+    findings = [e.seq for e in events if isinstance(e, Finding)]
     assert len(findings) == 2
 
     async def steps(console: Console) -> None:
@@ -69,9 +71,9 @@ def test_home_end_the_arrows_and_f_move_through_the_record() -> None:
         for _ in findings:
             await console.press("f")
             event = replay.current_event()
-            assert event is not None and event["type"] == "finding"
+            assert event is not None and isinstance(event, Finding)
             assert shown()[1]
-            visited.append(event["seq"])
+            visited.append(event.seq)
         assert visited == findings
         where = replay.position
         await console.press("f")
@@ -88,7 +90,7 @@ def test_home_end_the_arrows_and_f_move_through_the_record() -> None:
 def test_k_on_a_decision_forks_a_live_drill_that_can_take_another_choice() -> None:
     """'k' on the mistaken decision starts a live drill at its minute, in a new record naming its origin."""
     path = recorded()
-    mistake = events_of(path, "decision", action="fill_fault_log")[0]
+    mistake = events_of(path, DecisionMade, action="fill_fault_log")[0]
 
     async def steps(console: Console) -> None:
         replay = console.on(ReplayScreen)
@@ -98,16 +100,17 @@ def test_k_on_a_decision_forks_a_live_drill_that_can_take_another_choice() -> No
         live = await console.reach(LiveScreen)
         session = live.session
         assert session.origin is not None
-        assert (session.origin.path, session.origin.seq) == (str(path), mistake["seq"])
-        assert session.now == mistake["t"]
+        assert (session.origin.path, session.origin.seq) == (str(path), mistake.seq)
+        assert session.now == mistake.t
         assert session.path != path
-        assert read(session.path).header["fork"]["seq"] == mistake["seq"]
+        fork = read(session.path).header.fork
+        assert fork is not None and fork.seq == mistake.seq
         assert "log_alarm" in session.situation.incidents[0].decided
         assert "fill_fault_log" not in session.situation.incidents[0].decided
         await console.choose("control_room", "talk_to_passengers")
-        other = events_of(session.path, "decision", action="talk_to_passengers", status="accepted")
-        assert [e["t"] for e in other] == [mistake["t"]]
-        assert not events_of(session.path, "decision", action="fill_fault_log")
+        other = events_of(session.path, DecisionMade, action="talk_to_passengers", status="accepted")
+        assert [e.t for e in other] == [mistake.t]
+        assert not events_of(session.path, DecisionMade, action="fill_fault_log")
 
     replay_test(path, steps)
 
@@ -127,3 +130,38 @@ def test_switching_language_in_replay_keeps_the_position() -> None:
         assert replay.position == where
 
     replay_test(path, steps)
+
+
+def _altered() -> Path:
+    path = recorded()
+    lines = lines_of(path)
+    lines[5] = edited(lines[5])
+    write_lines(path, lines)
+    return path
+
+
+def test_an_altered_record_is_refused_in_one_line_and_replay_does_not_open() -> None:
+    """The console's replay verifies first: an edited record is refused, naming the line, and nothing is shown."""
+    path = _altered()
+
+    async def steps(console: Console) -> None:
+        await console.until(lambda: any("altered" in m for m in console.notified("error")), "the refusal")
+        refusal = next(m for m in console.notified("error") if "altered" in m)
+        assert "(line 6)" in refusal and "\n" not in refusal
+        await console.until(lambda: not isinstance(console.app.screen, ReplayScreen), "the way back")
+
+    run(DrillsimApp(lang="en", open_record=path), steps)
+
+
+def test_an_altered_record_opened_unverified_shows_a_warning_that_stays() -> None:
+    """With --unverified the record is shown, under a banner saying it is not verified and why."""
+    path = _altered()
+
+    async def steps(console: Console) -> None:
+        replay = await console.reach(ReplayScreen)
+        await console.until(lambda: replay.index is not None, "the record")
+        banner = replay.query_one("#replay-warning", Static)
+        assert "NOT VERIFIED: altered" in str(banner.render())
+        assert replay.warning is not None and "(line 6)" in replay.warning
+
+    run(DrillsimApp(lang="en", open_record=path, unverified=True), steps)

@@ -6,6 +6,7 @@ import math
 
 from textual.widgets import DataTable
 
+from engine.format import DecisionMade, NoteMade
 from engine.runtime import read, verify
 from tests.tui.harness import Console, events_of, recorded, run
 from tui.app import DrillsimApp
@@ -18,7 +19,7 @@ def test_a_drill_cut_short_resumes_with_its_past_and_goes_on_in_the_same_record(
     """DrillsimApp(resume=path) reopens the live drill as it was; new decisions extend the same, intact record."""
     path = recorded(until=2.0, end=False)
     before = len(read(path).events)
-    last = read(path).events[-1]["t"]
+    last = read(path).events[-1].t
     assert not read(path).complete
 
     async def steps(console: Console) -> None:
@@ -37,8 +38,8 @@ def test_a_drill_cut_short_resumes_with_its_past_and_goes_on_in_the_same_record(
     assert check.ok, check.message
     record = read(path)
     assert len(record.events) > before
-    assert len(events_of(record, "note", kind="resumed")) == 1
-    assert events_of(record, "decision", action="notify_maintenance", status="accepted", source="ui")
+    assert len(events_of(record, NoteMade, kind="resumed")) == 1
+    assert events_of(record, DecisionMade, action="notify_maintenance", status="accepted", source="ui")
 
 
 def test_the_start_screen_lists_a_cut_short_record_and_c_resumes_it() -> None:
@@ -61,6 +62,6 @@ def test_the_start_screen_lists_a_cut_short_record_and_c_resumes_it() -> None:
             await console.press("down")
         await console.press("c")
         assert (await console.reach(LiveScreen)).session.path == cut
-        assert events_of(cut, "note", kind="resumed")
+        assert events_of(cut, NoteMade, kind="resumed")
 
     run(DrillsimApp(lang="en"), steps)

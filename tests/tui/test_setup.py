@@ -45,14 +45,14 @@ def test_enter_sets_up_the_drill_and_what_the_form_says_is_in_the_record_header(
 
         live = await console.reach(LiveScreen)
         header = read(live.session.path).header
-        assert header["participants"] == [
+        assert header.participants == [
             {"name": "Wang", "role": "control_room"},
             {"name": "Li", "role": "security"},
             {"name": "Zhao", "role": "security"},
         ]
-        assert header["staffing"]["security"] == 3
-        assert header["mode"] == "strict"
-        assert header["seed"] == 42
+        assert header.staffing["security"] == 3
+        assert header.mode == "strict"
+        assert header.seed == 42
         assert live.session.drill.mode == "strict"
         assert live.session.clock.paused
         assert live.session.now == 0

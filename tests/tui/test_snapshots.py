@@ -2,7 +2,9 @@
 
 Each snapshot is the screen's characters (no colours), so a diff shows exactly what moved. Wide
 characters take two cells: every line must fit the 80 columns exactly, or a column has been torn.
-Set ``DRILLSIM_UPDATE_SNAPSHOTS=1`` to rewrite the files after an intended change, then read the diff.
+Set ``DRILLSIM_UPDATE_SNAPSHOTS=1`` to write the files (a new snapshot, or after an intended change),
+then read the diff. Without it a missing snapshot fails, like a changed one: a run that wrote the
+file it compares with would pass whatever the screen shows.
 """
 
 from __future__ import annotations
@@ -27,6 +29,14 @@ from tui.screens.replay import ReplayScreen
 HERE = Path(__file__).parent / "snapshots"
 SIZE = (80, 24)
 
+UPDATE = "DRILLSIM_UPDATE_SNAPSHOTS"
+"""Set to 1 to write the snapshots (missing or changed) instead of comparing with them."""
+
+
+def updating() -> bool:
+    """Whether this run writes the snapshots."""
+    return os.environ.get(UPDATE, "") not in ("", "0")
+
 
 def screen_text(app: DrillsimApp) -> str:
     """The screen as the terminal shows it, characters only."""
@@ -35,21 +45,22 @@ def screen_text(app: DrillsimApp) -> str:
     return console.export_text()
 
 
-def check(name: str, text: str) -> None:
-    """Compare with the stored snapshot (or store it when updating)."""
+def check(name: str, text: str, folder: Path = HERE) -> None:
+    """Compare with the stored snapshot (or store it when updating); a missing snapshot fails."""
     lines = text.rstrip("\n").split("\n")
     assert len(lines) == SIZE[1], f"{name}: {len(lines)} lines"
     for number, line in enumerate(lines, start=1):
         assert cells(line) <= SIZE[0], f"{name}: line {number} is {cells(line)} cells wide: {line!r}"
-    path = HERE / f"{name}.txt"
-    if os.environ.get("DRILLSIM_UPDATE_SNAPSHOTS") or not path.exists():
-        if os.environ.get("CI") and not path.exists():
-            pytest.fail(f"snapshot {path.name} is missing; run the tests locally with DRILLSIM_UPDATE_SNAPSHOTS=1")
+    path = folder / f"{name}.txt"
+    if updating():
         path.write_text(text, encoding="utf-8")
         return
-    assert text == path.read_text(encoding="utf-8"), (
-        f"{name} changed; see {path} (DRILLSIM_UPDATE_SNAPSHOTS=1 to accept)"
-    )
+    if not path.exists():
+        pytest.fail(
+            f"snapshot {path} is missing; create it with {UPDATE}=1 python -m pytest tests/tui/test_snapshots.py,"
+            " then read it and commit it"
+        )
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed; see {path} ({UPDATE}=1 to accept)"
 
 
 def drill_session(tmp_path: Path) -> Session:
@@ -169,3 +180,18 @@ def test_roleplay_screen(lang: str, tmp_path: Path) -> None:
             await pilot.pause()
 
     check(f"roleplay-{lang}", shoot(lang, steps))
+
+
+def test_a_missing_snapshot_fails_and_says_how_to_create_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the update switch nothing is written: the test fails and names the switch."""
+    monkeypatch.delenv(UPDATE, raising=False)
+    screen = "\n".join(["x" * SIZE[0]] * SIZE[1])
+    with pytest.raises(pytest.fail.Exception, match=f"snapshot .*new-screen.txt is missing; create it with {UPDATE}=1"):
+        check("new-screen", screen, tmp_path)
+    assert not (tmp_path / "new-screen.txt").exists()
+    monkeypatch.setenv(UPDATE, "1")
+    check("new-screen", screen, tmp_path)
+    monkeypatch.delenv(UPDATE)
+    check("new-screen", screen, tmp_path)
+    with pytest.raises(AssertionError, match="new-screen changed"):
+        check("new-screen", screen.replace("x", "y", 1), tmp_path)

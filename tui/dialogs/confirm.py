@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
+
+from tui.wrapping import Wrapped
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -23,7 +26,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question)
+            yield Label(Wrapped(Text(self.question)))  # it may quote scenario text: text, not markup
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (Y)", id="yes", variant="error")
                 yield Button(f"{self.no} (N)", id="no")

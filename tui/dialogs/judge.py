@@ -5,6 +5,7 @@ Dismisses with the move id (``empathise``, ``blame``...), or None.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -54,7 +55,7 @@ class JudgeDialog(ModalScreen[str | None]):
             lines = [f"{key}  {self.labels[move]}" for key, move in KEYS.items()]
             half = (len(lines) + 1) // 2
             rows = [a + " " * max(1, 34 - cells(a)) + b for a, b in zip(lines[:half], [*lines[half:], ""], strict=True)]
-            yield Static("\n".join(rows))
+            yield Static(Text("\n".join(rows)))
 
     def on_key(self, event: Key) -> None:
         move = KEYS.get(event.key)

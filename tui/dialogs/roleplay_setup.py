@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet
 from textual.widgets.option_list import Option
 
+from tui.widgets.marked_radio import MarkedRadioButton
 from tui.wrapping import Wrapped
 
 
@@ -51,8 +52,8 @@ class RolePlayDialog(ModalScreen[RolePlayChoice | None]):
             options += [Option(Wrapped(label), id=pid) for pid, label in self.personas]
             yield OptionList(*options, id="personas")
             yield RadioSet(
-                RadioButton(w["strict"], value=True, id="rp-strict"),
-                RadioButton(w["observe"], id="rp-observe"),
+                MarkedRadioButton(w["strict"], value=True, id="rp-strict"),
+                MarkedRadioButton(w["observe"], id="rp-observe"),
                 id="rp-mode",
             )
             yield Button(w["start"], id="rp-start", variant="primary")

@@ -7,8 +7,9 @@ screen wants to go next, it posts an intent (:mod:`tui.messages`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from textual.app import App
 from textual.screen import Screen
@@ -18,7 +19,10 @@ from tui.i18n import tr
 from tui.messages import Collector, DrillEvents
 
 if TYPE_CHECKING:
+    from engine.errors import EngineError
     from engine.runtime import Session
+
+T = TypeVar("T")
 
 
 @runtime_checkable
@@ -72,6 +76,9 @@ class SessionScreen(ConsoleScreen):
         self.collector = Collector()
         session.subscribe(self.collector)
         self._done = False
+        self._held = False
+        self.stopped: str | None = None
+        """Why the engine stopped the drill (its events cap, a number that is not finite), if it did."""
 
     def start_clock(self) -> None:
         """Start ticking (call once mounted)."""
@@ -83,9 +90,33 @@ class SessionScreen(ConsoleScreen):
     def tick(self) -> None:
         """Advance to where the clock says and hand the new events to the screen."""
         if not self.session.clock.paused:
-            self.session.tick()
+            self.safely(self.session.tick)
         self.flush()
         self.draw_clock()
+
+    def safely(self, step: Callable[[], T]) -> T | None:
+        """Run ``step`` (a session call that moves the drill); an engine error stops the drill, not the console.
+
+        The drill cannot go on past such an error (its SimPy process is broken), so the clock stops,
+        the events so far stay in the record, and the screen says why; ending goes on to the debrief
+        of what was recorded.
+        """
+        from engine.errors import EngineError
+
+        if self.stopped is not None:
+            return None
+        try:
+            return step()
+        except EngineError as exc:
+            self._stop(exc)
+            return None
+
+    def _stop(self, exc: EngineError) -> None:
+        self.stopped = str(exc).splitlines()[0]
+        self.session.clock.pause()
+        self.flush()
+        self.session.close()  # what was recorded is kept, flushed to disk
+        self.notify(tr("live.stopped", self.lang, why=self.stopped), severity="error", timeout=30, markup=False)
 
     def flush(self) -> None:
         """Post the events gathered since the last flush as one message."""
@@ -99,6 +130,21 @@ class SessionScreen(ConsoleScreen):
             self._done = True
             self.finish()
 
+    def hold(self) -> bool:
+        """Stop the clock while the drill cannot be seen (a too-small terminal); True if it was running."""
+        if self.session.finished or self.session.clock.paused:
+            return False
+        self.session.clock.pause()
+        self._held = True
+        return True
+
+    def release(self) -> None:
+        """Start the clock again after :meth:`hold`, if it was held."""
+        if self._held and not self.session.finished:
+            self.session.clock.resume()
+        self._held = False
+        self.draw_clock()
+
     def draw_clock(self) -> None:
         """Redraw what shows the clock."""
         raise NotImplementedError
@@ -109,7 +155,7 @@ class SessionScreen(ConsoleScreen):
 
     def action_toggle_pause(self) -> None:
         """Pause or resume sim time."""
-        if not self.session.finished:
+        if not self.session.finished and self.stopped is None:
             self.session.clock.toggle()
         self.draw_clock()
 
@@ -125,14 +171,16 @@ class SessionScreen(ConsoleScreen):
 
     def action_end(self) -> None:
         """End the drill now (asks first)."""
-        if self.session.finished:
+        if self.session.finished or self.stopped is not None:
             self.finish()
             return
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.session.halt()
+                self.safely(self.session.halt)
                 self.flush()
+                if self.stopped is not None:
+                    self.finish()
 
         lang = self.lang
         question = ConfirmDialog(tr(self.END_QUESTION, lang), tr("dlg.yes", lang), tr("dlg.no", lang))

@@ -15,7 +15,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, RichLog, Static, TabbedContent, TabPane
 
+from engine.display import sim_time
 from engine.format import Finding
+from engine.runtime import Timeline
 from tui import keys
 from tui.cells import cell
 from tui.dialogs.choice import ChoiceDialog
@@ -117,32 +119,40 @@ class DebriefScreen(ConsoleScreen):
         lang = self.lang
         table = self.query_one("#breakdown", DataTable)
         table.clear(columns=True)
-        table.add_columns("±", "′", tr("debrief.breakdown", lang))
+        table.add_columns(tr("debrief.col.points", lang), tr("debrief.col.when", lang), tr("debrief.breakdown", lang))
+        words = Timeline([], lang)
         for inc in self.evaluation.incidents:
             for item in inc.breakdown:
-                when = f"{item.t:.1f}" if item.t is not None else ""
+                when = sim_time(item.t) if item.t is not None else ""
                 reason = item.reason.get(lang) or next(iter(item.reason.values()), "")
+                if "/" in item.what:  # a finding's rule/kind: the rule's name, never the internal id
+                    reason = f"[{words.word(item.what.partition('/')[0])}] {reason}"
                 style = "green" if item.points > 0 else "red" if item.points < 0 else ""
-                table.add_row(Text(f"{item.points:+.1f}", style=style), when, cell(f"{item.what}: {reason}"))
+                table.add_row(Text(f"{item.points:+.1f}", style=style), when, cell(reason))
 
     def _fill_tasks(self) -> None:
         assert self.evaluation is not None
         lang = self.lang
         table = self.query_one("#tasks-table", DataTable)
         table.clear(columns=True)
-        table.add_columns(tr("debrief.tasks", lang), "′", "auto", "★")
+        table.add_columns(
+            tr("debrief.tasks", lang),
+            tr("debrief.col.when", lang),
+            tr("debrief.col.status", lang),
+            tr("debrief.col.auto", lang),
+            tr("debrief.col.rated", lang),
+        )
         for inc in self.evaluation.incidents:
             for task in inc.tasks:
-                when = f"{task.t:.1f}" if task.t is not None else "—"
+                when = sim_time(task.t) if task.t is not None else "—"
+                status = tr(f"status.{task.status}", lang)
                 table.add_row(
-                    cell(pick(task.label, lang)), when, f"{task.status} {task.auto_rating}", task.evaluator_rating or ""
+                    cell(pick(task.label, lang)), when, cell(status), task.auto_rating, task.evaluator_rating or ""
                 )
 
     def _fill_logs(self) -> None:
         assert self.record is not None
-        from engine.runtime import Timeline
-
-        timeline = Timeline(self.scenarios, self.lang)
+        timeline = Timeline(self.scenarios, self.lang, clock=True)
         findings = self.query_one("#findings-log", RichLog)
         log = self.query_one("#timeline-log", RichLog)
         findings.clear()

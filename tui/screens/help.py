@@ -9,6 +9,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
 from tui import keys
+from tui.cells import cell
 from tui.i18n import tr
 from tui.screens.base import console_of
 
@@ -42,7 +43,9 @@ class HelpScreen(ModalScreen[None]):
                     if binding.id in keys.BY_ID:
                         shown.setdefault(binding.id, []).append(app.get_key_display(binding))
         for binding_id, names in shown.items():
-            table.add_row(" / ".join(dict.fromkeys(names)), tr(keys.BY_ID[binding_id].words, lang), binding_id)
+            table.add_row(
+                cell(" / ".join(dict.fromkeys(names))), cell(tr(keys.BY_ID[binding_id].words, lang)), cell(binding_id)
+            )
         table.focus()
 
     async def action_dismiss(self, result: None = None) -> None:

@@ -18,9 +18,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from engine.display import sim_time
 from engine.format import AnyEvent, ValuesChanged, VariableStepped
 from engine.runtime import Session, Timeline
 from tui import keys
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.inject_picker import Choice, InjectDialog
 from tui.dialogs.text_entry import TextDialog
 from tui.i18n import pick, tr
@@ -81,7 +83,7 @@ class LiveScreen(SessionScreen):
         self.call_after_refresh(self.query_one("#feed", Feed).show)  # once the feed knows its size
         self.query_one("#actions", OptionList).focus()
         if self.session.origin is not None:
-            self.notify(tr("live.forked", self.lang, t=f"{self.session.origin.t:g}"))
+            self.notify(tr("live.forked", self.lang, t=sim_time(self.session.origin.t)))
         elif self.banner == "resumed":
             self.notify(tr("live.resumed", self.lang))
         self.sub_title = self.session.path.name
@@ -89,7 +91,7 @@ class LiveScreen(SessionScreen):
 
     def relabel(self) -> None:
         """Redraw every text in the current language."""
-        self.timeline = Timeline(self.session.scenarios, self.lang)
+        self.timeline = Timeline(self.session.scenarios, self.lang, clock=True)
         feed = self.query_one("#feed", Feed)
         feed.lines.clear()
         for event in self.session.drill.events[-1000:]:  # the feed in the new language
@@ -154,7 +156,13 @@ class LiveScreen(SessionScreen):
             paused=clock.paused,
             lang=self.lang,
             score=None if self.projector else self.score,
-            banner=tr("live.projector", self.lang) if self.projector else "",
+            banner=(
+                "■ " + tr("live.broken", self.lang)
+                if self.stopped is not None
+                else tr("live.projector", self.lang)
+                if self.projector
+                else ""
+            ),
         )
 
     def _draw_actions(self) -> None:
@@ -233,7 +241,7 @@ class LiveScreen(SessionScreen):
                 if inject.id in inc.delivered:
                     continue
                 model = inc.sc.model.injects[inject.id]
-                when = f"{inc.start_at + inject.at:5.1f}′" if inject.at is not None else tr("live.on_condition", lang)
+                when = sim_time(inc.start_at + inject.at) if inject.at is not None else tr("live.on_condition", lang)
                 if inject.at is not None and inc.start_at + inject.at < now:
                     continue
                 text = pick(model.message, lang)
@@ -256,7 +264,9 @@ class LiveScreen(SessionScreen):
         """Submit the team's decision now; tell the room what became of it."""
         if self.session.finished:
             return
-        verdict = self.session.submit(role, action, incident)
+        verdict = self.safely(lambda: self.session.submit(role, action, incident))
+        if verdict is None:
+            return
         model = self.session.scenarios[incident].model
         lang = self.lang
         what = pick(model.actions[action].label, lang)
@@ -284,7 +294,7 @@ class LiveScreen(SessionScreen):
     def action_skip(self) -> None:
         """Jump to the next thing that will happen."""
         if not self.session.finished:
-            self.session.skip()
+            self.safely(self.session.skip)
             self.flush()
             self.draw_clock()
 
@@ -313,7 +323,7 @@ class LiveScreen(SessionScreen):
     def action_bookmark(self) -> None:
         """Mark this moment for the debrief."""
         self.session.note("", kind="bookmark")
-        self.notify(tr("live.bookmarked", self.lang, t=f"{self.session.now:.1f}"))
+        self.notify(tr("live.bookmarked", self.lang, t=sim_time(self.session.now)))
         self.flush()
 
     def action_note(self) -> None:
@@ -344,7 +354,8 @@ class LiveScreen(SessionScreen):
             if choice is None or self.session.finished:
                 return
             if choice[0] == "scenario" and len(choice) == 3:
-                self.session.fire(int(choice[1]), str(choice[2]))
+                incident, inject = int(choice[1]), str(choice[2])
+                self.safely(lambda: self.session.fire(incident, inject))
             elif len(choice) == 2:
                 self.session.note(str(choice[1]), kind="inject")
             self.flush()
@@ -353,6 +364,40 @@ class LiveScreen(SessionScreen):
             InjectDialog(tr("dlg.inject", lang), tr("dlg.inject.free", lang), tr("dlg.inject.none", lang), choices),
             done,
         )
+
+    def action_withdraw(self) -> None:
+        """Withdraw the latest decision whose action has not finished (a mis-keyed one), after asking."""
+        if self.session.finished or self.stopped is not None:
+            return
+        lang = self.lang
+        running = [(seq, inc.index, r.action) for inc in self.session.drill.incidents for seq, r in inc.running.items()]
+        if not running:
+            self.notify(tr("live.nothing_to_withdraw", lang), severity="warning")
+            return
+        seq, incident, action = max(running)
+        decision = next((e for e in reversed(self.session.drill.events) if e.seq == seq), None)
+        model = self.session.scenarios[incident].model
+        role = getattr(decision, "role", "")
+        who = pick(model.roles[role].label, lang) if role in model.roles else role
+        what = pick(model.actions[action].label, lang)
+        when = sim_time(float(decision.t)) if decision is not None else ""
+
+        def done(yes: bool | None) -> None:
+            if not yes or self.session.finished:
+                return
+            from engine.errors import EngineError
+
+            try:
+                self.session.withdraw(seq)
+            except EngineError:  # it finished while the question was open
+                self.notify(tr("live.nothing_to_withdraw", self.lang), severity="warning")
+                return
+            self.notify(tr("live.withdrawn", self.lang, what=what), markup=False)
+            self._options = None
+            self.flush()
+
+        question = tr("live.withdraw_confirm", lang, t=when, who=who, what=what)
+        self.app.push_screen(ConfirmDialog(question, tr("dlg.yes", lang), tr("dlg.no", lang)), done)
 
     def action_toggle_view(self) -> None:
         """Projector view (for the room) or controller view (everything)."""

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from engine.display import sim_time
 from tui import keys
 from tui.i18n import tr
 from tui.lines import style_of
@@ -67,16 +68,20 @@ class ReplayScreen(ConsoleScreen):
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
-        """Read, check and index the record (in a thread: a long record takes a moment)."""
+        """Read, verify and index the record (in a thread: a long record takes a moment).
+
+        An altered or cut-short record is refused in one line, unless the console was started with
+        ``--unverified``: then it is shown under a warning that stays on the screen.
+        """
         from engine.errors import DrillError
-        from engine.runtime import Index, Timeline, first_broken_link, read, setup_from
+        from engine.runtime import Index, Timeline, open_verified
 
         try:
-            record = read(self.path)
-            broken = first_broken_link(record)
-            scenarios = setup_from(record).scenarios()
+            opened = open_verified(self.path, unverified=bool(getattr(self.app, "unverified", False)))
+            record, broken = opened.record, opened.warning
+            scenarios = opened.setup.scenarios()
             index = Index(record.events, scenarios)
-            lines = timeline_rows(record.events, Timeline(scenarios, self.lang))
+            lines = timeline_rows(record.events, Timeline(scenarios, self.lang, clock=True))
         except DrillError as exc:
             self.app.call_from_thread(self._failed, str(exc).splitlines()[0])
             return
@@ -96,7 +101,10 @@ class ReplayScreen(ConsoleScreen):
     ) -> None:
         self.record, self.scenarios, self.index = record, scenarios, index
         if broken:
+            self.warning = broken
             self.notify(broken, severity="warning", timeout=10, markup=False)
+            banner = Static(Text(f"⚠ {broken}"), id="replay-warning", classes="record-warning")
+            self.mount(banner, before=self.query_one("#replay-position", Static))
         slot = self.query_one("#replay-slot", Static)
         view = SituationView(scenarios, id="replay-situation")
         slot.remove()
@@ -111,7 +119,7 @@ class ReplayScreen(ConsoleScreen):
             return
         from engine.runtime import Timeline
 
-        lines = timeline_rows(self.record.events, Timeline(self.scenarios, self.lang))
+        lines = timeline_rows(self.record.events, Timeline(self.scenarios, self.lang, clock=True))
         self._fill(lines)
 
     def _fill(self, lines: list[tuple[int, Text]]) -> None:
@@ -120,7 +128,8 @@ class ReplayScreen(ConsoleScreen):
         assert self.record is not None
         with table.prevent(DataTable.RowHighlighted):  # refilling the table is not a move to row 0
             table.clear(columns=True)
-            table.add_column("event", key="event")
+            # One column as wide as the table, so a long line ends in an ellipsis instead of running off.
+            table.add_column("event", key="event", width=max(10, table.scrollable_content_region.width - 2))
             table.add_rows([text] for _number, text in lines)
         self.rows = [number for number, _text in lines]
         self.row_of = [0]
@@ -149,10 +158,14 @@ class ReplayScreen(ConsoleScreen):
             with table.prevent(DataTable.RowHighlighted):  # our own move is not a new seek
                 table.move_cursor(row=self.row_of[position])
         self.query_one("#replay-position", Static).update(
-            tr("replay.position", self.lang, n=position, total=len(self.index), t=f"{situation.t:.2f}")
+            tr("replay.position", self.lang, n=position, total=len(self.index), t=sim_time(situation.t))
             + ("" if self.record is None or self.record.complete else "  ✂"),
             layout=False,  # one line, always
         )
+
+    def on_resize(self) -> None:
+        if self.record is not None:
+            self.call_after_refresh(self.relabel)  # the column follows the table's new width
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         row = event.cursor_row
@@ -219,5 +232,5 @@ def timeline_rows(events: Sequence[AnyEvent], timeline: Timeline) -> list[tuple[
     for number, event in enumerate(events):
         line = timeline.line(event)
         if line is not None:
-            rows.append((number, Text(line, style=style_of(event))))
+            rows.append((number, Text(line, style=style_of(event), no_wrap=True, overflow="ellipsis", end="")))
     return rows

@@ -242,18 +242,21 @@ class RolePlayScreen(SessionScreen):
         """The trainee says a reply (or the coach's judged free reply) now."""
         if self.session.finished:
             return
-        verdict = self.session.submit(self.dialogue.trainee, action, 0, note)
-        if verdict.accepted and action == CALL_BACK:
+        verdict = self.safely(lambda: self.session.submit(self.dialogue.trainee, action, 0, note))
+        if verdict is not None and verdict.accepted and action == CALL_BACK:
             self.flush()
-            self.session.run_to_end()  # days pass; nothing can be decided meanwhile
-        elif verdict.accepted:
-            # Saying it takes its minutes of sim time, but no waiting in the room: straight to the
-            # owner's answer. Silence before the next reply runs on the clock again.
-            self.session.jump_to(self.session.now + 0.001)  # the reply begins (SimPy starts it next step)
-            ends = [w.until for w in self.session.situation.busy() if w.until is not None]
-            if ends:
-                self.session.jump_to(max(ends) + 0.001)
+            self.safely(self.session.run_to_end)  # days pass; nothing can be decided meanwhile
+        elif verdict is not None and verdict.accepted:
+            self.safely(self._answer)
         self.flush()
+
+    def _answer(self) -> None:
+        """Saying a reply takes its minutes of sim time, but no waiting in the room: straight to the
+        owner's answer. Silence before the next reply runs on the clock again."""
+        self.session.jump_to(self.session.now + 0.001)  # the reply begins (SimPy starts it next step)
+        ends = [w.until for w in self.session.situation.busy() if w.until is not None]
+        if ends:
+            self.session.jump_to(max(ends) + 0.001)
 
     def action_type_reply(self) -> None:
         """Say it in your own words; the coach then judges it with one key."""

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Sparkline, Static
 
+from engine.display import sim_time
 from engine.runtime import Timeline
 from tui import keys
 from tui.i18n import pick, tr
@@ -126,7 +127,7 @@ class RolePlayResultScreen(ConsoleScreen):
         for step in result.steps:
             done = step.status != "missed"
             mark = "✓" if step.status == "done" else "~" if done else "✗"
-            when = f"  {step.t:.1f}′" if step.t is not None else ""
+            when = f"  {sim_time(step.t)}" if step.t is not None else ""
             status = tr(f"status.{step.status}", lang)
             steps.append(f" {mark} {pick(step.label, lang)}{when}  ", style="green" if step.status == "done" else "red")
             steps.append(f"{status}\n", style="dim")
@@ -134,10 +135,16 @@ class RolePlayResultScreen(ConsoleScreen):
         self.query_one("#rp-curve-title", Static).update(tr("rp.curve", lang))
         self.query_one("#rp-curve", Sparkline).data = _sampled(result.curve)
         hurts = Text(tr("rp.hurts", lang) + "\n", style="bold")
-        if not result.hurts:
+        if not result.hurts and not result.red_lines:
             hurts.append(f" {tr('rp.no_hurts', lang)}\n", style="green")
+        for tried in result.red_lines:
+            # Stopped by strict mode, so never said; but it was tried, and the trainee should see it.
+            hurts.append(f" {sim_time(tried.t)} {tr('rp.red_line_tried', lang)} ", style="red")
+            hurts.append(f"“{pick(tried.label, lang)}”\n")
+            for reason in tried.reasons[:1]:
+                hurts.append(f"    {pick(reason, lang)}\n", style="dim")
         for hurt in result.hurts[:5]:
-            hurts.append(f" {hurt.t:.1f}′ +{hurt.rise:.0f} ", style="red")
+            hurts.append(f" {sim_time(hurt.t)} +{hurt.rise:.0f} ", style="red")
             hurts.append(f"“{pick(hurt.label, lang)}”\n")
             if hurt.why:
                 hurts.append(f"    {pick(hurt.why, lang)}\n", style="dim")

@@ -23,6 +23,7 @@ from tui.catalog import Entry
 from tui.i18n import pick, tr
 from tui.messages import GoBack, RunDrill
 from tui.screens.base import ConsoleScreen
+from tui.widgets.marked_radio import MarkedRadioButton
 
 if TYPE_CHECKING:
     from engine.runtime import Setup
@@ -125,16 +126,16 @@ class SetupScreen(ConsoleScreen):
         widgets.append(Label(tr("setup.mode", lang), classes="section-title"))
         widgets.append(
             RadioSet(
-                RadioButton(tr("setup.mode.strict", lang), value=mode == "strict", id="mode-strict"),
-                RadioButton(tr("setup.mode.observe", lang), value=mode == "observe", id="mode-observe"),
+                MarkedRadioButton(tr("setup.mode.strict", lang), value=mode == "strict", id="mode-strict"),
+                MarkedRadioButton(tr("setup.mode.observe", lang), value=mode == "observe", id="mode-observe"),
                 id="mode",
             )
         )
         widgets.append(Label(tr("setup.kind", lang), classes="section-title"))
         widgets.append(
             RadioSet(
-                RadioButton(tr("setup.kind.practice", lang), value=kind == "practice", id="kind-practice"),
-                RadioButton(tr("setup.kind.assessment", lang), value=kind == "assessment", id="kind-assessment"),
+                MarkedRadioButton(tr("setup.kind.practice", lang), value=kind == "practice", id="kind-practice"),
+                MarkedRadioButton(tr("setup.kind.assessment", lang), value=kind == "assessment", id="kind-assessment"),
                 id="kind",
             )
         )
@@ -147,9 +148,13 @@ class SetupScreen(ConsoleScreen):
         widgets.append(Input(value=seed, id="seed", type="integer", classes="field small", compact=True))
         widgets.append(Button(tr("setup.start", lang) + " (Ctrl+S)", id="start", variant="primary"))
         form.mount_all(widgets)
-        first = self.query("Input")
-        if first:
-            first.first().focus()
+        # The form is mounted on the next refresh: focus its first field then, so names typed at once land there.
+        self.call_after_refresh(self._focus_first)
+
+    def _focus_first(self) -> None:
+        fields = self.query(Input)
+        if fields and not isinstance(self.focused, Input):
+            fields.first().focus()
 
     def relabel(self) -> None:
         """Rebuild the form in the new language (values typed so far are kept)."""

@@ -7,17 +7,12 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.display import cells
+from engine.display import cells, sim_time
 from engine.runtime import CompiledScenario, Situation
 from tui.i18n import pick, tr
 
-
-def clock_text(minutes: float) -> str:
-    """Sim minutes as ``mm:ss`` (or ``h:mm:ss`` past an hour)."""
-    seconds = round(max(0.0, minutes) * 60)
-    hours, rest = divmod(seconds, 3600)
-    mins, secs = divmod(rest, 60)
-    return f"{hours}:{mins:02d}:{secs:02d}" if hours else f"{mins:02d}:{secs:02d}"
+clock_text = sim_time
+"""Sim minutes as ``mm:ss`` (or ``h:mm:ss`` past an hour): the one way the console writes sim time."""
 
 
 def clip(text: str, width: int) -> str:
@@ -70,13 +65,24 @@ class ClockBar(Static):
         line.append(f"{tr('live.deadlines', lang)}: ", style="bold")
         if not deadlines:
             line.append(tr("live.no_deadlines", lang), style="dim")
-        room = max(1, (self.size.width - 12) // 30)  # how many fit on the line
-        for deadline in deadlines[:room]:
-            timer = self.scenarios[deadline.incident].model.timers.get(deadline.timer)
-            label = clip(pick(timer.label, lang) if timer else deadline.timer, 22)
+        width = max(20, self.content_region.width or self.size.width or 78)
+        used = cells(line.plain.rsplit("\n", 1)[-1])
+        for index, deadline in enumerate(deadlines):
             left = deadline.due - now
+            time = clock_text(left)
+            # Each deadline left gets an equal share of what remains of the line; a label is clipped
+            # to its share (with an ellipsis), and when even a short label no longer fits, "+N" says
+            # how many more there are.
+            share = (width - used) // (len(deadlines) - index) - cells(time) - 2
+            if share < 6:
+                line.append(f"+{len(deadlines) - index}", style="bold")
+                break
+            timer = self.scenarios[deadline.incident].model.timers.get(deadline.timer)
+            label = clip(pick(timer.label, lang) if timer else deadline.timer, share)
             style = "bold red" if left < 2 else "yellow" if left < 5 else ""
-            line.append(f"{label} {clock_text(left)}  ", style=style)
+            text = f"{label} {time}  "
+            line.append(text, style=style)
+            used += cells(text)
         if line != self._shown:  # called at every 10 Hz tick: an unchanged bar is not redrawn
             self._shown = line
             self.update(line, layout=False)  # two lines, always: no relayout of the screen

@@ -13,6 +13,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from engine.display import sim_time
 from engine.runtime import STAGES, CompiledScenario, IncidentView, Situation
 from tui.i18n import pick, tr
 from tui.wrapping import Wrapped
@@ -150,7 +151,7 @@ class SituationView(Static):
             what = pick(act.label, lang) if act else work.action
             left = max(0.0, (work.until or sit.t) - sit.t)
             out.append(f"  {who}: {what} ", style="")
-            out.append(f"~{left:.0f}′\n", style="dim")
+            out.append(f"~{sim_time(left)}\n", style="dim")
         for work in waiting:
             model = self.scenarios[work.incident].model
             pool = model.staff.get(work.pool or "")
@@ -170,5 +171,5 @@ class SituationView(Static):
         for finding in sit.findings[-6:]:
             detail = finding.detail
             text = detail.get(lang) or next(iter(detail.values()), "")
-            out.append(f"  {finding.t:5.1f}′ ⚠ {text}\n", style="red")
+            out.append(f"  {sim_time(finding.t)} ⚠ {text}\n", style="red")
         return out
