@@ -14,13 +14,13 @@ Run this file to write the fingerprints (only with the engine they are meant to 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import random
 import sys
 from pathlib import Path
 from typing import Any
-
-import random
 
 from engine.errors import DrillError, EngineError
 from engine.format import load_script
@@ -51,10 +51,8 @@ def play_withdrawing(drill: Drill, seed: int) -> None:
         if drill.finished:
             break
         if accepted and rng.random() < 0.3:
-            try:
+            with contextlib.suppress(EngineError):  # its action had finished: nothing to withdraw
                 drill.withdraw(accepted.pop(rng.randrange(len(accepted))))
-            except EngineError:
-                pass  # its action had finished: nothing to withdraw
             continue
         options = [o for o in drill.options() if not o.coach_judged]
         if options:
