@@ -30,7 +30,7 @@ def mistakes_record(folder: Path) -> Path:
     setup = prepare(str(ROOT / "scenarios" / "elevator-entrapment.yaml"))
     decisions = load_script(ROOT / "scenarios" / "scripts" / "elevator-entrapment.mistakes.yaml").model.decisions
     path = folder / "mistakes.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source="elevator-entrapment"))
+    writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source="elevator-entrapment"), setup)
     drill = setup.drill(seed=1, mode="observe")
     drill.subscribe(writer.write)
     drill.start()

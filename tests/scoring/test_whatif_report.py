@@ -98,3 +98,40 @@ def test_a_missing_record_is_a_usage_error(tmp_path: Path, capsys: pytest.Captur
     """One line and exit code 2."""
     assert main(["whatif", str(tmp_path / "none.jsonl")]) == 2
     assert capsys.readouterr().err.endswith("no such file\n")
+
+
+def test_the_word_report_carries_the_section_as_a_real_table(late: Path, tmp_path: Path) -> None:
+    """drillsim report --format docx --whatif: the heading, then a table whose first row is the proposed change."""
+    import docx
+
+    out = tmp_path / "report.docx"
+    assert (
+        main(["report", str(late), "--lang", "zh", "--format", "docx", "--whatif", "--seeds", "4", "-o", str(out)]) == 0
+    )
+    document = docx.Document(str(out))
+    headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    assert "七、关键决策影响分析" in headings
+    tables = [t for t in document.tables if "替代方案" in [c.text for c in t.rows[0].cells]]
+    assert tables, "no what-if table in the document"
+    first = [c.text for c in tables[0].rows[1].cells]
+    assert first[0] == "1" and "04:00" in first[2]
+
+
+def test_a_record_that_does_not_verify_is_refused_unless_unverified(
+    late: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An altered record: one line and exit 1; with --unverified it is analysed, with a warning."""
+    lines = late.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if '"type":"decision"' in line)
+    lines[at] = (
+        lines[at].replace('"t":9', '"t":8', 1) if '"t":9' in lines[at] else lines[at].replace('"t":', '"t":1', 1)
+    )
+    altered = tmp_path / "altered.jsonl"
+    altered.write_text("".join(lines), encoding="utf-8")
+    assert main(["whatif", str(altered), "--seeds", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "altered" in err and err.count("\n") == 1
+    assert main(["whatif", str(altered), "--seeds", "2", "--unverified", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "WARNING" in captured.err
+    assert json.loads(captured.out)["warning"].startswith("NOT VERIFIED")
