@@ -166,10 +166,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "room.pending": ("待确认的决策（{n}，a 采纳，x 驳回）", "Waiting for you ({n}; a accepts, x rejects)"),
     "room.no_pending": ("没有待确认的决策", "Nothing waiting"),
     "room.no_approval": ("手机上的决策立即生效，无需确认", "Decisions from phones apply at once; nothing to accept"),
-    "room.status": (
-        "演练室 {code} · 在线 {online} · 待确认 {pending}（r）",
-        "Room {code} · {online} online · {pending} waiting (r)",
-    ),
+    "room.status": ("演练室 {code} · 在线{online} · 待确认{pending}", "Room {code} · {online} on · {pending} waiting"),
+    "room.status.now": ("演练室 {code} · 在线 {online}", "Room {code} · {online} online"),
     "room.starting": ("正在开放演练室…", "Opening the drill room…"),
     "room.opened": ("演练室已开放：{url}", "The drill room is open: {url}"),
     "room.port_taken": ("端口 {taken} 已被占用，改用 {port}", "Port {taken} is taken; the room uses {port}"),

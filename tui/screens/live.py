@@ -509,10 +509,13 @@ class LiveScreen(SessionScreen):
             return
         lang = self.lang
         if room.approve:
+            told = isinstance(self.app.screen, RoomDialog)  # its list shows every proposal already
             for item in room.pending_list(lang):
                 if item["id"] in self._room_seen:
                     continue
                 self._room_seen.add(str(item["id"]))
+                if told:
+                    continue
                 self.notify(
                     tr("room.proposed", lang, who=item["who"], role=item["role"], what=item["what"]),
                     timeout=8,
@@ -543,8 +546,10 @@ class LiveScreen(SessionScreen):
             return
         room = link.room
         online = sum(1 for person in room.people(lang) if person["connected"])
-        waiting = len(room.pending) if room.approve else 0
-        text = tr("room.status", lang, code=spaced(link.code), online=online, pending=waiting)
+        if room.approve:
+            text = tr("room.status", lang, code=spaced(link.code), online=online, pending=len(room.pending))
+        else:
+            text = tr("room.status.now", lang, code=spaced(link.code), online=online)
         if text != self._room_status:
             self._room_status = text
             status.update(Text(text, style="bold"))
