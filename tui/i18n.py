@@ -163,7 +163,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "room.nobody": ("还没有人加入", "Nobody has joined yet"),
     "room.online": ("在线", "online"),
     "room.offline": ("离线", "offline"),
-    "room.pending": ("待确认的决策（{n}，a 采纳，x 驳回）", "Waiting for you ({n}; a accepts, x rejects)"),
+    "room.pending": ("待确认的决策（{n}，a 采纳，x 驳回）", "Waiting ({n}; a accepts, x rejects)"),
     "room.no_pending": ("没有待确认的决策", "Nothing waiting"),
     "room.no_approval": ("手机上的决策立即生效，无需确认", "Decisions from phones apply at once; nothing to accept"),
     "room.status": ("演练室 {code} · 在线{online} · 待确认{pending}", "Room {code} · {online} on · {pending} waiting"),

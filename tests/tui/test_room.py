@@ -188,18 +188,20 @@ def test_without_approval_a_phone_s_decision_is_made_at_once_and_shows_in_the_fe
 
 
 def test_a_removed_participant_s_phone_is_refused_at_once() -> None:
-    """d removes the highlighted person; their device session stops working."""
+    """d removes the highlighted person; their device session stops working. A name is text, never markup."""
     session = new_session()
+    name = "[b]Intruder[/b]"
 
     async def steps(console: Console, client: httpx.AsyncClient) -> None:
         dialog = await open_room(console)
         link = live(console).link
         assert link is not None
-        await join(client, link.join_url, "Intruder", "security")
+        await join(client, link.join_url, name, "security")
         await console.until(lambda: bool(dialog._people), "the person listed")
+        assert name in screen_text(console)
         console.app.screen.query_one("#people").focus()
         await console.press("d")
-        assert any("Removed: Intruder" in n for n in console.notified())
+        assert f"Removed: {name}" in console.notified()
         answer = await client.post(f"{link.join_url}/decide", data={"action": "0|go_to_site"})
         assert answer.status_code == 403
         await console.until(lambda: not dialog._people, "the list emptied")
