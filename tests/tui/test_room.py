@@ -21,6 +21,7 @@ from textual.widgets import RadioButton
 
 from engine.format import DecisionMade, NoteMade
 from engine.runtime import Session
+from room.qr import qr_text
 from tests.tui.harness import Console, E, new_session, run
 from tui.app import DrillsimApp
 from tui.dialogs.room import RoomDialog
@@ -251,6 +252,7 @@ def test_the_projector_view_in_a_tall_terminal_shows_the_qr_code() -> None:
         assert len(qr_lines) >= QR_ROWS - 3
         link = live(console).link
         assert link is not None and big(link.code, 2)[0] in text, "the code twice as large beside the QR code"
+        assert card.qr().plain == qr_text(link.join_url).rstrip("\n"), "the QR code holds the join link"
         assert "扫码参演" in text and "Too short" not in text
         assert "Elevator entrapment" in text, "the situation still shows under the code"
 
