@@ -184,6 +184,7 @@ def test_without_approval_a_phone_s_decision_is_made_at_once_and_shows_in_the_fe
         await console.press("escape")
         await console.until(lambda: isinstance(console.app.screen, LiveScreen), "the live screen")
         await console.until(lambda: "Log the alarm" in screen_text(console), "the decision in the feed")
+        assert "Wang Fang" in screen_text(console)  # the feed names who decided it, beside the role
 
     room_test(session, steps, approve=False)
 
