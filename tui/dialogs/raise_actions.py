@@ -63,7 +63,8 @@ class RaiseActionsDialog(ModalScreen[RaiseRequest | None]):
     ]
 
     def __init__(self, choices: Choices, *, drill_day: date, due: date, draft: RaiseRequest | None = None) -> None:
-        """
+        """Start from ``draft``, or from nothing ticked or typed and ``due`` offered.
+
         Args:
             choices: The drill's areas for improvement, worded in each language.
             drill_day: The day the drill was held (a due day cannot be before it).
