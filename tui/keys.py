@@ -98,6 +98,7 @@ KEYS: tuple[Key, ...] = (
     Key("debrief.history", "h", "save", "debrief.history"),
     Key("debrief.replay", "r", "replay", "debrief.replay"),
     Key("debrief.new", "escape", "new", "debrief.new"),
+    Key("debrief.actions", "a", "raise_actions", "debrief.actions"),  # last: the footer keeps Esc in view at 80 columns
     # Replay
     Key("replay.back", "left", "step(-1)", "replay.back", key_display="←", priority=True),
     Key("replay.forward", "right", "step(1)", "replay.forward", key_display="→", priority=True),
