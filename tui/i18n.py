@@ -229,6 +229,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "debrief.col.status": ("完成情况", "Status"),
     "debrief.col.auto": ("自动评级", "Auto rating"),
     "debrief.col.rated": ("评估员评级", "Rated"),
+    "debrief.facilitator": ("导调", "Facilitator"),
+    "debrief.observed": ("仅观察", "note only"),
     # Replay
     "replay.title": ("回放", "Replay"),
     "replay.position": ("第 {n}/{total} 条 · {t}", "event {n}/{total} · {t}"),

@@ -249,6 +249,54 @@ def test_an_evaluator_rating_is_shown_beside_the_automatic_one(record_of: Record
     assert "<on the intercom>" not in page
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_evaluators_rating_of_a_task_is_shown_by_name_beside_the_automatic_one(
+    record_of: Recorder, lang: str
+) -> None:
+    """Two evaluators and the facilitator rate one task: md, html and json show each rating and observation by who gave it."""
+    rubric = prepare("elevator-entrapment").scenarios()[0].model.rubric
+    assert rubric is not None
+    task = next(iter(next(iter(rubric.objectives.values())).tasks))
+    target = f"task:{task}"
+    record = record_of(
+        "elevator-entrapment.correct.yaml",
+        evaluations=[
+            {"target": target, "rating": "M", "note": "先报了物业经理", "by": "评估员甲", "device": "a1b2c3d4"},
+            {"target": target, "rating": "S", "note": "安抚到位 | 但晚了", "by": "Evaluator <B>", "device": "e5f6a7b8"},
+            {"target": target, "rating": "P", "by": "评估员甲", "device": "a1b2c3d4"},
+            {"target": target, "rating": "S"},
+        ],
+    )
+    content = build(record, lang, "cn")
+    result = next(t for t in content["evaluation"]["incidents"][0]["tasks"] if t["id"] == task)
+    facilitator = "导调" if lang == "zh" else "Facilitator"
+    got = [(r["who"], r["rating"]["code"], r["notes"], r["device"]) for r in result["raters"]]
+    assert got == [
+        (facilitator, "S", [], None),
+        ("评估员甲", "P", ["先报了物业经理"], "a1b2c3d4"),
+        ("Evaluator <B>", "S", ["安抚到位 | 但晚了"], "e5f6a7b8"),
+    ]
+    assert result["auto_rating"]["code"] == "P" and result["rating"]["code"] == "S"  # the latest rating counts
+    assert json.loads(render(content, "json"))["evaluation"]["incidents"][0]["tasks"] == json.loads(
+        json.dumps(content["evaluation"]["incidents"][0]["tasks"])
+    )
+    colon = "：" if lang == "zh" else ": "
+    markdown = render(content, "md")
+    row = next(line for line in markdown.splitlines() if line.startswith(f"| {result['label']} |"))
+    assert (
+        f"{facilitator}{colon}S<br>评估员甲{colon}P — 先报了物业经理<br>Evaluator &lt;B&gt;{colon}S — 安抚到位 \\| 但晚了"
+        in row
+    )
+    page = render(content, "html")
+    assert (
+        f"{facilitator}{colon}S<br>评估员甲{colon}P — 先报了物业经理<br>Evaluator &lt;B&gt;{colon}S — 安抚到位 | 但晚了"
+        in page
+    )
+    assert "<B>" not in page
+    notes = [(n["who"], n["note"]) for n in content["evaluator_notes"]]
+    assert notes == [("评估员甲", "先报了物业经理"), ("Evaluator <B>", "安抚到位 | 但晚了")]
+
+
 def test_people_site_and_feedback_from_the_header_fill_the_report(record_of: Recorder) -> None:
     """Participants, team and site show in the overview; hot-wash feedback fills 参演人员自评, all escaped."""
     record = record_of(
