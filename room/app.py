@@ -308,7 +308,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
                 evaluator=False,
             )
         context = participant_context(room, person, lang)
-        flash, person.flash = person.flash, None
+        flash = person.take_flash(lang)
         snap = context["snap"]
         return page(
             request,
@@ -448,7 +448,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
 
         def view() -> dict[str, Any]:
             context = participant_context(room, person, lang)
-            flash, person.flash = person.flash, None
+            flash = person.take_flash(lang)
             t = i18n.words(lang)
             return {
                 **clock_data(room, lang),
@@ -505,7 +505,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
             return page(
                 request, "join.html", room=room, title=room.title(lang), roles=[], action=f"{base}/join", evaluator=True
             )
-        flash, person.flash = person.flash, None
+        flash = person.take_flash(lang)
         return page(
             request,
             "evaluator.html",
@@ -561,7 +561,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
 
         def view() -> dict[str, Any]:
             statuses = {task["target"]: task["status"] for group in tasks(room, lang) for task in group["tasks"]}
-            flash, person.flash = person.flash, None
+            flash = person.take_flash(lang)
             return {**clock_data(room, lang), "statuses": statuses, "flash": flash}
 
         return streaming(stream(room, person, EVALUATOR, lang, start_at(request, room), view))
@@ -597,7 +597,13 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         if entry is None or entry.kind not in ("plan", "scenario"):
             raise HTTPException(400)
         room = site.begin(
-            entry, mode=form.mode, approve=form.approve == "wait", speed=form.speed, team=form.team, site=form.site
+            entry,
+            mode=form.mode,
+            approve=form.approve == "wait",
+            speed=form.speed,
+            team=form.team,
+            site=form.site,
+            lang=lang_of(request),
         )
         return RedirectResponse(f"{base}/room/{room.id}", 303)
 
@@ -895,15 +901,18 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
             complete=record.complete,
             score=result.evaluation.score,
             rating=result.evaluation.rating,
-            flash=i18n.tr("coach.judged", lang) if flash else None,
+            flash=i18n.tr("coach.judged_unfiled" if flash == "2" else "coach.judged", lang) if flash else None,
         )
 
     async def coach_judge(request: Request) -> Response:
         base = coach_base(request)
         path = coach_record(request)
         form = await parse(request, JudgeForm)
-        await asyncio.to_thread(judge, path, form.seq, form.move, form.rating or None, form.coach)
-        return RedirectResponse(f"{base}/r/{path.name}?judged=1", 303)
+        await asyncio.to_thread(judge, path, form.seq, form.move, form.rating or None, form.coach, lang_of(request))
+        why = await asyncio.to_thread(site.refile, path)
+        if why:
+            log.warning("history not updated after a coach's judgement of %s: %s", path.name, why)
+        return RedirectResponse(f"{base}/r/{path.name}?judged={2 if why else 1}", 303)
 
     # Assembly ----------------------------------------------------------------------------------------
 

@@ -68,6 +68,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "verdict.refused": ("不能这样做：{what}。原因：{why}", "Refused: {what}. Why: {why}"),
     "verdict.unavailable": ("现在不能做：{what}（{why}）", "Not possible now: {what} ({why})"),
     "verdict.rejected": ("导调没有采纳：{what}", "The facilitator did not accept: {what}"),
+    "note.who": ("{name}（{role}，设备 {device}）", "{name} ({role}, device {device})"),
+    "note.joined": ("加入演练室：{who}", "Joined the drill room: {who}"),
+    "note.rejected": ("未采纳 {who} 的提议：{what}", "Not accepted: {who} proposed {what}"),
     "why.ended": ("事件已结束", "the incident is over"),
     "why.not-started": ("事件尚未开始", "the incident has not begun"),
     "why.unknown-action": ("没有这个行动", "no such action"),
@@ -159,7 +162,18 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "coach.move": ("实际属于", "It was really"),
     "coach.save": ("记录判定", "Record"),
     "coach.name": ("教练姓名", "Coach's name"),
-    "coach.judged": ("已记录判定。", "Judgement recorded."),
+    "coach.judged": (
+        "已记录判定，培训台账中的得分已更新。",
+        "Judgement recorded; the score in the training history is updated.",
+    ),
+    "coach.judged_unfiled": (
+        "已记录判定，但培训台账未能更新；可稍后用 drillsim history add 重新存入。",
+        "Judgement recorded, but the training history was not updated; file it later with drillsim history add.",
+    ),
+    "coach.note": (
+        "教练 {coach} 判定「{words}」（第 {t} 分钟，事件 {seq}）为：{move}",
+        "Coach {coach} judged “{words}” (minute {t}, event {seq}) to be: {move}",
+    ),
     "coach.trainee": ("学员", "Trainee"),
     "coach.when": ("时间", "When"),
 }

@@ -138,9 +138,14 @@ class Site:
 
     # Drill rooms -----------------------------------------------------------------------------------
 
-    def open_room(self, session: Session, *, approve: bool = False, external: bool = True) -> DrillRoom:
-        """Open a room for a running drill (``external``: another thread, the console, drives it)."""
-        room = DrillRoom(session, approve=approve, external=external, drives_clock=not external)
+    def open_room(
+        self, session: Session, *, approve: bool = False, external: bool = True, lang: str = "zh"
+    ) -> DrillRoom:
+        """Open a room for a running drill (``external``: another thread, the console, drives it).
+
+        ``lang``: the facilitator's language, in which the room's notes go into the record.
+        """
+        room = DrillRoom(session, approve=approve, external=external, drives_clock=not external, lang=lang)
         self.rooms[room.id] = room
         if self._loop is not None:
             room.bind(self._loop)
@@ -156,8 +161,11 @@ class Site:
         team: str | None = None,
         site: str | None = None,
         seed: int | None = None,
+        lang: str = "zh",
     ) -> DrillRoom:
         """Begin a drill from the catalogue (paused at minute 0) and open its room.
+
+        ``lang``: the facilitator's language, in which the room's notes go into the record.
 
         Raises:
             RoomError: The plan or scenario cannot be loaded (400).
@@ -173,7 +181,7 @@ class Site:
             session = Session.begin(setup, header, path=path, speed=speed)
         except DrillError as exc:
             raise RoomError(str(exc).splitlines()[0], 400, "error.400") from exc
-        return self.open_room(session, approve=approve, external=False)
+        return self.open_room(session, approve=approve, external=False, lang=lang)
 
     def by_token(self, token: str) -> DrillRoom | None:
         """The room whose participant link this is."""
@@ -233,6 +241,20 @@ class Site:
         job.add_done_callback(done)
         self.saves = [f for f in self.saves if not f.done()]
         self.saves.append(job)
+
+    def refile(self, path: Path) -> str:
+        """After a coach's judgement: bring the practice call's history row up to date; ``""`` or why not.
+
+        The row is found by the drill's id and rescored from the judged record (its score, ratings
+        and signature checked again); a call that never reached history is added now, as practice.
+        Runs on the caller's thread (the coach's request waits for it).
+        """
+        try:
+            if not self.history.rescore(path):
+                self.history.add(path, kind="practice")
+        except DrillError as exc:
+            return str(exc).splitlines()[0]
+        return ""
 
     def trend(self, trainee: str, title: str) -> list[dict[str, Any]]:
         """The trainee's practice results of one role-play, oldest first (last 12)."""
