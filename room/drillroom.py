@@ -97,6 +97,8 @@ class Participant:
     last_seen: float = field(default_factory=time.monotonic)
     streams: int = 0
     removed: bool = False
+    rated: dict[tuple[int, str], str] = field(default_factory=dict)
+    """An evaluator's own latest rating per (incident, target), to show beside the latest of anyone's."""
     flash: str | Message | None = None
     """The last answer to this participant (shown once on the next page); see :meth:`take_flash`."""
 
@@ -474,7 +476,10 @@ class DrillRoom:
             except EngineError as exc:
                 raise RoomError(str(exc), 400, "error.400") from exc
 
-        return await self.run(call)
+        seq = await self.run(call)
+        if rating:
+            person.rated[(incident, target)] = rating
+        return seq
 
     async def announce(self, person: Participant) -> None:
         """Record that someone joined (a note: who, which role, which device session)."""

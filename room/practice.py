@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from engine.display import sim_time
 from engine.errors import DrillError, EngineError
 from engine.format import (
     AFTER_CALL,
@@ -438,7 +439,7 @@ def judge(path: Path, seq: int, move: str, rating: str | None, coach: str, lang:
             lang,
             coach=coach,
             words=said.note or "",
-            t=f"{float(said.t):.1f}",
+            t=sim_time(float(said.t)),
             seq=seq,
             move=pick(spec.label, lang),
         )

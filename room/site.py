@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import multiprocessing
 import os
 import random
@@ -29,6 +30,8 @@ from room.practice import Hall, Practice
 if TYPE_CHECKING:
     from engine.runtime import Session
     from scoring.history import History
+
+log = logging.getLogger("drillsim.room")
 
 TICK = 0.1
 """Seconds between two ticks of the clocks the server drives."""
@@ -234,9 +237,12 @@ class Site:
 
         def done(future: Future[str]) -> None:
             try:
-                hall.saved(practice.id, future.result())
+                why = future.result()
             except Exception as exc:  # noqa: BLE001 - a broken worker is reported on the result page, not raised
-                hall.saved(practice.id, f"history worker failed: {type(exc).__name__}")
+                why = f"history worker failed: {type(exc).__name__}"
+            if why:  # the page says it was not saved; the reason (English, technical) goes to the log
+                log.warning("practice %s not saved to history: %s", practice.session.path.name, why)
+            hall.saved(practice.id, why)
 
         job.add_done_callback(done)
         self.saves = [f for f in self.saves if not f.done()]

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engine.display import sim_time
 from engine.format import (
     ActionBegun,
     ActionDone,
@@ -224,7 +225,7 @@ def work_lines(snap: Snapshot, scenarios: Sequence[CompiledScenario], lang: str)
 
 def finding_lines(snap: Snapshot, lang: str) -> list[str]:
     """The findings so far, newest last (the projector shows them too)."""
-    return [f"{t:5.1f}′ ⚠ {pick(detail, lang)}" for t, _rule, detail in snap.findings[-8:]]
+    return [f"{sim_time(t)} ⚠ {pick(detail, lang)}" for t, _rule, detail in snap.findings[-8:]]
 
 
 def role_options(snap: Snapshot, scenarios: Sequence[CompiledScenario], role: str, lang: str) -> list[dict[str, str]]:
@@ -304,7 +305,7 @@ def line(event: AnyEvent, scenarios: Sequence[CompiledScenario], lang: str) -> s
     text = _text(event, scenarios, lang)
     if text is None:
         return None
-    prefix = f"{float(event.t):.1f}′ "
+    prefix = f"{sim_time(float(event.t))} "
     incident = getattr(event, "incident", None)
     if len(scenarios) > 1 and isinstance(incident, int):
         prefix += f"#{incident + 1} "

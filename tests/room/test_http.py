@@ -350,6 +350,24 @@ def test_an_evaluator_rating_lands_in_the_record(client: TestClient, site: Site)
     assert empty.status_code == 400
 
 
+def test_each_evaluator_sees_their_own_rating_and_the_latest_of_anyones(app: Any, site: Site) -> None:
+    """Two evaluators rate one task: each page says 'your rating', and the latest rating when it is someone else's."""
+    room = open_drill(site)
+    with make_client(app) as first, make_client(app) as second:
+        for phone, name, rating in ((first, "评估员甲", "M"), (second, "评估员乙", "S")):
+            phone.post(f"/e/{room.eval_token}/join", data={"name": name}, headers=ORIGIN)
+            phone.post(
+                f"/e/{room.eval_token}/rate", data={"target": "0|task:voice_contact", "rating": rating}, headers=ORIGIN
+            )
+        room.pump()
+        mine = first.get(f"/e/{room.eval_token}").text
+        theirs = second.get(f"/e/{room.eval_token}").text
+    assert "你的评级：M · 最新评级：S" in mine
+    assert "你的评级：S" in theirs and "最新评级" not in theirs
+    rated = [(e.by, e.rating) for e in read(room.session.path).events if isinstance(e, Evaluated)]
+    assert rated == [("评估员甲", "M"), ("评估员乙", "S")]
+
+
 def test_a_participant_receives_their_roles_injects_and_never_hidden_values(
     client: TestClient, app: Any, site: Site
 ) -> None:
@@ -514,7 +532,7 @@ def test_own_words_are_judged_by_the_coach_afterwards_as_recorded_inputs(client:
     assert [judged for _, judged in task_ratings(site, "listen")] == [None]
     coach = f"/c/{site.keys.coach}"
     listing = client.get(coach).text
-    assert "李四" in listing
+    assert "李四" in listing and '<span class="what">业主来电：天花板漏水' in listing  # the title, not the id
     record = next(iter(site.hall.records()))
     page = client.get(f"{coach}/r/{record.name}").text
     assert "判定这句自己的话" in page
