@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -11,10 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
 from engine.format import DecisionMade, Finding, InjectDelivered, TimerChanged, load_script
 from engine.runtime import Record, RecordWriter, header_for, play_script, prepare, read
+from scoring.ledger.word import report_docx
 from scoring.ratings import LABELS, label
 from scoring.report import FORMATS, LANGS, RULE_COLOURS, STYLES, ReportError, build, render, timeline_svg
 from tests.conftest import ROOT
@@ -295,6 +298,11 @@ def test_each_evaluators_rating_of_a_task_is_shown_by_name_beside_the_automatic_
     assert "<B>" not in page
     notes = [(n["who"], n["note"]) for n in content["evaluator_notes"]]
     assert notes == [("评估员甲", "先报了物业经理"), ("Evaluator <B>", "安抚到位 | 但晚了")]
+    word = docx.Document(io.BytesIO(report_docx(content)))
+    cells = {cell.text for table in word.tables for row in table.rows for cell in row.cells}
+    assert (
+        f"{facilitator}{colon}S\n评估员甲{colon}P — 先报了物业经理\nEvaluator <B>{colon}S — 安抚到位 | 但晚了" in cells
+    )
 
 
 def test_people_site_and_feedback_from_the_header_fill_the_report(record_of: Recorder) -> None:
