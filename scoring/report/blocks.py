@@ -174,6 +174,7 @@ def incident_rows(c: Content) -> list[dict[str, Any]]:
                 word("evaluator", lang),
                 inc["evaluator_rating"]["label"] if inc["evaluator_rating"] else word("none", lang),
             ],
+            *([[word("evaluators", lang), raters_text(inc["raters"], lang)]] if inc["raters"] else []),
             [word("final", lang), inc["rating"]["label"]],
             [word("caps", lang), "\n".join(inc["caps"]) or word("caps.none", lang)],
         ]

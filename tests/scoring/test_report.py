@@ -268,6 +268,7 @@ def test_each_evaluators_rating_of_a_task_is_shown_by_name_beside_the_automatic_
             {"target": target, "rating": "S", "note": "安抚到位 | 但晚了", "by": "Evaluator <B>", "device": "e5f6a7b8"},
             {"target": target, "rating": "P", "by": "评估员甲", "device": "a1b2c3d4"},
             {"target": target, "rating": "S"},
+            {"target": "drill", "rating": "S", "note": "整体有序", "by": "评估员甲"},
         ],
     )
     content = build(record, lang, "cn")
@@ -296,8 +297,11 @@ def test_each_evaluators_rating_of_a_task_is_shown_by_name_beside_the_automatic_
         in page
     )
     assert "<B>" not in page
+    drill = content["evaluation"]["incidents"][0]["raters"]
+    assert [(r["who"], r["rating"]["code"], r["notes"]) for r in drill] == [("评估员甲", "S", ["整体有序"])]
+    assert f"评估员甲{colon}S — 整体有序" in markdown
     notes = [(n["who"], n["note"]) for n in content["evaluator_notes"]]
-    assert notes == [("评估员甲", "先报了物业经理"), ("Evaluator <B>", "安抚到位 | 但晚了")]
+    assert notes == [("评估员甲", "先报了物业经理"), ("Evaluator <B>", "安抚到位 | 但晚了"), ("评估员甲", "整体有序")]
     word = docx.Document(io.BytesIO(report_docx(content)))
     cells = {cell.text for table in word.tables for row in table.rows for cell in row.cells}
     assert (
