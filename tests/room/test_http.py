@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -588,3 +589,21 @@ def test_the_serve_command_is_registered_without_importing_the_room(tmp_path: Pa
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
     )
     assert out.stdout.split() == ["True", "False", "False", "False"]
+
+
+def test_the_chinese_feed_has_chinese_punctuation_and_outcomes_in_words(client: TestClient, site: Site) -> None:
+    """Every feed line of a whole drill in Chinese: mm:ss, full-width colons, no outcome codes; English keeps its own."""
+    from room.views import line
+
+    room = open_drill(site)
+    join(client, room, "张三", "control_room")
+    client.post(f"/r/{room.token}/decide", data={"action": "0|log_alarm"}, headers={**ORIGIN, **JSON})
+    room.session.skip()
+    room.session.halt()
+    events = read(room.session.path).events
+    zh = [text for e in events if (text := line(e, room.scenarios, "zh")) is not None]
+    en = [text for e in events if (text := line(e, room.scenarios, "en")) is not None]
+    assert zh and all(re.match(r"\d\d:\d\d ", text) for text in zh)
+    assert not [t for t in zh if ": " in t or re.search(r"\b(success|partial|failure|timeout)\b", t)]
+    assert any("演练结束：" in t for t in zh)
+    assert any("drill over: " in t for t in en)
