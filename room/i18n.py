@@ -174,8 +174,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Judgement recorded; the score in the training history is updated.",
     ),
     "coach.judged_unfiled": (
-        "已记录判定，但培训台账未能更新；可稍后用 drillsim history add 重新存入。",
-        "Judgement recorded, but the training history was not updated; file it later with drillsim history add.",
+        "已记录判定，但培训台账中的得分未能更新（原因已记在服务器日志里）。",
+        "Judgement recorded, but the score in the training history was not updated (the reason is in the log).",
     ),
     "coach.note": (
         "教练 {coach} 判定「{words}」（{t}，事件 {seq}）为：{move}",
