@@ -607,3 +607,33 @@ def test_the_chinese_feed_has_chinese_punctuation_and_outcomes_in_words(client: 
     assert not [t for t in zh if ": " in t or re.search(r"\b(success|partial|failure|timeout)\b", t)]
     assert any("演练结束：" in t for t in zh)
     assert any("drill over: " in t for t in en)
+
+
+def test_a_judgement_history_cannot_take_is_still_recorded_and_the_coach_is_told(
+    client: TestClient, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """History refuses the rescore: the judgement stays in the record and the page says the score was not updated."""
+    from scoring.history import History, HistoryError
+
+    base = f"/p/{site.keys.practice}"
+    started = client.post(f"{base}/start", data={"entry": "roleplay:leak-complaint", "name": "李四"}, headers=ORIGIN)
+    url = str(started.url).replace("http://testserver", "")
+    client.post(f"{url}/say", data={"words": "您别急，我听您说完", "move": "listen"}, headers=ORIGIN)
+    play_to_the_end(client, site, url)
+    for save in site.saves:
+        save.result(timeout=30)
+
+    def refuse(_self: History, _path: object) -> bool:
+        raise HistoryError("history database: disk full")
+
+    monkeypatch.setattr(History, "rescore", refuse)
+    record = next(iter(site.hall.records()))
+    own = next(e for e in read(record).events if isinstance(e, DecisionMade) and e.action == "free_listen")
+    judged = client.post(
+        f"/c/{site.keys.coach}/r/{record.name}/judge",
+        data={"seq": str(own.seq), "move": "listen", "rating": "P", "coach": "王教练"},
+        headers=ORIGIN,
+    )
+    assert judged.status_code == 200 and "得分未能更新" in judged.text and "disk full" not in judged.text
+    last = read(record).events[-1]
+    assert isinstance(last, Evaluated) and last.by == "王教练" and verify(record).ok
