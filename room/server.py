@@ -120,9 +120,12 @@ class RoomServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def open(self, session: Session, *, approve: bool = False) -> DrillRoom:
-        """Open a room for the console's running drill (the console keeps driving it)."""
-        return self.site.open_room(session, approve=approve, external=True)
+    def open(self, session: Session, *, approve: bool = False, lang: str = "zh") -> DrillRoom:
+        """Open a room for the console's running drill (the console keeps driving it).
+
+        ``lang`` is the console's language: the notes the room writes into the record use it.
+        """
+        return self.site.open_room(session, approve=approve, external=True, lang=lang)
 
     def join_url(self, room: DrillRoom) -> str:
         """The participants' link (what the QR code holds)."""

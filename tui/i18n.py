@@ -299,6 +299,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "Corrective actions raised: {numbers} (owner {owner}, due {due}); follow them up with drillsim actions list",
     ),
     "raise.failed": ("未能提出：{why}", "Not raised: {why}"),
+    "debrief.facilitator": ("导调", "Facilitator"),
+    "debrief.observed": ("仅观察", "note only"),
     # Replay
     "replay.title": ("回放", "Replay"),
     "replay.position": ("第 {n}/{total} 条 · {t}", "event {n}/{total} · {t}"),

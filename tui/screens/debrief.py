@@ -31,11 +31,14 @@ from tui.screens.base import ConsoleScreen
 
 if TYPE_CHECKING:
     from engine.runtime import CompiledScenario, Record
-    from scoring.evaluation import Evaluation
+    from scoring.evaluation import Evaluation, RaterView
     from scoring.ledger import Area
 
 DUE_DAYS = 30
 """A corrective action is offered as due this many days after the drill."""
+
+RATER_NOTE = 24
+"""Characters of a rater's latest observation shown in the tasks table (the report has it whole)."""
 
 
 class DebriefScreen(ConsoleScreen):
@@ -155,9 +158,29 @@ class DebriefScreen(ConsoleScreen):
             for task in inc.tasks:
                 when = sim_time(task.t) if task.t is not None else "—"
                 status = tr(f"status.{task.status}", lang)
+                rated = self._raters(task.raters)
                 table.add_row(
-                    cell(pick(task.label, lang)), when, cell(status), task.auto_rating, task.evaluator_rating or ""
+                    cell(pick(task.label, lang)),
+                    when,
+                    cell(status),
+                    task.auto_rating,
+                    rated,
+                    height=max(1, len(task.raters)),
                 )
+
+    def _raters(self, raters: tuple[RaterView, ...]) -> Text:
+        """Each rater's latest rating and observation, one line each (the facilitator's named as such)."""
+        lang = self.lang
+        text = Text(no_wrap=True, end="")
+        for i, view in enumerate(raters):
+            who = view.by if view.by is not None else tr("debrief.facilitator", lang)
+            said = view.rating or tr("debrief.observed", lang)
+            note = view.notes[-1] if view.notes else ""
+            if len(note) > RATER_NOTE:
+                note = note[: RATER_NOTE - 1] + "…"
+            sep = "：" if lang == "zh" else ": "
+            text.append(("\n" if i else "") + f"{who}{sep}{said}" + (f" — {note}" if note else ""))
+        return text
 
     def _fill_logs(self) -> None:
         assert self.record is not None
