@@ -82,10 +82,14 @@ class RoomLink:
 
     # On the console's thread -----------------------------------------------------------------------
 
-    def open(self, session: Session, *, approve: bool) -> DrillRoom:
-        """Put the console's running ``session`` in the room (call once :meth:`listen` is done)."""
+    def open(self, session: Session, *, approve: bool, lang: str = "zh") -> DrillRoom:
+        """Put the console's running ``session`` in the room (call once :meth:`listen` is done).
+
+        ``lang`` is the console's: the notes the room writes into the record (who joined, a
+        proposal not taken) are in it.
+        """
         assert self.server is not None, "listen() first"
-        self.room = self.server.open(session, approve=approve)
+        self.room = self.server.open(session, approve=approve, lang=lang)
         self.room.pump()
         return self.room
 

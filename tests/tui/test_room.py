@@ -164,6 +164,9 @@ def test_a_rejected_proposal_is_noted_and_never_made() -> None:
         await console.press("x")
         assert not events(session, DecisionMade)
         assert any("go_to_site" not in n.text and "Li Lei" in n.text for n in events(session, NoteMade))
+        # The notes the room writes are in the console's language (English here).
+        assert any(n.text.startswith("Not accepted: Li Lei") for n in events(session, NoteMade))
+        assert any(n.text.startswith("Joined the drill room: Li Lei") for n in events(session, NoteMade))
         assert any("Rejected" in n for n in console.notified())
 
     room_test(session, steps, approve=True)

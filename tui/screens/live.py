@@ -488,7 +488,7 @@ class LiveScreen(SessionScreen):
         if link.taken:
             taken = "、".join(map(str, link.taken)) if lang == "zh" else ", ".join(map(str, link.taken))
             self.notify(tr("room.port_taken", lang, taken=taken, port=link.port), severity="warning")
-        link.open(self.session, approve=self.approve)
+        link.open(self.session, approve=self.approve, lang=lang)
         self.notify(tr("room.opened", lang, url=link.base_url), markup=False)
         self.draw_room()
         self.app.push_screen(RoomDialog(link, lang))
