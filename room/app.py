@@ -34,6 +34,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from engine.display import sim_time
 from engine.errors import DrillError
 from engine.format import DecisionMade
 from engine.runtime import Record, setup_from
@@ -87,7 +88,7 @@ def templates() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["minute"] = lambda t: f"{float(t):.1f}"
+    env.filters["minute"] = lambda t: sim_time(float(t))  # mm:ss, as the console's clock
     return env
 
 
@@ -308,7 +309,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
                 evaluator=False,
             )
         context = participant_context(room, person, lang)
-        flash, person.flash = person.flash, None
+        flash = person.take_flash(lang)
         snap = context["snap"]
         return page(
             request,
@@ -432,7 +433,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
     def clock_data(room: DrillRoom, lang: str) -> dict[str, Any]:
         snap = room.snapshot
         state = "room.over" if snap.finished else "room.paused" if snap.paused else "room.running"
-        return {"t": i18n.tr("room.minute", lang, t=f"{snap.t:.1f}"), "state": i18n.tr(state, lang)}
+        return {"t": i18n.tr("room.minute", lang, t=sim_time(snap.t)), "state": i18n.tr(state, lang)}
 
     def streaming(body: AsyncIterator[bytes]) -> StreamingResponse:
         return StreamingResponse(
@@ -448,7 +449,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
 
         def view() -> dict[str, Any]:
             context = participant_context(room, person, lang)
-            flash, person.flash = person.flash, None
+            flash = person.take_flash(lang)
             t = i18n.words(lang)
             return {
                 **clock_data(room, lang),
@@ -461,7 +462,16 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
 
     # Evaluators ------------------------------------------------------------------------------------
 
-    def tasks(room: DrillRoom, lang: str) -> list[dict[str, Any]]:
+    def rated(person: Participant | None, room: DrillRoom, key: tuple[int, str], lang: str) -> str:
+        """`` · your rating: P · latest rating: S`` for a task (the latest only when it is someone else's)."""
+        mine = person.rated.get(key) if person is not None else None
+        latest = room.snapshot.ratings.get(key)
+        said = [i18n.tr("eval.yours", lang, r=mine)] if mine else []
+        if latest and latest != mine:
+            said.append(i18n.tr("eval.latest", lang, r=latest))
+        return "".join(f" · {s}" for s in said)
+
+    def tasks(room: DrillRoom, lang: str, person: Participant | None = None) -> list[dict[str, Any]]:
         snap = room.snapshot
         many = len(room.scenarios) > 1
         groups = []
@@ -474,10 +484,8 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
                 items = []
                 for tid, task in objective.tasks.items():
                     done = any(a in inc.decided for a in task.actions)
-                    rating = snap.ratings.get((index, f"task:{tid}"))
                     status = ("✓ " + i18n.tr("pr.step.done", lang)) if done else ("· " + i18n.tr("eval.not_yet", lang))
-                    if rating:
-                        status += f" · {i18n.tr('eval.current', lang)}: {rating}"
+                    status += rated(person, room, (index, f"task:{tid}"), lang)
                     items.append(
                         {
                             "target": f"{index}|task:{tid}",
@@ -489,8 +497,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
                 groups.append({"objective": title, "tasks": items})
         overall = []
         for i, sc in enumerate(room.scenarios):
-            rating = snap.ratings.get((i, "drill"))
-            status = f"{i18n.tr('eval.current', lang)}: {rating}" if rating else ""
+            status = rated(person, room, (i, "drill"), lang).removeprefix(" · ")
             overall.append({"target": f"{i}|drill", "label": i18n.pick(sc.model.title, lang), "status": status})
         return [*groups, {"objective": i18n.tr("eval.overall", lang), "tasks": overall}]
 
@@ -505,7 +512,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
             return page(
                 request, "join.html", room=room, title=room.title(lang), roles=[], action=f"{base}/join", evaluator=True
             )
-        flash, person.flash = person.flash, None
+        flash = person.take_flash(lang)
         return page(
             request,
             "evaluator.html",
@@ -513,7 +520,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
             person=person,
             title=room.title(lang),
             snap=room.snapshot,
-            groups=tasks(room, lang),
+            groups=tasks(room, lang, person),
             base=base,
             flash=flash,
             stream=f"{base}/stream?last={room.snapshot.count}&lang={lang}",
@@ -540,11 +547,11 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         incident_text, target = form.target.split("|", 1)
         seq = await room.rate(person, int(incident_text), target, form.rating or None, form.note)
         label = target
-        for group in tasks(room, lang):
+        for group in tasks(room, lang, person):
             for task in group["tasks"]:
                 if task["target"] == form.target:
                     label = task["label"]
-        message = i18n.tr("eval.saved", lang, task=label, rating=form.rating)
+        message = i18n.tr("eval.saved" if form.rating else "eval.saved_note", lang, task=label, rating=form.rating)
         if wants_json(request):
             return Response(
                 json.dumps({"seq": seq, "message": message}, ensure_ascii=False), media_type="application/json"
@@ -560,8 +567,10 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         lang = lang_of(request)
 
         def view() -> dict[str, Any]:
-            statuses = {task["target"]: task["status"] for group in tasks(room, lang) for task in group["tasks"]}
-            flash, person.flash = person.flash, None
+            statuses = {
+                task["target"]: task["status"] for group in tasks(room, lang, person) for task in group["tasks"]
+            }
+            flash = person.take_flash(lang)
             return {**clock_data(room, lang), "statuses": statuses, "flash": flash}
 
         return streaming(stream(room, person, EVALUATOR, lang, start_at(request, room), view))
@@ -597,7 +606,13 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         if entry is None or entry.kind not in ("plan", "scenario"):
             raise HTTPException(400)
         room = site.begin(
-            entry, mode=form.mode, approve=form.approve == "wait", speed=form.speed, team=form.team, site=form.site
+            entry,
+            mode=form.mode,
+            approve=form.approve == "wait",
+            speed=form.speed,
+            team=form.team,
+            site=form.site,
+            lang=lang_of(request),
         )
         return RedirectResponse(f"{base}/room/{room.id}", 303)
 
@@ -847,6 +862,13 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
 
     async def coach_home(request: Request) -> Response:
         base = coach_base(request)
+        lang = lang_of(request)
+
+        def title_of(record: Any) -> str:
+            """The role-play's title in the page's language (its id only if the catalogue no longer has it)."""
+            heads = record.header.incidents
+            entry = site.entry(f"roleplay:{heads[0].scenario}") if heads else None
+            return i18n.pick(entry.title, lang) if entry is not None else record.header.id
 
         def rows() -> list[dict[str, Any]]:
             from engine.runtime import read
@@ -862,7 +884,7 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
                     {
                         "name": path.name,
                         "trainee": people[0].get("name", "") if people else "",
-                        "title": record.header.id,
+                        "title": title_of(record),
                         "when": record.header.wall_start[:16].replace("T", " "),
                         "complete": record.complete,
                         "own": _own_words(record),
@@ -895,15 +917,18 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
             complete=record.complete,
             score=result.evaluation.score,
             rating=result.evaluation.rating,
-            flash=i18n.tr("coach.judged", lang) if flash else None,
+            flash=i18n.tr("coach.judged_unfiled" if flash == "2" else "coach.judged", lang) if flash else None,
         )
 
     async def coach_judge(request: Request) -> Response:
         base = coach_base(request)
         path = coach_record(request)
         form = await parse(request, JudgeForm)
-        await asyncio.to_thread(judge, path, form.seq, form.move, form.rating or None, form.coach)
-        return RedirectResponse(f"{base}/r/{path.name}?judged=1", 303)
+        await asyncio.to_thread(judge, path, form.seq, form.move, form.rating or None, form.coach, lang_of(request))
+        why = await asyncio.to_thread(site.refile, path)
+        if why:
+            log.warning("history not updated after a coach's judgement of %s: %s", path.name, why)
+        return RedirectResponse(f"{base}/r/{path.name}?judged={2 if why else 1}", 303)
 
     # Assembly ----------------------------------------------------------------------------------------
 

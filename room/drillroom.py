@@ -4,7 +4,12 @@ A :class:`DrillRoom` wraps a running :class:`engine.runtime.Session` (the consol
 server began) and is the only thing in the room that calls it. Everything a phone does becomes one
 session call, so it lands in the same record as the console's inputs: a decision carries the
 participant's name (``by``) and device session (``device``), an evaluator's rating is an
-``evaluation`` event, a join and a rejected proposal are notes.
+``evaluation`` event with the same two fields, a join and a rejected proposal are notes.
+
+Two languages at once: what a phone shows is in that phone's page language (an answer that
+arrives later, such as the facilitator's accept or reject, is kept as a :data:`Message` and put
+into words when the page shows it); what goes into the record (the join and reject notes) is in
+the room's :attr:`DrillRoom.lang`, the facilitator's language, so one record reads in one language.
 
 Why the inbox: the session belongs to the thread that drives it. When the console holds it, the
 server runs on a thread of its own and must never touch the session directly; it queues a call,
@@ -39,6 +44,9 @@ if TYPE_CHECKING:
     from engine.runtime import Session
 
 T = TypeVar("T")
+
+Message = Callable[[str], str]
+"""A message for a person, put into words in the language their page is shown in."""
 
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
 """Join-code letters: no 0/O, 1/I/L, 2/Z, 5/S or 8/B to misread on a projector."""
@@ -89,8 +97,15 @@ class Participant:
     last_seen: float = field(default_factory=time.monotonic)
     streams: int = 0
     removed: bool = False
-    flash: str | None = None
-    """The last answer to this participant (shown once on the next page)."""
+    rated: dict[tuple[int, str], str] = field(default_factory=dict)
+    """An evaluator's own latest rating per (incident, target), to show beside the latest of anyone's."""
+    flash: str | Message | None = None
+    """The last answer to this participant (shown once on the next page); see :meth:`take_flash`."""
+
+    def take_flash(self, lang: str) -> str | None:
+        """The last answer, in ``lang`` (the page's language), and forget it (it is shown once)."""
+        flash, self.flash = self.flash, None
+        return flash(lang) if callable(flash) else flash
 
     @property
     def evaluator(self) -> bool:
@@ -156,12 +171,22 @@ class DrillRoom:
         approve: Whether participants' decisions wait for the facilitator's accept or reject.
         external: Whether another thread (the console) drives the session and calls :meth:`pump`.
         drives_clock: Whether :meth:`pump` also ticks the session's clock (the server's own drills).
+        lang: The language of the notes the room writes into the record (the facilitator's:
+            ``zh`` or ``en``); what each phone shows follows that phone's own language.
     """
 
     def __init__(
-        self, session: Session, *, approve: bool = False, external: bool = False, drives_clock: bool = False
+        self,
+        session: Session,
+        *,
+        approve: bool = False,
+        external: bool = False,
+        drives_clock: bool = False,
+        lang: str = "zh",
     ) -> None:
         self.session = session
+        self.lang = lang if lang in ("zh", "en") else "zh"
+        """The record's language: the notes the room writes (joins, rejected proposals) are in it."""
         self.scenarios = session.scenarios
         self.approve = approve
         self.external = external
@@ -405,9 +430,13 @@ class DrillRoom:
             outcome = self._submit(item.participant, item.incident, item.action, item.note)
         except (RoomError, EngineError):
             outcome = Outcome("unavailable", "ended")
-        item.participant.flash = outcome.message(self.action_label(item.incident, item.action, "zh"), "zh")
+        item.participant.flash = self._answer(outcome, item)
         self.refresh(force=True)
         return outcome
+
+    def _answer(self, outcome: Outcome, item: Pending) -> Message:
+        """The facilitator's answer to a waiting decision, for the participant's page in its language."""
+        return lambda lang: outcome.message(self.action_label(item.incident, item.action, lang), lang)
 
     def reject(self, pending_id: str) -> bool:
         """The facilitator rejects a waiting decision; a note records the proposal and the answer."""
@@ -415,40 +444,48 @@ class DrillRoom:
             item = self.pending.pop(pending_id, None)
         if item is None:
             return False
-        what = self.action_label(item.incident, item.action, "zh")
         person = item.participant
         if not self.session.finished:
-            who = f"{person.name}（{role_label(self.scenarios, person.role, 'zh')}，设备 {person.id}）"
-            self.session.note(f"未采纳 {who}的提议：{what}", incident=item.incident)
-        person.flash = Outcome("rejected").message(what, "zh")
+            lang = self.lang
+            who = tr(
+                "note.who", lang, name=person.name, role=role_label(self.scenarios, person.role, lang), device=person.id
+            )
+            what = self.action_label(item.incident, item.action, lang)
+            self.session.note(tr("note.rejected", lang, who=who, what=what), incident=item.incident)
+        person.flash = self._answer(Outcome("rejected"), item)
         self.refresh(force=True)
         return True
 
     async def rate(self, person: Participant, incident: int, target: str, rating: str | None, note: str) -> int:
         """An evaluator's rating or observation, recorded as an ``evaluation`` event.
 
-        The record's evaluation event has no field for who rated, so the evaluator's name leads the
-        observation (the name, a full-width colon, the observation).
+        The event carries who rated (``by``: the name given when joining) and from which device
+        session (``device``), so the debrief and the reports show each evaluator's ratings apart.
 
         Raises:
             RoomError: Not an evaluator (403), or the target, incident or rating is unknown (400).
         """
         if not person.evaluator:
             raise RoomError("only an evaluator rates", 403, "error.403")
-        text = f"{person.name}：{note}" if note else (f"{person.name}" if rating else "")
 
         def call() -> int:
             try:
-                return self.session.rate(target, rating, incident=incident, note=text or None)
+                return self.session.rate(
+                    target, rating, incident=incident, note=note or None, by=person.name, device=person.id
+                )
             except EngineError as exc:
                 raise RoomError(str(exc), 400, "error.400") from exc
 
-        return await self.run(call)
+        seq = await self.run(call)
+        if rating:
+            person.rated[(incident, target)] = rating
+        return seq
 
     async def announce(self, person: Participant) -> None:
         """Record that someone joined (a note: who, which role, which device session)."""
-        who = tr("eval.title", "zh") if person.evaluator else role_label(self.scenarios, person.role, "zh")
-        text = f"加入演练室：{person.name}（{who}，设备 {person.id}）"
+        lang = self.lang
+        role = tr("eval.title", lang) if person.evaluator else role_label(self.scenarios, person.role, lang)
+        text = tr("note.joined", lang, who=tr("note.who", lang, name=person.name, role=role, device=person.id))
         await self.run(lambda: self.session.note(text))
 
     def action_label(self, incident: int, action: str, lang: str) -> str:

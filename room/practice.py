@@ -9,8 +9,8 @@ Own words: with no coach at the phone, the trainee types what they would say and
 of reply it is closest to; it is played as that move (``free_<move>``) with the words as its note.
 The coach's page lists the sessions, shows each transcript and judges those own words afterwards:
 each judgement is an ``evaluation`` input appended to the finished record (the step's task rated,
-the words and the judged move in the note), so reports and the score see it honestly. History keeps
-the row it stored when the call ended; re-adding the judged record is left to ``drillsim history``.
+the words and the judged move in the note, the coach's name as ``by``), so reports and the score see
+it honestly; the server then brings the session's history row up to date (:meth:`History.rescore`).
 
 Only the live conversations stay in memory; a finished one is read back from its record.
 """
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from engine.display import sim_time
 from engine.errors import DrillError, EngineError
 from engine.format import (
     AFTER_CALL,
@@ -381,12 +382,14 @@ def step_of(move: str) -> str | None:
     return None
 
 
-def judge(path: Path, seq: int, move: str, rating: str | None, coach: str) -> int:
+def judge(path: Path, seq: int, move: str, rating: str | None, coach: str, lang: str = "zh") -> int:
     """Append a coach's judgement of the own-words reply ``seq`` to a finished practice record.
 
     The drill is rebuilt from the record (its inputs re-executed, as replay does), the judgement is
     made on it as an ``evaluation`` of the step the judged move performs (or of the whole call for a
     move outside the five steps), and that one event is appended, chained to the record's last line.
+    It carries the coach's name (``by``); its note, in ``lang`` (the coach's page language), says
+    which words were judged to be which move.
 
     Returns:
         The new event's sequence number.
@@ -431,13 +434,20 @@ def judge(path: Path, seq: int, move: str, rating: str | None, coach: str) -> in
             raise RoomError(f"{path}: the record does not replay the same", 400, "error.400")
         step = step_of(move)
         spec = MOVES[move]
-        when = f"第 {float(said.t):.1f} 分钟，事件 {seq}"
-        note = f"教练 {coach} 判定「{said.note or ''}」（{when}）为：{pick(spec.label, 'zh')}"
+        note = tr(
+            "coach.note",
+            lang,
+            coach=coach,
+            words=said.note or "",
+            t=sim_time(float(said.t)),
+            seq=seq,
+            move=pick(spec.label, lang),
+        )
         writer = RecordWriter.append(path, record.last_chk, record.header)
         try:
             drill.subscribe(writer.write)
             new_seq = drill.evaluate(
-                f"task:{step}" if step else "drill", incident=0, rating=rating, note=note, wall=wall()
+                f"task:{step}" if step else "drill", incident=0, rating=rating, note=note, wall=wall(), by=coach
             )
         finally:
             writer.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import multiprocessing
 import os
 import random
@@ -29,6 +30,8 @@ from room.practice import Hall, Practice
 if TYPE_CHECKING:
     from engine.runtime import Session
     from scoring.history import History
+
+log = logging.getLogger("drillsim.room")
 
 TICK = 0.1
 """Seconds between two ticks of the clocks the server drives."""
@@ -138,9 +141,14 @@ class Site:
 
     # Drill rooms -----------------------------------------------------------------------------------
 
-    def open_room(self, session: Session, *, approve: bool = False, external: bool = True) -> DrillRoom:
-        """Open a room for a running drill (``external``: another thread, the console, drives it)."""
-        room = DrillRoom(session, approve=approve, external=external, drives_clock=not external)
+    def open_room(
+        self, session: Session, *, approve: bool = False, external: bool = True, lang: str = "zh"
+    ) -> DrillRoom:
+        """Open a room for a running drill (``external``: another thread, the console, drives it).
+
+        ``lang``: the facilitator's language, in which the room's notes go into the record.
+        """
+        room = DrillRoom(session, approve=approve, external=external, drives_clock=not external, lang=lang)
         self.rooms[room.id] = room
         if self._loop is not None:
             room.bind(self._loop)
@@ -156,8 +164,11 @@ class Site:
         team: str | None = None,
         site: str | None = None,
         seed: int | None = None,
+        lang: str = "zh",
     ) -> DrillRoom:
         """Begin a drill from the catalogue (paused at minute 0) and open its room.
+
+        ``lang``: the facilitator's language, in which the room's notes go into the record.
 
         Raises:
             RoomError: The plan or scenario cannot be loaded (400).
@@ -173,7 +184,7 @@ class Site:
             session = Session.begin(setup, header, path=path, speed=speed)
         except DrillError as exc:
             raise RoomError(str(exc).splitlines()[0], 400, "error.400") from exc
-        return self.open_room(session, approve=approve, external=False)
+        return self.open_room(session, approve=approve, external=False, lang=lang)
 
     def by_token(self, token: str) -> DrillRoom | None:
         """The room whose participant link this is."""
@@ -226,13 +237,30 @@ class Site:
 
         def done(future: Future[str]) -> None:
             try:
-                hall.saved(practice.id, future.result())
+                why = future.result()
             except Exception as exc:  # noqa: BLE001 - a broken worker is reported on the result page, not raised
-                hall.saved(practice.id, f"history worker failed: {type(exc).__name__}")
+                why = f"history worker failed: {type(exc).__name__}"
+            if why:  # the page says it was not saved; the reason (English, technical) goes to the log
+                log.warning("practice %s not saved to history: %s", practice.session.path.name, why)
+            hall.saved(practice.id, why)
 
         job.add_done_callback(done)
         self.saves = [f for f in self.saves if not f.done()]
         self.saves.append(job)
+
+    def refile(self, path: Path) -> str:
+        """After a coach's judgement: bring the practice call's history row up to date; ``""`` or why not.
+
+        The row is found by the drill's id and rescored from the judged record (its score, ratings
+        and signature checked again); a call that never reached history is added now, as practice.
+        Runs on the caller's thread (the coach's request waits for it).
+        """
+        try:
+            if not self.history.rescore(path):
+                self.history.add(path, kind="practice")
+        except DrillError as exc:
+            return str(exc).splitlines()[0]
+        return ""
 
     def trend(self, trainee: str, title: str) -> list[dict[str, Any]]:
         """The trainee's practice results of one role-play, oldest first (last 12)."""

@@ -16,10 +16,12 @@ the controller view shows beside actions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engine.display import sim_time
 from engine.format import (
     ActionBegun,
     ActionDone,
@@ -39,6 +41,7 @@ from engine.format import (
     ValuesChanged,
     VariableStepped,
 )
+from engine.runtime import Timeline
 from room.i18n import pick, tr
 
 if TYPE_CHECKING:
@@ -209,22 +212,26 @@ def incident_cards(snap: Snapshot, scenarios: Sequence[CompiledScenario], lang: 
 def work_lines(snap: Snapshot, scenarios: Sequence[CompiledScenario], lang: str) -> list[str]:
     """Who is busy with what (and for how long), and what waits for staff."""
     out = []
+    c = "：" if lang == "zh" else ": "
     for work in snap.work:
         model = scenarios[work.incident].model
         act = model.actions.get(work.action)
         what = pick(act.label, lang) if act else work.action
         if work.left is None:
             pool = model.staff.get(work.pool or "")
-            out.append(f"⏳ {tr('room.waiting', lang)} {pick(pool.label, lang) if pool else work.pool}: {what}")
+            out.append(f"⏳ {tr('room.waiting', lang)} {pick(pool.label, lang) if pool else work.pool}{c}{what}")
         else:
             role = model.roles.get(work.role)
-            out.append(f"{pick(role.label, lang) if role else work.role}: {what} ~{work.left:.0f}′")
+            who = pick(role.label, lang) if role else work.role
+            mins = max(1, math.ceil(work.left))  # "about 0 minutes" reads as done; it is not
+            left = f"（约 {mins} 分钟）" if lang == "zh" else f" (~{mins} min)"
+            out.append(f"{who}{c}{what}{left}")
     return out
 
 
 def finding_lines(snap: Snapshot, lang: str) -> list[str]:
     """The findings so far, newest last (the projector shows them too)."""
-    return [f"{t:5.1f}′ ⚠ {pick(detail, lang)}" for t, _rule, detail in snap.findings[-8:]]
+    return [f"{sim_time(t)} ⚠ {pick(detail, lang)}" for t, _rule, detail in snap.findings[-8:]]
 
 
 def role_options(snap: Snapshot, scenarios: Sequence[CompiledScenario], role: str, lang: str) -> list[dict[str, str]]:
@@ -304,7 +311,7 @@ def line(event: AnyEvent, scenarios: Sequence[CompiledScenario], lang: str) -> s
     text = _text(event, scenarios, lang)
     if text is None:
         return None
-    prefix = f"{float(event.t):.1f}′ "
+    prefix = f"{sim_time(float(event.t))} "
     incident = getattr(event, "incident", None)
     if len(scenarios) > 1 and isinstance(incident, int):
         prefix += f"#{incident + 1} "
@@ -318,6 +325,11 @@ def _action(scenarios: Sequence[CompiledScenario], incident: int, action: str, l
 
 def _text(event: AnyEvent, scenarios: Sequence[CompiledScenario], lang: str) -> str | None:
     zh = lang != "en"
+    c = "：" if zh else ": "  # a full-width colon in Chinese text
+
+    def minutes(n: float) -> str:
+        return f"（{n:g} 分钟）" if zh else f" ({n:g} min)"
+
     match event:
         case IncidentStarted():
             model = scenarios[event.incident].model
@@ -332,12 +344,13 @@ def _text(event: AnyEvent, scenarios: Sequence[CompiledScenario], lang: str) -> 
             if event.status == "refused":
                 why = "；".join(pick(r.detail, lang) for r in event.reasons or [])
                 return f"{'拒绝' if zh else 'refused'} [{who}] {what} — {why}"
-            return f"{'不可选' if zh else 'unavailable'} [{who}] {what} ({tr('why.' + (event.why or ''), lang)})"
+            why = tr("why." + (event.why or ""), lang)
+            return f"{'不可选' if zh else 'unavailable'} [{who}] {what}" + (f"（{why}）" if zh else f" ({why})")
         case StateChanged():
             model = scenarios[event.incident].model
             place = model.states.get(event.to) or model.endings.get(event.to)
             label = pick(place.label, lang) if place is not None and place.label else event.to
-            return f"→ {label}: {pick(place.narration if place else None, lang)}"
+            return f"→ {label}{c}{pick(place.narration if place else None, lang)}"
         case InjectDelivered():
             model = scenarios[event.incident].model
             inject = model.injects.get(event.inject)
@@ -349,38 +362,37 @@ def _text(event: AnyEvent, scenarios: Sequence[CompiledScenario], lang: str) -> 
             if not event.duration or _is_reply(scenarios, event.incident, event.action):
                 return None
             what = _action(scenarios, event.incident, event.action, lang)
-            return f"{'执行' if zh else 'doing'} {what} ({float(event.duration):g} {'分钟' if zh else 'min'})"
+            return f"{'执行' if zh else 'doing'} {what}{minutes(float(event.duration))}"
         case ActionDone():
             if _is_reply(scenarios, event.incident, event.action):
                 return None
             return f"{'完成' if zh else 'done'} {_action(scenarios, event.incident, event.action, lang)}"
         case StaffAwaited():
-            return (
-                f"{'等待人员' if zh else 'waiting for staff'}: {_action(scenarios, event.incident, event.action, lang)}"
-            )
+            what = _action(scenarios, event.incident, event.action, lang)
+            return f"{'等待人员' if zh else 'waiting for staff'}{c}{what}"
         case HazardChanged():
             hazard = scenarios[event.incident].model.hazards.get(event.hazard)
             head = ("险情" if zh else "hazard") if event.active else ("险情解除" if zh else "hazard over")
-            return f"{head}: {pick(hazard.label if hazard else None, lang)}"
+            return f"{head}{c}{pick(hazard.label if hazard else None, lang)}"
         case TimerChanged():
             timer = scenarios[event.incident].model.timers.get(event.timer)
             label = pick(timer.label if timer else None, lang)
             if event.status == "started" and event.due is not None:
                 left = float(event.due) - float(event.t)
-                return f"{'计时' if zh else 'clock'}: {label} ({left:g} {'分钟' if zh else 'min'})"
+                return f"{'计时' if zh else 'clock'}{c}{label}{minutes(left)}"
             if event.status == "met":
-                return f"✓ {'时限达成' if zh else 'met'}: {label}"
+                return f"✓ {'时限达成' if zh else 'met'}{c}{label}"
             return None
         case Finding():
-            return f"⚠ {'发现问题' if zh else 'finding'}: {pick(event.detail, lang)}"
+            return f"⚠ {'发现问题' if zh else 'finding'}{c}{pick(event.detail, lang)}"
         case IncidentEnded():
-            return f"{'结束' if zh else 'end'}: {event.outcome}"
+            return f"{'结束' if zh else 'end'}{c}{Timeline([], lang).word(event.outcome)}"
         case DrillEnded():
-            return f"{'演练结束' if zh else 'drill over'}: {event.outcome}"
+            return f"{'演练结束' if zh else 'drill over'}{c}{Timeline([], lang).word(event.outcome)}"
         case DrillHalted():
             return "导调结束演练" if zh else "the facilitator ends the drill"
         case NoteMade():
-            return f"✎ {'临时注入' if zh else 'inject'}: {event.text}"
+            return f"✎ {'临时注入' if zh else 'inject'}{c}{event.text}"
     return None
 
 

@@ -21,8 +21,10 @@ definitions: any life-first finding means "added health or safety risk" and any 
 a life-saving task done late, any other critical task not performed, a loop that never closed, or a
 partly resolved ending each rule out P; a failure ending rates U; a drill stopped by its time limit
 rates M at best. A facilitator's own rating (an ``evaluation`` event) replaces the automatic
-one, within the same caps, and both stay visible. A drill passes with a score at or above the pass
-mark (80 by default) and a rating of P or S.
+one, within the same caps, and both stay visible. With several raters (evaluators in the drill room,
+each ``evaluation`` carrying ``by``), the latest rating given counts, and each rater's own latest
+rating and observations are kept beside it (:class:`RaterView`) for the debrief and the reports.
+A drill passes with a score at or above the pass mark (80 by default) and a rating of P or S.
 """
 
 from __future__ import annotations
@@ -88,6 +90,56 @@ class Item:
 
 
 @dataclass(frozen=True)
+class RaterView:
+    """One rater's say on a target (a task, or the drill): their latest rating and every observation.
+
+    Attributes:
+        by: The rater's name as recorded (an evaluator in the drill room, a coach); None for the
+            facilitator's own ratings at the console.
+        device: The device session of the rater's latest rating or observation, if recorded.
+        rating: The latest rating they gave (None: observations only).
+        notes: Their observations, oldest first.
+        t: Sim minute of their latest rating or observation.
+        events: The evaluation events behind it.
+    """
+
+    by: str | None
+    device: str | None
+    rating: str | None
+    notes: tuple[str, ...]
+    t: float
+    events: tuple[int, ...]
+
+
+def raters(evaluations: Sequence[Evaluated], target: str) -> tuple[RaterView, ...]:
+    """Each rater's view of ``target``, the facilitator first, then evaluators as they first spoke.
+
+    Ratings are kept apart per rater (by name): two evaluators rating the same task are two views,
+    and an evaluator who changes their mind is one view with the later rating.
+    """
+    found: dict[str | None, list[Evaluated]] = {}
+    for e in evaluations:
+        if e.target == target:
+            found.setdefault(e.by, []).append(e)
+    order = sorted(found, key=lambda by: by is not None)  # stable: the facilitator first, others as met
+    views = []
+    for by in order:
+        said = found[by]
+        rated = [e.rating for e in said if e.rating]
+        views.append(
+            RaterView(
+                by=by,
+                device=said[-1].device,
+                rating=rated[-1] if rated else None,
+                notes=tuple(e.note for e in said if e.note),
+                t=float(said[-1].t),
+                events=tuple(e.seq for e in said),
+            )
+        )
+    return tuple(views)
+
+
+@dataclass(frozen=True)
 class TaskResult:
     """How one critical task went."""
 
@@ -106,6 +158,8 @@ class TaskResult:
     notes: tuple[str, ...] = ()
     life_safety: bool = False
     """Whether its actions save people (then being late or missing it weighs on the rating)."""
+    raters: tuple[RaterView, ...] = ()
+    """Each rater's latest rating and observations of this task (see :func:`raters`)."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +191,8 @@ class IncidentResult:
     tasks: tuple[TaskResult, ...]
     breakdown: tuple[Item, ...]
     notes: tuple[str, ...] = ()
+    raters: tuple[RaterView, ...] = ()
+    """Each rater's latest rating and observations of the drill as a whole."""
 
 
 @dataclass(frozen=True)
@@ -323,6 +379,7 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[AnyEvent]) -> I
         tasks=tuple(tasks),
         breakdown=tuple(breakdown),
         notes=notes,
+        raters=raters(evaluations, "drill"),
     )
 
 
@@ -379,6 +436,7 @@ def _task(
         rating=evaluator or auto,
         notes=tuple(e.note for e in evaluations if e.target == f"task:{tid}" and e.note),
         life_safety=any(sc.model.actions[a].life == "life-safety" for a in task.actions),
+        raters=raters(evaluations, f"task:{tid}"),
     )
 
 

@@ -69,6 +69,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    update,
 )
 
 from engine.display import cells
@@ -697,6 +698,55 @@ class History:
             raise HistoryError(f"history database {self.where}: cannot store {record_path}: {reason(exc)}") from exc
 
         return transact(self._engine, f"store {record_path}", store, write=True, settle=settle)
+
+    def rescore(self, record_path: str | Path) -> bool:
+        """Bring a filed drill's score and ratings up to date with its record; ``False`` if it is not filed.
+
+        Ratings may be appended to a record after its drill ended (a coach judging the own words
+        of a practice call, an evaluator's late rating). The lines up to ``drill_end`` stay as they
+        were, so history knows the record as the same copy of the same drill (the integrity row's
+        ``chain`` is the checksum of that line), verifies the whole record again as :meth:`add`
+        does, and replaces what scoring derives from it in one transaction: the drill's and each
+        incident's score, rating, pass and outcome, the task ratings and the findings. Who took
+        part, the team, the site, the kind, the feedback and when it was filed stay as filed; the
+        ``signed`` column is set from this verification (a signed record is checked with the key).
+
+        Raises:
+            HistoryError: The record is unreadable, altered, cut short or cannot be checked, or it
+                is a different copy of the filed drill; or the database failed. Nothing changes then.
+        """
+        record = _checked(record_path)
+        name = record.path
+        key = record_key(record)
+        chain = record.end_chk or record.last_chk
+        filed = self._filed(key)
+        if filed is None:
+            return False
+        drill_id, filed_chain = filed
+        if filed_chain is not None and filed_chain != chain:
+            raise _refuse_record(
+                name,
+                f"another record of this drill (drill_id {record.header.drill_id}) is in history,"
+                " and its lines differ from this one's: one of them was altered",
+            )
+        verification, scenarios = _verified(record)
+        with self._tx("read a filed drill") as conn:
+            stored_kind = conn.scalar(select(drills.c.kind).where(drills.c.id == drill_id))
+        drill = _load(record, scenarios, participants=None, team=None, site=None, kind=stored_kind, opinions=None)
+        signed = record.header.signed if verification.signature == "signed" else None
+        derived = {k: drill.row[k] for k in ("score", "rating", "passed", "outcome")}
+        replaced = [(table, rows) for table, rows in drill.children if table in (incidents, task_ratings, findings)]
+
+        def store(conn: Connection) -> bool:
+            conn.execute(update(drills).where(drills.c.id == drill_id).values(**derived))
+            for table, rows in replaced:
+                conn.execute(delete(table).where(table.c.drill_id == drill_id))
+                _insert(conn, table, [{**row, "drill_id": drill_id} for row in rows])
+            conn.execute(delete(integrity).where(integrity.c.drill_id == drill_id))
+            _insert(conn, integrity, [{"drill_id": drill_id, "signed": signed, "chain": chain}])
+            return True
+
+        return transact(self._engine, f"rescore {record_path}", store, write=True)
 
     def _drill_id(self, key: str) -> int | None:
         with self._tx("look up a drill") as conn:

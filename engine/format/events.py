@@ -208,17 +208,22 @@ class Evaluated(Event):
         rating: HSEEP rating ``P``, ``S``, ``M`` or ``U``; unset for an observation only.
         note: The observation.
         wall: Wall-clock time it was entered.
+        by: Who rated, for an evaluator in the drill room or a coach (the name they gave); unset
+            for the facilitator's own rating at the console.
+        device: From which device session (the room's id of that phone's session).
     """
 
     type: ClassVar[str] = "evaluation"
     input: ClassVar[bool] = True
-    optional: ClassVar[frozenset[str]] = frozenset({"rating", "note", "wall"})
+    optional: ClassVar[frozenset[str]] = frozenset({"rating", "note", "wall", "by", "device"})
 
     incident: int
     target: str
     rating: Literal["P", "S", "M", "U"] | None = None
     note: str | None = None
     wall: str | None = None
+    by: str | None = None
+    device: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -697,7 +697,15 @@ def apply_input(drill: Drill, event: AnyEvent) -> None:
         case DecisionMade():
             drill.submit(_submission(event))
         case Evaluated():
-            drill.evaluate(event.target, incident=event.incident, rating=event.rating, note=event.note, wall=event.wall)
+            drill.evaluate(
+                event.target,
+                incident=event.incident,
+                rating=event.rating,
+                note=event.note,
+                wall=event.wall,
+                by=event.by,
+                device=event.device,
+            )
         case NoteMade():
             drill.note(event.text, kind=event.kind, incident=event.incident, wall=event.wall)
         case InjectFired():

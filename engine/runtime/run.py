@@ -438,6 +438,8 @@ class Drill:
         rating: str | None = None,
         note: str | None = None,
         wall: str | None = None,
+        by: str | None = None,
+        device: str | None = None,
     ) -> int:
         """Record a facilitator's rating or note (evaluator input) at the current sim time.
 
@@ -447,6 +449,8 @@ class Drill:
             rating: HSEEP rating code ``P``, ``S``, ``M`` or ``U``, or None for a note only.
             note: The evaluator's observation.
             wall: Wall-clock stamp (kept apart from sim time by its name).
+            by: Who rated (an evaluator's or a coach's name); None for the facilitator.
+            device: The drill room's id of the rater's device session.
 
         Returns:
             The sequence number of the evaluation event.
@@ -472,7 +476,15 @@ class Drill:
         if rating is None and not note:
             raise EngineError("an evaluation needs a rating, a note, or both")
         return self._emit(
-            Evaluated(incident=incident, target=target, rating=rating, note=note or None, wall=wall or None)  # type: ignore[arg-type]  # checked above
+            Evaluated(
+                incident=incident,
+                target=target,
+                rating=rating,  # type: ignore[arg-type]  # checked above
+                note=note or None,
+                wall=wall or None,
+                by=by or None,
+                device=device or None,
+            )
         )
 
     def note(self, text: str, *, kind: str = "note", incident: int | None = None, wall: str | None = None) -> int:

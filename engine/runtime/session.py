@@ -292,9 +292,24 @@ class Session:
         self.tick()
         return self.drill.submit(Submission(role, action, incident, "ui", note, wall()))
 
-    def rate(self, target: str, rating: str | None, *, incident: int = 0, note: str | None = None) -> int:
-        """The facilitator's rating (P/S/M/U) or observation for a task, an inject or the drill."""
-        return self.drill.evaluate(target, incident=incident, rating=rating, note=note, wall=wall())
+    def rate(
+        self,
+        target: str,
+        rating: str | None,
+        *,
+        incident: int = 0,
+        note: str | None = None,
+        by: str | None = None,
+        device: str | None = None,
+    ) -> int:
+        """A rating (P/S/M/U) or observation for a task, an inject or the drill.
+
+        ``by`` and ``device`` say who rated from which device session (an evaluator in the drill
+        room); both unset, it is the facilitator's own rating.
+        """
+        return self.drill.evaluate(
+            target, incident=incident, rating=rating, note=note, wall=wall(), by=by, device=device
+        )
 
     def note(self, text: str, *, kind: str = "note", incident: int | None = None) -> int:
         """A facilitator's note, bookmark or spoken inject, at the current sim minute."""

@@ -174,6 +174,7 @@ def incident_rows(c: Content) -> list[dict[str, Any]]:
                 word("evaluator", lang),
                 inc["evaluator_rating"]["label"] if inc["evaluator_rating"] else word("none", lang),
             ],
+            *([[word("evaluators", lang), raters_text(inc["raters"], lang)]] if inc["raters"] else []),
             [word("final", lang), inc["rating"]["label"]],
             [word("caps", lang), "\n".join(inc["caps"]) or word("caps.none", lang)],
         ]
@@ -191,7 +192,7 @@ def tasks_table(c: Content) -> dict[str, Any] | None:
             t["status_text"],
             minute(t["t"]),
             t["auto_rating"]["label"],
-            t["evaluator_rating"]["label"] if t["evaluator_rating"] else word("none", lang),
+            raters_text(t["raters"], lang) or word("none", lang),
             t["rating"]["label"],
         ]
         for inc in c["evaluation"]["incidents"]
@@ -199,8 +200,19 @@ def tasks_table(c: Content) -> dict[str, Any] | None:
     ]
     if not rows:
         return None
-    columns = ["task", "objective", "status", "time", "auto", "evaluator", "final"]
-    return table([word(k, lang) for k in columns], rows, widths=(24, 19, 12, 8, 13, 11, 13))
+    columns = ["task", "objective", "status", "time", "auto", "evaluators", "final"]
+    return table([word(k, lang) for k in columns], rows, widths=(19, 15, 11, 7, 12, 24, 12))
+
+
+def raters_text(raters: Sequence[Mapping[str, Any]], lang: str) -> str:
+    """Each rater's say, one line each: ``name: P — observation`` (the facilitator named as such)."""
+    lines = []
+    for r in raters:
+        said = r["rating"]["code"] if r["rating"] else word("observed", lang)
+        notes = ("；" if lang == "zh" else "; ").join(r["notes"])
+        dash = " — " if notes else ""
+        lines.append(colon(r["who"], f"{said}{dash}{notes}", lang))
+    return "\n".join(lines)
 
 
 def breakdown_table(c: Content) -> dict[str, Any]:
@@ -236,10 +248,11 @@ def notes_block(c: Content) -> dict[str, Any]:
     if not c["evaluator_notes"]:
         return para(word("notes.none", lang))
     rows = [
-        [minute(n["t"]), n["target_text"], n["rating"]["label"] if n["rating"] else "", n["note"]]
+        [minute(n["t"]), n["who"], n["target_text"], n["rating"]["label"] if n["rating"] else "", n["note"]]
         for n in c["evaluator_notes"]
     ]
-    return table([word(k, lang) for k in ("time", "target", "rating", "note")], rows, widths=(9, 30, 20, 41))
+    columns = ("time", "rater", "target", "rating", "note")
+    return table([word(k, lang) for k in columns], rows, widths=(9, 14, 26, 18, 33))
 
 
 def strength_items(strengths: Sequence[Mapping[str, Any]]) -> list[str]:

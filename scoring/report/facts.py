@@ -23,7 +23,7 @@ from scoring.report.words import WORDS, pick, rating, word
 if TYPE_CHECKING:
     from engine.format import Plan, Scenario, Text
     from engine.runtime import CompiledScenario, Record
-    from scoring.evaluation import Evaluation
+    from scoring.evaluation import Evaluation, RaterView
 
 
 class Facts:
@@ -285,11 +285,13 @@ def evaluation(facts: Facts) -> dict[str, Any]:
                         "evaluator_rating": rating(t.evaluator_rating, lang),
                         "rating": rating(t.rating, lang),
                         "notes": list(t.notes),
+                        "raters": [_rater(r, lang) for r in t.raters],
                         "source": facts.source(inc.index, facts.task_source(model, t.id)),
                     }
                     for t in inc.tasks
                 ],
                 "notes": list(inc.notes),
+                "raters": [_rater(r, lang) for r in inc.raters],
             }
         )
     return {
@@ -298,6 +300,20 @@ def evaluation(facts: Facts) -> dict[str, Any]:
         "passed": result.passed,
         "rating": rating(result.rating, lang),
         "incidents": incidents,
+    }
+
+
+def _rater(view: RaterView, lang: str) -> dict[str, Any]:
+    """One rater's view as a report holds it: who (the facilitator named as such), rating, observations."""
+    return {
+        "by": view.by,
+        "who": view.by if view.by is not None else word("facilitator", lang),
+        "facilitator": view.by is None,
+        "device": view.device,
+        "rating": rating(view.rating, lang),
+        "notes": list(view.notes),
+        "t": view.t,
+        "events": list(view.events),
     }
 
 
@@ -330,7 +346,7 @@ def breakdown(facts: Facts) -> list[dict[str, Any]]:
 
 
 def evaluator_notes(facts: Facts) -> list[dict[str, Any]]:
-    """The facilitator's notes (evaluation events that carry one), with what they were about."""
+    """The raters' notes (evaluation events that carry one): who, about what, when."""
     notes = []
     for e in facts.events:
         if not isinstance(e, Evaluated) or not e.note:
@@ -352,6 +368,8 @@ def evaluator_notes(facts: Facts) -> list[dict[str, Any]]:
                 "target_text": shown,
                 "rating": rating(e.rating, facts.lang),
                 "note": e.note,
+                "by": e.by,
+                "who": e.by if e.by is not None else word("facilitator", facts.lang),
             }
         )
     return notes

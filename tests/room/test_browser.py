@@ -112,7 +112,7 @@ def test_a_phone_joins_by_link_and_its_decision_reaches_the_session(
 
 
 def test_an_evaluators_rating_from_a_phone_lands_in_the_record(server: RoomServer, site: Site, phone: Page) -> None:
-    """At 390x844: the evaluator link, a name, S with an observation on a critical task: an evaluation event."""
+    """At 390x844: the evaluator link, a name, S with an observation on a critical task: an evaluation event by them."""
     room = open_drill(site)
     phone.goto(server.evaluator_url(room))
     phone.get_by_label("你的姓名").fill("评估员甲")
@@ -125,8 +125,9 @@ def test_an_evaluators_rating_from_a_phone_lands_in_the_record(server: RoomServe
     phone.evaluate("window.scrollTo(0, 0)")
     shot(phone, "evaluator")
     rated = [e for e in read(room.session.path).events if isinstance(e, Evaluated)]
-    assert [(e.rating, e.note) for e in rated] == [("S", "评估员甲：安抚及时，语气平稳")]
-    assert rated[0].wall is not None
+    assert [(e.rating, e.note, e.by) for e in rated] == [("S", "安抚及时，语气平稳", "评估员甲")]
+    assert rated[0].wall is not None and rated[0].device == room.people()[0]["id"]
+    assert "你的评级：S" in task.locator(".taskstatus").inner_text()
 
 
 def test_a_practice_role_play_is_played_to_its_result_and_found_in_history(

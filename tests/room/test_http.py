@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -293,8 +294,40 @@ def test_with_approval_a_decision_waits_for_the_facilitator(client: TestClient, 
     assert room.pending_list() == []
 
 
+@pytest.mark.parametrize("room_lang", ["zh", "en"])
+def test_the_facilitators_answers_reach_each_participant_in_their_language_and_the_record_in_the_rooms(
+    app: Any, site: Site, room_lang: str
+) -> None:
+    """Accept and reject: each phone reads the answer in its own page language; the notes are in the room's language."""
+    entry = site.entry("scenario:elevator-entrapment")
+    assert entry is not None
+    room = site.begin(entry, mode="strict", approve=True, speed=1.0, seed=7, lang=room_lang)
+    room.session.clock.resume()
+    room.pump()
+    with make_client(app) as zh_phone, make_client(app) as en_phone:
+        join(zh_phone, room, "张三", "control_room")
+        join(en_phone, room, "Li Si", "control_room")
+        en_phone.get(f"/r/{room.token}?lang=en")  # the English phone's page language (a cookie from now on)
+        for phone, action in ((zh_phone, "0|log_alarm"), (en_phone, "0|call_119")):
+            sent = phone.post(f"/r/{room.token}/decide", data={"action": action}, headers={**ORIGIN, **JSON})
+            assert sent.json()["status"] == "pending"
+        first, second = room.pending_list(room_lang)
+        assert room.accept(first["id"]) is not None and room.reject(second["id"])
+        zh_page, en_page = zh_phone.get(f"/r/{room.token}").text, en_phone.get(f"/r/{room.token}").text
+    assert "已执行：" in zh_page and "Done:" not in zh_page
+    assert "The facilitator did not accept: " in en_page and "导调没有采纳" not in en_page
+    notes = [e.text for e in read(room.session.path).events if isinstance(e, NoteMade)]
+    if room_lang == "zh":
+        assert notes[:2] == [f"加入演练室：张三（{first['role']}，设备 {room.people()[0]['id']}）", notes[1]]
+        assert notes[-1].startswith("未采纳 Li Si（") and notes[-1].endswith(f"的提议：{second['what']}")
+    else:
+        assert notes[0] == f"Joined the drill room: 张三 ({first['role']}, device {room.people()[0]['id']})"
+        assert notes[-1].startswith("Not accepted: Li Si (") and notes[-1].endswith(f"proposed {second['what']}")
+        assert not any("演练室" in n or "未采纳" in n for n in notes)
+
+
 def test_an_evaluator_rating_lands_in_the_record(client: TestClient, site: Site) -> None:
-    """P/S/M/U with an observation on a critical task: an evaluation event with sim and wall time."""
+    """P/S/M/U with an observation on a critical task: an evaluation event with sim and wall time, who and which device."""
     room = open_drill(site)
     client.post(f"/e/{room.eval_token}/join", data={"name": "评估员甲"}, headers=ORIGIN)
     page = client.get(f"/e/{room.eval_token}")
@@ -307,10 +340,33 @@ def test_an_evaluator_rating_lands_in_the_record(client: TestClient, site: Site)
     assert response.status_code == 200
     (rated,) = [e for e in read(room.session.path).events if isinstance(e, Evaluated)]
     assert (rated.target, rated.rating) == ("task:voice_contact", "S")
-    assert rated.note == "评估员甲：安抚到位，但晚了两分钟" and rated.wall is not None
-    assert room.people()[0]["role"] == EVALUATOR
+    assert rated.note == "安抚到位，但晚了两分钟" and rated.wall is not None
+    (person,) = room.people()
+    assert person["role"] == EVALUATOR
+    assert (rated.by, rated.device) == ("评估员甲", person["id"])
+    room.session.halt()
+    room.session.close()
+    assert verify(room.session.path).ok  # replay re-makes the rating with who and device
     empty = client.post(f"/e/{room.eval_token}/rate", data={"target": "0|drill"}, headers=ORIGIN)
     assert empty.status_code == 400
+
+
+def test_each_evaluator_sees_their_own_rating_and_the_latest_of_anyones(app: Any, site: Site) -> None:
+    """Two evaluators rate one task: each page says 'your rating', and the latest rating when it is someone else's."""
+    room = open_drill(site)
+    with make_client(app) as first, make_client(app) as second:
+        for phone, name, rating in ((first, "评估员甲", "M"), (second, "评估员乙", "S")):
+            phone.post(f"/e/{room.eval_token}/join", data={"name": name}, headers=ORIGIN)
+            phone.post(
+                f"/e/{room.eval_token}/rate", data={"target": "0|task:voice_contact", "rating": rating}, headers=ORIGIN
+            )
+        room.pump()
+        mine = first.get(f"/e/{room.eval_token}").text
+        theirs = second.get(f"/e/{room.eval_token}").text
+    assert "你的评级：M · 最新评级：S" in mine
+    assert "你的评级：S" in theirs and "最新评级" not in theirs
+    rated = [(e.by, e.rating) for e in read(room.session.path).events if isinstance(e, Evaluated)]
+    assert rated == [("评估员甲", "M"), ("评估员乙", "S")]
 
 
 def test_a_participant_receives_their_roles_injects_and_never_hidden_values(
@@ -420,6 +476,17 @@ def test_a_console_driven_room_runs_inputs_on_the_consoles_thread(client: TestCl
 # Practice -------------------------------------------------------------------------------------------
 
 
+def task_ratings(site: Site, task: str) -> list[tuple[str, str | None]]:
+    """(rating, evaluator_rating) of ``task`` in every drill of the site's history."""
+    import sqlite3
+    from contextlib import closing
+
+    assert site.db is not None
+    with closing(sqlite3.connect(site.db.removeprefix("sqlite:///"))) as conn:
+        query = "SELECT rating, evaluator_rating FROM task_ratings WHERE task = ?"
+        return [(str(r), e) for r, e in conn.execute(query, (task,)).fetchall()]
+
+
 def play_to_the_end(client: TestClient, site: Site, url: str) -> str:
     """Reply with a reply that breaks no rule until the call is over; the result page's URL."""
     for _ in range(20):
@@ -460,24 +527,39 @@ def test_own_words_are_judged_by_the_coach_afterwards_as_recorded_inputs(client:
     said = client.post(f"{url}/say", data={"words": "您别急，我听您说完", "move": "listen"}, headers=ORIGIN)
     assert "您别急，我听您说完" in said.text
     play_to_the_end(client, site, url)
+    for save in site.saves:
+        save.result(timeout=30)
+    (before,) = site.history.results(person="李四", kind="practice")
+    assert [judged for _, judged in task_ratings(site, "listen")] == [None]
     coach = f"/c/{site.keys.coach}"
     listing = client.get(coach).text
-    assert "李四" in listing
+    assert "李四" in listing and '<span class="what">业主来电：天花板漏水' in listing  # the title, not the id
     record = next(iter(site.hall.records()))
     page = client.get(f"{coach}/r/{record.name}").text
     assert "判定这句自己的话" in page
     own = next(e for e in read(record).events if isinstance(e, DecisionMade) and e.action == "free_listen")
+    step = client.post(
+        f"{coach}/r/{record.name}/judge",
+        data={"seq": str(own.seq), "move": "listen", "rating": "M", "coach": "王教练"},
+        headers=ORIGIN,
+    )
+    assert step.status_code == 200 and "培训台账中的得分已更新" in step.text
+    assert task_ratings(site, "listen") == [("M", "M")]  # the step's row: the coach's rating now counts
     judged = client.post(
         f"{coach}/r/{record.name}/judge",
         data={"seq": str(own.seq), "move": "interrupt", "rating": "U", "coach": "王教练"},
         headers=ORIGIN,
     )
-    assert judged.status_code == 200 and "已记录判定" in judged.text
+    assert judged.status_code == 200
     last = read(record).events[-1]
-    assert (
-        isinstance(last, Evaluated) and last.target == "drill" and last.rating == "U" and "王教练" in (last.note or "")
-    )
+    assert isinstance(last, Evaluated) and last.target == "drill" and last.rating == "U" and last.by == "王教练"
+    assert "您别急，我听您说完" in (last.note or "")
     assert verify(record).ok
+    (after,) = site.history.results(person="李四", kind="practice")  # the same row, rescored: not a second one
+    assert (after["rating"], after["passed"]) == ("U", False)
+    assert {k: v for k, v in after.items() if k not in ("rating", "passed")} == {
+        k: v for k, v in before.items() if k not in ("rating", "passed")
+    }
     bad = client.post(
         f"{coach}/r/..%2Fhistory.db/judge", data={"seq": "1", "move": "listen", "coach": "x"}, headers=ORIGIN
     )
@@ -507,3 +589,51 @@ def test_the_serve_command_is_registered_without_importing_the_room(tmp_path: Pa
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
     )
     assert out.stdout.split() == ["True", "False", "False", "False"]
+
+
+def test_the_chinese_feed_has_chinese_punctuation_and_outcomes_in_words(client: TestClient, site: Site) -> None:
+    """Every feed line of a whole drill in Chinese: mm:ss, full-width colons, no outcome codes; English keeps its own."""
+    from room.views import line
+
+    room = open_drill(site)
+    join(client, room, "张三", "control_room")
+    client.post(f"/r/{room.token}/decide", data={"action": "0|log_alarm"}, headers={**ORIGIN, **JSON})
+    room.session.skip()
+    room.session.halt()
+    events = read(room.session.path).events
+    zh = [text for e in events if (text := line(e, room.scenarios, "zh")) is not None]
+    en = [text for e in events if (text := line(e, room.scenarios, "en")) is not None]
+    assert zh and all(re.match(r"\d\d:\d\d ", text) for text in zh)
+    assert not [t for t in zh if ": " in t or re.search(r"\b(success|partial|failure|timeout)\b", t)]
+    assert any("演练结束：" in t for t in zh)
+    assert any("drill over: " in t for t in en)
+
+
+def test_a_judgement_history_cannot_take_is_still_recorded_and_the_coach_is_told(
+    client: TestClient, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """History refuses the rescore: the judgement stays in the record and the page says the score was not updated."""
+    from scoring.history import History, HistoryError
+
+    base = f"/p/{site.keys.practice}"
+    started = client.post(f"{base}/start", data={"entry": "roleplay:leak-complaint", "name": "李四"}, headers=ORIGIN)
+    url = str(started.url).replace("http://testserver", "")
+    client.post(f"{url}/say", data={"words": "您别急，我听您说完", "move": "listen"}, headers=ORIGIN)
+    play_to_the_end(client, site, url)
+    for save in site.saves:
+        save.result(timeout=30)
+
+    def refuse(_self: History, _path: object) -> bool:
+        raise HistoryError("history database: disk full")
+
+    monkeypatch.setattr(History, "rescore", refuse)
+    record = next(iter(site.hall.records()))
+    own = next(e for e in read(record).events if isinstance(e, DecisionMade) and e.action == "free_listen")
+    judged = client.post(
+        f"/c/{site.keys.coach}/r/{record.name}/judge",
+        data={"seq": str(own.seq), "move": "listen", "rating": "P", "coach": "王教练"},
+        headers=ORIGIN,
+    )
+    assert judged.status_code == 200 and "得分未能更新" in judged.text and "disk full" not in judged.text
+    last = read(record).events[-1]
+    assert isinstance(last, Evaluated) and last.by == "王教练" and verify(record).ok

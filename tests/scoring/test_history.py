@@ -268,6 +268,49 @@ def test_arguments_replace_the_header_fields_they_name(db: History, recorded: Pa
     assert (row["people"], row["team"], row["site"], row["kind"]) == ("周敏:guard", "四班", "阳光花园", "practice")
 
 
+def append_rating(path: Path, target: str, rating: str, by: str) -> None:
+    """Append a rating after the drill's end, as a coach's later judgement is (replayed first, then chained on)."""
+    from engine.format import Evaluated
+    from engine.runtime import read
+
+    record = read(path)
+    evaluated = Evaluated(incident=0, target=target, rating=rating, by=by)  # type: ignore[arg-type]  # P/S/M/U
+    evaluated.stamp(len(record.events) + 1, record.events[-1].t)
+    writer = RecordWriter.append(path, record.last_chk, record.header)
+    writer.write(evaluated)
+    writer.close()
+
+
+def test_a_rating_appended_after_the_drill_rescores_its_row_in_place(db: History, tmp_path: Path) -> None:
+    """rescore: the same drill's row takes the new rating; what was filed with it (team, kind, people) stays."""
+    path = write_record(tmp_path / "drill.jsonl", "elevator-entrapment", passing=True)
+    assert db.rescore(path) is False  # not filed yet: nothing to bring up to date
+    db.add(path, team="四班", kind="practice")
+    (before,) = db.results()
+    assert before["rating"] in ("P", "S") and before["passed"] is True
+    append_rating(path, "drill", "U", "王教练")
+    assert db.rescore(path) is True
+    (after,) = db.results()
+    assert (after["rating"], after["passed"]) == ("U", False)
+    assert {k: v for k, v in after.items() if k not in ("rating", "passed")} == {
+        k: v for k, v in before.items() if k not in ("rating", "passed")
+    }  # the same drill key, team, kind, people and score; still a plain chain ("signed": "no")
+    assert after["team"] == "四班" and after["kind"] == "practice" and after["signed"] == "no"
+    assert db.counts()["drills"] == 1
+    assert db.add(path) is False  # still one drill: adding the judged record again changes nothing
+
+
+def test_rescoring_refuses_an_edited_record(db: History, tmp_path: Path) -> None:
+    """A record edited after it was filed is refused by rescore as by add, and the row keeps its figures."""
+    path = write_record(tmp_path / "drill.jsonl", "elevator-entrapment", passing=True)
+    db.add(path)
+    (before,) = db.results()
+    _edit_a_line(path)
+    with pytest.raises(HistoryError):
+        db.rescore(path)
+    assert db.results() == [before]
+
+
 def _edit_a_line(path: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[3] = lines[3].replace('"t":', '"t":1', 1)

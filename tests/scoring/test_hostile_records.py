@@ -189,3 +189,23 @@ def test_history_refuses_a_signed_record_it_cannot_check(tmp_path: Path, capsys:
     assert code == 1 and "not checked: no site key" in err
     code, out, err = _run(["report", str(path), "--lang", "en"], capsys)
     assert code == 0 and "not checked: no site key" in out and "WARNING" in err
+
+
+def test_a_signed_drill_rescored_after_a_later_rating_stays_signed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rating appended with the site key keeps the chain signed; rescore checks it and history still says signed."""
+    from tests.scoring.test_history import append_rating
+
+    monkeypatch.setenv("DRILLSIM_SITE_KEY", KEY)
+    path = _record(tmp_path, signed=True)
+    with History("sqlite:///" + (tmp_path / "h.sqlite3").as_posix()) as db:
+        assert db.add(path) is True
+        append_rating(path, "drill", "U", "王教练")
+        assert db.rescore(path) is True
+        (row,) = db.results()
+        assert (row["rating"], row["signed"]) == ("U", "yes")
+        monkeypatch.delenv("DRILLSIM_SITE_KEY")
+        with pytest.raises(HistoryError, match="not checked: no site key"):
+            db.rescore(path)  # without the key it cannot be checked, so it is not rescored
+        assert db.results() == [row]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -11,10 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
 from engine.format import DecisionMade, Finding, InjectDelivered, TimerChanged, load_script
 from engine.runtime import Record, RecordWriter, header_for, play_script, prepare, read
+from scoring.ledger.word import report_docx
 from scoring.ratings import LABELS, label
 from scoring.report import FORMATS, LANGS, RULE_COLOURS, STYLES, ReportError, build, render, timeline_svg
 from tests.conftest import ROOT
@@ -247,6 +250,63 @@ def test_an_evaluator_rating_is_shown_beside_the_automatic_one(record_of: Record
     page = render(content, "html")
     assert "Spoke too fast &amp; too softly &lt;on the intercom&gt;" in page
     assert "<on the intercom>" not in page
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_evaluators_rating_of_a_task_is_shown_by_name_beside_the_automatic_one(
+    record_of: Recorder, lang: str
+) -> None:
+    """Two evaluators and the facilitator rate one task: md, html and json show each rating and observation by who gave it."""
+    rubric = prepare("elevator-entrapment").scenarios()[0].model.rubric
+    assert rubric is not None
+    task = next(iter(next(iter(rubric.objectives.values())).tasks))
+    target = f"task:{task}"
+    record = record_of(
+        "elevator-entrapment.correct.yaml",
+        evaluations=[
+            {"target": target, "rating": "M", "note": "先报了物业经理", "by": "评估员甲", "device": "a1b2c3d4"},
+            {"target": target, "rating": "S", "note": "安抚到位 | 但晚了", "by": "Evaluator <B>", "device": "e5f6a7b8"},
+            {"target": target, "rating": "P", "by": "评估员甲", "device": "a1b2c3d4"},
+            {"target": target, "rating": "S"},
+            {"target": "drill", "rating": "S", "note": "整体有序", "by": "评估员甲"},
+        ],
+    )
+    content = build(record, lang, "cn")
+    result = next(t for t in content["evaluation"]["incidents"][0]["tasks"] if t["id"] == task)
+    facilitator = "导调" if lang == "zh" else "Facilitator"
+    got = [(r["who"], r["rating"]["code"], r["notes"], r["device"]) for r in result["raters"]]
+    assert got == [
+        (facilitator, "S", [], None),
+        ("评估员甲", "P", ["先报了物业经理"], "a1b2c3d4"),
+        ("Evaluator <B>", "S", ["安抚到位 | 但晚了"], "e5f6a7b8"),
+    ]
+    assert result["auto_rating"]["code"] == "P" and result["rating"]["code"] == "S"  # the latest rating counts
+    assert json.loads(render(content, "json"))["evaluation"]["incidents"][0]["tasks"] == json.loads(
+        json.dumps(content["evaluation"]["incidents"][0]["tasks"])
+    )
+    colon = "：" if lang == "zh" else ": "
+    markdown = render(content, "md")
+    row = next(line for line in markdown.splitlines() if line.startswith(f"| {result['label']} |"))
+    assert (
+        f"{facilitator}{colon}S<br>评估员甲{colon}P — 先报了物业经理<br>Evaluator &lt;B&gt;{colon}S — 安抚到位 \\| 但晚了"
+        in row
+    )
+    page = render(content, "html")
+    assert (
+        f"{facilitator}{colon}S<br>评估员甲{colon}P — 先报了物业经理<br>Evaluator &lt;B&gt;{colon}S — 安抚到位 | 但晚了"
+        in page
+    )
+    assert "<B>" not in page
+    drill = content["evaluation"]["incidents"][0]["raters"]
+    assert [(r["who"], r["rating"]["code"], r["notes"]) for r in drill] == [("评估员甲", "S", ["整体有序"])]
+    assert f"评估员甲{colon}S — 整体有序" in markdown
+    notes = [(n["who"], n["note"]) for n in content["evaluator_notes"]]
+    assert notes == [("评估员甲", "先报了物业经理"), ("Evaluator <B>", "安抚到位 | 但晚了"), ("评估员甲", "整体有序")]
+    word = docx.Document(io.BytesIO(report_docx(content)))
+    cells = {cell.text for table in word.tables for row in table.rows for cell in row.cells}
+    assert (
+        f"{facilitator}{colon}S\n评估员甲{colon}P — 先报了物业经理\nEvaluator <B>{colon}S — 安抚到位 | 但晚了" in cells
+    )
 
 
 def test_people_site_and_feedback_from_the_header_fill_the_report(record_of: Recorder) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import OptionList, Static
+import pytest
+from textual.widgets import DataTable, OptionList, Static
 
 from engine.format import DrillHalted
 from engine.runtime import read
@@ -89,3 +90,32 @@ def test_h_saves_the_drill_to_history_once(home: Home) -> None:
             assert len(history.results()) == 1
 
     debrief_test(path, steps)
+
+
+@pytest.mark.parametrize(("lang", "facilitator", "colon"), [("en", "Facilitator", ": "), ("zh", "导调", "：")])
+def test_the_tasks_table_shows_each_evaluators_rating_beside_the_automatic_one(
+    lang: str, facilitator: str, colon: str
+) -> None:
+    """Two evaluators in the room and the facilitator rate one task: one line each, named, the latest rating."""
+    session = new_session(mode="observe", wall=Wall())
+    session.drill.advance_to(0.5)
+    session.rate("task:voice_contact", "M", note="先报了物业经理", by="评估员甲", device="a1b2c3d4")
+    session.rate("task:voice_contact", "S", note="calm and clear", by="Evaluator B", device="e5f6a7b8")
+    session.rate("task:voice_contact", "P", by="评估员甲", device="a1b2c3d4")
+    session.rate("task:voice_contact", "U")
+    session.halt()
+    session.close()
+
+    async def steps(console: Console) -> None:
+        debrief = await console.reach(DebriefScreen)
+        await console.until(lambda: debrief.evaluation is not None, "the debrief")
+        table = debrief.query_one("#tasks-table", DataTable)
+        rows = [table.get_row_at(r) for r in range(table.row_count)]
+        rated = [str(row[4]) for row in rows if str(row[4])]
+        assert rated == [
+            f"{facilitator}{colon}U\n评估员甲{colon}P — 先报了物业经理\nEvaluator B{colon}S — calm and clear"
+        ]
+
+    app = DrillsimApp(lang=lang)
+    app.router.begin = lambda **_kw: app.push_screen(DebriefScreen(session.path))  # type: ignore[method-assign,assignment]
+    run(app, steps)
