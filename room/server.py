@@ -35,9 +35,16 @@ if TYPE_CHECKING:
 def lan_address() -> str:
     """This machine's address as other machines on its network see it (best guess, no traffic sent)."""
     try:
-        return socket.gethostbyname(socket.gethostname())
+        found = socket.gethostbyname(socket.gethostname())
     except OSError:
-        return "127.0.0.1"
+        found = "127.0.0.1"
+    if found.startswith("127."):
+        # Many Linux systems map their own host name to 127.0.1.1. Connecting a UDP socket sends
+        # nothing; it only asks the kernel which local address would reach the outside.
+        with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere real
+            found = str(probe.getsockname()[0])
+    return found
 
 
 def base_url(host: str, port: int) -> str:
@@ -77,10 +84,18 @@ class RoomServer:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        """Start serving (returns once the server listens)."""
+        """Start serving (returns once the server listens).
+
+        Raises:
+            OSError: The address cannot be bound (the port is taken, the host is not this machine's).
+        """
         sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.port))
+        try:
+            sock.bind((self.host, self.port))
+        except OSError:
+            sock.close()  # the caller may try another port; nothing is left open
+            raise
         self.port = sock.getsockname()[1]
         self.site.base_url = base_url(self.host, self.port)
         config = uvicorn.Config(

@@ -26,7 +26,10 @@ DARK, LIGHT = "textual-dark", "textual-light"
 
 
 class DrillsimApp(App[None]):
-    """The console. ``folders`` add scenario and plan folders to the built-in library."""
+    """The console. ``folders`` add scenario and plan folders to the built-in library.
+
+    ``room_host`` and ``room_port`` say where a live drill's room listens for phones when opened.
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = "drillsim"
@@ -43,6 +46,8 @@ class DrillsimApp(App[None]):
         open_record: Path | None = None,
         resume: Path | None = None,
         unverified: bool = False,
+        room_host: str | None = None,
+        room_port: int = 8765,
     ) -> None:
         super().__init__()
         self.folders = list(folders)
@@ -53,6 +58,10 @@ class DrillsimApp(App[None]):
         self.resume_record = resume
         self.unverified = unverified
         """Replay records that do not verify, under a warning (``--unverified``)."""
+        self.room_host = room_host
+        """Where the drill room listens (None: this machine's address on its network)."""
+        self.room_port = room_port
+        """The drill room's first port to try (0: any free one)."""
         self.theme = DARK
         self.router = Router(self)
         """Where every screen's intent goes."""

@@ -40,6 +40,17 @@ def _console_arguments(p: argparse.ArgumentParser) -> None:
     group.add_argument("--replay", metavar="RECORD", help="open a record in replay")
     group.add_argument("--resume", metavar="RECORD", help="go on with a drill that was cut short")
     p.add_argument(
+        "--room-host",
+        metavar="HOST",
+        help="address the drill room listens on when opened from a live drill"
+        " (default DRILLSIM_ROOM_HOST, else this computer's address on its network)",
+    )
+    p.add_argument(
+        "--room-port",
+        metavar="PORT",
+        help="the drill room's port (default DRILLSIM_ROOM_PORT, else 8765; taken: the next few are tried)",
+    )
+    p.add_argument(
         "--unverified",
         action="store_true",
         help="replay a record that does not verify (altered, cut short) anyway, under a warning",
@@ -69,10 +80,23 @@ def _console_problem(args: argparse.Namespace) -> str | None:
         return f"drillsim: key map {keys.keymap_path()}: {exc}"
     except keys.KeymapError:
         pass  # a mistake in a real key map: the console starts with the default keys and says why
+    port = _room_port(args)
+    if port is None:
+        return "drillsim: the room's port must be a whole number from 0 to 65535 (--room-port or DRILLSIM_ROOM_PORT)"
     headless = bool(os.environ.get("DRILLSIM_HEADLESS"))
     if not headless and not (sys.stdin.isatty() and sys.stdout.isatty()):
         return "drillsim: the console needs a terminal; see drillsim --help for the headless commands"
     return None
+
+
+def _room_port(args: argparse.Namespace) -> int | None:
+    """The room's port from ``--room-port``, else ``DRILLSIM_ROOM_PORT``, else 8765; None if not a port."""
+    raw = args.room_port if args.room_port is not None else os.environ.get("DRILLSIM_ROOM_PORT") or "8765"
+    try:
+        port = int(str(raw).strip())
+    except ValueError:
+        return None
+    return port if 0 <= port <= 65535 else None
 
 
 def _run_console(args: argparse.Namespace) -> int:
@@ -83,13 +107,15 @@ def _run_console(args: argparse.Namespace) -> int:
     from tui.app import DrillsimApp
 
     folders = [Path(f) for f in args.folders]
-
+    port = _room_port(args)  # checked by _console_problem
     app = DrillsimApp(
         folders=folders,
         lang=args.lang,
         open_record=Path(args.replay) if args.replay else None,
         resume=Path(args.resume) if args.resume else None,
         unverified=args.unverified,
+        room_host=args.room_host or os.environ.get("DRILLSIM_ROOM_HOST") or None,
+        room_port=port if port is not None else 8765,
     )
     app.run(headless=bool(os.environ.get("DRILLSIM_HEADLESS")))
     return app.return_code or 0

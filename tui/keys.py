@@ -41,7 +41,7 @@ class Key:
 
     @property
     def scope(self) -> str:
-        """Where it applies: ``app``, ``start``, ``setup``, ``live``, ``debrief``, ``replay``."""
+        """Where it applies: ``app``, ``start``, ``setup``, ``live``, ``room``, ``debrief``, ``replay``..."""
         return self.id.partition(".")[0]
 
 
@@ -75,6 +75,12 @@ KEYS: tuple[Key, ...] = (
     Key("live.view", "v", "toggle_view", "live.toggle_view"),
     Key("live.withdraw", "w", "withdraw", "live.withdraw"),
     Key("live.end", "e", "end", "live.end"),
+    Key("live.room", "r", "room", "live.room"),
+    # The drill room's dialog (opened with live.room)
+    Key("room.accept", "a", "accept", "room.accept"),
+    Key("room.reject", "x", "reject", "room.reject"),
+    Key("room.remove", "d", "remove", "room.remove"),
+    Key("room.close", "escape", "close", "room.close"),
     # Role-play
     Key("roleplay.type", "t", "type_reply", "rp.type"),
     Key("roleplay.pause", "space", "toggle_pause", "live.pause", priority=True),
@@ -92,6 +98,7 @@ KEYS: tuple[Key, ...] = (
     Key("debrief.history", "h", "save", "debrief.history"),
     Key("debrief.replay", "r", "replay", "debrief.replay"),
     Key("debrief.new", "escape", "new", "debrief.new"),
+    Key("debrief.actions", "a", "raise_actions", "debrief.actions"),  # last: the footer keeps Esc in view at 80 columns
     # Replay
     Key("replay.back", "left", "step(-1)", "replay.back", key_display="←", priority=True),
     Key("replay.forward", "right", "step(1)", "replay.forward", key_display="→", priority=True),

@@ -76,6 +76,8 @@ class RunDrill(Intent):
     """Run a drill live (the set-up made its session); the set-up gives way to it."""
 
     session: Session
+    approve: bool = False
+    """Whether decisions from phones in the drill room wait for the facilitator's accept or reject."""
 
 
 @dataclass

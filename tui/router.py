@@ -94,10 +94,10 @@ class Router:
                 from tui.screens.setup import SetupScreen
 
                 app.push_screen(SetupScreen(entry))
-            case RunDrill(session=session):
+            case RunDrill(session=session, approve=approve):
                 from tui.screens.live import LiveScreen
 
-                app.switch_screen(LiveScreen(session))
+                app.switch_screen(LiveScreen(session, approve=approve))
             case StartRolePlay():
                 self._roleplay(intent)
             case ResumeDrill(path=path):

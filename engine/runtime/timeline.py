@@ -227,6 +227,8 @@ class Timeline:
 
     def _decision(self, event: DecisionMade) -> str:
         who = self._role(event.incident, event.role)
+        if event.by:  # a participant in the room decided it for their role
+            who = f"{who} · {event.by}"
         text = f"{self.word(event.status)} [{who}] {self._action(event.incident, event.action)}"
         if event.status == "refused":
             reasons = [_detail(r.detail, self.lang) for r in event.reasons or []]

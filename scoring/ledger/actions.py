@@ -66,7 +66,7 @@ def areas_of(record: Record | str | Path, lang: str = "zh") -> list[Area]:
         model = models[index]
         task: str | None = None
         if area["kind"] == "task":
-            task = str(area["reference"]).split(";")[0].removeprefix("task:")
+            task = str(area["task"])  # the rubric's id; the area's reference is the task's source
         elif model.rubric is not None:
             finding = next((findings[s] for s in reversed(area["events"]) if s in findings), None)
             if finding is not None:

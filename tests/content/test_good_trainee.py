@@ -39,6 +39,14 @@ def _scenario_of(script: Path) -> Path:
     return ROOT / "scenarios" / (script.name.split(".")[0] + ".yaml")
 
 
+def test_every_shipped_scenario_has_a_good_trainee_script() -> None:
+    """Each scenario in the library ships its good trainee: a correct sequence, or a role-play's good path."""
+    shipped = {p.stem for p in (ROOT / "scenarios").glob("*.yaml")}
+    covered = {_scenario_of(p).stem for p in CORRECT} | {_scenario_of(p).stem for p in ROLEPLAY}
+    assert shipped - covered == set()
+    assert {"repair-dispatch", "gate-tailgating"} <= {_scenario_of(p).stem for p in CORRECT}
+
+
 @pytest.mark.parametrize("mode", ["strict", "observe"])
 @pytest.mark.parametrize("script", CORRECT, ids=lambda p: p.name)
 def test_every_correct_script_passes_on_fifty_seeds(script: Path, mode: str) -> None:

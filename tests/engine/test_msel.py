@@ -14,7 +14,15 @@ from engine.tools.cli import main
 from engine.tools.msel import SHEET, MselError, export, import_sheet
 from tui.cli import main as drillsim
 
-SCENARIOS = ("elevator-entrapment", "fire-evacuation", "burst-pipe-repair", "rainstorm-flooding", "gas-leak")
+SCENARIOS = (
+    "elevator-entrapment",
+    "fire-evacuation",
+    "burst-pipe-repair",
+    "rainstorm-flooding",
+    "gas-leak",
+    "repair-dispatch",
+    "gate-tailgating",
+)
 """Shipped scenarios with injects of every kind (at a minute, on a condition, with effects and goto)."""
 
 

@@ -31,7 +31,7 @@ def test_console_help_describes_the_command_and_exits_0() -> None:
     done = console("--help")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("usage: drillsim console")
-    for option in ("--lang", "--replay", "--resume"):
+    for option in ("--lang", "--replay", "--resume", "--room-host", "--room-port"):
         assert option in done.stdout
 
 
@@ -41,6 +41,8 @@ def test_console_help_describes_the_command_and_exits_0() -> None:
         pytest.param(["/no/such/folder"], "drillsim: /no/such/folder: no such file or folder", id="folder"),
         pytest.param(["--resume", "/no/such/r.jsonl"], "drillsim: /no/such/r.jsonl: no such file", id="record"),
         pytest.param(["--lang", "fr"], "drillsim console: argument --lang: invalid choice", id="option"),
+        pytest.param(["--room-port", "eighty"], "drillsim: the room's port must be a whole number", id="room-port"),
+        pytest.param(["--room-port", "70000"], "drillsim: the room's port must be a whole number", id="port-range"),
     ],
 )
 def test_a_bad_argument_is_one_line_on_stderr_and_exit_2(args: list[str], message: str) -> None:
@@ -58,3 +60,11 @@ def test_without_a_terminal_the_console_refuses_in_one_line() -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == "drillsim: the console needs a terminal; see drillsim --help for the headless commands\n"
+
+
+def test_a_room_port_from_the_environment_that_is_not_a_port_is_one_line() -> None:
+    """DRILLSIM_ROOM_PORT is checked like --room-port, before the console starts."""
+    done = console(DRILLSIM_ROOM_PORT="8x")
+    assert done.returncode == 2
+    assert done.stderr.startswith("drillsim: the room's port must be a whole number")
+    assert done.stderr.count("\n") == 1

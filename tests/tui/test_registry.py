@@ -9,6 +9,7 @@ import pytest
 
 from tui import keys
 from tui.app import DrillsimApp
+from tui.dialogs.room import RoomDialog
 from tui.i18n import WORDS, tr
 from tui.keys import KEYS, KeymapError, load_keymap
 from tui.screens.debrief import DebriefScreen
@@ -25,6 +26,7 @@ SCOPES = {
     "start": StartScreen,
     "setup": SetupScreen,
     "live": LiveScreen,
+    "room": RoomDialog,
     "debrief": DebriefScreen,
     "replay": ReplayScreen,
     "roleplay": RolePlayScreen,

@@ -12,10 +12,12 @@ PLANS = [
     "elevator-entrapment-evening",
     "fire-evacuation-night",
     "gas-leak-night",
+    "gate-tailgating-night",
     "leak-complaint-night",
     "owner-worker-dispute-evening",
     "rainstorm-cascade",
     "rainstorm-flooding-night",
+    "repair-dispatch-weekend",
     "water-pipe-burst-day",
 ]
 SCENARIOS = [
@@ -23,14 +25,16 @@ SCENARIOS = [
     "elevator-entrapment",
     "fire-evacuation",
     "gas-leak",
+    "gate-tailgating",
     "leak-complaint",
     "owner-worker-dispute",
     "rainstorm-flooding",
+    "repair-dispatch",
 ]
 
 
 def test_the_start_screen_lists_every_built_in_plan_first_and_every_scenario() -> None:
-    """The drills table lists the 8 shipped plans first, and the 7 shipped scenarios, each kind sorted by id."""
+    """The drills table lists the 10 shipped plans first, and the 9 shipped scenarios, each kind sorted by id."""
 
     async def steps(console: Console) -> None:
         start = console.on(StartScreen)
@@ -40,7 +44,7 @@ def test_the_start_screen_lists_every_built_in_plan_first_and_every_scenario() -
         assert [(e.kind, e.id) for e in entries[: len(PLANS)]] == [("plan", p) for p in PLANS]
         assert [e.id for e in entries if e.kind == "plan"] == PLANS
         assert [e.id for e in entries if e.kind == "scenario"] == SCENARIOS
-        assert table.row_count == len(entries) >= 15
+        assert table.row_count == len(entries) >= 19
         cells = {str(cell) for cell in table.get_row("elevator-entrapment|scenario")}
         assert {"scenario", "Elevator entrapment: car stopped between floors", "120 min"} <= cells
         assert "plan" in {str(cell) for cell in table.get_row_at(0)}

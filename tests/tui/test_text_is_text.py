@@ -3,8 +3,9 @@
 A scenario whose every text ends in markup (a closing tag, ``[bold]``, an emoji code, a link and a
 click action) and whose rubric has a task called ``fire`` is played through every screen of the
 console, in both languages: start, set-up, live (controller and projector view), the inject, note
-and rating dialogs, the debrief's four tabs, replay, help, a role-play with a judged free reply, and
-its result. Nothing crashes, the literal text shows, no emoji appears and no click runs.
+and rating dialogs, the debrief's four tabs and its corrective actions dialog, replay, help, a
+role-play with a judged free reply, and its result. Nothing crashes, the literal text shows, no emoji
+appears and no click runs.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tests.tui.harness import Console, Wall, run
 from tui.app import DrillsimApp
 from tui.dialogs.inject_picker import InjectDialog
 from tui.dialogs.judge import JudgeDialog
+from tui.dialogs.raise_actions import RaiseActionsDialog
 from tui.dialogs.text_entry import TextDialog
 from tui.screens.debrief import DebriefScreen
 from tui.screens.help import HelpScreen
@@ -147,6 +149,11 @@ def test_markup_in_a_scenario_shows_as_text_on_every_screen_of_a_drill(tmp_path:
         tabs.active = "tab-tasks"
         await console.settle()
         assert SHORT in screen_text(console)
+        await console.press("a")
+        await console.reach(RaiseActionsDialog)
+        shows_text(console, "corrective actions dialog")
+        await console.press("escape")
+        await console.reach(DebriefScreen)
         await console.press("r")
         replay = await console.reach(ReplayScreen)
         await console.until(lambda: replay.index is not None, "the replay")

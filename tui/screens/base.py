@@ -35,6 +35,10 @@ class ConsoleApp(Protocol):
     """Folders (or files) of scenarios and plans listed beside the built-in library."""
     trainee: str
     """The last name given for a role-play (offered again next time)."""
+    room_host: str | None
+    """Where a live drill's room listens (None: this machine's address on its network)."""
+    room_port: int
+    """The room's first port to try (0: any free one)."""
 
 
 def console_of(app: App[object]) -> ConsoleApp:

@@ -2,11 +2,13 @@
 
 Everything is derived from the record on disk (the same one replay and reports read), so what the
 room sees here is what the report will say. From here the facilitator exports the report, saves the
-drill to history, or replays it.
+drill to history, raises corrective actions (整改措施) from its areas for improvement into the ledger
+(the same history database), or replays it.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,11 +18,12 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, RichLog, Static, TabbedContent, TabPane
 
 from engine.display import sim_time
-from engine.format import Finding
+from engine.format import Finding, base_id
 from engine.runtime import Timeline
 from tui import keys
 from tui.cells import cell
 from tui.dialogs.choice import ChoiceDialog
+from tui.dialogs.raise_actions import RaiseActionsDialog, RaiseRequest
 from tui.i18n import pick, tr
 from tui.lines import styled
 from tui.messages import GoHome, OpenReplay
@@ -29,6 +32,10 @@ from tui.screens.base import ConsoleScreen
 if TYPE_CHECKING:
     from engine.runtime import CompiledScenario, Record
     from scoring.evaluation import Evaluation
+    from scoring.ledger import Area
+
+DUE_DAYS = 30
+"""A corrective action is offered as due this many days after the drill."""
 
 
 class DebriefScreen(ConsoleScreen):
@@ -42,6 +49,8 @@ class DebriefScreen(ConsoleScreen):
         self.record: Record | None = None
         self.scenarios: list[CompiledScenario] = []
         self.evaluation: Evaluation | None = None
+        self.areas: dict[str, list[Area]] | None = None
+        """The drill's areas for improvement in each language, once asked for (they take a report to find)."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -208,6 +217,103 @@ class DebriefScreen(ConsoleScreen):
             return
         self.notify(tr("debrief.saved" if added else "debrief.already", self.lang))
 
+    def action_raise_actions(self) -> None:
+        """Raise corrective actions from the drill's areas for improvement (asks which, what, who, by when)."""
+        if self.record is None:
+            return
+        if self.areas is None:
+            self.find_areas(self.record)
+        else:
+            self.ask_actions()
+
+    @work(thread=True, exclusive=True, group="areas")
+    def find_areas(self, record: Record) -> None:
+        """Find the areas for improvement, as the report words them in each language (in a thread)."""
+        from engine.errors import DrillError
+        from scoring.ledger import areas_of
+
+        try:
+            found = {lang: areas_of(record, lang) for lang in ("zh", "en")}
+        except DrillError as exc:
+            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._found_areas, found)
+
+    def _found_areas(self, found: dict[str, list[Area]]) -> None:
+        self.areas = found
+        self.ask_actions()
+
+    def ask_actions(self, draft: RaiseRequest | None = None, failed: str | None = None) -> None:
+        """Open the dialog (again, with what was typed and why it failed, when ``draft`` is given)."""
+        if self.areas is None or self.record is None:
+            return
+        if not self.areas[self.lang]:
+            self.notify(tr("raise.none", self.lang))
+            return
+        choices = {lang: [(a.id, self._area_text(a, lang)) for a in found] for lang, found in self.areas.items()}
+        day = drill_day(self.record)
+        dialog = RaiseActionsDialog(choices, drill_day=day, due=day + timedelta(days=DUE_DAYS), draft=draft)
+        if failed is not None:
+            dialog.problem = lambda lang: tr("raise.failed", lang, why=failed)
+
+        def done(request: RaiseRequest | None) -> None:
+            if request is not None:
+                self.raise_actions(request, self.lang)
+
+        self.app.push_screen(dialog, done)
+
+    def _area_text(self, area: Area, lang: str) -> Text:
+        """An area as the dialog lists it: its number, what went wrong, and the critical task it concerns."""
+        text = Text()
+        text.append(area.id, style="bold")
+        text.append(f"  {area.observation}")
+        label = self._task_label(area, lang)
+        if label and not area.observation.startswith(label):
+            text.append(f" · {tr('raise.task', lang)}: {label}", style="dim")
+        return text
+
+    def _task_label(self, area: Area, lang: str) -> str:
+        """The name of the critical task an area is tied to ("" if none)."""
+        for scenario in self.scenarios:
+            rubric = scenario.model.rubric
+            if base_id(scenario.model.id) != area.scenario or rubric is None or area.task is None:
+                continue
+            for objective in rubric.objectives.values():
+                if area.task in objective.tasks:
+                    return pick(objective.tasks[area.task].label, lang)
+        return ""
+
+    @work(thread=True, group="ledger")
+    def raise_actions(self, request: RaiseRequest, lang: str) -> None:
+        """File the drill in history if it is not yet there (as 'h' does), then raise the actions (in a thread)."""
+        from engine.errors import DrillError
+        from scoring.ledger import Ledger, raise_from
+
+        try:
+            with Ledger() as ledger:
+                filed = ledger.add(self.path)
+                numbers = raise_from(
+                    ledger,
+                    self.path,
+                    request.owner,
+                    due=request.due,
+                    areas=request.areas,
+                    action=request.action,
+                    lang=lang,
+                )
+        except DrillError as exc:
+            self.app.call_from_thread(self.ask_actions, request, str(exc).splitlines()[0])
+            return
+        self.app.call_from_thread(self._raised, request, numbers, filed)
+
+    def _raised(self, request: RaiseRequest, numbers: list[int], filed: bool) -> None:
+        lang = self.lang
+        said = ("、" if lang == "zh" else ", ").join(f"#{n}" for n in numbers)
+        message = tr("raise.raised", lang, numbers=said, owner=request.owner, due=request.due.isoformat())
+        if filed:
+            message = tr("raise.filed", lang) + message
+        self.notify(message, timeout=20, markup=False)
+
     def action_replay(self) -> None:
         """Replay this drill."""
         self.post_message(OpenReplay(self.path))
@@ -215,3 +321,11 @@ class DebriefScreen(ConsoleScreen):
     def action_new(self) -> None:
         """Back to the start screen."""
         self.post_message(GoHome())
+
+
+def drill_day(record: Record) -> date:
+    """The day a drill was held, on this machine's calendar (today, if its start is not a time)."""
+    try:
+        return datetime.fromisoformat(record.header.wall_start).astimezone().date()
+    except ValueError:
+        return date.today()

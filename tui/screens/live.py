@@ -5,14 +5,23 @@ engine's ``advance_to`` under the hood); the events of each tick come back as on
 :class:`tui.messages.DrillEvents` message, which updates the feed, the situation, the actions open
 now, the tasks and the score. Every facilitator key is one session call, written to the record
 before the screen changes, so closing the terminal at any moment loses nothing.
+
+The room key opens the drill to phones (:mod:`tui.room_link`): a web server on a thread of its
+own, started by a worker so the clock never waits for it. From then on each tick also runs what
+phones sent (on this thread, like every session call), the controller view shows one line about
+the room (join code, who is online, what waits) and the projector view shows how to join: the QR
+code when the terminal is tall enough, "扫码参演", the join code in big letters and the address.
+The room closes when the drill does, or when the screen goes.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from rich.markup import escape
 from rich.text import Text
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
@@ -24,13 +33,16 @@ from engine.runtime import Session, Timeline
 from tui import keys
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.inject_picker import Choice, InjectDialog
+from tui.dialogs.room import RoomDialog
 from tui.dialogs.text_entry import TextDialog
 from tui.i18n import pick, tr
 from tui.lines import style_of
 from tui.messages import DrillEvents, DrillFinished
+from tui.room_link import RoomLink
 from tui.screens.base import SessionScreen
 from tui.widgets.clock_bar import ClockBar
 from tui.widgets.feed import Feed
+from tui.widgets.join_card import QR_ROWS, JoinCard, spaced
 from tui.widgets.situation_view import SituationView
 from tui.wrapping import Wrapped
 
@@ -40,14 +52,23 @@ SCORE_EVERY = 0.25
 QUIET = (VariableStepped, ValuesChanged)
 """Events that never change the score: no rescoring for a batch of only these."""
 
+PROJECTOR_QR_NEED = QR_ROWS + 19
+"""Terminal rows the projector view needs to show the room's QR code and still the drill under it."""
+
 
 class LiveScreen(SessionScreen):
     """Run one drill."""
 
     BINDINGS = keys.bindings("live", "en")
 
-    def __init__(self, session: Session, *, banner: str = "") -> None:
+    def __init__(self, session: Session, *, banner: str = "", approve: bool = False) -> None:
         super().__init__(session)
+        self.approve = approve
+        """Whether decisions from phones wait for the facilitator's accept (the set-up's choice)."""
+        self.link: RoomLink | None = None
+        """The drill room, once the room key has opened it."""
+        self._room_seen: set[str] = set()
+        self._room_status = ""
         self.projector = False
         self.banner = banner
         self.score: tuple[float, str] | None = None
@@ -63,8 +84,10 @@ class LiveScreen(SessionScreen):
         scenarios = self.session.scenarios
         yield Header(show_clock=False)
         yield ClockBar(scenarios, id="clock")
+        yield JoinCard(id="join-card")
         with Horizontal(id="live-body"):
             with VerticalScroll(id="side"):
+                yield Static(id="room-status")
                 yield SituationView(scenarios, id="situation")
                 yield Static(id="tasks-title", classes="controller section-title")
                 yield OptionList(id="tasks", classes="controller")
@@ -87,6 +110,7 @@ class LiveScreen(SessionScreen):
         elif self.banner == "resumed":
             self.notify(tr("live.resumed", self.lang))
         self.sub_title = self.session.path.name
+        self.draw_room()
         self.start_clock()
 
     def relabel(self) -> None:
@@ -101,7 +125,9 @@ class LiveScreen(SessionScreen):
         self.query_one("#tasks-title", Static).update(tr("live.rubric", self.lang))
         self._options = None
         self._task_signature = None
+        self._room_status = ""
         self.redraw(rescore=True)
+        self.draw_room()
 
     # The clock ---------------------------------------------------------------------------------
 
@@ -405,8 +431,140 @@ class LiveScreen(SessionScreen):
         self.set_class(self.projector, "projector")
         self._options = None
         self.redraw()
+        self.draw_room()
 
     def finish(self) -> None:
-        """The drill is over: on to the debrief."""
+        """The drill is over: the room closes (phones see the end), then on to the debrief."""
         self.session.close()
+        self.close_room()
         self.post_message(DrillFinished(self.session.path))
+
+    # The drill room ----------------------------------------------------------------------------
+
+    def action_room(self) -> None:
+        """Open the drill to phones (the first time), then show how to join, who is in and what waits."""
+        lang = self.lang
+        if self.link is not None:
+            if self.link.serving:
+                self.app.push_screen(RoomDialog(self.link, lang))
+            return  # still starting: the dialog opens when it listens
+        if self.session.finished or self.stopped is not None:
+            self.notify(tr("room.over", lang), severity="warning")
+            return
+        self.link = RoomLink(self.dsapp.room_host, self.dsapp.room_port)
+        self.notify(tr("room.starting", lang))
+        self._listen(self.link)
+
+    @work(thread=True, exclusive=True, group="room")
+    def _listen(self, link: RoomLink) -> None:
+        """Start the room's server (off the console's thread: the web stack loads the first time)."""
+        try:
+            link.listen()
+        except Exception as exc:  # noqa: BLE001 - one line for the facilitator, never a traceback
+            why = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
+            self._hand_back(link, lambda: self._room_failed(link, why))
+            return
+        self._hand_back(link, lambda: self._room_listening(link))
+
+    def _hand_back(self, link: RoomLink, step: Any) -> None:
+        """Run ``step`` on the console's thread; if the console has gone, close what was opened."""
+        try:
+            self.app.call_from_thread(step)
+        except RuntimeError:  # the app stopped while the server started
+            link.stop()
+
+    def _room_failed(self, link: RoomLink, why: str) -> None:
+        if self.link is link:
+            self.link = None
+        port = link.taken[-1] if link.taken else link.port
+        self.notify(tr("room.cannot", self.lang, host=link.host, port=port, why=why), severity="error", markup=False)
+
+    def _room_listening(self, link: RoomLink) -> None:
+        """The server listens: put the drill in it (here, on the session's thread) and show the dialog."""
+        if self.link is not link or self.session.finished or not self.is_attached:
+            link.stop()  # the drill ended, or the screen went, while the server started
+            return
+        lang = self.lang
+        if link.taken:
+            taken = "、".join(map(str, link.taken)) if lang == "zh" else ", ".join(map(str, link.taken))
+            self.notify(tr("room.port_taken", lang, taken=taken, port=link.port), severity="warning")
+        link.open(self.session, approve=self.approve)
+        self.notify(tr("room.opened", lang, url=link.base_url), markup=False)
+        self.draw_room()
+        self.app.push_screen(RoomDialog(link, lang))
+
+    def tick(self) -> None:
+        """Run what phones sent, then the clock's tick; then follow the room."""
+        link = self.link
+        if link is not None and link.serving:
+            link.pump()
+        super().tick()
+        if link is not None and link.serving:
+            self._follow_room()
+
+    def _follow_room(self) -> None:
+        """Tell the facilitator of each new proposal, and keep the room's status line current."""
+        room = self.link.room if self.link is not None else None
+        if room is None:
+            return
+        lang = self.lang
+        if room.approve:
+            told = isinstance(self.app.screen, RoomDialog)  # its list shows every proposal already
+            for item in room.pending_list(lang):
+                if item["id"] in self._room_seen:
+                    continue
+                self._room_seen.add(str(item["id"]))
+                if told:
+                    continue
+                self.notify(
+                    tr("room.proposed", lang, who=item["who"], role=item["role"], what=item["what"]),
+                    timeout=8,
+                    markup=False,
+                )
+        self.draw_room()
+
+    def draw_room(self) -> None:
+        """The room's line (controller view) or how to join (projector view); neither before it opens."""
+        link = self.link
+        serving = link is not None and link.serving
+        card = self.query_one("#join-card", JoinCard)
+        status = self.query_one("#room-status", Static)
+        card.display = serving and self.projector
+        status.display = serving and not self.projector
+        if link is None or link.room is None or not serving:
+            return
+        lang = self.lang
+        if self.projector:
+            card.show(
+                code=link.code,
+                join_url=link.join_url,
+                base_url=link.base_url,
+                lang=lang,
+                qr_fits=self.app.size.height >= PROJECTOR_QR_NEED,
+                qr_need=PROJECTOR_QR_NEED,
+            )
+            return
+        room = link.room
+        online = sum(1 for person in room.people(lang) if person["connected"])
+        if room.approve:
+            text = tr("room.status", lang, code=spaced(link.code), online=online, pending=len(room.pending))
+        else:
+            text = tr("room.status.now", lang, code=spaced(link.code), online=online)
+        if text != self._room_status:
+            self._room_status = text
+            status.update(Text(text, style="bold"))
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.draw_room()  # the QR code shows on the projector only in a tall enough terminal
+
+    def close_room(self) -> None:
+        """Close the drill room, if open: phones get a last update and the server stops."""
+        link, self.link = self.link, None
+        if link is None:
+            return
+        if isinstance(self.app.screen, RoomDialog):
+            self.app.pop_screen()
+        link.stop()
+
+    def on_unmount(self) -> None:
+        self.close_room()  # the base class then closes the session

@@ -3,6 +3,9 @@
 Staffing per pool is what the engine's SimPy resources get: two guards on a night shift means two
 things a guard can do at once. Everything else goes into the record header, so the debrief and the
 history know who was in the room.
+
+It also asks how the drill room takes decisions from phones, should the facilitator open it during
+the drill (the live screen's room key): at once, or only once the facilitator accepts each one.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class SetupScreen(ConsoleScreen):
         self.setup: Setup | None = None
         self.roles: list[tuple[str, dict[str, str]]] = []
         self.pools: list[tuple[str, dict[str, str], int]] = []
+        self.approve = False
+        """Whether decisions from phones wait for the facilitator (the form's choice, kept across F2)."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -139,6 +144,14 @@ class SetupScreen(ConsoleScreen):
                 id="kind",
             )
         )
+        widgets.append(Label(tr("setup.room", lang), classes="section-title"))
+        widgets.append(
+            RadioSet(
+                MarkedRadioButton(tr("setup.room.now", lang), value=not self.approve, id="approve-now"),
+                MarkedRadioButton(tr("setup.room.wait", lang), value=self.approve, id="approve-wait"),
+                id="room-approve",
+            )
+        )
         speed = plan.speed if plan else self.entry.speed
         options = [(f"{s:g}x", s) for s in sorted({*SPEEDS, speed})]
         widgets.append(Label(tr("setup.speed", lang), classes="section-title"))
@@ -161,6 +174,7 @@ class SetupScreen(ConsoleScreen):
         if self.setup is None:
             return
         kept = {w.id: w.value for w in self.query(Input) if w.id}
+        self.approve = self._approve()
         self.build_form()
 
         def restore() -> None:
@@ -222,7 +236,12 @@ class SetupScreen(ConsoleScreen):
         except DrillError as exc:
             self.notify(str(exc).splitlines()[0], severity="error", markup=False)
             return
-        self.post_message(RunDrill(session))
+        self.post_message(RunDrill(session, approve=self._approve()))
+
+    def _approve(self) -> bool:
+        """Whether the form says decisions from phones wait for the facilitator."""
+        found = self.query("#approve-wait").results(RadioButton)
+        return next((button.value for button in found), self.approve)
 
 
 def _names(text: str) -> list[str]:

@@ -12,6 +12,7 @@ import pytest
 
 from engine.errors import ContentError
 from engine.format import load_programme
+from engine.runtime import prepare
 from scoring.history import LATEST, History, HistoryError
 from scoring.ledger import Ledger, areas_of, compliance, proposal, raise_from, rates, rolls
 from scoring.ledger.periods import PeriodError, previous, quarter, span_of, spans
@@ -215,6 +216,18 @@ def test_areas_for_improvement_are_tied_to_their_critical_tasks(seeded: Seeded) 
     assert {a.scenario for a in found} == {"elevator-entrapment"}
     assert "voice_contact" in {a.task for a in found}
     assert [a.id for a in found] == [f"A{i}" for i in range(1, len(found) + 1)]
+
+
+def test_an_area_for_a_task_rated_below_p_names_that_task_by_its_id(seeded: Seeded) -> None:
+    """The link is the rubric's task id (what a later drill is checked against), never the task's source."""
+    model = prepare("elevator-entrapment").scenarios()[0].model
+    assert model.rubric is not None
+    ids = {tid for objective in model.rubric.objectives.values() for tid in objective.tasks}
+    found = areas_of(seeded.paths["lift_fail"], "en")
+    weak = [a for a in found if a.observation.endswith(": not done")]
+    assert weak, "the failed lift drill left critical tasks undone"
+    assert all(a.task in ids for a in weak), [a.task for a in weak]
+    assert {a.task for a in found if a.task is not None} <= ids
 
 
 def test_a_corrective_action_goes_from_raised_to_verified_by_a_later_drill(seeded: Seeded) -> None:
