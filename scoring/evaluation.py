@@ -10,6 +10,8 @@ How a score comes about, so that "why 72?" always has an answer:
    *out of order* when one of its ``after`` actions had not started yet. Done scores 100 (P),
    out of order 70 (S), late 50 (S), late and out of order 40 (M), missed 0 (U).
 2. **The drill's base score** is the weighted mean of its task scores (100 with no rubric).
+   A drill of several incidents scores the mean of its incidents, rates the worst of them and
+   passes when each passes; an incident that never began (its trigger never came) is left out.
 3. **Findings cost points**: each finding of a rule and kind loses the rubric's penalty for it (or
    :data:`DEFAULT_PENALTIES`). A missed deadline that a task already answers for costs nothing more.
 4. The score is kept within 0-100. Every gain and every loss is an :class:`Item` of the
@@ -204,6 +206,9 @@ class Evaluation:
     passed: bool
     pass_mark: float
     incidents: tuple[IncidentResult, ...] = field(default_factory=tuple)
+    """The incidents that happened (see :func:`played`), in the drill's order."""
+    not_started: tuple[int, ...] = ()
+    """Indexes of the incidents that never began (their trigger never came): no part of the score."""
 
     def as_json(self) -> dict[str, Any]:
         """Plain data, for reports, history and ``--json``."""
@@ -238,15 +243,28 @@ def evaluate(events: Sequence[AnyEvent], scenarios: Sequence[CompiledScenario]) 
         The evaluation; see the module docstring for how it is computed.
     """
     results = tuple(_incident(index, sc, events) for index, sc in enumerate(scenarios))
-    drill_rating = worst(*(r.rating for r in results))
-    score = round(sum(r.score for r in results) / len(results), 1)
+    counted = played(results)
+    drill_rating = worst(*(r.rating for r in counted))
+    score = round(sum(r.score for r in counted) / len(counted), 1)
     return Evaluation(
         score=score,
         rating=drill_rating,
-        passed=all(r.passed for r in results),
-        pass_mark=max(r.pass_mark for r in results),
-        incidents=results,
+        passed=all(r.passed for r in counted),
+        pass_mark=max(r.pass_mark for r in counted),
+        incidents=tuple(counted),
+        not_started=tuple(sorted({r.index for r in results} - {r.index for r in counted})),
     )
+
+
+def played(results: Sequence[IncidentResult]) -> Sequence[IncidentResult]:
+    """The incidents a drill's score is made of: those that happened.
+
+    An incident that waits for a trigger (a power cut, a second call) and never began because the
+    trigger never came (a team that kept the water out of the switch room) is no part of the
+    score: it was prevented, or the drill ended first. A drill none of whose incidents began
+    keeps them all.
+    """
+    return [r for r in results if r.outcome != "not-started"] or list(results)
 
 
 def _incident(index: int, sc: CompiledScenario, events: Sequence[AnyEvent]) -> IncidentResult:

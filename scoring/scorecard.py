@@ -17,7 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.format import AnyEvent, DecisionMade, Evaluated, Finding, IncidentEnded, IncidentStarted, TimerChanged
+from engine.format import (
+    AnyEvent,
+    DecisionMade,
+    DecisionWithdrawn,
+    Evaluated,
+    Finding,
+    IncidentEnded,
+    IncidentStarted,
+    TimerChanged,
+)
 from engine.runtime import CompiledScenario
 from scoring.evaluation import DEFAULT_PENALTIES, TASK_SCORES
 from scoring.ratings import band, worst
@@ -100,12 +109,14 @@ def score_only(events: Sequence[AnyEvent], scenarios: Sequence[Any]) -> dict[str
     """``score``, ``rating`` and ``passed`` of a drill: :func:`scoring.evaluation.summary` without the breakdown."""
     seen = [_Incident() for _ in scenarios]
     count = len(seen)
+    # A withdrawn decision did not happen, nor did the findings it caused (as the evaluation has it).
+    withdrawn = {e.decision for e in events if isinstance(e, DecisionWithdrawn)}
     for e in events:
         if isinstance(e, DecisionMade):
-            if e.status == "accepted" and e.incident < count:
+            if e.status == "accepted" and e.incident < count and e.seq not in withdrawn:
                 seen[e.incident].accepted.setdefault(e.action, float(e.t))
         elif isinstance(e, Finding):
-            if e.incident < count:
+            if e.incident < count and (e.cause is None or e.cause not in withdrawn):
                 seen[e.incident].findings.append((e.rule, e.kind, e.timer))
         elif isinstance(e, TimerChanged):
             if e.status == "missed" and e.incident < count:
@@ -119,7 +130,8 @@ def score_only(events: Sequence[AnyEvent], scenarios: Sequence[Any]) -> dict[str
         elif isinstance(e, Evaluated) and e.target == "drill" and e.rating and e.incident < count:
             seen[e.incident].drill_rating = e.rating
     scores, ratings, passes = [], [], []
-    for inc, sc in zip(seen, scenarios, strict=True):
+    happened = [(inc, sc) for inc, sc in zip(seen, scenarios, strict=True) if inc.outcome != "not-started"]
+    for inc, sc in happened or zip(seen, scenarios, strict=True):  # as scoring.evaluation.played
         score, rating, passed = _score(_card(sc), inc)
         scores.append(score)
         ratings.append(rating)

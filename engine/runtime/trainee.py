@@ -47,6 +47,7 @@ from engine.format import (
 )
 from engine.format.expressions import ACTIONS, NOW, STATE, Compiled
 from engine.format.model import After
+from engine.paths import library_dirs
 from engine.runtime.drive import REACTION, Advance
 from engine.runtime.run import Drill, Incident, Submission
 
@@ -127,20 +128,37 @@ class GoodTrainee:
         return next((i for i in self.intentions if i.incident == incident and i.action == action), None)
 
 
-def script_for(scenario_path: str, scenario_id: str, *, roleplay: bool = False) -> Path | None:
-    """The good-trainee script of a scenario: ``scripts/<id>.correct.yaml`` beside it, if any."""
+def script_for(
+    scenario_path: str, scenario_id: str, *, roleplay: bool = False, near: Sequence[Path] = ()
+) -> Path | None:
+    """The good-trainee script of a scenario: ``scripts/<id>.correct.yaml`` beside it, if any.
+
+    A scenario read from a record (its path names the record, ``RECORD#file``) has no folder of
+    its own: its script is looked for in ``near`` (e.g. the folder the record's header names), then
+    in the shipped library. A scenario file of one's own is played by the script beside it (or in
+    ``near``) only: a shipped script of the same id may not fit an edited copy. A script's decisions for actions the scenario no longer has are left
+    out by :func:`good_trainee`.
+    """
     name = f"{scenario_id}.roleplay.yaml" if roleplay else f"{scenario_id}.correct.yaml"
-    candidate = Path(scenario_path).parent / "scripts" / name
-    return candidate if candidate.is_file() else None
+    own = Path(scenario_path)
+    folders = [own.parent, *near] if own.is_file() else [*near, *library_dirs()]
+    for folder in folders:
+        candidate = folder / "scripts" / name
+        if candidate.is_file():
+            return candidate
+    return None
 
 
-def good_trainee(setup: Setup, scripts: dict[int, Sequence[Decision]] | None = None) -> GoodTrainee:
+def good_trainee(
+    setup: Setup, scripts: dict[int, Sequence[Decision]] | None = None, *, near: Sequence[Path] = ()
+) -> GoodTrainee:
     """The good trainee for a drill set-up, from each scenario's correct script or else its rubric.
 
     Args:
         setup: What the drill runs.
         scripts: Decisions to use for some incidents instead of the scripts found beside their
             scenarios (their ``incident`` field is ignored: each list is for the incident it is keyed by).
+        near: Folders to look in for the scripts of scenarios read from a record (:func:`script_for`).
 
     Raises:
         ContentError: A script beside a scenario cannot be loaded.
@@ -152,7 +170,7 @@ def good_trainee(setup: Setup, scripts: dict[int, Sequence[Decision]] | None = N
         decisions: Sequence[Decision] | None = (scripts or {}).get(index)
         origin = "given"
         if decisions is None:
-            path = script_for(source.path, model.id, roleplay=index in setup.personas)
+            path = script_for(source.path, model.id, roleplay=index in setup.personas, near=near)
             if path is not None:
                 script = load_script(path).model
                 if script.scenario not in (None, model.id):

@@ -186,7 +186,9 @@ def analyse(
     """
     opened = open_verified(path, unverified=unverified)
     record, setup = opened.record, opened.setup
-    trainee = trainee or good_trainee(setup)
+    # Scripts of the scenarios the record carries: beside the file it was run from, else shipped.
+    near = [Path(record.header.source).parent] if record.header.source else []
+    trainee = trainee or good_trainee(setup, near=near)
     seed = record.header.seed
     unplaced: list[dict[str, Any]] = []
     if alternatives is None:

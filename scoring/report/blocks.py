@@ -161,7 +161,7 @@ def verdict(c: Content) -> dict[str, Any]:
 def incident_rows(c: Content) -> list[dict[str, Any]]:
     """Per incident: score, the automatic and the evaluator's rating, and the caps that applied."""
     lang, blocks = c["lang"], []
-    many = len(c["evaluation"]["incidents"]) > 1
+    many = len(c["evaluation"]["incidents"]) + len(c["evaluation"].get("not_started", [])) > 1
     for inc in c["evaluation"]["incidents"]:
         if many:
             blocks.append(sub(f"{inc['title']}"))
@@ -179,6 +179,9 @@ def incident_rows(c: Content) -> list[dict[str, Any]]:
             [word("caps", lang), "\n".join(inc["caps"]) or word("caps.none", lang)],
         ]
         blocks.append(table([word("item", lang), word("details", lang)], rows, "fields"))
+    for inc in c["evaluation"].get("not_started", []):
+        blocks.append(sub(f"{inc['title']}"))
+        blocks.append(para(word("not_started", lang)))
     return blocks
 
 

@@ -300,6 +300,10 @@ def evaluation(facts: Facts) -> dict[str, Any]:
         "passed": result.passed,
         "rating": rating(result.rating, lang),
         "incidents": incidents,
+        "not_started": [
+            {"index": i, "scenario": facts.scenarios[i].model.id, "title": facts.scenarios[i].model.title.get(lang)}
+            for i in result.not_started
+        ],
     }
 
 

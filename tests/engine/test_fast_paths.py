@@ -28,7 +28,7 @@ from engine.tools.simulate import run_seeds
 from scoring.evaluation import summary
 from scoring.scorecard import score_only
 from tests.conftest import ROOT
-from tests.engine.golden import FINGERPRINTS, files, fingerprint, setup_of
+from tests.engine.golden import FINGERPRINTS, files, fingerprint, play_withdrawing, setup_of
 
 PINNED = json.loads(FINGERPRINTS.read_text(encoding="utf-8"))
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted((ROOT / "drills").glob("*.yaml"))
@@ -109,3 +109,16 @@ def test_a_quiet_drill_makes_every_other_event_as_a_plain_one_does(path: Path) -
 def test_a_quiet_drill_makes_every_other_event_as_a_plain_one_does_over_a_thousand_seeds(path: Path) -> None:
     """The same over 1,000 seeds of every shipped scenario and plan."""
     assert _quiet_agrees(path, range(1000)) == []
+
+
+@pytest.mark.parametrize("path", files(), ids=lambda p: p.stem)
+def test_the_score_only_path_agrees_when_decisions_are_withdrawn(path: Path) -> None:
+    """Withdrawn decisions, and the findings they caused, count for neither path (30 seeds per file)."""
+    setup = setup_of(path)
+    for seed in range(30):
+        drill = setup.drill(seed=seed, mode="observe")
+        drill.start()
+        play_withdrawing(drill, seed)
+        scenarios = setup.scenarios(seed)
+        full, fast = summary(drill.events, scenarios), score_only(drill.events, scenarios)
+        assert (full["score"], full["rating"], full["passed"]) == (fast["score"], fast["rating"], fast["passed"]), seed

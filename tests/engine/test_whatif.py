@@ -189,6 +189,12 @@ def test_no_planned_alternative_breaks_a_rule_on_the_elevator_mistakes(tmp_path:
     play_script(drill, decisions)
     writer.close()
     result = analyse(path, seeds=6, jobs=2, scorer=score_only)
+    # The record lives apart from the scenario (it carries its sources): the good trainee still
+    # plays the scenario's correct script, found in the library, not the rubric's bare list.
+    assert [Path(t).name for t in result["trainee"]] == ["elevator-entrapment.correct.yaml"]
+    # ...so it brings the drill to an end: what the team left undone is done by the good trainee.
+    assert result["actual"]["outcome"] == "failure"
+    assert all("timeout" not in r["alternative"]["outcomes"] for r in result["alternatives"] if r["good"])
     proposed = [r for r in result["alternatives"] if r["good"]]
     assert proposed, "the classic mistakes leave something to improve"
     assert all(not r["breaks_rule"] for r in result["alternatives"])
