@@ -229,6 +229,33 @@ WORDS: dict[str, tuple[str, str]] = {
     "debrief.col.status": ("完成情况", "Status"),
     "debrief.col.auto": ("自动评级", "Auto rating"),
     "debrief.col.rated": ("评估员评级", "Rated"),
+    # The debrief's what-if tab
+    "debrief.whatif": ("关键决策影响分析", "What would have changed the outcome"),
+    "whatif.running": ("正在分析：每个方案模拟 {n} 次……", "Analysing: {n} drills per alternative…"),
+    "whatif.ready": (
+        "每个方案模拟 {n} 次，共 {drills} 次（{c}% 置信区间）。",
+        "{n} drills per alternative, {drills} in all ({c}% intervals).",
+    ),
+    "whatif.failed": ("无法分析这次演练：{why}", "This drill cannot be analysed: {why}"),
+    "whatif.error": ("分析中途出错：{why}", "The analysis stopped on an error: {why}"),
+    "whatif.none": (
+        "这次演练没有可以换个做法来比较的决策。",
+        "This drill has no decision that another choice could be compared with.",
+    ),
+    "whatif.no_trainee": (
+        "这个场景既没有正确处置脚本，也没有评分细则，无法推演替代方案。",
+        "This scenario has neither a correct-procedure script nor a rubric: no alternative can be played.",
+    ),
+    "whatif.rubric_only": (
+        "未找到本场景的正确处置脚本：替代方案之后由“优秀学员”按评分细则处置。",
+        "No correct-procedure script was found for this scenario: after each alternative the good trainee"
+        " follows the rubric.",
+    ),
+    "whatif.col.verdict": ("结论", "Verdict"),
+    "whatif.open": ("回车：在回放中查看这个决策", "Enter: see this decision in the replay"),
+    "whatif.open.moment": ("回车：在回放中查看这一时刻", "Enter: see this moment in the replay"),
+    "whatif.seeds": ("切换模拟次数", "Fewer/more drills"),
+    "whatif.replay": ("在回放中查看", "See in replay"),
     # Replay
     "replay.title": ("回放", "Replay"),
     "replay.position": ("第 {n}/{total} 条 · {t}", "event {n}/{total} · {t}"),

@@ -92,6 +92,8 @@ KEYS: tuple[Key, ...] = (
     Key("debrief.history", "h", "save", "debrief.history"),
     Key("debrief.replay", "r", "replay", "debrief.replay"),
     Key("debrief.new", "escape", "new", "debrief.new"),
+    Key("debrief.whatif_seeds", "s", "whatif_seeds", "whatif.seeds"),
+    Key("debrief.whatif_replay", "enter", "whatif_replay", "whatif.replay", show=False),
     # Replay
     Key("replay.back", "left", "step(-1)", "replay.back", key_display="←", priority=True),
     Key("replay.forward", "right", "step(1)", "replay.forward", key_display="→", priority=True),

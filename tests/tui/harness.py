@@ -213,8 +213,8 @@ Steps = Callable[[Console], Awaitable[None]]
 """What a test does with the console, as an async function of it."""
 
 
-def run(app: DrillsimApp, steps: Steps) -> None:
-    """Run ``app`` headless at :data:`SIZE` and drive it with ``steps``; app errors fail the test."""
+def run(app: DrillsimApp, steps: Steps, *, size: tuple[int, int] = SIZE) -> None:
+    """Run ``app`` headless at ``size`` (:data:`SIZE` unless told) and drive it with ``steps``; app errors fail the test."""
     notices: list[Notification] = []
 
     def hook(message: Message) -> None:
@@ -222,7 +222,7 @@ def run(app: DrillsimApp, steps: Steps) -> None:
             notices.append(message.notification)
 
     async def main() -> None:
-        async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        async with app.run_test(size=size, message_hook=hook) as pilot:
             console = Console(app, pilot, notices)
             await console.settle()
             await steps(console)
