@@ -232,10 +232,7 @@ WORDS: dict[str, tuple[str, str]] = {
     # The debrief's what-if tab
     "debrief.whatif": ("关键决策影响分析", "What would have changed the outcome"),
     "whatif.running": ("正在分析：每个方案模拟 {n} 次……", "Analysing: {n} drills per alternative…"),
-    "whatif.ready": (
-        "每个方案模拟 {n} 次，共 {drills} 次（{c}% 置信区间）。",
-        "{n} drills per alternative, {drills} in all ({c}% intervals).",
-    ),
+    "whatif.ready": ("每个方案模拟 {n} 次（{c}% 置信区间）。", "{n} drills per alternative ({c}% intervals)."),
     "whatif.failed": ("无法分析这次演练：{why}", "This drill cannot be analysed: {why}"),
     "whatif.error": ("分析中途出错：{why}", "The analysis stopped on an error: {why}"),
     "whatif.none": (
@@ -247,9 +244,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "This scenario has neither a correct-procedure script nor a rubric: no alternative can be played.",
     ),
     "whatif.rubric_only": (
-        "未找到本场景的正确处置脚本：替代方案之后由“优秀学员”按评分细则处置。",
-        "No correct-procedure script was found for this scenario: after each alternative the good trainee"
-        " follows the rubric.",
+        "未找到正确处置脚本，“优秀学员”只按评分细则处置。",
+        "No correct-procedure script found: the good trainee follows the rubric.",
     ),
     "whatif.col.verdict": ("结论", "Verdict"),
     "whatif.open": ("回车：在回放中查看这个决策", "Enter: see this decision in the replay"),

@@ -155,6 +155,7 @@ def test_debrief_whatif_tab_zh(tmp_path: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         app.screen.query_one(TabbedContent).active = "tab-whatif"
+        await pilot.pause()  # the tab's opening starts the analysis, which shoot() then waits for
 
     check("debrief-whatif-zh", shoot("zh", steps))
 

@@ -61,7 +61,7 @@ async def open_tab(console: Console, path: Path, seeds: tuple[int, ...] = FEW) -
     tabs = debrief.query_one(TabbedContent)
     while tabs.active != "tab-whatif":
         await console.pilot.press("right")  # the tab bar has the focus when the debrief opens
-    await console.pilot.pause()
+    await console.until(lambda: view.run == 1, "the analysis to start as its tab opens")
     return view
 
 
@@ -185,3 +185,36 @@ def test_the_replay_opens_on_the_event_asked_for_else_by_time_else_at_the_end(la
     at_four = opening_position(events, None, 4.0)
     assert float(events[at_four - 1].t) <= 4.0 < float(events[at_four].t)
     assert opening_position(events, 10_000, None) == opening_position(events, None, None) == len(events)
+
+
+@pytest.mark.parametrize(
+    ("trainee", "alternatives", "line"),
+    [
+        (
+            ["none"],
+            [],
+            "This scenario has neither a correct-procedure script nor a rubric: no alternative can be played.",
+        ),
+        (["rubric"], [], "This drill has no decision that another choice could be compared with."),
+    ],
+    ids=["no good trainee", "no alternatives"],
+)
+def test_nothing_to_compare_is_said_in_one_calm_line(
+    late: Path, monkeypatch: pytest.MonkeyPatch, trainee: list[str], alternatives: list[object], line: str
+) -> None:
+    """An analysis with no good trainee to play on, or no alternative to play, says so instead of an empty table."""
+    import scoring.whatif
+
+    def nothing(path: Path, **_kw: object) -> dict[str, object]:
+        return {"trainee": trainee, "alternatives": alternatives, "seeds": 6, "confidence": 0.95}
+
+    monkeypatch.setattr(scoring.whatif, "whatif", nothing)
+
+    async def steps(console: Console) -> None:
+        view = await open_tab(console, late)
+        await console.settle()
+        assert view.result is None
+        assert str(view.query_one("#whatif-status", Static).content) == line
+        assert not view.query_one(DataTable).display
+
+    run(DrillsimApp(lang="en"), steps)

@@ -236,9 +236,9 @@ class WhatIfView(Vertical):
             text.append(f"⚠ {result['warning']}\n", style="bold red")
         text.append(actual_text(result, lang) + " ")
         confidence = round(result["confidence"] * 100)
-        text.append(tr("whatif.ready", lang, n=result["seeds"], drills=result["drills"], c=confidence), style="dim")
+        text.append(tr("whatif.ready", lang, n=result["seeds"], c=confidence), style="dim")
         if "rubric" in result.get("trainee", []):
-            text.append("\n" + tr("whatif.rubric_only", lang), style="yellow")
+            text.append(" " + tr("whatif.rubric_only", lang), style="yellow")
         status.update(Wrapped(text))
         self._fill(result)
 
@@ -285,6 +285,7 @@ class WhatIfView(Vertical):
 
         detail = self.query_one("#whatif-detail", Static)
         row = self.highlighted()
+        detail.display = row is not None and self.result is not None
         if row is None or self.result is None:
             detail.update("")
             return
@@ -294,16 +295,19 @@ class WhatIfView(Vertical):
         text = Text()
         text.append(alternative_text(row, lang), style="bold")
         text.append(f"  [{verdict_text(row, lang)}]\n", style=VERDICT_STYLES[_verdict(row)])
-        parts = [
-            (team, team_text(row, lang)),
-            (outcome, outcome_text(row, lang)),
-            (score, score_text(row)),
-            (measures, measures_text(self.result, row, lang)),
+        joint = "；" if lang == "zh" else "; "
+        lines = [
+            [(team, team_text(row, lang))],
+            [(outcome, outcome_text(row, lang)), (score, score_text(row))],  # short ones share a line
+            [(measures, measures_text(self.result, row, lang))],
         ]
-        for heading, value in parts:
-            if value:
-                text.append(f"{heading}{sep}", style="dim")
-                text.append(value.replace("\n", "；" if lang == "zh" else "; ") + "\n")
+        for line in lines:
+            parts = [(heading, value.replace("\n", joint)) for heading, value in line if value]
+            for number, (heading, value) in enumerate(parts):
+                text.append(("  " if number else "") + f"{heading}{sep}", style="dim")
+                text.append(value)
+            if parts:
+                text.append("\n")
         text.append(tr("whatif.open" if row["seq"] is not None else "whatif.open.moment", lang), style="dim italic")
         detail.update(Wrapped(text))
 
