@@ -218,3 +218,26 @@ def test_nothing_to_compare_is_said_in_one_calm_line(
         assert not view.query_one(DataTable).display
 
     run(DrillsimApp(lang="en"), steps)
+
+
+def test_a_fault_inside_the_analysis_is_one_line_and_the_console_goes_on(
+    late: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error nobody foresaw stops the analysis, not the console: one line in the tab, and 's' tries again."""
+    import scoring.whatif
+
+    def broken(path: Path, **_kw: object) -> dict[str, object]:
+        raise RuntimeError("disk on fire\nsecond line never shown")
+
+    monkeypatch.setattr(scoring.whatif, "whatif", broken)
+
+    async def steps(console: Console) -> None:
+        view = await open_tab(console, late)
+        await console.settle()
+        await console.until(lambda: view.problem is not None, "the fault to be reported")
+        assert str(view.query_one("#whatif-status", Static).content) == "The analysis stopped on an error: disk on fire"
+        await console.press("s")
+        await console.until(lambda: view.problem is not None and view.run == 2, "the second try to be reported")
+        assert console.app.is_running and isinstance(console.app.screen, DebriefScreen)
+
+    run(DrillsimApp(lang="en"), steps)

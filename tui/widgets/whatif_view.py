@@ -195,7 +195,8 @@ class WhatIfView(Vertical):
             return
         result = message.result
         self.query_one(ProgressBar).display = False
-        if all(origin == "none" for origin in result.get("trainee", [])):
+        trainee = result.get("trainee") or []
+        if trainee and all(origin == "none" for origin in trainee):
             self.problem = ("whatif.no_trainee", "")
         elif not result["alternatives"]:
             self.problem = ("whatif.none", "")
