@@ -301,6 +301,29 @@ WORDS: dict[str, tuple[str, str]] = {
     "raise.failed": ("未能提出：{why}", "Not raised: {why}"),
     "debrief.facilitator": ("导调", "Facilitator"),
     "debrief.observed": ("仅观察", "note only"),
+    # The debrief's what-if tab
+    "debrief.whatif": ("关键决策影响分析", "What would have changed the outcome"),
+    "whatif.running": ("正在分析：每个方案模拟 {n} 次……", "Analysing: {n} drills per alternative…"),
+    "whatif.ready": ("每个方案模拟 {n} 次（{c}% 置信区间）。", "{n} drills per alternative ({c}% intervals)."),
+    "whatif.failed": ("无法分析这次演练：{why}", "This drill cannot be analysed: {why}"),
+    "whatif.error": ("分析中途出错：{why}", "The analysis stopped on an error: {why}"),
+    "whatif.none": (
+        "这次演练没有可以换个做法来比较的决策。",
+        "This drill has no decision that another choice could be compared with.",
+    ),
+    "whatif.no_trainee": (
+        "这个场景既没有正确处置脚本，也没有评分细则，无法推演替代方案。",
+        "This scenario has neither a correct-procedure script nor a rubric: no alternative can be played.",
+    ),
+    "whatif.rubric_only": (
+        "未找到正确处置脚本，“优秀学员”只按评分细则处置。",
+        "No correct-procedure script found: the good trainee follows the rubric.",
+    ),
+    "whatif.col.verdict": ("结论", "Verdict"),
+    "whatif.open": ("回车：在回放中查看这个决策", "Enter: see this decision in the replay"),
+    "whatif.open.moment": ("回车：在回放中查看这一时刻", "Enter: see this moment in the replay"),
+    "whatif.seeds": ("切换模拟次数", "Fewer/more drills"),
+    "whatif.replay": ("在回放中查看", "See in replay"),
     # Replay
     "replay.title": ("回放", "Replay"),
     "replay.position": ("第 {n}/{total} 条 · {t}", "event {n}/{total} · {t}"),

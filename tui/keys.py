@@ -98,6 +98,8 @@ KEYS: tuple[Key, ...] = (
     Key("debrief.history", "h", "save", "debrief.history"),
     Key("debrief.replay", "r", "replay", "debrief.replay"),
     Key("debrief.new", "escape", "new", "debrief.new"),
+    Key("debrief.whatif_seeds", "s", "whatif_seeds", "whatif.seeds"),
+    Key("debrief.whatif_replay", "enter", "whatif_replay", "whatif.replay", show=False),
     Key("debrief.actions", "a", "raise_actions", "debrief.actions"),  # last: the footer keeps Esc in view at 80 columns
     # Replay
     Key("replay.back", "left", "step(-1)", "replay.back", key_display="←", priority=True),

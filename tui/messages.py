@@ -126,9 +126,17 @@ class RolePlayFinished(Intent):
 
 @dataclass
 class OpenReplay(Intent):
-    """Replay a record, event by event, on top of the current screen."""
+    """Replay a record, event by event, on top of the current screen.
+
+    It opens at the end of the record, or at the moment asked for: an event (the debrief's what-if
+    names the team's decision by its ``seq``), else a sim time.
+    """
 
     path: Path
+    seq: int | None = None
+    """Open with the cursor on this event (its ``seq``)."""
+    t: float | None = None
+    """Or on the last event at or before this sim time (minutes)."""
 
 
 @dataclass

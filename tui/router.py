@@ -13,8 +13,8 @@ DrillFinished      live drill                  debrief                   in plac
 StartRolePlay      start; role-play result     role-play                 on top; in place of a result
 RolePlayFinished   role-play                   role-play result          in place of the role-play
 ResumeDrill        start; ``--resume``         live drill or role-play   on top
-OpenReplay         start, debrief, result;     replay                    on top
-                   ``--replay``
+OpenReplay         start, debrief, result;     replay (at an event or    on top
+                   ``--replay``                a time, if asked)
 OpenDebrief        replay                      debrief                   on top
 ForkFrom           replay                      live drill (a fork)       on top
 GoBack             set-up, replay              the screen under it       closes the one on top
@@ -110,10 +110,10 @@ class Router:
                 from tui.screens.roleplay_result import RolePlayResultScreen
 
                 app.switch_screen(RolePlayResultScreen(path, trainee))
-            case OpenReplay(path=path):
+            case OpenReplay(path=path, seq=seq, t=t):
                 from tui.screens.replay import ReplayScreen
 
-                app.push_screen(ReplayScreen(path))
+                app.push_screen(ReplayScreen(path, seq=seq, t=t))
             case OpenDebrief(path=path):
                 from tui.screens.debrief import DebriefScreen
 

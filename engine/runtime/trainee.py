@@ -134,10 +134,10 @@ def script_for(
     """The good-trainee script of a scenario: ``scripts/<id>.correct.yaml`` beside it, if any.
 
     A scenario read from a record (its path names the record, ``RECORD#file``) has no folder of
-    its own: its script is looked for in ``near`` (e.g. the folder the record's header names), then
-    in the shipped library. A scenario file of one's own is played by the script beside it (or in
-    ``near``) only: a shipped script of the same id may not fit an edited copy. A script's decisions for actions the scenario no longer has are left
-    out by :func:`good_trainee`.
+    its own: its script is looked for in ``near`` (e.g. the folder the record's header names),
+    then in the shipped library. A scenario file of one's own is played by the script beside it
+    (or in ``near``) only: a shipped script of the same id may not fit an edited copy. A script's
+    decisions for actions the scenario no longer has are left out by :func:`good_trainee`.
     """
     name = f"{scenario_id}.roleplay.yaml" if roleplay else f"{scenario_id}.correct.yaml"
     own = Path(scenario_path)

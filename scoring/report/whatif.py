@@ -158,6 +158,18 @@ def measures_text(result: Mapping[str, Any], row: Mapping[str, Any], lang: str) 
     return "\n".join(out)
 
 
+def verdict_text(row: Mapping[str, Any], lang: str) -> str:
+    """What the analysis makes of an alternative: proposed, as done was better, no clear difference, or breaks a rule.
+
+    An alternative that breaks a rule is named so whatever it would have changed: it is never proposed.
+    """
+    if row["breaks_rule"]:
+        return w("cli.broke", lang)
+    if row["good"]:
+        return w("cli.proposed", lang)
+    return w("cli.worse" if row["verdict"] == "worse" else "cli.unclear", lang)
+
+
 def rows(result: Mapping[str, Any], lang: str, *, verdict: str | None = None) -> list[list[str]]:
     """Table rows, ranked: rank, the team's decision, the alternative, outcome, score and measures.
 
@@ -190,7 +202,8 @@ def columns(lang: str) -> list[str]:
     return [w(k, lang) for k in ("rank", "team", "alternative", "outcome", "score", "measures")]
 
 
-def _actual(result: Mapping[str, Any], lang: str) -> str:
+def actual_text(result: Mapping[str, Any], lang: str) -> str:
+    """What happened in the drill itself: its outcome and score, as one sentence."""
     a = result["actual"]
     outcome = w(f"outcome.{a['outcome']}", lang) if a.get("outcome") else "—"
     score = ""
@@ -206,7 +219,7 @@ def section(result: Mapping[str, Any], style: str, lang: str) -> dict[str, Any]:
     widths = (6, 22, 22, 18, 12, 20)
     blocks: list[dict[str, Any]] = [
         {"type": "paragraph", "text": w("method", lang).format(n=n, c=c)},
-        {"type": "paragraph", "text": _actual(result, lang)},
+        {"type": "paragraph", "text": actual_text(result, lang)},
         {"type": "subheading", "text": w("good", lang)},
     ]
     good = rows(result, lang, verdict="good")
@@ -234,20 +247,11 @@ def lines(result: Mapping[str, Any], lang: str) -> list[str]:
     out = [
         w("heading.cli", lang),
         w("cli.meta", lang).format(scenario=result["scenario"], seed=result["seed"], n=n, drills=result["drills"], c=c),
-        _actual(result, lang),
+        actual_text(result, lang),
         "",
     ]
     for r in result["alternatives"]:
-        tag = (
-            w("cli.broke", lang)
-            if r["breaks_rule"]
-            else w("cli.proposed", lang)
-            if r["good"]
-            else w("cli.worse", lang)
-            if r["verdict"] == "worse"
-            else w("cli.unclear", lang)
-        )
-        out.append(f"{r['rank']:>3}. {alternative_text(r, lang)}  [{tag}]")
+        out.append(f"{r['rank']:>3}. {alternative_text(r, lang)}  [{verdict_text(r, lang)}]")
         out.append(f"     {team_text(r, lang)}")
         detail = [outcome_text(r, lang).replace("\n", "  ")]
         if score_text(r):

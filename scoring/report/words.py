@@ -110,7 +110,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "caps.none": ("无", "none"),
     "not_started": (
         "未发生：触发它的情况没有出现（例如前一事件处置得当），不计入得分。",
-        "Did not happen: what would have triggered it never came (for instance, the incident before it was handled well); not scored.",
+        "Did not happen: what would have triggered it never came (for instance, the incident before it"
+        " was handled well); not scored.",
     ),
     "by_objective": ("各目标评估", "Objectives"),
     "objective": ("目标", "Objective"),

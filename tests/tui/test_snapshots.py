@@ -144,6 +144,22 @@ def test_debrief_screen(lang: str, tmp_path: Path) -> None:
     check(f"debrief-{lang}", shoot(lang, steps))
 
 
+def test_debrief_whatif_tab_zh(tmp_path: Path) -> None:
+    """The what-if tab of the stuck lift called late: the on-time call first, spelled out below the table."""
+    from textual.widgets import TabbedContent
+
+    from tests.tui.test_whatif_tab import late_record
+
+    async def steps(app: DrillsimApp, pilot: Pilot[None]) -> None:
+        await app.push_screen(DebriefScreen(late_record(tmp_path), whatif_seeds=(6,)))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.screen.query_one(TabbedContent).active = "tab-whatif"
+        await pilot.pause()  # the tab's opening starts the analysis, which shoot() then waits for
+
+    check("debrief-whatif-zh", shoot("zh", steps))
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_replay_screen(lang: str, tmp_path: Path) -> None:
     """Replay at the first finding: the events so far and the situation at that moment."""

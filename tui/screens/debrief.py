@@ -3,11 +3,13 @@
 Everything is derived from the record on disk (the same one replay and reports read), so what the
 room sees here is what the report will say. From here the facilitator exports the report, saves the
 drill to history, raises corrective actions (整改措施) from its areas for improvement into the ledger
-(the same history database), or replays it.
+(the same history database), or replays it. The last tab works out what would have changed the
+outcome (:mod:`tui.widgets.whatif_view`), only once it is opened.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +30,7 @@ from tui.i18n import pick, tr
 from tui.lines import styled
 from tui.messages import GoHome, OpenReplay
 from tui.screens.base import ConsoleScreen
+from tui.widgets.whatif_view import SEEDS, WhatIfView
 
 if TYPE_CHECKING:
     from engine.runtime import CompiledScenario, Record
@@ -46,9 +49,11 @@ class DebriefScreen(ConsoleScreen):
 
     BINDINGS = keys.bindings("debrief", "en")
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, whatif_seeds: Sequence[int] = SEEDS) -> None:
         super().__init__()
         self.path = Path(path)
+        self.whatif_seeds = whatif_seeds
+        """Drills per alternative the what-if tab offers (the first is the default)."""
         self.record: Record | None = None
         self.scenarios: list[CompiledScenario] = []
         self.evaluation: Evaluation | None = None
@@ -67,6 +72,9 @@ class DebriefScreen(ConsoleScreen):
                 yield RichLog(id="findings-log", wrap=True, markup=False, min_width=20)
             with TabPane(tr("debrief.timeline", self.lang), id="tab-timeline"):
                 yield RichLog(id="timeline-log", wrap=True, markup=False, min_width=20)
+            with TabPane(tr("debrief.whatif", self.lang), id="tab-whatif"):
+                unverified = bool(getattr(self.app, "unverified", False))
+                yield WhatIfView(self.path, lang=self.lang, seeds=self.whatif_seeds, unverified=unverified, id="whatif")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -96,6 +104,7 @@ class DebriefScreen(ConsoleScreen):
 
     def relabel(self) -> None:
         """Redraw every text in the current language."""
+        self.query_one(WhatIfView).relabel(self.lang)
         if self.evaluation is None or self.record is None:
             return
         lang = self.lang
@@ -106,6 +115,7 @@ class DebriefScreen(ConsoleScreen):
             ("tab-tasks", "debrief.tasks"),
             ("tab-findings", "debrief.findings"),
             ("tab-timeline", "debrief.timeline"),
+            ("tab-whatif", "debrief.whatif"),
         ):
             tabs.get_tab(pane).label = tr(key, lang)
         verdict = tr("debrief.pass" if ev.passed else "debrief.fail", lang)
@@ -196,6 +206,27 @@ class DebriefScreen(ConsoleScreen):
             log.write(styled(event, line))
             if isinstance(event, Finding):
                 findings.write(styled(event, line))
+
+    # The what-if tab: analysed when first opened; its keys work there only ---------------------
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-whatif":
+            self.query_one(WhatIfView).open()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("whatif_seeds", "whatif_replay"):
+            tabs = self.query(TabbedContent)
+            return bool(tabs) and tabs.first().active == "tab-whatif"
+        return True
+
+    def action_whatif_seeds(self) -> None:
+        """Analyse again with the other number of drills per alternative (a quick look, or the full figure)."""
+        self.query_one(WhatIfView).next_seeds()
+
+    def action_whatif_replay(self) -> None:
+        """Open the replay at the decision of the highlighted what-if row."""
+        self.query_one(WhatIfView).open_replay()
 
     # Actions -----------------------------------------------------------------------------------
 

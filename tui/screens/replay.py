@@ -38,9 +38,11 @@ class ReplayScreen(ConsoleScreen):
 
     BINDINGS = keys.bindings("replay", "en")
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, seq: int | None = None, t: float | None = None) -> None:
         super().__init__()
         self.path = Path(path)
+        self.opening = (seq, t)
+        """Where to open: on the event with this ``seq``, else the last at or before sim time ``t``, else the end."""
         self.record: Record | None = None
         self.scenarios: list[CompiledScenario] = []
         self.index: Index | None = None
@@ -109,7 +111,7 @@ class ReplayScreen(ConsoleScreen):
         view = SituationView(scenarios, id="replay-situation")
         slot.remove()
         self.query_one("#replay-side", VerticalScroll).mount(view)
-        self.position = len(record.events)
+        self.position = opening_position(record.events, *self.opening)
         self._fill(lines)
         self.query_one("#replay-events", DataTable).focus()
 
@@ -234,3 +236,15 @@ def timeline_rows(events: Sequence[AnyEvent], timeline: Timeline) -> list[tuple[
         if line is not None:
             rows.append((number, Text(line, style=style_of(event), no_wrap=True, overflow="ellipsis", end="")))
     return rows
+
+
+def opening_position(events: Sequence[AnyEvent], seq: int | None, t: float | None) -> int:
+    """The position that puts the cursor on event ``seq``, else on the last event by sim time ``t``, else at the end.
+
+    An event the record does not hold (another record's, or one cut off) opens at the end, as usual.
+    """
+    if seq is not None:
+        return next((number + 1 for number, event in enumerate(events) if event.seq == seq), len(events))
+    if t is not None:
+        return sum(1 for event in events if float(event.t) <= t) or len(events)
+    return len(events)
