@@ -83,7 +83,8 @@ def scan(folders: Iterable[Path] = ()) -> tuple[list[Entry], list[str]]:
                         path,
                         "roleplay",
                         _words(model.title),
-                        _words(model.summary),
+                        # The trainee sees the briefing, never the summary (it says what is trained).
+                        _words(model.dialogue.briefing),
                         "strict",
                         personas=personas,
                     )

@@ -798,6 +798,9 @@ class Dialogue(Frozen):
     """The role of the owner (an external role of the scenario)."""
     start: Ident
     """The first turn."""
+    briefing: Text | None = None
+    """What a trainee is told before the call: the setting, not the answers (the scenario's
+    ``summary`` says what the exercise trains, for the trainer). Practice pages show only this."""
     personas: dict[Ident, Persona] = Field(min_length=1)
     """The owners the trainee may face, by id."""
     turns: dict[Ident, Turn] = Field(min_length=1)

@@ -637,3 +637,17 @@ def test_a_judgement_history_cannot_take_is_still_recorded_and_the_coach_is_told
     assert judged.status_code == 200 and "得分未能更新" in judged.text and "disk full" not in judged.text
     last = read(record).events[-1]
     assert isinstance(last, Evaluated) and last.by == "王教练" and verify(record).ok
+
+
+def test_the_practice_page_briefs_the_trainee_without_giving_away_what_is_trained(
+    client: TestClient, site: Site
+) -> None:
+    """Each role-play shows its briefing (who calls, the setting); the summary's list of what is trained stays hidden."""
+    base = f"/p/{site.keys.practice}"
+    for lang, briefing, hidden in (
+        ("zh", "9栋902的业主打来电话", "训练："),
+        ("en", "the owner of 9-902 is calling", "Trains:"),
+    ):
+        page = client.get(f"{base}?lang={lang}").text
+        assert briefing in page
+        assert hidden not in page and "1002户表阀" not in page
