@@ -299,6 +299,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Corrective actions raised: {numbers} (owner {owner}, due {due}); follow them up with drillsim actions list",
     ),
     "raise.failed": ("未能提出：{why}", "Not raised: {why}"),
+    "debrief.not_started": (
+        "{name}：未发生（触发它的情况没有出现），不计分",
+        "{name}: did not happen (its trigger never came); not scored",
+    ),
     "debrief.facilitator": ("导调", "Facilitator"),
     "debrief.observed": ("仅观察", "note only"),
     # The debrief's what-if tab

@@ -119,3 +119,28 @@ def test_the_tasks_table_shows_each_evaluators_rating_beside_the_automatic_one(
     app = DrillsimApp(lang=lang)
     app.router.begin = lambda **_kw: app.push_screen(DebriefScreen(session.path))  # type: ignore[method-assign,assignment]
     run(app, steps)
+
+
+def test_an_incident_that_never_began_is_named_as_not_scored(tmp_path: Path) -> None:
+    """The cascade played well: the lift entrapment never began; the debrief says so, and scores 100."""
+    from engine.runtime import RecordWriter, header_for, prepare
+    from engine.runtime.trainee import good_trainee, play_good
+    from tests.conftest import ROOT
+
+    setup = prepare(str(ROOT / "drills" / "rainstorm-cascade.yaml"))
+    path = tmp_path / "cascade.jsonl"
+    writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source="rainstorm-cascade"), setup)
+    drill = setup.drill(seed=1, mode="observe")
+    drill.subscribe(writer.write)
+    drill.start()
+    play_good(drill, good_trainee(setup))
+    writer.close()
+
+    async def steps(console: Console) -> None:
+        debrief = console.app.screen
+        assert isinstance(debrief, DebriefScreen)
+        await console.until(lambda: debrief.evaluation is not None, "the debrief")
+        text = str(debrief.query_one("#summary", Static).render())
+        assert "100" in text and "did not happen (its trigger never came); not scored" in text
+
+    debrief_test(path, steps)

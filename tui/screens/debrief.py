@@ -131,6 +131,9 @@ class DebriefScreen(ConsoleScreen):
                 summary.append(
                     f"\n{tr('debrief.caps', lang)}: {cap.get(lang) or next(iter(cap.values()), '')}", style="yellow"
                 )
+        for index in ev.not_started:  # its trigger never came: no part of the score
+            name = pick(self.scenarios[index].model.title, lang)
+            summary.append(f"\n{tr('debrief.not_started', lang, name=name)}", style="dim")
         self.query_one("#summary", Static).update(summary)
         self._fill_breakdown()
         self._fill_tasks()
