@@ -84,7 +84,6 @@ class RolePlayScreen(SessionScreen):
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)
-        self.sub_title = self.session.path.name
         talk = self.query_one("#rp-talk", RichLog)
         for event in self.session.drill.events:
             self._say(talk, event)
@@ -96,6 +95,7 @@ class RolePlayScreen(SessionScreen):
 
     def relabel(self) -> None:
         """Redraw in the current language."""
+        self.sub_title = self.heading(self.trainee)
         self.query_one("#rp-replies-title", Static).update(tr("rp.replies", self.lang))
         self._options = None
         self.redraw()
