@@ -15,6 +15,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "app.lang": ("English", "中文"),
     "app.theme": ("明暗", "Theme"),
     "app.palette": ("命令", "Commands"),
+    "app.palette.search": ("搜索命令…", "Search for commands…"),
     "app.back": ("返回", "Back"),
     "app.lang.help": ("切换界面语言（中文/English）", "Switch the console's language (Chinese/English)"),
     "app.theme.help": ("切换浅色/深色主题", "Switch between the light and dark themes"),

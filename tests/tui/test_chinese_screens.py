@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from textual.widgets import DataTable
+from textual.command import CommandInput, CommandPalette
+from textual.widgets import DataTable, Footer
 
 from engine.display import sim_time
 from engine.runtime import Session, header_for, prepare
@@ -75,5 +76,19 @@ def test_the_records_list_names_each_drill_by_its_title_not_its_id() -> None:
         table = start.query_one("#records", DataTable)
         names = {str(table.get_row_at(r)[1]) for r in range(table.row_count)}
         assert names == {"电梯困人：轿厢停在两层之间", "业主来电：天花板漏水，楼上无人"}
+
+    run(DrillsimApp(lang="zh"), steps)
+
+
+def test_the_command_palette_is_named_and_searched_in_chinese() -> None:
+    """The footer calls Ctrl+P 命令, not Textual's "palette", and the palette's prompt is Chinese."""
+
+    async def steps(console: Console) -> None:
+        start = console.on(StartScreen)
+        footer = " ".join(str(key.render()) for key in start.query_one(Footer).query("FooterKey"))
+        assert "命令" in footer and "palette" not in footer
+        await console.press("ctrl+p")
+        palette = await console.reach(CommandPalette)
+        assert palette.query_one(CommandInput).placeholder == "搜索命令…"
 
     run(DrillsimApp(lang="zh"), steps)
