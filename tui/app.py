@@ -100,7 +100,7 @@ class DrillsimApp(App[None]):
 
     def action_command_palette(self) -> None:
         """Open the command palette, its search prompt in the console's language."""
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(CommandPalette(placeholder=tr("app.palette.search", self.lang), id="--command-palette"))
 
     def action_help(self) -> None:
