@@ -7,7 +7,7 @@ tables with it, and the console wraps with the same rules, so that what lint acc
 the console shows. The panels (:data:`PANELS`) say how wide each of the console's text areas is at
 its smallest size, 80x24, and how many lines a text may take there: the linter checks each text
 against the panel that shows it. :func:`sim_time` is the one way a sim minute is written, on the
-console's clock, in its feed and in the reports.
+console's clock, in its feed and in the reports; :func:`with_unit` the one way a figure's unit is.
 """
 
 from __future__ import annotations
@@ -91,6 +91,37 @@ def sim_time(minutes: float | None, lang: str = "zh") -> str:
     hours, rest = divmod(seconds, 3600)
     mins, secs = divmod(rest, 60)
     return f"{hours}:{mins:02d}:{secs:02d}" if hours else f"{mins:02d}:{secs:02d}"
+
+
+UNITS: dict[str, tuple[str, str]] = {
+    "min": ("分钟", "min"),
+    "h": ("小时", "h"),
+    "m": ("米", "m"),
+    "cm": ("厘米", "cm"),
+    "mm": ("毫米", "mm"),
+    "mm/h": ("毫米/小时", "mm/h"),
+    "percent": ("%", "%"),
+    "%": ("%", "%"),
+    "count": ("", ""),
+    "人": ("人", "people"),
+    "户": ("户", "households"),
+    "台": ("台", ""),
+    "辆": ("辆", ""),
+}
+"""How each unit a scenario may name is written in Chinese and English. ``count`` is a bare number,
+and so are the Chinese measure words that English does without (台, 辆); a unit not listed here is
+shown as the author wrote it."""
+
+
+def with_unit(number: str, unit: str | None, lang: str = "zh") -> str:
+    """``number`` (already written) followed by its ``unit`` in ``lang``: ``10 分钟``, ``35%``, ``3 人``."""
+    if not unit:
+        return number
+    zh, en = UNITS.get(unit, (unit, unit))
+    word = zh if lang == "zh" else en
+    if not word:
+        return number
+    return f"{number}{word}" if word == "%" else f"{number} {word}"
 
 
 def cells(text: str) -> int:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
+import pytest
 from textual.command import CommandInput, CommandPalette
 from textual.widgets import DataTable, Footer
 
 from engine.display import sim_time
+from engine.format import load_scenario
 from engine.runtime import Session, header_for, prepare
+from room import views as room_views
 from tests.conftest import ROOT
 from tests.tui.harness import ELEVATOR, Console, Wall, recorded, run
 from tui.app import DrillsimApp
@@ -16,6 +21,7 @@ from tui.screens.debrief import DebriefScreen
 from tui.screens.live import LiveScreen
 from tui.screens.roleplay import begin_roleplay
 from tui.screens.start import StartScreen
+from tui.widgets import situation_view
 
 CODES = re.compile(r"\b(done|missed|late|auto|task:|deadline/|life-first/)|′")
 """What the debrief used to show on a Chinese screen: status codes, internal ids, decimal minutes."""
@@ -92,3 +98,16 @@ def test_the_command_palette_is_named_and_searched_in_chinese() -> None:
         assert palette.query_one(CommandInput).placeholder == "搜索命令…"
 
     run(DrillsimApp(lang="zh"), steps)
+
+
+@pytest.mark.parametrize("show", [situation_view.show_value, room_views.show_value], ids=["console", "room"])
+@pytest.mark.parametrize(
+    ("variable", "zh", "en"),
+    [("water_spread", "35%", "35%"), ("tech_eta_min", "35 分钟", "35 min")],
+)
+def test_meters_and_values_carry_their_units_in_the_screens_language(
+    show: Callable[[Any, Any, str], str], variable: str, zh: str, en: str
+) -> None:
+    """The leak complaint's spread reads 35%, the technician's arrival 35 分钟: no 'percent', no 'min' in Chinese."""
+    spec = load_scenario(ROOT / "scenarios" / "leak-complaint.yaml").model.variables[variable]
+    assert (show(spec, 35, "zh"), show(spec, 35, "en")) == (zh, en)

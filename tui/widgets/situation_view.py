@@ -13,7 +13,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.display import sim_time
+from engine.display import sim_time, with_unit
 from engine.runtime import STAGES, CompiledScenario, IncidentView, Situation
 from tui.i18n import pick, tr
 from tui.wrapping import Wrapped
@@ -43,7 +43,7 @@ def show_value(spec: Any, value: Any, lang: str) -> str:
         text = f"{value:.3g}"
     else:
         text = str(value)
-    return text + (f" {spec.unit}" if spec.unit else "")
+    return with_unit(text, spec.unit, lang)
 
 
 def loop_marks(stages: set[str], lang: str) -> Text:
