@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,22 @@ def test_the_graph_has_every_declared_transition(mini_path: Path) -> None:
         ("trapped", "panic", "auto"),
     }
     assert any(e.label.startswith("[F] ") for e in edges)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_chinese_graph_labels_name_moves_injects_and_timers_in_chinese_not_by_id(path: Path) -> None:
+    """An automatic move is named by where it goes, an inject by its message, a missed timer by its label (自动, 注入, 超时)."""
+    scenario = load_scenario(path).model
+    ids = {*scenario.transitions, *scenario.injects, *scenario.timers}
+    for edge in graph.edges(scenario, "zh"):
+        if edge.kind in ("auto", "inject", "timer"):
+            word, _, name = edge.label.partition("：")
+            assert word in ("自动", "注入", "超时") and name, edge.label
+            assert name not in ids and not re.fullmatch(r"[a-z0-9_]+", name), edge.label
+    autos = {e.target: e.label for e in graph.edges(scenario, "zh") if e.kind == "auto"}
+    for target, label in autos.items():
+        spec = scenario.states.get(target) or scenario.endings.get(target)
+        assert spec is not None and spec.label is not None and label.startswith("自动：" + (spec.label.zh or "")[:30])
 
 
 def test_mermaid_output_is_a_flowchart_with_every_state(mini_path: Path) -> None:
