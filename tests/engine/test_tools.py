@@ -112,3 +112,16 @@ def test_simulate_command_prints_json(mini_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["runs"] == 50 and "stalled" in data
+
+
+def test_the_chinese_simulation_summary_names_states_and_actions_not_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    """The text summary in Chinese: the scenario's title, state and action labels, 最小/中位数 instead of min/p50."""
+    from engine.tools.cli import main
+
+    assert main(["simulate", ELEVATOR, "--runs", "20", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    scenario = load_scenario(ELEVATOR).model
+    assert scenario.title.get("zh") in out
+    assert "elevator-entrapment" not in out and not re.search(r"\b(min|max|p50)\b", out), out
+    never = next(line for line in out.splitlines() if "从未采取的行动" in line)
+    assert any(a.label.get("zh") in never for a in scenario.actions.values())
