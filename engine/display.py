@@ -50,12 +50,15 @@ ACTIONS = Panel("the action list", 38, 2, before="  ", after="  ⚠")
 scrollbar leave 38; each label is indented two cells and may end in "  ⚠" (a rule it would break).
 Two lines each, so that a role's choices stay in view together in the list's eight rows."""
 
-REPLIES = Panel("the role-play reply list", 46, 9)
-"""The role-play's reply list: 80 columns less the 30-cell coach panel, padding and scrollbar; its
-nine rows at 80x24 are the most one reply may fill."""
+REPLIES = Panel("the role-play reply list", 44, 10)
+"""The role-play's reply list: 80 columns less the 30-cell coach panel, padding, scrollbar and each
+reply's bullet (its wrapped lines hang under the text) leave 44. Of the 20 rows the conversation and
+the replies share at 80x24 (less the list's title), the list keeps at least ten, the most one reply
+may fill, so that any reply can be read whole."""
 
-TALK = Panel("the role-play conversation", 48, 10)
-"""The role-play's conversation, where the owner's words are shown: ten rows at 80x24."""
+TALK = Panel("the role-play conversation", 48, 9)
+"""The role-play's conversation, where the owner's words are shown: up to nine rows at 80x24, the rest
+of the screen's middle after the replies' ten (the owner's latest words always show whole)."""
 
 SIDE = Panel("the side panel", 35, 2)
 """The live screen's side panel (the situation: state, hazards, figures, staff; the role headings):

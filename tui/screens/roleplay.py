@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
+from engine.display import REPLIES, wrap
 from engine.format import (
     AFTER_CALL,
     CALL_BACK,
@@ -50,6 +51,16 @@ if TYPE_CHECKING:
 SPEED = 2.0
 """Role-play clock speed: thinking time costs the owner's patience twice as fast as real time."""
 
+MIN_REPLIES = REPLIES.lines
+"""Rows the reply list keeps at least: the longest reply the linter allows shows whole, and the rest scroll."""
+
+MIN_TALK = 4
+"""Rows the conversation keeps at least."""
+
+BULLET = "· "
+"""Each reply starts with it, and its wrapped lines are indented under the text: one reply ends where
+the next bullet begins."""
+
 
 class RolePlayScreen(SessionScreen):
     """One conversation with one owner."""
@@ -70,6 +81,10 @@ class RolePlayScreen(SessionScreen):
         self.coach = True
         self._options: tuple[str, ...] | None = None
         self._mood = float(self.sc.initial_values.get("mood", 0))
+        self._recent: list[str] = []
+        """What the conversation shows since the trainee's last reply (that reply first), as plain text."""
+        self._owner_from = 0
+        """Where in :attr:`_recent` the owner's latest words begin."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -117,19 +132,18 @@ class RolePlayScreen(SessionScreen):
         colon = "：" if lang == "zh" else ": "
         match event:
             case IncidentStarted(state=state):
-                talk.write(
-                    Wrapped(Text(owner + colon + pick(model.states[state].narration, lang), style="bold yellow"))
-                )
+                said = owner + colon + pick(model.states[state].narration, lang)
+                self._write(talk, Text(said, style="bold yellow"), owner=True)
             case StateChanged(to=to) if to == AFTER_CALL:
-                talk.write(Text(tr("rp.call_over", lang), style="dim"))
+                self._write(talk, Text(tr("rp.call_over", lang), style="dim"))
             case StateChanged(to=to) if to in model.states:
                 narration = pick(model.states[to].narration, lang)
                 if to in self.dialogue.turns:
-                    talk.write(Wrapped(Text(owner + colon + narration, style="bold yellow")))
+                    self._write(talk, Text(owner + colon + narration, style="bold yellow"), owner=True)
                 else:
-                    talk.write(Wrapped(Text(narration, style="italic")))
+                    self._write(talk, Text(narration, style="italic"))
             case StateChanged(to=to) if to in model.endings:
-                talk.write(Wrapped(Text(pick(model.endings[to].narration, lang), style="bold reverse")))
+                self._write(talk, Text(pick(model.endings[to].narration, lang), style="bold reverse"))
             case DecisionMade():
                 self._said(talk, event)
             case ActionDone(changes=changes) if "mood" in changes:
@@ -138,11 +152,11 @@ class RolePlayScreen(SessionScreen):
                 self._mood = new
                 if delta:
                     style = "red" if delta > 0 else "green"
-                    talk.write(Text(f"   {tr('rp.anger', lang)} {delta:+.0f} → {new:.0f}", style=style))
+                    self._write(talk, Text(f"   {tr('rp.anger', lang)} {delta:+.0f} → {new:.0f}", style=style))
             case VariableStepped(var="mood", value=value):
                 self._mood = float(value)
             case Finding(detail=detail):
-                talk.write(Wrapped(Text("⚠ " + (detail.get(lang) or next(iter(detail.values()), "")), style="red")))
+                self._write(talk, Text("⚠ " + (detail.get(lang) or next(iter(detail.values()), "")), style="red"))
 
     def _said(self, talk: RichLog, decision: DecisionMade) -> None:
         """What the trainee said (or tried to say: a refused reply is struck through, with why)."""
@@ -155,12 +169,23 @@ class RolePlayScreen(SessionScreen):
             said += "（" + tr("rp.judged", lang, move=pick(MOVES[move].label, lang)) + "）"
         if decision.action == CALL_BACK and decision.status == "accepted":
             days = f"{self.dialogue.follow_up_after / 1440:g}"
-            talk.write(Text(tr("rp.days_later", lang, days=days), style="dim"))
+            self._write(talk, Text(tr("rp.days_later", lang, days=days), style="dim"))
         style = "bold" if decision.status == "accepted" else "strike dim"
-        talk.write(Wrapped(Text(tr("rp.you", lang) + colon + said, style=style)))
+        self._write(talk, Text(tr("rp.you", lang) + colon + said, style=style), you=True)
         if decision.status == "refused":
             why = "；".join((r.detail.get(lang) or next(iter(r.detail.values()))) for r in decision.reasons or [])
-            talk.write(Wrapped(Text("✗ " + why, style="bold red")))
+            self._write(talk, Text("✗ " + why, style="bold red"))
+
+    def _write(self, talk: RichLog, text: Text, *, owner: bool = False, you: bool = False) -> None:
+        """Add ``text`` to the conversation, and remember it for :meth:`_fit_talk`."""
+        if you:
+            self._recent = []
+        if owner:
+            self._owner_from = len(self._recent)
+        elif you:
+            self._owner_from = 1  # nothing the owner said since: the reply is the newest
+        self._recent.append(text.plain)
+        talk.write(Wrapped(text))
 
     # Drawing -----------------------------------------------------------------------------------
 
@@ -168,6 +193,35 @@ class RolePlayScreen(SessionScreen):
         self.draw_clock()
         self._draw_options()
         self._draw_coach()
+        self._fit_talk()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_talk)
+
+    def _fit_talk(self) -> None:
+        """Give the conversation the rows its newest exchange needs, and the replies the rest.
+
+        The trainee's last reply and the owner's answer show whole when they fit; if not, the
+        owner's latest words do (a scenario's line takes at most :data:`engine.display.TALK`'s rows),
+        and the replies keep at least :data:`MIN_REPLIES` rows to scroll through.
+        """
+        talk = self.query_one("#rp-talk", RichLog)
+        main = self.query_one("#rp-main").size.height
+        width = talk.scrollable_content_region.width  # what the conversation's lines were wrapped to
+        if main <= 0 or width <= 0:
+            return
+        room = max(MIN_TALK, main - 1 - MIN_REPLIES)  # 1: the replies' title
+
+        def rows(texts: list[str]) -> int:
+            return sum(len(wrap(t, width)) for t in texts)
+
+        want = rows(self._recent)
+        if want > room:
+            want = rows(self._recent[self._owner_from :])
+        height = max(MIN_TALK, min(want, room))
+        if talk.styles.height is None or talk.styles.height.value != height:
+            talk.styles.height = height
+            self.call_after_refresh(talk.scroll_end, animate=False)
 
     def draw_clock(self) -> None:
         lang = self.lang
@@ -202,7 +256,8 @@ class RolePlayScreen(SessionScreen):
         # practice does not become memorising positions (display order only; the record is unchanged).
         order = list(options)
         random.Random(f"{self.session.header.seed}:{self.session.situation.incidents[0].state}").shuffle(order)
-        items = [Option(Wrapped(pick(self.sc.model.actions[a].label, lang)), id=a) for a in order]
+        labels = {a: BULLET + pick(self.sc.model.actions[a].label, lang) for a in order}
+        items = [Option(Wrapped(labels[a], hang=" " * len(BULLET)), id=a) for a in order]
         widget.add_options(items)
         if items:
             widget.highlighted = 0
