@@ -57,6 +57,9 @@ MIN_REPLIES = REPLIES.lines
 MIN_TALK = 4
 """Rows the conversation keeps at least."""
 
+KEPT = 50
+"""Entries of the conversation remembered to size it (far more than ever fit on the screen)."""
+
 BULLET = "· "
 """Each reply starts with it, and its wrapped lines are indented under the text: one reply ends where
 the next bullet begins."""
@@ -81,10 +84,8 @@ class RolePlayScreen(SessionScreen):
         self.coach = True
         self._options: tuple[str, ...] | None = None
         self._mood = float(self.sc.initial_values.get("mood", 0))
-        self._recent: list[str] = []
-        """What the conversation shows since the trainee's last reply (that reply first), as plain text."""
-        self._owner_from = 0
-        """Where in :attr:`_recent` the owner's latest words begin."""
+        self._recent: list[tuple[str, str]] = []
+        """The conversation's newest entries as ``(who, plain text)``: who is ``owner``, ``you`` or ``""``."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -95,7 +96,9 @@ class RolePlayScreen(SessionScreen):
                 yield Static(id="rp-replies-title", classes="section-title")
                 yield OptionList(id="rp-replies")
             yield Static(id="rp-coach", classes="controller")
-        yield Footer()
+        # This footer's keys overflow 80 columns, and the palette's key drawn over wide characters there
+        # lost half of its Chinese label; Ctrl+P still opens it, and F1 lists it with every key.
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)
@@ -178,13 +181,7 @@ class RolePlayScreen(SessionScreen):
 
     def _write(self, talk: RichLog, text: Text, *, owner: bool = False, you: bool = False) -> None:
         """Add ``text`` to the conversation, and remember it for :meth:`_fit_talk`."""
-        if you:
-            self._recent = []
-        if owner:
-            self._owner_from = len(self._recent)
-        elif you:
-            self._owner_from = 1  # nothing the owner said since: the reply is the newest
-        self._recent.append(text.plain)
+        self._recent = [*self._recent[-(KEPT - 1) :], ("owner" if owner else "you" if you else "", text.plain)]
         talk.write(Wrapped(text))
 
     # Drawing -----------------------------------------------------------------------------------
@@ -201,24 +198,31 @@ class RolePlayScreen(SessionScreen):
     def _fit_talk(self) -> None:
         """Give the conversation the rows its newest exchange needs, and the replies the rest.
 
-        The trainee's last reply and the owner's answer show whole when they fit; if not, the
-        owner's latest words do (a scenario's line takes at most :data:`engine.display.TALK`'s rows),
-        and the replies keep at least :data:`MIN_REPLIES` rows to scroll through.
+        The newest exchange is the trainee's reply the owner answered, and the answer: both show whole
+        when they fit. If not, the owner's latest words do (a scenario's line takes at most
+        :data:`engine.display.TALK`'s rows), and the replies keep at least :data:`MIN_REPLIES` rows to
+        scroll through. Rows the replies do not need go to the conversation.
         """
         talk = self.query_one("#rp-talk", RichLog)
+        replies = self.query_one("#rp-replies", OptionList)
         main = self.query_one("#rp-main").size.height
         width = talk.scrollable_content_region.width  # what the conversation's lines were wrapped to
         if main <= 0 or width <= 0:
             return
         room = max(MIN_TALK, main - 1 - MIN_REPLIES)  # 1: the replies' title
 
-        def rows(texts: list[str]) -> int:
-            return sum(len(wrap(t, width)) for t in texts)
+        def rows(entries: list[tuple[str, str]]) -> int:
+            return sum(len(wrap(text, width)) for _who, text in entries)
 
-        want = rows(self._recent)
+        whos = [who for who, _text in self._recent]
+        owner = max((i for i, who in enumerate(whos) if who == "owner"), default=0)
+        answered = max((i for i, who in enumerate(whos[:owner]) if who == "you"), default=owner)
+        want = rows(self._recent[answered:])
         if want > room:
-            want = rows(self._recent[self._owner_from :])
-        height = max(MIN_TALK, min(want, room))
+            want = rows(self._recent[owner:])
+        lines = max(1, replies.size.width - len(BULLET) - 2)  # less the bullet's hang and a scrollbar
+        needed = sum(len(wrap(str(o.prompt), lines)) for o in replies.options)
+        height = max(MIN_TALK, min(want, room), main - 1 - needed)
         if talk.styles.height is None or talk.styles.height.value != height:
             talk.styles.height = height
             self.call_after_refresh(talk.scroll_end, animate=False)
