@@ -268,3 +268,21 @@ def test_at_80x24_every_reply_can_be_read_whole_while_the_owners_words_stay_in_v
         assert turns == 4
 
     run(DrillsimApp(lang=lang), steps)
+
+
+def test_after_a_refused_reply_the_owners_words_it_answered_are_still_in_view() -> None:
+    """Strict mode stops a red line twice: the refusals and the owner's opening words all stay on screen."""
+
+    async def steps(console: Console) -> None:
+        session = begin_roleplay(str(LEAK), persona="elderly", mode="strict", trainee="王敏", seed=11)
+        screen = RolePlayScreen(session, "王敏")
+        await console.open(screen)
+        await console.press("space")
+        opening = pick(screen.sc.model.states["opening"].narration, "zh").replace(" ", "")
+        talk = screen.query_one("#rp-talk", RichLog)
+        for _ in range(2):
+            await say(console, "opening__not_ours")
+            await console.pilot.pause()
+            assert opening in visible(talk)
+
+    run(DrillsimApp(lang="zh"), steps)

@@ -92,7 +92,7 @@ class RolePlayScreen(SessionScreen):
         yield Static(id="rp-top")
         with Horizontal(id="rp-body"):
             with Vertical(id="rp-main"):
-                yield RichLog(id="rp-talk", wrap=True, markup=False, min_width=20)
+                yield RichLog(id="rp-talk", wrap=True, markup=False, min_width=20, auto_scroll=False)
                 yield Static(id="rp-replies-title", classes="section-title")
                 yield OptionList(id="rp-replies")
             yield Static(id="rp-coach", classes="controller")
@@ -201,7 +201,8 @@ class RolePlayScreen(SessionScreen):
         The newest exchange is the trainee's reply the owner answered, and the answer: both show whole
         when they fit. If not, the owner's latest words do (a scenario's line takes at most
         :data:`engine.display.TALK`'s rows), and the replies keep at least :data:`MIN_REPLIES` rows to
-        scroll through. Rows the replies do not need go to the conversation.
+        scroll through. Rows the replies do not need go to the conversation. When refused replies
+        pile up under the owner's words, the words stay at the top and the newest lines scroll.
         """
         talk = self.query_one("#rp-talk", RichLog)
         replies = self.query_one("#rp-replies", OptionList)
@@ -225,7 +226,12 @@ class RolePlayScreen(SessionScreen):
         height = max(MIN_TALK, min(want, room), main - 1 - needed)
         if talk.styles.height is None or talk.styles.height.value != height:
             talk.styles.height = height
-            self.call_after_refresh(talk.scroll_end, animate=False)
+        since_owner = rows(self._recent[owner:])  # the conversation scrolls here, not as it is written
+        if since_owner > height:  # refusals after the owner's words: those words stay at the top
+            top = max(0, len(talk.lines) - since_owner)
+            talk.call_after_refresh(talk.scroll_to, y=top, animate=False)
+        else:
+            talk.call_after_refresh(talk.scroll_end, animate=False)
 
     def draw_clock(self) -> None:
         lang = self.lang
