@@ -136,13 +136,13 @@ class RolePlayScreen(SessionScreen):
         match event:
             case IncidentStarted(state=state):
                 said = owner + colon + pick(model.states[state].narration, lang)
-                self._write(talk, Text(said, style="bold yellow"), owner=True)
+                self._write(talk, Text(said, style="bold yellow"), who="owner")
             case StateChanged(to=to) if to == AFTER_CALL:
                 self._write(talk, Text(tr("rp.call_over", lang), style="dim"))
             case StateChanged(to=to) if to in model.states:
                 narration = pick(model.states[to].narration, lang)
                 if to in self.dialogue.turns:
-                    self._write(talk, Text(owner + colon + narration, style="bold yellow"), owner=True)
+                    self._write(talk, Text(owner + colon + narration, style="bold yellow"), who="owner")
                 else:
                     self._write(talk, Text(narration, style="italic"))
             case StateChanged(to=to) if to in model.endings:
@@ -174,14 +174,16 @@ class RolePlayScreen(SessionScreen):
             days = f"{self.dialogue.follow_up_after / 1440:g}"
             self._write(talk, Text(tr("rp.days_later", lang, days=days), style="dim"))
         style = "bold" if decision.status == "accepted" else "strike dim"
-        self._write(talk, Text(tr("rp.you", lang) + colon + said, style=style), you=True)
+        who = "you" if decision.status == "accepted" else "refused"
+        self._write(talk, Text(tr("rp.you", lang) + colon + said, style=style), who=who)
         if decision.status == "refused":
             why = "；".join((r.detail.get(lang) or next(iter(r.detail.values()))) for r in decision.reasons or [])
             self._write(talk, Text("✗ " + why, style="bold red"))
 
-    def _write(self, talk: RichLog, text: Text, *, owner: bool = False, you: bool = False) -> None:
-        """Add ``text`` to the conversation, and remember it for :meth:`_fit_talk`."""
-        self._recent = [*self._recent[-(KEPT - 1) :], ("owner" if owner else "you" if you else "", text.plain)]
+    def _write(self, talk: RichLog, text: Text, *, who: str = "") -> None:
+        """Add ``text`` to the conversation (``who``: ``owner``, ``you``, ``refused`` or nobody), and
+        remember it for :meth:`_fit_talk`."""
+        self._recent = [*self._recent[-(KEPT - 1) :], (who, text.plain)]
         talk.write(Wrapped(text))
 
     # Drawing -----------------------------------------------------------------------------------
@@ -202,7 +204,8 @@ class RolePlayScreen(SessionScreen):
         when they fit. If not, the owner's latest words do (a scenario's line takes at most
         :data:`engine.display.TALK`'s rows), and the replies keep at least :data:`MIN_REPLIES` rows to
         scroll through. Rows the replies do not need go to the conversation. When refused replies
-        pile up under the owner's words, the words stay at the top and the newest lines scroll.
+        pile up under the owner's words, the words stay at the top and the newest lines scroll; once
+        the trainee's reply is said, the conversation shows its end.
         """
         talk = self.query_one("#rp-talk", RichLog)
         replies = self.query_one("#rp-replies", OptionList)
@@ -217,8 +220,9 @@ class RolePlayScreen(SessionScreen):
 
         whos = [who for who, _text in self._recent]
         owner = max((i for i, who in enumerate(whos) if who == "owner"), default=0)
+        waiting = "you" in whos[owner + 1 :]  # the trainee has answered; the owner's reply is to come
         answered = max((i for i, who in enumerate(whos[:owner]) if who == "you"), default=owner)
-        want = rows(self._recent[answered:])
+        want = rows(self._recent[owner if waiting else answered :])
         if want > room:
             want = rows(self._recent[owner:])
         lines = max(1, replies.size.width - len(BULLET) - 2)  # less the bullet's hang and a scrollbar
@@ -227,7 +231,7 @@ class RolePlayScreen(SessionScreen):
         if talk.styles.height is None or talk.styles.height.value != height:
             talk.styles.height = height
         since_owner = rows(self._recent[owner:])  # the conversation scrolls here, not as it is written
-        if since_owner > height:  # refusals after the owner's words: those words stay at the top
+        if since_owner > height and not waiting:  # refusals after the owner's words: the words stay on top
             top = max(0, len(talk.lines) - since_owner)
             talk.call_after_refresh(talk.scroll_to, y=top, animate=False)
         else:
