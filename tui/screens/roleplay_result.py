@@ -121,7 +121,8 @@ class RolePlayResultScreen(ConsoleScreen):
             summary.append(f"{tr('debrief.caps', lang)}: {pick(item, lang)}\n", style="yellow")
         if result.ending:
             ending = pick(self.endings.get(result.ending), lang) or result.ending
-            summary.append(tr("rp.ending", lang, ending=ending) + f" ({outcome})\n")
+            outcome_text = f"（{outcome}）" if lang == "zh" else f" ({outcome})"
+            summary.append(tr("rp.ending", lang, ending=ending) + outcome_text + "\n")
         self.query_one("#rp-summary", Static).update(Wrapped(summary))
         steps = Text(tr("rp.steps", lang) + "\n", style="bold")
         for step in result.steps:

@@ -146,7 +146,8 @@ class SetupScreen(ConsoleScreen):
         widgets.append(Label(tr("setup.seed", lang), classes="section-title"))
         seed = str(random.randrange(1, 10000))
         widgets.append(Input(value=seed, id="seed", type="integer", classes="field small", compact=True))
-        widgets.append(Button(tr("setup.start", lang) + " (Ctrl+S)", id="start", variant="primary"))
+        keys_hint = "（Ctrl+S）" if lang == "zh" else " (Ctrl+S)"
+        widgets.append(Button(tr("setup.start", lang) + keys_hint, id="start", variant="primary"))
         form.mount_all(widgets)
         # The form is mounted on the next refresh: focus its first field then, so names typed at once land there.
         self.call_after_refresh(self._focus_first)

@@ -165,7 +165,8 @@ class SituationView(Static):
 
     def render_findings(self, sit: Situation) -> Text:
         lang = self.lang
-        out = Text(f"\n{tr('live.findings', lang)} ({len(sit.findings)})\n", style="bold")
+        count = f"（{len(sit.findings)}）" if lang == "zh" else f" ({len(sit.findings)})"
+        out = Text(f"\n{tr('live.findings', lang)}{count}\n", style="bold")
         if not sit.findings:
             out.append(f"  {tr('live.no_findings', lang)}\n", style="dim")
         for finding in sit.findings[-6:]:
