@@ -269,6 +269,11 @@ def tr(key: str, lang: str, **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
+def colon(lang: str) -> str:
+    """The colon between a label and its value: full width in Chinese, ``": "`` in English (both two cells)."""
+    return "\uff1a" if lang == "zh" else ": "
+
+
 def pick(text: object, lang: str) -> str:
     """A scenario text (``Text`` with ``zh``/``en``, or a dict) in ``lang``, falling back to the other."""
     if text is None:

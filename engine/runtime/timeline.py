@@ -159,7 +159,7 @@ class Timeline:
             case StaffAwaited():
                 pool = self.scenarios[event.incident].model.staff.get(event.pool)
                 name = pool.label.get(self.lang) if pool else event.pool
-                return f"{self.word('wait')} ({name}) {self._action(event.incident, event.action)}"
+                return f"{self.word('wait')}{self._paren(name)} {self._action(event.incident, event.action)}"
             case InjectDelivered():
                 inject = self.scenarios[event.incident].model.injects[event.inject]
                 sender, receiver = self._role(event.incident, inject.from_), self._role(event.incident, inject.to)

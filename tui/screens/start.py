@@ -124,8 +124,12 @@ class StartScreen(ConsoleScreen):
             table.add_row(cell(info.when), drill, status, key=str(info.path))
         self.query_one("#records-title", Static).update(
             tr("start.records", lang)
-            + ("" if self.records or not self.records_read else f"  ({tr('start.none', lang)})")
+            + ("" if self.records or not self.records_read else self._aside(tr("start.none", lang)))
         )
+
+    def _aside(self, text: str) -> str:
+        """``text`` in parentheses after a heading, in the console's language's parentheses."""
+        return f"（{text}）" if self.lang == "zh" else f"  ({text})"
 
     def titles(self) -> dict[str, dict[str, str]]:
         """The title of each plan, scenario and role-play listed, by the id its records are filed under.
