@@ -21,7 +21,7 @@ from engine.runtime import Timeline
 from tui import keys
 from tui.cells import cell
 from tui.dialogs.choice import ChoiceDialog
-from tui.i18n import pick, tr
+from tui.i18n import colon, pick, tr
 from tui.lines import styled
 from tui.messages import GoHome, OpenReplay
 from tui.screens.base import ConsoleScreen
@@ -106,9 +106,8 @@ class DebriefScreen(ConsoleScreen):
         )
         for inc in ev.incidents:
             for cap in inc.caps:
-                summary.append(
-                    f"\n{tr('debrief.caps', lang)}: {cap.get(lang) or next(iter(cap.values()), '')}", style="yellow"
-                )
+                why = cap.get(lang) or next(iter(cap.values()), "")
+                summary.append(f"\n{tr('debrief.caps', lang)}{colon(lang)}{why}", style="yellow")
         self.query_one("#summary", Static).update(summary)
         self._fill_breakdown()
         self._fill_tasks()

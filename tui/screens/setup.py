@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, R
 from engine.runtime import SPEEDS
 from tui import keys
 from tui.catalog import Entry
-from tui.i18n import pick, tr
+from tui.i18n import colon, pick, tr
 from tui.messages import GoBack, RunDrill
 from tui.screens.base import ConsoleScreen
 from tui.widgets.marked_radio import MarkedRadioButton
@@ -89,7 +89,8 @@ class SetupScreen(ConsoleScreen):
         form.remove_children()
         plan = self.setup.plan.model if self.setup and self.setup.plan else None
         team = plan.team if plan else {}
-        widgets: list[Any] = [Static(Text(f"{tr('setup.title', lang)}: {pick(self.entry.title, lang)}", style="bold"))]
+        heading = f"{tr('setup.title', lang)}{colon(lang)}{pick(self.entry.title, lang)}"
+        widgets: list[Any] = [Static(Text(heading, style="bold"))]
         widgets.append(
             Horizontal(
                 Label(tr("setup.team_name", lang), classes="field-label"),
