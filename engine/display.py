@@ -7,7 +7,7 @@ tables with it, and the console wraps with the same rules, so that what lint acc
 the console shows. The panels (:data:`PANELS`) say how wide each of the console's text areas is at
 its smallest size, 80x24, and how many lines a text may take there: the linter checks each text
 against the panel that shows it. :func:`sim_time` is the one way a sim minute is written, on the
-console's clock, in its feed and in the reports.
+console's clock, in its feed and in the reports; :func:`with_unit` the one way a figure's unit is.
 """
 
 from __future__ import annotations
@@ -50,12 +50,15 @@ ACTIONS = Panel("the action list", 38, 2, before="  ", after="  ⚠")
 scrollbar leave 38; each label is indented two cells and may end in "  ⚠" (a rule it would break).
 Two lines each, so that a role's choices stay in view together in the list's eight rows."""
 
-REPLIES = Panel("the role-play reply list", 46, 9)
-"""The role-play's reply list: 80 columns less the 30-cell coach panel, padding and scrollbar; its
-nine rows at 80x24 are the most one reply may fill."""
+REPLIES = Panel("the role-play reply list", 44, 10)
+"""The role-play's reply list: 80 columns less the 30-cell coach panel, padding, scrollbar and each
+reply's bullet (its wrapped lines hang under the text) leave 44. Of the 20 rows the conversation and
+the replies share at 80x24 (less the list's title), the list keeps at least ten, the most one reply
+may fill, so that any reply can be read whole."""
 
-TALK = Panel("the role-play conversation", 48, 10)
-"""The role-play's conversation, where the owner's words are shown: ten rows at 80x24."""
+TALK = Panel("the role-play conversation", 48, 9)
+"""The role-play's conversation, where the owner's words are shown: up to nine rows at 80x24, the rest
+of the screen's middle after the replies' ten (the owner's latest words always show whole)."""
 
 SIDE = Panel("the side panel", 35, 2)
 """The live screen's side panel (the situation: state, hazards, figures, staff; the role headings):
@@ -91,6 +94,37 @@ def sim_time(minutes: float | None, lang: str = "zh") -> str:
     hours, rest = divmod(seconds, 3600)
     mins, secs = divmod(rest, 60)
     return f"{hours}:{mins:02d}:{secs:02d}" if hours else f"{mins:02d}:{secs:02d}"
+
+
+UNITS: dict[str, tuple[str, str]] = {
+    "min": ("分钟", "min"),
+    "h": ("小时", "h"),
+    "m": ("米", "m"),
+    "cm": ("厘米", "cm"),
+    "mm": ("毫米", "mm"),
+    "mm/h": ("毫米/小时", "mm/h"),
+    "percent": ("%", "%"),
+    "%": ("%", "%"),
+    "count": ("", ""),
+    "人": ("人", "people"),
+    "户": ("户", "households"),
+    "台": ("台", ""),
+    "辆": ("辆", ""),
+}
+"""How each unit a scenario may name is written in Chinese and English. ``count`` is a bare number,
+and so are the Chinese measure words that English does without (台, 辆); a unit not listed here is
+shown as the author wrote it."""
+
+
+def with_unit(number: str, unit: str | None, lang: str = "zh") -> str:
+    """``number`` (already written) followed by its ``unit`` in ``lang``: ``10 分钟``, ``35%``, ``3 人``."""
+    if not unit:
+        return number
+    zh, en = UNITS.get(unit, (unit, unit))
+    word = zh if lang == "zh" else en
+    if not word:
+        return number
+    return f"{number}{word}" if word == "%" else f"{number} {word}"
 
 
 def cells(text: str) -> int:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engine.display import sim_time
+from engine.display import sim_time, with_unit
 from engine.format import (
     ActionBegun,
     ActionDone,
@@ -160,7 +160,7 @@ def show_value(spec: Any, value: Any, lang: str) -> str:
         text = f"{value:.3g}"
     else:
         text = str(value)
-    return text + (f" {spec.unit}" if spec.unit else "")
+    return with_unit(text, spec.unit, lang)
 
 
 def incident_cards(snap: Snapshot, scenarios: Sequence[CompiledScenario], lang: str) -> list[dict[str, Any]]:

@@ -13,7 +13,9 @@ import sys
 from typing import Any
 
 from engine.display import default_lang
+from engine.format import base_id
 from engine.tools.cli import UsageError, cannot_write, parse_person
+from scoring import columns
 from scoring.ledger import cli as ledger_cli
 
 
@@ -281,15 +283,66 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(data if args.view == "all" else data[args.view], ensure_ascii=False, indent=2, default=str))
         return 0
-    zh = default_lang() == "zh"
+    lang = args.lang or default_lang()
+    zh = lang == "zh"
+    table = args.format == "table"
     for name, rows in data.items():
-        text = format_rows(rows, args.format)
+        text = format_rows(_titled(rows, lang) if table else rows, args.format, lang if table else None)
         if args.view == "all":
-            print(f"## {name}")
+            print(f"## {columns.view_title(name, lang) if table else name}")
         print(text if text else ("（无）" if zh else "(nothing matched)"))
         if args.view == "all":
             print()
     return 0
+
+
+def _titled(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Rows for a person to read: each scenario or plan by its title and each task by its label, where found."""
+    ids = {str(r["scenario"]) for r in rows if r.get("scenario")}
+    ids |= {i.strip() for r in rows if r.get("scenarios") for i in str(r["scenarios"]).split(",")}
+    titles = ledger_cli.titles_of(ids, lang)
+    roles = _roles_of({str(r["scenario"]) for r in rows if r.get("scenario") and r.get("people")}, lang)
+    out = []
+    for row in rows:
+        row = dict(row)
+        scenario = row.get("scenario")
+        if row.get("people") and scenario:
+            named = roles.get(str(scenario), {})
+            sep = "、" if lang == "zh" else ", "
+            row["people"] = sep.join(_person(p, named, lang) for p in str(row["people"]).split(", "))
+        if row.get("task") and scenario:
+            row["task"] = titles.get(f"{base_id(str(scenario))}:{row['task']}", row["task"])
+        if scenario:
+            row["scenario"] = titles.get(str(scenario), scenario)
+        if row.get("scenarios"):
+            sep = "、" if lang == "zh" else ", "
+            row["scenarios"] = sep.join(titles.get(i.strip(), i.strip()) for i in str(row["scenarios"]).split(","))
+        out.append(row)
+    return out
+
+
+def _roles_of(ids: set[str], lang: str) -> dict[str, dict[str, str]]:
+    """Scenario or plan id -> each of its roles' names in ``lang``, where the content is found."""
+    from engine.errors import ContentError
+    from engine.runtime import prepare
+
+    found: dict[str, dict[str, str]] = {}
+    for name in ids:
+        try:
+            setup = prepare(base_id(name))
+        except ContentError:
+            continue
+        found[name] = {rid: role.label.get(lang) for src in setup.sources for rid, role in src.model.roles.items()}
+    return found
+
+
+def _person(entry: str, roles: dict[str, str], lang: str) -> str:
+    """``name:role`` as history keeps it, written with the role's name (its id if the content is gone)."""
+    name, _, role = entry.partition(":")
+    if not role:
+        return name
+    shown = roles.get(role, role)
+    return f"{name}（{shown}）" if lang == "zh" else f"{name} ({shown})"
 
 
 def cmd_history_add(args: argparse.Namespace) -> int:

@@ -215,16 +215,28 @@ class Evaluation:
         return asdict(self)
 
     def explain(self, lang: str = "en") -> list[str]:
-        """Every gain and loss, one line each: the answer to "why this score?"."""
+        """Every gain and loss, one line each: the answer to "why this score?".
+
+        Each item is named as a report names it (a rule and its breach, 关键任务), never by its id.
+        """
+        from scoring.report.words import WORDS, word  # the report package imports this module
+
         lines = []
         for inc in self.incidents:
             head = f"{inc.scenario}: {inc.score:g}"
             lines.append(head)
             for item in inc.breakdown:
+                if item.what.startswith("task:"):
+                    what = word("tasks", lang)
+                elif "/" in item.what:
+                    rule, _, breach = item.what.partition("/")
+                    what = f"{word(f'rule.{rule}', lang)} · {word(f'breach.{breach}', lang)}"
+                else:
+                    what = word(item.what, lang) if item.what in WORDS else item.what
                 when = f" @{sim_time(item.t)}" if item.t is not None else ""
                 events = "事件" if lang == "zh" else "events"
                 seqs = f" [{events} {', '.join(str(s) for s in item.events)}]" if item.events else ""
-                lines.append(f"  {item.points:+.1f}  {item.what}: {item.reason.get(lang, '')}{when}{seqs}")
+                lines.append(f"  {item.points:+.1f}  {what}: {item.reason.get(lang, '')}{when}{seqs}")
         return lines
 
 

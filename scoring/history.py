@@ -76,6 +76,7 @@ from engine.display import cells
 from engine.errors import RecordError
 from engine.format import DrillEnded, Finding
 from engine.runtime import Record, check, check_chain, read
+from scoring import columns as words
 from scoring.database import HistoryError as HistoryError  # raised here too; callers import it from history
 from scoring.database import open_engine, reading, reason, transact
 from scoring.evaluation import evaluate
@@ -1146,11 +1147,13 @@ def _is_number(value: Value) -> bool:
     return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
-def format_rows(rows: Sequence[Row], fmt: str = "table") -> str:
+def format_rows(rows: Sequence[Row], fmt: str = "table", lang: str | None = None) -> str:
     """Rows as an aligned text table, CSV (with a header line) or a JSON array.
 
     An empty result is an empty string as a table, a header-less empty string as CSV and ``[]``
-    as JSON; the command says "nothing matched" itself.
+    as JSON; the command says "nothing matched" itself. With ``lang``, a table's headers and coded
+    values are words of that language (:mod:`scoring.columns`); CSV and JSON keep the keys and
+    codes, which programs read.
 
     Raises:
         HistoryError: An unknown format.
@@ -1170,7 +1173,14 @@ def format_rows(rows: Sequence[Row], fmt: str = "table") -> str:
             writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
         return out.getvalue()
     grid = [[_cell(row.get(c)) for c in columns] for row in rows]
-    widths = [max(cells(c), *(cells(line[i]) for line in grid)) for i, c in enumerate(columns)]
+    headers = columns
+    if lang is not None:
+        headers = [words.heading(c, lang) for c in columns]
+        grid = [
+            [words.value(c, row.get(c), lang) or text for c, text in zip(columns, line, strict=True)]
+            for row, line in zip(rows, grid, strict=True)
+        ]
+    widths = [max(cells(h), *(cells(line[i]) for line in grid)) for i, h in enumerate(headers)]
     numeric = [all(_is_number(row.get(c)) for row in rows) for c in columns]
 
     def line(values: Sequence[str]) -> str:
@@ -1181,4 +1191,4 @@ def format_rows(rows: Sequence[Row], fmt: str = "table") -> str:
         return "  ".join(parts).rstrip()
 
     rule = ["-" * w for w in widths]
-    return "\n".join([line(columns), line(rule), *(line(c) for c in grid)])
+    return "\n".join([line(headers), line(rule), *(line(c) for c in grid)])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from textual import events, on
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -105,6 +106,11 @@ class DrillsimApp(App[None]):
     def action_toggle_theme(self) -> None:
         """Switch between the light and the dark theme."""
         self.theme = LIGHT if self.theme == DARK else DARK
+
+    def action_command_palette(self) -> None:
+        """Open the command palette, its search prompt in the console's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(placeholder=tr("app.palette.search", self.lang), id="--command-palette"))
 
     def action_help(self) -> None:
         """Show every key of this screen and of the app."""

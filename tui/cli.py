@@ -165,13 +165,24 @@ def _headless_parser() -> argparse.ArgumentParser:
     return build_parser(extra)
 
 
+CONSOLE_OPTIONS = ("--lang", "--replay", "--resume", "--unverified")
+"""Options only the console has: ``drillsim --lang zh`` opens the console, as bare ``drillsim`` does."""
+
+
+def _is_console(args: Sequence[str]) -> bool:
+    """Whether ``args`` ask for the console: none, ``console ...``, or a console option first."""
+    if not args or args[0] == "console":
+        return True
+    return args[0].partition("=")[0] in CONSOLE_OPTIONS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``drillsim`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] == "console":
+    if _is_console(args):
         parser = _ConsoleParser(prog="drillsim console", description=CONSOLE_HELP)
         _console_arguments(parser)
-        return _run_console(parser.parse_args(args[1:]))
+        return _run_console(parser.parse_args(args[1:] if args and args[0] == "console" else args))
     from engine.tools.cli import dispatch
 
     return dispatch(_headless_parser(), args)

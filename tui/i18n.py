@@ -15,6 +15,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "app.lang": ("English", "中文"),
     "app.theme": ("明暗", "Theme"),
     "app.palette": ("命令", "Commands"),
+    "app.palette.search": ("搜索命令…", "Search for commands…"),
     "app.back": ("返回", "Back"),
     "app.lang.help": ("切换界面语言（中文/English）", "Switch the console's language (Chinese/English)"),
     "app.theme.help": ("切换浅色/深色主题", "Switch between the light and dark themes"),
@@ -365,6 +366,11 @@ def tr(key: str, lang: str, **fields: object) -> str:
         return key
     text = pair[0] if lang == "zh" else pair[1]
     return text.format(**fields) if fields else text
+
+
+def colon(lang: str) -> str:
+    """The colon between a label and its value: full width in Chinese, ``": "`` in English (both two cells)."""
+    return "\uff1a" if lang == "zh" else ": "
 
 
 def pick(text: object, lang: str) -> str:

@@ -51,6 +51,8 @@ KEYS: tuple[Key, ...] = (
     Key("app.lang", "f2", "toggle_language", "app.lang"),
     Key("app.theme", "f3", "toggle_theme", "app.theme"),
     Key("app.quit", "ctrl+q", "quit", "app.quit", priority=True),
+    # Textual adds its own palette key, described in English, unless the app binds the action itself.
+    Key("app.palette", "ctrl+p", "command_palette", "app.palette", show=False, priority=True),
     # Start
     Key("start.setup", "enter", "choose", "start.setup", show=False),
     Key("start.switch", "tab", "switch", "start.switch", show=False),

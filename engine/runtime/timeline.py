@@ -105,6 +105,15 @@ class Timeline:
         self.clock = clock
         """Write each line's time as the console's clock does (``mm:ss``) instead of decimal minutes."""
 
+    @property
+    def colon(self) -> str:
+        """The colon after a line's kind: the full-width one in Chinese, ``": "`` in English."""
+        return "：" if self.zh else ": "
+
+    def _paren(self, text: str) -> str:
+        """``text`` in parentheses after what it qualifies: full-width ones in Chinese, `` (…)`` in English."""
+        return f"（{text}）" if self.zh else f" ({text})"
+
     def word(self, key: str) -> str:
         """A fixed word in the timeline's language."""
         zh, en = _WORDS.get(key, (key, key))
@@ -132,7 +141,7 @@ class Timeline:
                 if not event.duration or self._reply(event.incident, event.action):
                     return None  # a reply's words are on its decision line
                 what = self._action(event.incident, event.action)
-                return f"{self.word('begin')} {what} ({event.duration:g} {self.word('min')})"
+                return f"{self.word('begin')} {what}{self._paren(f'{event.duration:g} ' + self.word('min'))}"
             case ActionDone():
                 changes = self._show(event.incident, event.changes)
                 if self._reply(event.incident, event.action):
@@ -144,24 +153,26 @@ class Timeline:
                 model = self.scenarios[event.incident].model
                 target = model.states.get(event.to) or model.endings.get(event.to)
                 narration = target.narration.get(self.lang) if target else ""
-                return f"→ {self._place(event.incident, event.to)}: {narration}"
+                return f"→ {self._place(event.incident, event.to)}{self.colon}{narration}"
             case TimerChanged():
                 return self._timer(event)
             case StaffAwaited():
                 pool = self.scenarios[event.incident].model.staff.get(event.pool)
                 name = pool.label.get(self.lang) if pool else event.pool
-                return f"{self.word('wait')} ({name}) {self._action(event.incident, event.action)}"
+                return f"{self.word('wait')}{self._paren(name)} {self._action(event.incident, event.action)}"
             case InjectDelivered():
                 inject = self.scenarios[event.incident].model.injects[event.inject]
                 sender, receiver = self._role(event.incident, inject.from_), self._role(event.incident, inject.to)
                 channel = self.word(inject.channel)
-                return f"{self.word('inject')} [{sender} → {receiver}, {channel}] {inject.message.get(self.lang)}"
+                comma = "，" if self.zh else ", "
+                return f"{self.word('inject')} [{sender} → {receiver}{comma}{channel}] {inject.message.get(self.lang)}"
             case ValuesChanged():
                 changes = self._show(event.incident, event.changes)
                 return f"  · {changes}" if changes else None
             case HazardChanged():
                 hazard = self.scenarios[event.incident].model.hazards[event.hazard]
-                return f"{self.word('hazard_on' if event.active else 'hazard_off')}: {hazard.label.get(self.lang)}"
+                state = self.word("hazard_on" if event.active else "hazard_off")
+                return f"{state}{self.colon}{hazard.label.get(self.lang)}"
             case Finding():
                 return f"⚠ {self.word('finding')} [{self.word(event.rule)}] {_detail(event.detail, self.lang)}"
             case DecisionWithdrawn():
@@ -174,14 +185,14 @@ class Timeline:
                 return f"{self.word('start')} {model.title.get(self.lang)} — {narration}"
             case IncidentEnded():
                 if event.ending is None:  # the time limit, or an incident that never began
-                    return f"{self.word('end')}: {self.word(event.outcome)}"
+                    return f"{self.word('end')}{self.colon}{self.word(event.outcome)}"
                 where = self._place(event.incident, event.ending)
-                return f"{self.word('end')}: {where} ({self.word(event.outcome)})"
+                return f"{self.word('end')}{self.colon}{where}{self._paren(self.word(event.outcome))}"
             case DrillEnded():
-                return f"{self.word('drill_end')}: {self.word(event.outcome)}"
+                return f"{self.word('drill_end')}{self.colon}{self.word(event.outcome)}"
             case NoteMade():
                 head = self.word("note_inject" if event.kind == "inject" else event.kind)
-                return f"✎ {head}" + (f": {event.text}" if event.text else "")
+                return f"✎ {head}" + (f"{self.colon}{event.text}" if event.text else "")
             case InjectFired():
                 return self.word("fire")  # the inject's own line follows with its message
             case DrillHalted():
@@ -234,7 +245,7 @@ class Timeline:
             reasons = [_detail(r.detail, self.lang) for r in event.reasons or []]
             text += " — " + ("；".join(reasons) if self.zh else "; ".join(reasons))
         elif event.status == "unavailable":
-            text += f" ({self.word(event.why or '')})"
+            text += self._paren(self.word(event.why or ""))
         return text
 
     def _timer(self, event: TimerChanged) -> str | None:
@@ -243,8 +254,9 @@ class Timeline:
             return None  # the finding says it
         if event.status == "started":
             minutes = (event.due or 0) - event.t
-            return f"{self.word('timer_started')}: {timer.label.get(self.lang)} ({minutes:g} {self.word('min')})"
-        return f"✓ {self.word('timer_met')}: {timer.label.get(self.lang)}"
+            span = self._paren(f"{minutes:g} {self.word('min')}")
+            return f"{self.word('timer_started')}{self.colon}{timer.label.get(self.lang)}{span}"
+        return f"✓ {self.word('timer_met')}{self.colon}{timer.label.get(self.lang)}"
 
     def _evaluation(self, event: Evaluated) -> str:
         kind, _, name = event.target.partition(":")
@@ -256,6 +268,9 @@ class Timeline:
                     what = objective.tasks[name].label.get(self.lang)
         elif kind == "drill":
             what = self.word("overall")
+        elif kind == "inject" and name in self.scenarios[event.incident].model.injects:
+            message = self.scenarios[event.incident].model.injects[name].message.get(self.lang)
+            what = self.word("inject") + self.colon + (message if len(message) <= 20 else message[:19] + "…")
         rating = f" {event.rating}" if event.rating else ""
         note = f" — {event.note}" if event.note else ""
         return f"★ {self.word('evaluation')} [{what}]{rating}{note}"

@@ -679,16 +679,25 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     lang = args.lang or default_lang()
     zh = lang == "zh"
     words = Timeline([], lang)
+    named = simulate.labels(setup, lang)
+    sep = "；" if zh else "; "  # labels may hold commas and 、 of their own
+
+    def listed(keys: list[str]) -> str:
+        return sep.join(named.get(k) or k for k in keys) or "-"
+
+    def pcts(values: dict[str, float]) -> str:
+        return _pcts(values, lang)
+
     stalled = result["stalled"]
     rows = [
-        ("场景" if zh else "scenario", result["scenario"]),
+        ("场景" if zh else "scenario", named.get(result["scenario"]) or result["scenario"]),
         ("演练次数" if zh else "runs", f"{result['runs']} ({result.get('runs_per_second')} /s)"),
         (
             "结果" if zh else "outcomes",
             ", ".join(f"{words.word(k)} {v['share']:.1%}" for k, v in result["outcomes"].items()),
         ),
-        ("时长（分钟）" if zh else "sim minutes", _pcts(result["sim_minutes"])),
-        ("每次发现问题数" if zh else "findings per run", _pcts(result["findings_per_run"])),
+        ("时长（分钟）" if zh else "sim minutes", pcts(result["sim_minutes"])),
+        ("每次发现问题数" if zh else "findings per run", pcts(result["findings_per_run"])),
         (
             "出现该类问题的次数" if zh else "runs with a finding",
             ", ".join(f"{words.word(k)} {v}" for k, v in result["runs_with_finding"].items()) or "-",
@@ -699,17 +708,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             "超时停滞" if zh else "stalled runs",
             f"{stalled['runs']}" + (f" (seeds {stalled['first_seeds']})" if stalled["runs"] else ""),
         ),
-        ("从未到达的状态" if zh else "never visited", ", ".join(result["coverage"]["states_never_visited"]) or "-"),
+        ("从未到达的状态" if zh else "never visited", listed(result["coverage"]["states_never_visited"])),
         *(
             [
-                ("得分" if zh else "score", _pcts(result["score"])),
+                ("得分" if zh else "score", pcts(result["score"])),
                 ("评级" if zh else "ratings", ", ".join(f"{k} {v}" for k, v in result["ratings"].items())),
                 ("通过" if zh else "passed", f"{result['passed']['runs']} ({result['passed']['share']:.1%})"),
             ]
             if "score" in result
             else []
         ),
-        ("从未采取的行动" if zh else "never taken", ", ".join(result["coverage"]["actions_never_taken"]) or "-"),
+        ("从未采取的行动" if zh else "never taken", listed(result["coverage"]["actions_never_taken"])),
     ]
     width = max(cells(label) for label, _ in rows)
     for label, value in rows:
@@ -717,8 +726,18 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pcts(values: dict[str, float]) -> str:
-    return "  ".join(f"{k} {v:g}" for k, v in values.items())
+_STATS = {
+    "min": ("最小", "min"),
+    "max": ("最大", "max"),
+    "p50": ("中位数", "p50"),
+    "p90": ("P90", "p90"),
+    "p99": ("P99", "p99"),
+}
+"""The spread's figures as a reader of each language writes them (P90: nine runs in ten at or below)."""
+
+
+def _pcts(values: dict[str, float], lang: str = "en") -> str:
+    return "  ".join(f"{_STATS.get(k, (k, k))[0 if lang == 'zh' else 1]} {v:g}" for k, v in values.items())
 
 
 def cmd_graph(args: argparse.Namespace) -> int:

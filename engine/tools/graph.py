@@ -40,15 +40,21 @@ def edges(scenario: Scenario, lang: str = "en") -> list[Edge]:
         for source in action.in_ or states:
             found.append(Edge(source, action.goto, label, kind))
     inject_word, auto_word, missed_word = ("注入", "自动", "超时") if lang == "zh" else ("inject", "auto", "missed")
-    for iid, inject in scenario.injects.items():
+    colon = "：" if lang == "zh" else ": "
+    # Injects, automatic moves and timers are named in the reader's language, never by their ids: an
+    # inject by its message, a timer by its label, an automatic move (which has no label) by where it goes.
+    for inject in scenario.injects.values():
         if inject.goto is not None:
-            found += [Edge(s, inject.goto, f"{inject_word}: {iid}", "inject") for s in states]
-    for tid, trans in scenario.transitions.items():
-        found += [Edge(s, trans.goto, f"{auto_word}: {tid}", "auto") for s in (trans.in_ or states) if s != trans.goto]
-    for tid, timer in scenario.timers.items():
+            label = f"{inject_word}{colon}{_short(inject.message, lang)}"
+            found += [Edge(s, inject.goto, label, "inject") for s in states]
+    for trans in scenario.transitions.values():
+        label = f"{auto_word}{colon}{_name(scenario, trans.goto, lang)}"
+        found += [Edge(s, trans.goto, label, "auto") for s in (trans.in_ or states) if s != trans.goto]
+    for timer in scenario.timers.values():
         if timer.missed is not None and timer.missed.goto is not None:
             target = timer.missed.goto
-            found += [Edge(s, target, f"{missed_word}: {tid}", "timer") for s in states if s != target]
+            label = f"{missed_word}{colon}{_short(timer.label, lang)}"
+            found += [Edge(s, target, label, "timer") for s in states if s != target]
     return found
 
 

@@ -343,6 +343,24 @@ def report(aggregate: Aggregate, setup: Setup, *, seconds: float | None = None) 
     return result
 
 
+def labels(setup: Setup, lang: str) -> dict[str, str]:
+    """What a person reads for each name the result uses: ``incident.state``, ``incident.action`` and the
+    drill's id -> its label or title in ``lang`` (a role-play's replies by what the trainee says)."""
+    names = incident_names(setup.plan.model) if setup.plan else [setup.sources[0].model.id]
+    title = setup.plan.model.title if setup.plan else setup.sources[0].model.title
+    found = {setup.title_id: title.get(lang)}
+    for name, sc in zip(names, setup.scenarios(), strict=True):
+        model = sc.model
+        places = {sid: state.label for sid, state in model.states.items()}
+        places |= {eid: ending.label for eid, ending in model.endings.items()}
+        for sid, label in places.items():
+            if label is not None:
+                found[f"{name}.{sid}"] = label.get(lang)
+        for aid, action in model.actions.items():
+            found[f"{name}.{aid}"] = action.label.get(lang)
+    return found
+
+
 class ProgressBar:
     """A one-line progress bar on stderr (only when stderr is a terminal)."""
 

@@ -265,7 +265,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return 0
-    text = format_rows(rows, args.format)
+    text = format_rows(rows, args.format, lang if args.format == "table" else None)
     _emit(text if text else ("（无）" if lang == "zh" else "(nothing matched)"), args)
     return 0
 
@@ -363,8 +363,9 @@ def cmd_actions_list(args: argparse.Namespace) -> int:
             row["log"] = [{"at": str(at), "status": s, "note": n} for at, s, n in item.log]  # type: ignore[assignment]
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return 0
-    text = format_rows(rows, args.format)
-    print(text if text else ("（无）" if default_lang() == "zh" else "(no corrective actions)"))
+    lang = getattr(args, "lang", None) or default_lang()
+    text = format_rows(rows, args.format, lang if args.format == "table" else None)
+    print(text if text else ("（无）" if lang == "zh" else "(no corrective actions)"))
     if args.log and args.format == "table":
         for item in items:
             print(f"\n#{item.id}")

@@ -39,7 +39,7 @@ table.sized { table-layout: fixed; }
 th { overflow-wrap: break-word; word-break: normal; hyphens: auto; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-table.fields th, table.fields td:first-child { width: 28%; }
+table.fields th:first-child, table.fields td:first-child { width: 28%; }
 table.fields td:first-child { background: #f5f7fa; font-weight: 600; }
 table.form td { height: 11mm; }
 table.form th { font-size: 7.5pt; }

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.display import break_points, cells, sim_time, wrap
+from engine.display import break_points, cells, sim_time, with_unit, wrap
 
 MIXED = st.text(alphabet=st.sampled_from(list("ab cd xyz  中文字，。（）·")), max_size=80)
 
@@ -54,3 +54,23 @@ def test_a_latin_word_moves_whole_to_the_next_line() -> None:
 def test_sim_time_is_written_as_the_console_clock_writes_it(minutes: float | None, shown: str) -> None:
     """Minutes and seconds (hours past the hour), seconds rounded, the same in both languages."""
     assert sim_time(minutes, "zh") == sim_time(minutes, "en") == shown
+
+
+@pytest.mark.parametrize(
+    ("unit", "zh", "en"),
+    [
+        ("min", "10 分钟", "10 min"),
+        ("cm", "10 厘米", "10 cm"),
+        ("mm/h", "10 毫米/小时", "10 mm/h"),
+        ("percent", "10%", "10%"),
+        ("%", "10%", "10%"),
+        ("count", "10", "10"),
+        ("人", "10 人", "10 people"),
+        ("辆", "10 辆", "10"),
+        ("盏", "10 盏", "10 盏"),
+        (None, "10", "10"),
+    ],
+)
+def test_a_figure_is_written_with_its_unit_in_the_screens_language(unit: str | None, zh: str, en: str) -> None:
+    """Known units are translated (a percent sign sits on the number, a bare count has none); others stay as written."""
+    assert (with_unit("10", unit, "zh"), with_unit("10", unit, "en")) == (zh, en)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,22 @@ def test_the_graph_has_every_declared_transition(mini_path: Path) -> None:
         ("trapped", "panic", "auto"),
     }
     assert any(e.label.startswith("[F] ") for e in edges)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_chinese_graph_labels_name_moves_injects_and_timers_in_chinese_not_by_id(path: Path) -> None:
+    """An automatic move is named by where it goes, an inject by its message, a missed timer by its label (自动, 注入, 超时)."""
+    scenario = load_scenario(path).model
+    ids = {*scenario.transitions, *scenario.injects, *scenario.timers}
+    for edge in graph.edges(scenario, "zh"):
+        if edge.kind in ("auto", "inject", "timer"):
+            word, _, name = edge.label.partition("：")
+            assert word in ("自动", "注入", "超时") and name, edge.label
+            assert name not in ids and not re.fullmatch(r"[a-z0-9_]+", name), edge.label
+    autos = {e.target: e.label for e in graph.edges(scenario, "zh") if e.kind == "auto"}
+    for target, label in autos.items():
+        spec = scenario.states.get(target) or scenario.endings.get(target)
+        assert spec is not None and spec.label is not None and label.startswith("自动：" + (spec.label.zh or "")[:30])
 
 
 def test_mermaid_output_is_a_flowchart_with_every_state(mini_path: Path) -> None:
@@ -95,3 +112,16 @@ def test_simulate_command_prints_json(mini_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["runs"] == 50 and "stalled" in data
+
+
+def test_the_chinese_simulation_summary_names_states_and_actions_not_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    """The text summary in Chinese: the scenario's title, state and action labels, 最小/中位数 instead of min/p50."""
+    from engine.tools.cli import main
+
+    assert main(["simulate", ELEVATOR, "--runs", "20", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    scenario = load_scenario(ELEVATOR).model
+    assert scenario.title.get("zh") in out
+    assert "elevator-entrapment" not in out and not re.search(r"\b(min|max|p50)\b", out), out
+    never = next(line for line in out.splitlines() if "从未采取的行动" in line)
+    assert any(a.label.get("zh") in never for a in scenario.actions.values())

@@ -114,6 +114,16 @@ def test_the_breakdown_adds_up_to_the_score(scored: CompiledScenario) -> None:
     assert sum(i.points for i in incident.breakdown) == pytest.approx(incident.score, abs=0.1)
 
 
+def test_the_explanation_names_each_item_in_words_not_by_its_id(scored: CompiledScenario) -> None:
+    """ "Why this score?" names a finding by its rule and breach, a task as a critical task, in either language."""
+    steps = [(0.0, "control", "log"), (0.2, "control", "paperwork"), (1.5, "control", "talk"), *CORRECT[2:]]
+    evaluation = evaluate(drill_of(scored, steps).events, [scored])
+    zh, en = "\n".join(evaluation.explain("zh")), "\n".join(evaluation.explain("en"))
+    assert "生命优先 · 顺序不对" in zh and "关键任务" in zh
+    assert "life first · wrong order" in en and "Critical tasks" in en
+    assert not [t for t in (zh, en) if "life-first/" in t or "task:" in t]
+
+
 def test_a_facilitators_rating_is_merged_within_the_caps_and_both_are_kept(scored: CompiledScenario) -> None:
     """The evaluator's rating replaces the automatic one (never past a cap); both stay visible."""
     drill = Drill([(scored, 0.0)], seed=1, mode="observe")

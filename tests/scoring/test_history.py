@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -520,6 +521,45 @@ def test_the_seeded_history_prints_as_table_csv_and_json(seeded: Seeded) -> None
     assert len(table) == 2 + len(rows)
     assert format_rows(rows, "csv").splitlines()[0] == "scenario,assessments,passed,pass_rate,mean_score"
     assert json.loads(format_rows(rows, "json")) == rows
+
+
+@pytest.mark.parametrize("view", ["results", "pass-rates", "weak-tasks"])
+def test_a_chinese_history_table_has_chinese_headers_titles_and_words(
+    view: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``history --lang zh`` tables: headers, scenario titles, task and role names, codes and flags in Chinese."""
+    from tui.cli import main
+
+    url = url_in(tmp_path)
+    with History(url) as store:
+        for seed in (3, 4):
+            store.add(write_record(tmp_path / f"{seed}.jsonl", "elevator-entrapment", passing=False, seed=seed))
+        store.add(write_record(tmp_path / "b.jsonl", "elevator-entrapment", passing=True, kind="practice"))
+    capsys.readouterr()
+    assert main(["history", "--db", url, "--view", view, "--lang", "zh"]) == 0
+    table = capsys.readouterr().out
+    header = table.splitlines()[0]
+    assert not re.search(r"[A-Za-z]{2,}", header), header  # the ratings P/S/M/U are doctrine, not English
+    assert "电梯困人：轿厢停在两层之间" in table and "elevator-entrapment" not in table
+    if view == "results":
+        assert {"考核", "练习", "观察", "是", "否"} <= set(table.split())
+        assert "张伟（监控中心值班员）" in table and "control_room" not in table
+    if view == "weak-tasks":
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", table), table  # no task ids
+
+
+def test_csv_keeps_the_keys_and_codes_programs_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """CSV is for programs: with --lang zh its header and codes stay the stable keys."""
+    from tui.cli import main
+
+    url = url_in(tmp_path)
+    with History(url) as store:
+        store.add(write_record(tmp_path / "a.jsonl", "elevator-entrapment", passing=True))
+    capsys.readouterr()
+    assert main(["history", "--db", url, "--view", "results", "--format", "csv", "--lang", "zh"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("drill,started,scenario,kind,mode")
+    assert ",assessment,observe," in lines[1]
 
 
 def _add_sequence(db: History, tmp_path: Path, person: str, outcomes: str, *, kind: Kind = "assessment") -> None:

@@ -68,3 +68,36 @@ def test_a_room_port_from_the_environment_that_is_not_a_port_is_one_line() -> No
     assert done.returncode == 2
     assert done.stderr.startswith("drillsim: the room's port must be a whole number")
     assert done.stderr.count("\n") == 1
+
+
+def bare(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tui.cli ARGS`` (no command word) with no terminal."""
+    environment = {k: v for k, v in os.environ.items() if k != "DRILLSIM_HEADLESS"}
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        cwd=ROOT,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("args", [["--lang", "zh"], ["--lang=en"], ["--resume", "/no/such/r.jsonl"]])
+def test_a_console_option_without_the_command_word_opens_the_console(args: list[str]) -> None:
+    """``drillsim --lang zh`` is the console, as bare ``drillsim`` is, not an unknown command."""
+    done = bare(*args)
+    assert done.returncode == 2
+    assert "invalid choice" not in done.stderr
+    assert done.stderr.startswith(
+        ("drillsim: the console needs a terminal", "drillsim: /no/such/r.jsonl: no such file")
+    )
+
+
+def test_drillsim_help_still_lists_the_headless_commands() -> None:
+    """``--help`` is not a console option: it shows every command."""
+    done = bare("--help")
+    assert done.returncode == 0, done.stderr
+    assert "simulate" in done.stdout and "console" in done.stdout

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.widgets import OptionList, RichLog, Sparkline, Static
 
 from engine.format import DecisionMade
@@ -228,5 +229,60 @@ def test_a_red_line_stopped_by_strict_mode_is_still_shown_on_the_result() -> Non
         assert result is not None and [r.action for r in result.red_lines] == ["opening__not_ours"]
         hurts = shown(result_screen, "#rp-hurts")
         assert tr("rp.red_line_tried", "zh") in hurts and tr("rp.no_hurts", "zh") not in hurts
+
+    run(DrillsimApp(lang="zh"), steps)
+
+
+def visible(widget: OptionList | RichLog) -> str:
+    """What a scrolling widget shows in its rows now, joined and without spaces (a wrapped line reads whole)."""
+    rows = (widget.render_line(y) for y in range(widget.size.height))
+    return "".join(seg.text for strip in rows for seg in strip).replace(" ", "")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_at_80x24_every_reply_can_be_read_whole_while_the_owners_words_stay_in_view(lang: str) -> None:
+    """On each turn of the leak complaint (the longest replies), the arrows bring every reply fully into the
+    list's view, one at a time, and the owner's latest words stay whole in the conversation above it."""
+
+    async def steps(console: Console) -> None:
+        screen = await start(console, LEAK, "elderly")
+        model = screen.sc.model
+        replies = screen.query_one("#rp-replies", OptionList)
+        talk = screen.query_one("#rp-talk", RichLog)
+        turns = 0
+        for action in good_path(LEAK)[:4]:
+            await console.until(lambda: replies.option_count > 0, "the replies")
+            state = screen.session.situation.incidents[0].state
+            owner = pick(model.states[state].narration, lang).replace(" ", "")
+            assert owner in visible(talk), f"the owner's words in {state} are not all in view"
+            replies.focus()
+            replies.highlighted = 0
+            await console.pilot.pause()
+            for index in range(replies.option_count):
+                option = replies.get_option_at_index(index)
+                label = pick(model.actions[str(option.id)].label, lang).replace(" ", "")
+                assert label in visible(replies), f"reply {index + 1} of {replies.option_count} is not whole in view"
+                await console.press("down")
+            await say(console, action)
+            turns += 1
+        assert turns == 4
+
+    run(DrillsimApp(lang=lang), steps)
+
+
+def test_after_a_refused_reply_the_owners_words_it_answered_are_still_in_view() -> None:
+    """Strict mode stops a red line twice: the refusals and the owner's opening words all stay on screen."""
+
+    async def steps(console: Console) -> None:
+        session = begin_roleplay(str(LEAK), persona="elderly", mode="strict", trainee="王敏", seed=11)
+        screen = RolePlayScreen(session, "王敏")
+        await console.open(screen)
+        await console.press("space")
+        opening = pick(screen.sc.model.states["opening"].narration, "zh").replace(" ", "")
+        talk = screen.query_one("#rp-talk", RichLog)
+        for _ in range(2):
+            await say(console, "opening__not_ours")
+            await console.pilot.pause()
+            assert opening in visible(talk)
 
     run(DrillsimApp(lang="zh"), steps)

@@ -15,7 +15,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from tui.dialogs.confirm import ConfirmDialog
-from tui.i18n import tr
+from tui.i18n import pick, tr
 from tui.messages import Collector, DrillEvents
 
 if TYPE_CHECKING:
@@ -83,6 +83,17 @@ class SessionScreen(ConsoleScreen):
         self._held = False
         self.stopped: str | None = None
         """Why the engine stopped the drill (its events cap, a number that is not finite), if it did."""
+
+    def heading(self, *extra: str) -> str:
+        """The header's subtitle: what is being played (the plan's or scenario's title), the team, ``extra``.
+
+        The record's file name is no heading for a room: the debrief's export and the start screen's
+        list of records are where a facilitator finds the file.
+        """
+        setup = self.session.setup
+        title = pick((setup.plan.model if setup.plan else setup.sources[0].model).title, self.lang)
+        parts = [title, self.session.header.team or "", *extra]
+        return " · ".join(p for p in parts if p)
 
     def start_clock(self) -> None:
         """Start ticking (call once mounted)."""

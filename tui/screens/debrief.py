@@ -26,7 +26,7 @@ from tui import keys
 from tui.cells import cell
 from tui.dialogs.choice import ChoiceDialog
 from tui.dialogs.raise_actions import RaiseActionsDialog, RaiseRequest
-from tui.i18n import pick, tr
+from tui.i18n import colon, pick, tr
 from tui.lines import styled
 from tui.messages import GoHome, OpenReplay
 from tui.screens.base import ConsoleScreen
@@ -128,9 +128,8 @@ class DebriefScreen(ConsoleScreen):
         )
         for inc in ev.incidents:
             for cap in inc.caps:
-                summary.append(
-                    f"\n{tr('debrief.caps', lang)}: {cap.get(lang) or next(iter(cap.values()), '')}", style="yellow"
-                )
+                why = cap.get(lang) or next(iter(cap.values()), "")
+                summary.append(f"\n{tr('debrief.caps', lang)}{colon(lang)}{why}", style="yellow")
         for index in ev.not_started:  # its trigger never came: no part of the score
             name = pick(self.scenarios[index].model.title, lang)
             summary.append(f"\n{tr('debrief.not_started', lang, name=name)}", style="dim")

@@ -109,12 +109,12 @@ class LiveScreen(SessionScreen):
             self.notify(tr("live.forked", self.lang, t=sim_time(self.session.origin.t)))
         elif self.banner == "resumed":
             self.notify(tr("live.resumed", self.lang))
-        self.sub_title = self.session.path.name
         self.draw_room()
         self.start_clock()
 
     def relabel(self) -> None:
         """Redraw every text in the current language."""
+        self.sub_title = self.heading()
         self.timeline = Timeline(self.session.scenarios, self.lang, clock=True)
         feed = self.query_one("#feed", Feed)
         feed.lines.clear()

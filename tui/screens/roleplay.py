@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
+from engine.display import REPLIES, wrap
 from engine.format import (
     AFTER_CALL,
     CALL_BACK,
@@ -50,6 +51,19 @@ if TYPE_CHECKING:
 SPEED = 2.0
 """Role-play clock speed: thinking time costs the owner's patience twice as fast as real time."""
 
+MIN_REPLIES = REPLIES.lines
+"""Rows the reply list keeps at least: the longest reply the linter allows shows whole, and the rest scroll."""
+
+MIN_TALK = 4
+"""Rows the conversation keeps at least."""
+
+KEPT = 50
+"""Entries of the conversation remembered to size it (far more than ever fit on the screen)."""
+
+BULLET = "· "
+"""Each reply starts with it, and its wrapped lines are indented under the text: one reply ends where
+the next bullet begins."""
+
 
 class RolePlayScreen(SessionScreen):
     """One conversation with one owner."""
@@ -70,21 +84,24 @@ class RolePlayScreen(SessionScreen):
         self.coach = True
         self._options: tuple[str, ...] | None = None
         self._mood = float(self.sc.initial_values.get("mood", 0))
+        self._recent: list[tuple[str, str]] = []
+        """The conversation's newest entries as ``(who, plain text)``: who is ``owner``, ``you`` or ``""``."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield Static(id="rp-top")
         with Horizontal(id="rp-body"):
             with Vertical(id="rp-main"):
-                yield RichLog(id="rp-talk", wrap=True, markup=False, min_width=20)
+                yield RichLog(id="rp-talk", wrap=True, markup=False, min_width=20, auto_scroll=False)
                 yield Static(id="rp-replies-title", classes="section-title")
                 yield OptionList(id="rp-replies")
             yield Static(id="rp-coach", classes="controller")
-        yield Footer()
+        # This footer's keys overflow 80 columns, and the palette's key drawn over wide characters there
+        # lost half of its Chinese label; Ctrl+P still opens it, and F1 lists it with every key.
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)
-        self.sub_title = self.session.path.name
         talk = self.query_one("#rp-talk", RichLog)
         for event in self.session.drill.events:
             self._say(talk, event)
@@ -96,6 +113,7 @@ class RolePlayScreen(SessionScreen):
 
     def relabel(self) -> None:
         """Redraw in the current language."""
+        self.sub_title = self.heading(self.trainee)
         self.query_one("#rp-replies-title", Static).update(tr("rp.replies", self.lang))
         self._options = None
         self.redraw()
@@ -117,19 +135,18 @@ class RolePlayScreen(SessionScreen):
         colon = "：" if lang == "zh" else ": "
         match event:
             case IncidentStarted(state=state):
-                talk.write(
-                    Wrapped(Text(owner + colon + pick(model.states[state].narration, lang), style="bold yellow"))
-                )
+                said = owner + colon + pick(model.states[state].narration, lang)
+                self._write(talk, Text(said, style="bold yellow"), who="owner")
             case StateChanged(to=to) if to == AFTER_CALL:
-                talk.write(Text(tr("rp.call_over", lang), style="dim"))
+                self._write(talk, Text(tr("rp.call_over", lang), style="dim"))
             case StateChanged(to=to) if to in model.states:
                 narration = pick(model.states[to].narration, lang)
                 if to in self.dialogue.turns:
-                    talk.write(Wrapped(Text(owner + colon + narration, style="bold yellow")))
+                    self._write(talk, Text(owner + colon + narration, style="bold yellow"), who="owner")
                 else:
-                    talk.write(Wrapped(Text(narration, style="italic")))
+                    self._write(talk, Text(narration, style="italic"))
             case StateChanged(to=to) if to in model.endings:
-                talk.write(Wrapped(Text(pick(model.endings[to].narration, lang), style="bold reverse")))
+                self._write(talk, Text(pick(model.endings[to].narration, lang), style="bold reverse"))
             case DecisionMade():
                 self._said(talk, event)
             case ActionDone(changes=changes) if "mood" in changes:
@@ -138,11 +155,11 @@ class RolePlayScreen(SessionScreen):
                 self._mood = new
                 if delta:
                     style = "red" if delta > 0 else "green"
-                    talk.write(Text(f"   {tr('rp.anger', lang)} {delta:+.0f} → {new:.0f}", style=style))
+                    self._write(talk, Text(f"   {tr('rp.anger', lang)} {delta:+.0f} → {new:.0f}", style=style))
             case VariableStepped(var="mood", value=value):
                 self._mood = float(value)
             case Finding(detail=detail):
-                talk.write(Wrapped(Text("⚠ " + (detail.get(lang) or next(iter(detail.values()), "")), style="red")))
+                self._write(talk, Text("⚠ " + (detail.get(lang) or next(iter(detail.values()), "")), style="red"))
 
     def _said(self, talk: RichLog, decision: DecisionMade) -> None:
         """What the trainee said (or tried to say: a refused reply is struck through, with why)."""
@@ -155,12 +172,19 @@ class RolePlayScreen(SessionScreen):
             said += "（" + tr("rp.judged", lang, move=pick(MOVES[move].label, lang)) + "）"
         if decision.action == CALL_BACK and decision.status == "accepted":
             days = f"{self.dialogue.follow_up_after / 1440:g}"
-            talk.write(Text(tr("rp.days_later", lang, days=days), style="dim"))
+            self._write(talk, Text(tr("rp.days_later", lang, days=days), style="dim"))
         style = "bold" if decision.status == "accepted" else "strike dim"
-        talk.write(Wrapped(Text(tr("rp.you", lang) + colon + said, style=style)))
+        who = "you" if decision.status == "accepted" else "refused"
+        self._write(talk, Text(tr("rp.you", lang) + colon + said, style=style), who=who)
         if decision.status == "refused":
             why = "；".join((r.detail.get(lang) or next(iter(r.detail.values()))) for r in decision.reasons or [])
-            talk.write(Wrapped(Text("✗ " + why, style="bold red")))
+            self._write(talk, Text("✗ " + why, style="bold red"))
+
+    def _write(self, talk: RichLog, text: Text, *, who: str = "") -> None:
+        """Add ``text`` to the conversation (``who``: ``owner``, ``you``, ``refused`` or nobody), and
+        remember it for :meth:`_fit_talk`."""
+        self._recent = [*self._recent[-(KEPT - 1) :], (who, text.plain)]
+        talk.write(Wrapped(text))
 
     # Drawing -----------------------------------------------------------------------------------
 
@@ -168,6 +192,50 @@ class RolePlayScreen(SessionScreen):
         self.draw_clock()
         self._draw_options()
         self._draw_coach()
+        self._fit_talk()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_talk)
+
+    def _fit_talk(self) -> None:
+        """Give the conversation the rows its newest exchange needs, and the replies the rest.
+
+        The newest exchange is the trainee's reply the owner answered, and the answer: both show whole
+        when they fit. If not, the owner's latest words do (a scenario's line takes at most
+        :data:`engine.display.TALK`'s rows), and the replies keep at least :data:`MIN_REPLIES` rows to
+        scroll through. Rows the replies do not need go to the conversation. When refused replies
+        pile up under the owner's words, the words stay at the top and the newest lines scroll; once
+        the trainee's reply is said, the conversation shows its end.
+        """
+        talk = self.query_one("#rp-talk", RichLog)
+        replies = self.query_one("#rp-replies", OptionList)
+        main = self.query_one("#rp-main").size.height
+        width = talk.scrollable_content_region.width  # what the conversation's lines were wrapped to
+        if main <= 0 or width <= 0:
+            return
+        room = max(MIN_TALK, main - 1 - MIN_REPLIES)  # 1: the replies' title
+
+        def rows(entries: list[tuple[str, str]]) -> int:
+            return sum(len(wrap(text, width)) for _who, text in entries)
+
+        whos = [who for who, _text in self._recent]
+        owner = max((i for i, who in enumerate(whos) if who == "owner"), default=0)
+        waiting = "you" in whos[owner + 1 :]  # the trainee has answered; the owner's reply is to come
+        answered = max((i for i, who in enumerate(whos[:owner]) if who == "you"), default=owner)
+        want = rows(self._recent[owner if waiting else answered :])
+        if want > room:
+            want = rows(self._recent[owner:])
+        lines = max(1, replies.size.width - len(BULLET) - 2)  # less the bullet's hang and a scrollbar
+        needed = sum(len(wrap(str(o.prompt), lines)) for o in replies.options)
+        height = max(MIN_TALK, min(want, room), main - 1 - needed)
+        if talk.styles.height is None or talk.styles.height.value != height:
+            talk.styles.height = height
+        since_owner = rows(self._recent[owner:])  # the conversation scrolls here, not as it is written
+        if since_owner > height and not waiting:  # refusals after the owner's words: the words stay on top
+            top = max(0, len(talk.lines) - since_owner)
+            talk.call_after_refresh(talk.scroll_to, y=top, animate=False)
+        else:
+            talk.call_after_refresh(talk.scroll_end, animate=False)
 
     def draw_clock(self) -> None:
         lang = self.lang
@@ -202,7 +270,8 @@ class RolePlayScreen(SessionScreen):
         # practice does not become memorising positions (display order only; the record is unchanged).
         order = list(options)
         random.Random(f"{self.session.header.seed}:{self.session.situation.incidents[0].state}").shuffle(order)
-        items = [Option(Wrapped(pick(self.sc.model.actions[a].label, lang)), id=a) for a in order]
+        labels = {a: BULLET + pick(self.sc.model.actions[a].label, lang) for a in order}
+        items = [Option(Wrapped(labels[a], hang=" " * len(BULLET)), id=a) for a in order]
         widget.add_options(items)
         if items:
             widget.highlighted = 0

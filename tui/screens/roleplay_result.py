@@ -21,7 +21,7 @@ from textual.widgets import Footer, Header, Sparkline, Static
 from engine.display import sim_time
 from engine.runtime import Timeline
 from tui import keys
-from tui.i18n import pick, tr
+from tui.i18n import colon, pick, tr
 from tui.messages import GoHome, OpenReplay, StartRolePlay
 from tui.screens.base import ConsoleScreen
 from tui.wrapping import Wrapped
@@ -118,10 +118,11 @@ class RolePlayResultScreen(ConsoleScreen):
         incident = ev.incidents[0]
         outcome = Timeline([], lang).word(incident.outcome or "")
         for item in incident.caps:
-            summary.append(f"{tr('debrief.caps', lang)}: {pick(item, lang)}\n", style="yellow")
+            summary.append(f"{tr('debrief.caps', lang)}{colon(lang)}{pick(item, lang)}\n", style="yellow")
         if result.ending:
             ending = pick(self.endings.get(result.ending), lang) or result.ending
-            summary.append(tr("rp.ending", lang, ending=ending) + f" ({outcome})\n")
+            outcome_text = f"（{outcome}）" if lang == "zh" else f" ({outcome})"
+            summary.append(tr("rp.ending", lang, ending=ending) + outcome_text + "\n")
         self.query_one("#rp-summary", Static).update(Wrapped(summary))
         steps = Text(tr("rp.steps", lang) + "\n", style="bold")
         for step in result.steps:

@@ -23,7 +23,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, R
 from engine.runtime import SPEEDS
 from tui import keys
 from tui.catalog import Entry
-from tui.i18n import pick, tr
+from tui.i18n import colon, pick, tr
 from tui.messages import GoBack, RunDrill
 from tui.screens.base import ConsoleScreen
 from tui.widgets.marked_radio import MarkedRadioButton
@@ -94,7 +94,8 @@ class SetupScreen(ConsoleScreen):
         form.remove_children()
         plan = self.setup.plan.model if self.setup and self.setup.plan else None
         team = plan.team if plan else {}
-        widgets: list[Any] = [Static(Text(f"{tr('setup.title', lang)}: {pick(self.entry.title, lang)}", style="bold"))]
+        heading = f"{tr('setup.title', lang)}{colon(lang)}{pick(self.entry.title, lang)}"
+        widgets: list[Any] = [Static(Text(heading, style="bold"))]
         widgets.append(
             Horizontal(
                 Label(tr("setup.team_name", lang), classes="field-label"),
@@ -159,7 +160,8 @@ class SetupScreen(ConsoleScreen):
         widgets.append(Label(tr("setup.seed", lang), classes="section-title"))
         seed = str(random.randrange(1, 10000))
         widgets.append(Input(value=seed, id="seed", type="integer", classes="field small", compact=True))
-        widgets.append(Button(tr("setup.start", lang) + " (Ctrl+S)", id="start", variant="primary"))
+        keys_hint = "（Ctrl+S）" if lang == "zh" else " (Ctrl+S)"
+        widgets.append(Button(tr("setup.start", lang) + keys_hint, id="start", variant="primary"))
         form.mount_all(widgets)
         # The form is mounted on the next refresh: focus its first field then, so names typed at once land there.
         self.call_after_refresh(self._focus_first)

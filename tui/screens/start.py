@@ -114,16 +114,36 @@ class StartScreen(ConsoleScreen):
         table.clear(columns=True)
         lang = self.lang
         table.add_columns(tr("start.col.when", lang), tr("start.col.drill", lang), tr("start.col.status", lang))
+        titles = self.titles()
         for info in self.records:
             status = tr(
                 {"done": "start.status.done", "cut": "start.status.cut"}.get(info.status, "start.status.bad"), lang
             )
-            drill = cell(info.drill + (" ⑂" if info.forked else ""))
+            name = pick(titles[info.drill], lang) if info.drill in titles else info.drill
+            drill = cell(name + (" ⑂" if info.forked else ""))
             table.add_row(cell(info.when), drill, status, key=str(info.path))
         self.query_one("#records-title", Static).update(
             tr("start.records", lang)
-            + ("" if self.records or not self.records_read else f"  ({tr('start.none', lang)})")
+            + ("" if self.records or not self.records_read else self._aside(tr("start.none", lang)))
         )
+
+    def _aside(self, text: str) -> str:
+        """``text`` in parentheses after a heading, in the console's language's parentheses."""
+        return f"（{text}）" if self.lang == "zh" else f"  ({text})"
+
+    def titles(self) -> dict[str, dict[str, str]]:
+        """The title of each plan, scenario and role-play listed, by the id its records are filed under.
+
+        A record of something no longer listed keeps its id: there is no other name for it.
+        """
+        if not self.catalog:
+            return {}
+        from engine.format.dialogue import roleplay_id  # the records' worker has imported the format already
+
+        found: dict[str, dict[str, str]] = {}
+        for entry in self.catalog.entries:
+            found.setdefault(roleplay_id(entry.id) if entry.kind == "roleplay" else entry.id, entry.title)
+        return found
 
     def selected_entry(self) -> Entry | None:
         table = self.query_one("#drills", DataTable)

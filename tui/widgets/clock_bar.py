@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from engine.display import cells, sim_time
 from engine.runtime import CompiledScenario, Situation
-from tui.i18n import pick, tr
+from tui.i18n import colon, pick, tr
 
 clock_text = sim_time
 """Sim minutes as ``mm:ss`` (or ``h:mm:ss`` past an hour): the one way the console writes sim time."""
@@ -56,13 +56,13 @@ class ClockBar(Static):
             line.append(f" ▶ {tr('live.running', lang)} ", style="bold reverse green")
         line.append(f"  {clock_text(now)}  ×{speed:g}", style="bold")
         if score is not None:  # points earned so far; the rating means something only at the end
-            rating = f" ({score[1]})" if sit.finished else ""
+            rating = (f"（{score[1]}）" if lang == "zh" else f" ({score[1]})") if sit.finished else ""
             line.append(f"   {tr('live.score', lang)} {score[0]:.0f}/100{rating}", style="bold")
         if banner:
             line.append(f"   {banner}", style="italic")
         line.append("\n")
         deadlines = sit.running_deadlines()
-        line.append(f"{tr('live.deadlines', lang)}: ", style="bold")
+        line.append(tr("live.deadlines", lang) + colon(lang), style="bold")
         if not deadlines:
             line.append(tr("live.no_deadlines", lang), style="dim")
         width = max(20, self.content_region.width or self.size.width or 78)

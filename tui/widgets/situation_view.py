@@ -13,9 +13,9 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.display import sim_time
+from engine.display import sim_time, with_unit
 from engine.runtime import STAGES, CompiledScenario, IncidentView, Situation
-from tui.i18n import pick, tr
+from tui.i18n import colon, pick, tr
 from tui.wrapping import Wrapped
 
 BAR = 10
@@ -43,7 +43,7 @@ def show_value(spec: Any, value: Any, lang: str) -> str:
         text = f"{value:.3g}"
     else:
         text = str(value)
-    return text + (f" {spec.unit}" if spec.unit else "")
+    return with_unit(text, spec.unit, lang)
 
 
 def loop_marks(stages: set[str], lang: str) -> Text:
@@ -132,7 +132,8 @@ class SituationView(Static):
             if value is None:
                 continue
             label = pick(spec.label, lang) if spec.label else name
-            out.append(f"{label}: {show_value(spec, value, lang)}\n", style="dim" if spec.show == "hidden" else "")
+            text = f"{label}{colon(lang)}{show_value(spec, value, lang)}\n"
+            out.append(text, style="dim" if spec.show == "hidden" else "")
         if out:
             out = Text(f"\n{tr('live.situation', lang)}\n", style="bold") + out
         return out
@@ -150,14 +151,14 @@ class SituationView(Static):
             who = pick(role.label, lang) if role else work.role
             what = pick(act.label, lang) if act else work.action
             left = max(0.0, (work.until or sit.t) - sit.t)
-            out.append(f"  {who}: {what} ", style="")
+            out.append(f"  {who}{colon(lang)}{what} ", style="")
             out.append(f"~{sim_time(left)}\n", style="dim")
         for work in waiting:
             model = self.scenarios[work.incident].model
             pool = model.staff.get(work.pool or "")
             act = model.actions.get(work.action)
             out.append(
-                f"  ⏳ {tr('live.waiting', lang)} {pick(pool.label, lang) if pool else work.pool}: "
+                f"  ⏳ {tr('live.waiting', lang)} {pick(pool.label, lang) if pool else work.pool}{colon(lang)}"
                 f"{pick(act.label, lang) if act else work.action}\n",
                 style="yellow",
             )
@@ -165,7 +166,8 @@ class SituationView(Static):
 
     def render_findings(self, sit: Situation) -> Text:
         lang = self.lang
-        out = Text(f"\n{tr('live.findings', lang)} ({len(sit.findings)})\n", style="bold")
+        count = f"（{len(sit.findings)}）" if lang == "zh" else f" ({len(sit.findings)})"
+        out = Text(f"\n{tr('live.findings', lang)}{count}\n", style="bold")
         if not sit.findings:
             out.append(f"  {tr('live.no_findings', lang)}\n", style="dim")
         for finding in sit.findings[-6:]:

@@ -49,25 +49,26 @@ def test_the_compliance_view_lists_done_due_and_overdue_with_the_satisfying_dril
 def test_the_attendance_view_flags_quarters_below_the_target(
     seeded: Seeded, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``history --view attendance`` as a table, one line per team and quarter."""
-    code, out, _ = run(
-        ["history", "--db", seeded.url, "--view", "attendance", "--programme", str(PROGRAMME), "--team", CS], capsys
-    )
+    """``history --view attendance`` as a table, one line per team and quarter, headed in the language asked."""
+    view = ["history", "--db", seeded.url, "--view", "attendance", "--programme", str(PROGRAMME), "--team", CS]
+    code, out, _ = run([*view, "--lang", "zh"], capsys)
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == [
-        "site",
-        "team",
-        "quarter",
-        "drills",
-        "expected",
-        "present",
-        "rate",
-        "below_target",
-        "made_up",
-        "owed",
+        "项目",
+        "班组",
+        "季度",
+        "演练",
+        "应到",
+        "实到",
+        "出勤率（%）",
+        "低于目标",
+        "已补训",
+        "待补训",
     ]
-    assert "2026Q2" in lines[3] and " 75 " in lines[3] and "yes" in lines[3] and "刘洋" in lines[3]
+    assert "2026Q2" in lines[3] and " 75 " in lines[3] and " 是 " in lines[3] and "刘洋" in lines[3]
+    code, out, _ = run([*view, "--lang", "en"], capsys)
+    assert out.splitlines()[0].startswith("Site  ") and " yes " in out.splitlines()[3]
 
 
 @pytest.mark.parametrize("view", ["compliance", "attendance", "absentees"])
