@@ -98,12 +98,10 @@ _WORDS = {
 class Timeline:
     """Formats events of one drill; holds the scenarios to look labels up in."""
 
-    def __init__(self, scenarios: Sequence[CompiledScenario], lang: str = "zh", *, clock: bool = False) -> None:
+    def __init__(self, scenarios: Sequence[CompiledScenario], lang: str = "zh") -> None:
         self.scenarios = scenarios
         self.lang = lang
         self.zh = lang == "zh"
-        self.clock = clock
-        """Write each line's time as the console's clock does (``mm:ss``) instead of decimal minutes."""
 
     @property
     def colon(self) -> str:
@@ -120,15 +118,20 @@ class Timeline:
         return zh if self.zh else en
 
     def line(self, event: AnyEvent) -> str | None:
-        """One line for ``event``, or None for events not worth a line (hidden variables)."""
+        """One line for ``event``, its sim time first as the console's clock writes it (``mm:ss``),
+        or None for events not worth a line (hidden variables)."""
+        body = self.body(event)
+        return None if body is None else f"{sim_time(event.t):>7} {body}"
+
+    def body(self, event: AnyEvent) -> str | None:
+        """The line for ``event`` without its time (a drill of several incidents names the incident)."""
         text = self._text(event)
         if text is None:
             return None
-        prefix = f"{sim_time(event.t):>7} " if self.clock else f"{event.t:7.2f}′ "
         incident = _incident(event)
         if len(self.scenarios) > 1 and incident is not None:
-            prefix += f"#{incident + 1} "
-        return prefix + text
+            return f"#{incident + 1} {text}"
+        return text
 
     def _text(self, event: AnyEvent) -> str | None:
         match event:

@@ -128,10 +128,9 @@ def around(result: TestResult, failure: str, lang: str = "en", before: int = 6, 
     for event in result.events:
         if not seq - before <= event.seq <= seq + after:
             continue
-        line = timeline.line(event)
-        if line is None:
+        text = timeline.body(event)
+        if text is None:
             continue
-        text = line.partition("′ ")[2] or line.strip()
         lines.append(f"{'>' if event.seq == seq else ' '} {sim_time(event.t)}  #{event.seq:<4} {text}")
     return lines
 

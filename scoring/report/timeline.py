@@ -97,9 +97,9 @@ def timeline(facts: Facts) -> list[dict[str, Any]]:
                     entry["outcome"] = e.outcome
             case _:
                 continue
-        # Timeline.line reads typed events; its signature follows once engine/ is typed throughout.
-        line = cast("Any", facts.lines).line(e)
-        text = line.partition("′ ")[2] if line else f"✗ {word('missed.timer', lang)}: {entry['label']}"
+        # The facts keep the timeline untyped (a report may be built without one).
+        line = cast("Any", facts.lines).body(e)
+        text = line if line else f"✗ {word('missed.timer', lang)}: {entry['label']}"
         entry["text"] = text.strip()
         entries.append(entry)
     return entries

@@ -171,9 +171,9 @@ def test_what_an_action_is_comes_from_its_declaration_not_the_spelling_of_its_id
     drill.submit(Submission("control", "paper__work"))
     drill.advance_to(7.0)
     lines = [Timeline(setup.scenarios(), "en").line(e) for e in drill.events]
-    assert "   1.00′ doing Patrol (5 min)" in lines
-    assert "   1.00′ doing Paperwork (1 min)" in lines
-    assert "   6.00′ done Patrol" in lines
+    assert "  01:00 doing Patrol (5 min)" in lines
+    assert "  01:00 doing Paperwork (1 min)" in lines
+    assert "  06:00 done Patrol" in lines
 
 
 def test_the_persona_a_seed_meets_is_fixed_by_the_seed() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.display import sim_time
 from engine.errors import RecordError
 from engine.format import (
     INPUTS,
@@ -561,7 +562,7 @@ def test_the_timeline_has_a_line_for_every_facilitator_input_in_both_languages(
     event = inputs[name]
     for lang, wanted in (("zh", zh), ("en", en)):
         line = Timeline(setup.scenarios(), lang).line(event)
-        assert line is not None and line.startswith(f"{event.t:7.2f}′ ")
+        assert line is not None and line.startswith(f"{sim_time(event.t):>7} ")
         assert wanted in line, (lang, line)
     task_line = Timeline(setup.scenarios(), "en").line(inputs["task rating"])
     assert task_line is not None and task_line.endswith(" P")

@@ -196,7 +196,7 @@ class DebriefScreen(ConsoleScreen):
 
     def _fill_logs(self) -> None:
         assert self.record is not None
-        timeline = Timeline(self.scenarios, self.lang, clock=True)
+        timeline = Timeline(self.scenarios, self.lang)
         findings = self.query_one("#findings-log", RichLog)
         log = self.query_one("#timeline-log", RichLog)
         findings.clear()

@@ -115,7 +115,7 @@ class LiveScreen(SessionScreen):
     def relabel(self) -> None:
         """Redraw every text in the current language."""
         self.sub_title = self.heading()
-        self.timeline = Timeline(self.session.scenarios, self.lang, clock=True)
+        self.timeline = Timeline(self.session.scenarios, self.lang)
         feed = self.query_one("#feed", Feed)
         feed.lines.clear()
         for event in self.session.drill.events[-1000:]:  # the feed in the new language

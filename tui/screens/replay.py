@@ -83,7 +83,7 @@ class ReplayScreen(ConsoleScreen):
             record, broken = opened.record, opened.warning
             scenarios = opened.setup.scenarios()
             index = Index(record.events, scenarios)
-            lines = timeline_rows(record.events, Timeline(scenarios, self.lang, clock=True))
+            lines = timeline_rows(record.events, Timeline(scenarios, self.lang))
         except DrillError as exc:
             self.app.call_from_thread(self._failed, str(exc).splitlines()[0])
             return
@@ -121,7 +121,7 @@ class ReplayScreen(ConsoleScreen):
             return
         from engine.runtime import Timeline
 
-        lines = timeline_rows(self.record.events, Timeline(self.scenarios, self.lang, clock=True))
+        lines = timeline_rows(self.record.events, Timeline(self.scenarios, self.lang))
         self._fill(lines)
 
     def _fill(self, lines: list[tuple[int, Text]]) -> None:
