@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.display import cells
 from engine.format import Programme
+from scoring import columns as words
 from scoring.history import Row
 from scoring.ledger.actions import status_label
 from scoring.ledger.attendance import Roll
@@ -326,14 +327,26 @@ def person_workbook(
 
 
 def rows_workbook(views: Mapping[str, Sequence[Row]], lang: str) -> bytes:
-    """Result rows (any ``history`` view) as one sheet per view, columns named as the rows name them."""
+    """Result rows (any ``history`` view) as one sheet per view, headed and worded in ``lang``.
+
+    The sheet is for a person: the view's title names it, the columns carry their headers and the
+    coded values their words (:mod:`scoring.columns`, as the history's tables do), not the keys
+    and codes that CSV and JSON keep for programs.
+    """
     book = _new()
     for name, rows in views.items():
-        columns = list(dict.fromkeys(k for row in rows for k in row))
-        values: list[list[Cell]] = [
-            [(yes_no(v, lang) if isinstance(v, bool) else v) for v in (row.get(c) for c in columns)] for row in rows
-        ]
-        sheet(book, name, name, columns, values, lang)
+        keys = list(dict.fromkeys(k for row in rows for k in row))
+        values: list[list[Cell]] = [[_worded(k, row.get(k), lang) for k in keys] for row in rows]
+        title = words.view_title(name, lang)
+        sheet(book, title[:31], title, [words.heading(k, lang) for k in keys], values, lang)
     if not book.worksheets:
         book.create_sheet("-")
     return _bytes(book)
+
+
+def _worded(key: str, raw: Any, lang: str) -> Cell:
+    """A cell of a history view: a code or a flag in words of ``lang``, anything else as it is."""
+    if isinstance(raw, bool):
+        return yes_no(raw, lang)
+    said = words.value(key, raw, lang)
+    return said if said is not None else raw

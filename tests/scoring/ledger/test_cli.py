@@ -215,3 +215,19 @@ def test_the_programme_has_a_json_schema_and_validates(capsys: pytest.CaptureFix
     assert set(schema["required"]) >= {"schema", "id", "version", "title", "starts", "ends", "sites", "requirements"}
     code, out, _ = run(["validate", str(PROGRAMME)], capsys)
     assert (code, out.splitlines()[0]) == (0, f"ok  {PROGRAMME}  (programme)")
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "header"), [("zh", "合格率", "合格率（%）"), ("en", "Pass rates", "Pass rate (%)")]
+)
+def test_a_view_as_a_spreadsheet_is_headed_in_the_language_asked(
+    seeded: Seeded, tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, title: str, header: str
+) -> None:
+    """``--view pass-rates --format xlsx``: the sheet is named by the view, its headers are words, not keys."""
+    out = tmp_path / f"{lang}.xlsx"
+    args = ["history", "--db", seeded.url, "--view", "pass-rates", "--format", "xlsx", "-o", str(out), "--lang", lang]
+    assert run(args, capsys)[0] == 0
+    book = load_workbook(out)
+    assert book.sheetnames == [title]
+    headers = [c.value for c in book[title][2]]
+    assert header in headers and "pass_rate" not in headers and "scenario" not in headers
