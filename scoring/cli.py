@@ -356,7 +356,20 @@ def cmd_history_add(args: argparse.Namespace) -> int:
             kind=args.kind,
             require_signed=args.require_signed,
         )
-    print(f"{args.record}: {'added to history' if added else 'already in history; nothing changed'}")
+        said = "added to history"
+        if not added:
+            # Filed before: ratings may have been added to the record since (an evaluator's late
+            # rating, a coach's judgement). Score it again; what was filed about it stays.
+            before = db.standing(args.record)
+            db.rescore(args.record)
+            after = db.standing(args.record)
+            said = "already in history; nothing changed"
+            if before is not None and after is not None and before != after:
+                said = (
+                    "already in history; score and rating brought up to date with the ratings added since"
+                    f" ({before[0]:g} {before[1]} -> {after[0]:g} {after[1]})"
+                )
+    print(f"{args.record}: {said}")
     if args.makes_up:
         ledger_cli.link_makeup(args)
     return 0

@@ -764,6 +764,13 @@ class History:
             ).first()
         return None if found is None else (int(found[0]), found[1])
 
+    def standing(self, record: str | Path) -> tuple[float, str] | None:
+        """A filed drill's score and rating as history holds them, or None if it is not filed."""
+        key = self.key_of(record)
+        with self._tx("look up a drill") as conn:
+            found = conn.execute(select(drills.c.score, drills.c.rating).where(drills.c.key == key)).first()
+        return None if found is None else (float(found[0]), str(found[1]))
+
     def key_of(self, record: str | Path) -> str:
         """The key a drill is stored under: ``record`` is a record file, or already a key."""
         if Path(record).is_file():

@@ -698,3 +698,22 @@ def test_a_role_play_and_the_tabletop_of_the_same_file_are_scored_each_as_itself
             assert history.add(paths[name])
         stored = {row["scenario"]: row["score"] for row in history.results()}
     assert stored == {"leak-complaint": scores["tabletop"], "leak-complaint-roleplay": scores["roleplay"]}
+
+
+def test_history_add_of_a_filed_drill_brings_its_rating_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``drillsim history add`` again after a late rating: one line says what changed; once more, nothing."""
+    from tui.cli import main
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    path = write_record(tmp_path / "drill.jsonl", "elevator-entrapment", passing=True)
+    assert main(["history", "add", str(path), "--db", url]) == 0
+    assert capsys.readouterr().out == f"{path}: added to history\n"
+    append_rating(path, "drill", "U", "王教练")
+    assert main(["history", "add", str(path), "--db", url]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith(f"{path}: already in history; score and rating brought up to date") and "-> " in said
+    assert said.rstrip().endswith(" U)")
+    assert main(["history", "add", str(path), "--db", url]) == 0
+    assert capsys.readouterr().out == f"{path}: already in history; nothing changed\n"
