@@ -350,7 +350,11 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[AnyEvent]) -> I
         breakdown.append(Item(-cost, key, dict(finding.detail), float(finding.t), seqs))
     raw = sum(i.points for i in breakdown)
     if raw < 0:
-        breakdown.append(Item(round(-raw, 2), "floor", {"zh": "得分不低于0", "en": "a score does not go below 0"}))
+        floor = {
+            "zh": f"扣分合计超过所得分 {round(-raw, 1):g} 分，最低按 0 分计",
+            "en": f"deductions exceed the points earned by {round(-raw, 1):g}; a score is never below 0",
+        }
+        breakdown.append(Item(round(-raw, 2), "floor", floor))
     score = round(min(100.0, max(0.0, raw)), 1)
 
     caps: list[dict[str, str]] = []
