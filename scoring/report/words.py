@@ -135,7 +135,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "comments": ("点评意见", "Comments"),
     "person": ("姓名", "Name"),
     "role": ("角色", "Role"),
-    "satisfaction": ("满意度（0-100）", "Satisfaction (0-100)"),
+    "satisfaction": ("满意度（0～100分）", "Satisfaction (0\u2013100)"),
     "helped": ("做得好的方面与收获", "What helped / went well"),
     "improve": ("需要改进之处", "What to improve"),
     "self.blank": ("演练后由参演人员填写。", "To be filled in by the participants after the exercise."),
