@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from engine.display import with_unit
 from scoring.report.words import minute, pick
 
 HEADINGS = {
@@ -75,7 +76,6 @@ _W: dict[str, tuple[str, str]] = {
     "outcome.timeout": ("超时", "time limit"),
     "outcome.not-started": ("未开始", "not started"),
     "bad": ("失败或超时 {d}", "failure or time limit {d}"),
-    "unit.min": ("分钟", "min"),
     "heading.cli": ("关键决策影响分析", "What would have changed the outcome"),
     "cli.meta": (
         "{scenario}，种子 {seed}，每个方案 {n} 次模拟，共 {drills} 次（{c}% 置信区间）",
@@ -152,9 +152,7 @@ def measures_text(result: Mapping[str, Any], row: Mapping[str, Any], lang: str) 
         d = row["difference"]["measures"].get(m["key"])
         if d is None or d["mean"] == d["low"] == d["high"] == 0:
             continue  # no change at all in any drill: nothing to say
-        unit = m.get("unit") or ""
-        unit = w("unit.min", lang) if unit == "min" else unit
-        out.append(f"{pick(m['label'], lang)} {_interval(d, '+.1f')} {unit}".rstrip())
+        out.append(f"{pick(m['label'], lang)} {with_unit(_interval(d, '+.1f'), m.get('unit'), lang)}")
     return "\n".join(out)
 
 
@@ -246,7 +244,13 @@ def lines(result: Mapping[str, Any], lang: str) -> list[str]:
     n, c = result["seeds"], round(result["confidence"] * 100)
     out = [
         w("heading.cli", lang),
-        w("cli.meta", lang).format(scenario=result["scenario"], seed=result["seed"], n=n, drills=result["drills"], c=c),
+        w("cli.meta", lang).format(
+            scenario=pick(result["title"], lang) if result.get("title") else result["scenario"],
+            seed=result["seed"],
+            n=n,
+            drills=result["drills"],
+            c=c,
+        ),
         actual_text(result, lang),
         "",
     ]

@@ -135,3 +135,15 @@ def test_a_record_that_does_not_verify_is_refused_unless_unverified(
     captured = capsys.readouterr()
     assert "WARNING" in captured.err
     assert json.loads(captured.out)["warning"].startswith("NOT VERIFIED")
+
+
+def test_the_listing_names_the_drill_and_writes_units_in_the_language_asked(
+    result: dict[str, object],
+) -> None:
+    """The heading names the drill by its title, not its id; measures carry their unit in words of the language."""
+    from scoring.report.whatif import lines
+
+    zh, en = lines(result, "zh"), lines(result, "en")
+    assert "stuck-lift" not in zh[1] and "stuck-lift" not in en[1]
+    assert any("分钟" in line for line in zh) and not any(" min" in line for line in zh)
+    assert any(" min" in line for line in en)
