@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from engine.display import with_unit
 from engine.errors import DrillError
 from engine.runtime import Setup, prepare
 from engine.runtime.trainee import GoodTrainee, Player, good_trainee
@@ -184,6 +185,8 @@ def sweep(
     return {
         "format": FORMAT,
         "scenario": base.title_id,
+        "title": base.titles(),
+        "pools": base.pool_labels(),
         "mode": mode,
         "runs": runs,
         "seed": seed,
@@ -238,19 +241,36 @@ def _w(key: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
-def _level(point: dict[str, int]) -> str:
-    return ", ".join(f"{pool}={n}" for pool, n in point.items())
+def _level(result: dict[str, Any], point: dict[str, int], lang: str) -> str:
+    """A staffing level in words: ``秩序维护员 1 人`` / ``Security guards: 1``."""
+    names = result.get("pools", {})
+    if lang == "zh":
+        return "，".join(f"{names.get(pool, {}).get('zh', pool)} {n} 人" for pool, n in point.items())
+    return ", ".join(f"{names.get(pool, {}).get('en', pool)}: {n}" for pool, n in point.items())
+
+
+def _measure_heading(measure: dict[str, Any], lang: str) -> str:
+    """A measure's column: its label, then its unit in words of ``lang`` if it has one."""
+    unit = with_unit("", measure.get("unit"), lang).strip()
+    if not unit:
+        return str(measure["label"][lang])
+    return f"{measure['label'][lang]}（{unit}）" if lang == "zh" else f"{measure['label'][lang]} ({unit})"
+
+
+def _name(result: dict[str, Any], lang: str) -> str:
+    title = result.get("title")
+    return str(title[lang]) if title else str(result["scenario"])
 
 
 def table(result: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
     """The result as a table: a row per staffing level."""
     columns = [_w(k, lang) for k in ("staffing", "success", "bad", "score", "passed")]
-    columns += [m["label"][lang] + (f" ({m['unit']})" if m.get("unit") else "") for m in result["measures"]]
+    columns += [_measure_heading(m, lang) for m in result["measures"]]
     rows = []
     for row in result["levels"]:
         score = row.get("score")
         cells = [
-            _level(row["staffing"]),
+            _level(result, row["staffing"], lang),
             f"{row['outcomes'].get('success', 0.0):.0%}",
             f"{row['bad']:.0%}",
             f"{score['mean']:.1f} [{score['ci'][0]:.1f}, {score['ci'][1]:.1f}]" if score else "-",
@@ -275,7 +295,7 @@ def text(result: dict[str, Any], lang: str, width: int = 24) -> list[str]:
 
     out = [
         _w("title", lang),
-        _w("meta", lang).format(scenario=result["scenario"], runs=result["runs"], seed=result["seed"]),
+        _w("meta", lang).format(scenario=_name(result, lang), runs=result["runs"], seed=result["seed"]),
         "",
         line(columns),
         line(["-" * w for w in widths]),
@@ -283,11 +303,11 @@ def text(result: dict[str, Any], lang: str, width: int = 24) -> list[str]:
         "",
         _w("chart", lang),
     ]
-    label_width = max(cells(_level(r["staffing"])) for r in result["levels"])
+    label_width = max(cells(_level(result, r["staffing"], lang)) for r in result["levels"])
     for row in result["levels"]:
         share = row["outcomes"].get("success", 0.0)
         filled = round(share * width)
-        label = _level(row["staffing"])
+        label = _level(result, row["staffing"], lang)
         score = f"  {row['score']['mean']:.1f}" if "score" in row else ""
         out.append(
             f"{label}{' ' * (label_width - cells(label))}  {'█' * filled}{'░' * (width - filled)} {share:.0%}{score}"
@@ -308,7 +328,7 @@ def page(result: dict[str, Any], lang: str) -> str:
         bad = row["bad"]
         score = f" · {row['score']['mean']:.1f}" if "score" in row else ""
         bars.append(
-            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{e(_level(row["staffing"]))}</text>'
+            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{e(_level(result, row["staffing"], lang))}</text>'
             f'<rect x="{left}" y="{y}" width="{chart_w}" height="{bar_h}" fill="#eef1f5"/>'
             f'<rect x="{left}" y="{y}" width="{share * chart_w:.1f}" height="{bar_h}" fill="#2e7d32"/>'
             f'<rect x="{left + share * chart_w:.1f}" y="{y}" width="{bad * chart_w:.1f}" height="{bar_h}"'
@@ -324,10 +344,10 @@ def page(result: dict[str, Any], lang: str) -> str:
     head = "".join(f"<th>{e(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in rows)
     title = _w("title", lang)
-    meta = _w("meta", lang).format(scenario=result["scenario"], runs=result["runs"], seed=result["seed"])
+    meta = _w("meta", lang).format(scenario=_name(result, lang), runs=result["runs"], seed=result["seed"])
     return (
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-        f"<title>{e(title)} — {e(result['scenario'])}</title><style>"
+        f"<title>{e(title)} — {e(_name(result, lang))}</title><style>"
         "body{font-family:sans-serif;margin:2em;color:#1b1b1b}table{border-collapse:collapse;margin:1em 0}"
         "th,td{border:1px solid #9aa5b1;padding:4px 8px;text-align:left}th{background:#e8eef5}"
         f"</style></head><body><h1>{e(title)}</h1><p>{e(meta)}</p>"

@@ -227,7 +227,7 @@ def analyse(
         "format": FORMAT,
         "record": str(path),
         "scenario": record.header.id or setup.title_id,
-        "title": _title(setup),
+        "title": setup.titles(),
         "seed": seed,
         "mode": record.header.mode,
         "seeds": seeds,
@@ -368,12 +368,3 @@ def _rank(rows: list[dict[str, Any]]) -> None:
     rows.sort(key=key)
     for n, row in enumerate(rows, start=1):
         row["rank"] = n
-
-
-def _title(setup: Setup) -> dict[str, str]:
-    """The drill's name in both languages: the plan's, else its scenarios' joined."""
-    texts = [setup.plan.model.title] if setup.plan is not None else [src.model.title for src in setup.sources]
-    return {
-        lang: " + ".join(str(getattr(t, lang, None) or getattr(t, "zh", None) or "") for t in texts)
-        for lang in ("zh", "en")
-    }

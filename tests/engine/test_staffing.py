@@ -8,6 +8,7 @@ import re
 import pytest
 
 from engine.errors import EngineError
+from engine.runtime import prepare
 from engine.tools import staffing
 from engine.tools.cli import main
 from scoring.scorecard import score_only
@@ -86,7 +87,9 @@ def test_the_command_prints_a_table_and_a_chart_and_writes_a_page(
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert "Staffing stress test" in out and "security=1" in out and "█" in out
+    assert "Staffing stress test" in out and "█" in out
+    pool = prepare("elevator-entrapment").pool_labels()["security"]
+    assert f"{pool['en']}: 1" in out and "security=1" not in out  # a level in words, not pool ids
     text = page.read_text(encoding="utf-8")
     assert "<svg" in text and "<script" not in text
     assert main(["simulate", "elevator-entrapment", "--staff", "security=1", "--runs", "2", "--json"]) == 0
@@ -98,3 +101,13 @@ def test_html_without_staff_and_a_policy_with_staff_are_usage_errors(capsys: pyt
     assert main(["simulate", "elevator-entrapment", "--html", "x.html"]) == 2
     assert main(["simulate", "elevator-entrapment", "--staff", "security=1", "--policy", "idle"]) == 2
     assert "--staff" in capsys.readouterr().err
+
+
+def test_the_chinese_table_names_pools_and_units_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    """In Chinese: the drill's title, 保安 2 人 style levels, units as words; no pool or scenario id."""
+    assert main(["simulate", "elevator-entrapment", "--staff", "security=1,2", "--runs", "2", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    setup = prepare("elevator-entrapment")
+    assert setup.titles()["zh"] in out and "elevator-entrapment" not in out
+    assert f"{setup.pool_labels()['security']['zh']} 2 人" in out and "security" not in out
+    assert "（分钟）" in out and "(min)" not in out
