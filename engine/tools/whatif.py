@@ -236,7 +236,14 @@ def analyse(
         "measures": [_measure_info(m, scenarios) for m in measures],
         "actual": actual,
         "alternatives": rows,
-        "not_placed": [{**u, "label": _label(scenarios[u["incident"]], u["action"])} for u in unplaced],
+        "not_placed": [
+            {
+                **u,
+                "label": _task_label(scenarios[u["incident"]], u["task"])
+                or _label(scenarios[u["incident"]], u["action"]),
+            }
+            for u in unplaced
+        ],
         "warning": opened.warning,
         "drills": len(arms) * seeds,
     }
@@ -255,6 +262,16 @@ def _measure_info(m: Measure, scenarios: Sequence[Any]) -> dict[str, Any]:
         "unit": variable.unit,
         "label": {"zh": label.zh or m.var, "en": label.en or m.var} if label else {"zh": m.var, "en": m.var},
     }
+
+
+def _task_label(sc: Any, task: str) -> dict[str, str] | None:
+    """A critical task's name (a role-play's tasks are the steps, its actions whole sentences)."""
+    rubric = sc.model.rubric
+    for objective in rubric.objectives.values() if rubric else ():
+        found = objective.tasks.get(task)
+        if found is not None and found.label is not None:
+            return {"zh": found.label.zh or task, "en": found.label.en or found.label.zh or task}
+    return None
 
 
 def _label(sc: Any, action: str) -> dict[str, str]:

@@ -52,9 +52,9 @@ _W: dict[str, tuple[str, str]] = {
         "{n} other alternatives made no clear difference to what the team did.",
     ),
     "unplaced": (
-        "以下未完成的关键任务在本次演练中始终不具备执行条件，无法模拟：{tasks}。",
+        "以下未完成的关键任务在本次演练中始终不具备执行条件，无法模拟：{tasks}",
         "These critical tasks were never done and their moment never came in this drill, so they could not"
-        " be tried: {tasks}.",
+        " be tried: {tasks}",
     ),
     "rank": ("排名", "Rank"),
     "team": ("团队做法", "What the team did"),
@@ -233,9 +233,7 @@ def section(result: Mapping[str, Any], style: str, lang: str) -> dict[str, Any]:
     if rest:
         blocks.append({"type": "paragraph", "text": w("unclear", lang).format(n=rest)})
     if result["not_placed"]:
-        sep = "、" if lang == "zh" else "; "
-        tasks = sep.join(pick(u["label"], lang) for u in result["not_placed"])
-        blocks.append({"type": "paragraph", "text": w("unplaced", lang).format(tasks=tasks)})
+        blocks.append({"type": "paragraph", "text": w("unplaced", lang).format(tasks=unplaced_text(result, lang))})
     return {"id": "whatif", "heading": zh if lang == "zh" else en, "appendix": False, "blocks": blocks}
 
 
@@ -265,6 +263,13 @@ def lines(result: Mapping[str, Any], lang: str) -> list[str]:
         if measures:
             out.append(f"     {measures}")
     if result["not_placed"]:
-        sep = "、" if lang == "zh" else "; "
-        out += ["", w("unplaced", lang).format(tasks=sep.join(pick(u["label"], lang) for u in result["not_placed"]))]
+        out += ["", w("unplaced", lang).format(tasks=unplaced_text(result, lang))]
     return out
+
+
+def unplaced_text(result: Mapping[str, Any], lang: str) -> str:
+    """The tasks that could not be tried, each quoted (a role-play's are whole sentences), as a list."""
+    names = [pick(u["label"], lang).rstrip("。.；; ") for u in result["not_placed"]]
+    if lang == "zh":
+        return "、".join(f"「{n}」" for n in names) + "。"
+    return "; ".join(f"“{n}”" for n in names) + "."

@@ -147,3 +147,17 @@ def test_the_listing_names_the_drill_and_writes_units_in_the_language_asked(
     assert "stuck-lift" not in zh[1] and "stuck-lift" not in en[1]
     assert any("分钟" in line for line in zh) and not any(" min" in line for line in zh)
     assert any(" min" in line for line in en)
+
+
+def test_tasks_that_could_not_be_tried_are_named_by_task_and_quoted() -> None:
+    """The closing line names each untried task by its rubric name, quoted, one full stop at the end."""
+    from scoring.report.whatif import unplaced_text
+
+    result = {
+        "not_placed": [
+            {"label": {"zh": "回访被困乘客。", "en": "Follow-up call."}},
+            {"label": {"zh": "共情", "en": "Empathy"}},
+        ]
+    }
+    assert unplaced_text(result, "zh") == "「回访被困乘客」、「共情」。"
+    assert unplaced_text(result, "en") == "“Follow-up call”; “Empathy”."
