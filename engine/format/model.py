@@ -827,7 +827,9 @@ class Scenario(Frozen):
     """Content version (``"1"``, ``"1.2"``, ``"1.2.0"``, in quotes); bump it when the content changes."""
 
     _version = field_validator("version", mode="before")(_version_text)
-    category: Literal["elevator", "fire", "water", "dispute", "weather", "complaint", "other"]
+    category: Literal[
+        "elevator", "fire", "water", "gas", "dispute", "weather", "security", "service", "complaint", "other"
+    ]
     """Kind of incident."""
     title: Text
     """Name of the scenario."""

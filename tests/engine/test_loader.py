@@ -332,7 +332,7 @@ def test_two_missing_fields_of_one_action_are_both_reported(write: Write) -> Non
             ("category: fire", "category: flood"),
             "flood",
             "category",
-            "'elevator', 'fire', 'water', 'dispute', 'weather', 'complaint' or 'other'",
+            "'elevator', 'fire', 'water', 'gas', 'dispute', 'weather', 'security', 'service', 'complaint' or 'other'",
         ),
         (("stage: handle", "stage: handel"), "handel", "actions.evacuate.stage", "'report', 'handle' or 'feedback'"),
         (
