@@ -84,7 +84,7 @@ def test_an_english_run_on_an_ascii_terminal_prints_ascii_look_alikes(mini_path:
     assert result.returncode == 0, result.stderr.decode()
     assert result.stderr == b""
     out = result.stdout.decode("ascii")  # nothing but ASCII
-    assert "0.00' start Mini lift" in out
+    assert "  00:00 start Mini lift" in out
 
 
 def test_a_chinese_run_on_an_ascii_terminal_escapes_the_text_and_says_what_to_set(mini_path: Path) -> None:
