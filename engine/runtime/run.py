@@ -60,7 +60,17 @@ from engine.format.events import (
 from engine.format.expressions import ACTIONS, STATE
 from engine.runtime import rules
 from engine.runtime.clockwork import LATE, Clockwork
-from engine.runtime.compile import CAction, CDynamic, CHazard, CInject, CompiledScenario, CTimer, Effect, Token, Watch
+from engine.runtime.compile import (
+    CAction,
+    CHazard,
+    CInject,
+    CompiledScenario,
+    CTimer,
+    DynamicFields,
+    Effect,
+    Token,
+    Watch,
+)
 
 CLOCK_STEP = 0.1
 """Sim minutes between re-checks of conditions that read ``now`` (only in scenarios that have some)."""
@@ -264,7 +274,6 @@ class Drill:
         self.outcome: str | None = None
         self._listeners: list[Listener] = []
         self._started = False
-        self._options: dict[tuple[int, str], Option] = {}
         self.incidents = [Incident(self, i, sc, at) for i, (sc, at) in enumerate(incidents)]
         self.triggers = dict(triggers or {})
         for index, (source, _when) in self.triggers.items():
@@ -342,7 +351,7 @@ class Drill:
         if not self._started:
             raise EngineError("start the drill before running it")
         if not self.finished:
-            self.env.run()
+            self.env.run_to_end()
 
     def next_event_time(self) -> float | None:
         """When the next scheduled thing happens (for 'skip to the next event'), or None."""
@@ -352,11 +361,11 @@ class Drill:
     def options(self, incident: int | None = None) -> list[Option]:
         """Actions offered now, in scenario order (rule-breaking ones included: see :meth:`breaches`)."""
         found = []
-        made = self._options
         for inc in self.incidents if incident is None else [self.incidents[incident]]:
             if not inc.live or inc.ended:
                 continue
             started = inc.started
+            made = inc.sc.offers
             for act in inc.sc.choices.get(inc.state, ()):
                 if (act.repeatable or act.id not in started) and (act.when is None or act.when(inc)):
                     option = made.get((inc.index, act.id))
@@ -736,7 +745,9 @@ class Drill:
             self._move(inc, inject.goto, f"inject:{inject.id}")
         self._settle(inc)
 
-    def _dynamics_at(self, inc: Incident, every: float, group: tuple[CDynamic, ...], count: int, _event: Event) -> None:
+    def _dynamics_at(
+        self, inc: Incident, every: float, fields: tuple[DynamicFields, ...], count: int, _event: Event
+    ) -> None:
         """One step of every dynamic sharing this step length, then one settle for all they changed.
 
         Step times come from the count (no drift), and one event serves the whole group: dynamics
@@ -746,23 +757,24 @@ class Drill:
             return
         values = inc.values
         before: dict[str, Value] = {}
-        via: dict[str, list[str]] = {}
-        for dynamic in group:
-            if not dynamic.while_(inc):
+        via: dict[str, str] = {}
+        # Every field a step reads, unpacked from one tuple per dynamic (CDynamic.fields): a step of
+        # each dynamic runs every minute of every drill, and a tuple unpacks for less than the eight
+        # reads of a slotted attribute it replaces.
+        for while_, var, step, rate, every_, whole, id_, low, high in fields:
+            if not while_(inc):
                 continue
-            var = dynamic.var
             old: float = values[var]  # type: ignore[assignment]  # a number variable (checked at load)
-            step = dynamic.step
             if step is None:
-                step = dynamic.rate(inc) * dynamic.every  # type: ignore[operator]
-            if dynamic.whole:
-                step += inc.residue.get(dynamic.id, 0.0)
+                step = rate(inc) * every_  # type: ignore[operator]  # a number expression (checked at load)
+            if whole:
+                step += inc.residue.get(id_, 0.0)
             exact = old + step
-            exact = dynamic.low if exact < dynamic.low else dynamic.high if exact > dynamic.high else exact
-            if dynamic.whole:
+            exact = low if exact < low else high if exact > high else exact
+            if whole:
                 # Keep the fraction for the next step, so a slow rate on a whole number still moves.
                 value: float = round(exact)
-                inc.residue[dynamic.id] = round(exact - value, 9)
+                inc.residue[id_] = round(exact - value, 9)
             else:
                 value = round(exact, 6)
             if value == old:
@@ -770,9 +782,9 @@ class Drill:
             values[var] = value
             if var not in before:
                 before[var] = old
-                via[var] = [dynamic.id]
+                via[var] = id_
             else:
-                via[var].append(dynamic.id)
+                via[var] += "," + id_
         if before:
             # One event per variable and step, with its value after all of them (two dynamics on one
             # variable, rising and easing, make one line in the timeline, not two).
@@ -781,13 +793,14 @@ class Drill:
                 if self.quiet_steps:
                     self._number()
                 else:
-                    self._emit(VariableStepped(incident=inc.index, var=var, value=values[var], via=",".join(via[var])))
+                    self._emit(VariableStepped(incident=inc.index, var=var, value=values[var], via=via[var]))
             if changed:
                 inc.changed.update(changed)
                 self._settle(inc)
         if not inc.ended:
             self.env.call_at(
-                inc.start_at + round((count + 1) * every, 9), partial(self._dynamics_at, inc, every, group, count + 1)
+                inc.start_at + round((count + 1) * every, 9),
+                partial(self._dynamics_at, inc, every, fields, count + 1),
             )
 
     def _settle(self, inc: Incident) -> None:
