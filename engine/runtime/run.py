@@ -2,7 +2,8 @@
 
 SimPy owns sim time (minutes), through :class:`~engine.runtime.clockwork.Clockwork`, a plain
 ``Environment`` with the exact scheduling a drill needs. Everything timed is an event on its queue:
-action durations, staff queues (pools are ``simpy.Resource``s shared by every incident of the drill),
+action durations, staff queues (:class:`~engine.runtime.staff.Pool`, SimPy's ``Resource`` as a drill
+uses it, shared by every incident of the drill),
 timed injects, dynamics steps, deadlines, the time limit. ``transitions`` owns which state each
 incident is in, through a token borrowed from the compiled scenario.
 
@@ -29,7 +30,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import simpy
 from simpy.events import URGENT, Event
 
 from engine.errors import EngineError
@@ -71,6 +71,7 @@ from engine.runtime.compile import (
     Token,
     Watch,
 )
+from engine.runtime.staff import Pool, Request
 
 CLOCK_STEP = 0.1
 """Sim minutes between re-checks of conditions that read ``now`` (only in scenarios that have some)."""
@@ -202,7 +203,7 @@ class Incident:
         self.delivered: set[str] = set()
         self.timers: dict[str, str] = {}
         self.hazards_on: set[str] = set()
-        self.pending: list[simpy.resources.resource.Request] = []
+        self.pending: list[Request] = []
         self.running: dict[int, _Performance] = {}
         """Accepted decisions whose action has not finished, by the decision's ``seq`` (withdrawable)."""
         self.start_at = start_at
@@ -280,18 +281,18 @@ class Drill:
             if not (0 <= source < len(self.incidents)) or source == index:
                 raise EngineError(f"incident {index} cannot wait for incident {source}")
         self.capacity = self._capacities(staffing or {})
-        self.pools: dict[str, simpy.Resource] = {}
+        self.pools: dict[str, Pool] = {}
         """Staff pools, made when first asked for (many drills never use some): see :meth:`pool`."""
         for pool, cap in self.capacity.items():
             if cap == 0:
                 self.pool(pool)  # at once: its slot is taken now, where it always was
 
-    def pool(self, name: str) -> simpy.Resource:
-        """The staff pool ``name`` as a SimPy resource (made on first use; it schedules nothing)."""
+    def pool(self, name: str) -> Pool:
+        """The staff pool ``name`` (made on first use; it schedules nothing)."""
         found = self.pools.get(name)
         if found is None:
             cap = self.capacity[name]
-            found = self.pools[name] = simpy.Resource(self.env, capacity=max(cap, 1))
+            found = self.pools[name] = Pool(self.env, max(cap, 1))
             if cap == 0:  # nobody on shift: the one slot is taken for good, so every request waits
                 found.request()
         return found
@@ -771,12 +772,16 @@ class Drill:
                 step += inc.residue.get(id_, 0.0)
             exact = old + step
             exact = low if exact < low else high if exact > high else exact
+            # round() to some digits is the dearest thing in a step (it goes through decimal digits),
+            # and most steps land on a whole number (whole rates on whole variables), where rounding
+            # gives back the very number it is given, type and sign included: it is skipped there.
             if whole:
                 # Keep the fraction for the next step, so a slow rate on a whole number still moves.
                 value: float = round(exact)
-                inc.residue[id_] = round(exact - value, 9)
+                fraction = exact - value
+                inc.residue[id_] = round(fraction, 9) if fraction else fraction
             else:
-                value = round(exact, 6)
+                value = exact if type(exact) is int or exact.is_integer() else round(exact, 6)
             if value == old:
                 continue
             values[var] = value
@@ -950,7 +955,7 @@ class _Performance:
         self.act = act
         self.decision = decision
         """The decision that started it (unset for an outside party acting on its own)."""
-        self.held: list[tuple[simpy.Resource, simpy.resources.resource.Request]] = []
+        self.held: list[tuple[Pool, Request]] = []
         self.next = 0
         self.begun = False
         """Whether its first step has run (a process's first resumption)."""
@@ -1006,10 +1011,10 @@ class _Performance:
         else:
             self._finish(None)
 
-    def _granted(self, request: Event) -> None:
+    def _granted(self, request: Request) -> None:
         if self.over:
             return  # interrupted while this request was on its way
-        self.inc.pending.remove(request)  # type: ignore[arg-type]  # the request this waited on
+        self.inc.pending.remove(request)
         self._staff()
 
     def _interrupted(self, _event: Event) -> None:
