@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from math import isfinite
+from typing import TYPE_CHECKING
 
 from transitions import Machine, Transition
 
@@ -53,6 +54,9 @@ from engine.format import (
     effect_expression,
     names_of,
 )
+
+if TYPE_CHECKING:
+    from engine.runtime.run import Option
 
 Sampler = Callable[[random.Random], float]
 """Draws a duration in minutes from the drill's generator."""
@@ -148,6 +152,15 @@ class CDynamic:
     whole: bool
     step: float | None = None
     """``rate * every`` worked out once, for a constant rate (None: the rate is an expression)."""
+
+    @property
+    def fields(self) -> DynamicFields:
+        """What a step reads, as one tuple (the drill unpacks it: see ``Drill._dynamics_at``)."""
+        return (self.while_, self.var, self.step, self.rate, self.every, self.whole, self.id, self.low, self.high)
+
+
+DynamicFields = tuple[Evaluator, str, "float | None", Evaluator, float, bool, str, float, float]
+"""A :class:`CDynamic`'s ``while_, var, step, rate, every, whole, id, low, high``, in that order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,14 +270,18 @@ class CompiledScenario:
     """Whether some automatic condition reads ``now`` and so must be re-checked as time passes."""
     watch: dict[str | None, Watch] = field(default_factory=dict)
     """Per variable (and None for 'anything may have changed'): what to re-check after a change."""
-    dynamic_groups: tuple[tuple[float, tuple[CDynamic, ...]], ...] = ()
-    """Dynamics grouped by step length, so each group costs one scheduled event per step."""
+    dynamic_groups: tuple[tuple[float, tuple[DynamicFields, ...]], ...] = ()
+    """Dynamics grouped by step length, so each group costs one scheduled event per step (each
+    dynamic as its :attr:`CDynamic.fields`)."""
     transitions_in: dict[str, tuple[CTransition, ...]] = field(default_factory=dict)
     """State -> the transitions that may fire in it (those without ``in:`` and those naming it)."""
     auto: dict[str, tuple[CAction, ...]] = field(default_factory=dict)
     """State -> the automatic actions that may start in it (only states that have some)."""
     choices: dict[str, tuple[CAction, ...]] = field(default_factory=dict)
     """State -> the actions people can decide in it (:attr:`offered` without the automatic ones)."""
+    offers: dict[tuple[int, str], Option] = field(default_factory=dict)
+    """The :class:`~engine.runtime.run.Option` of each (incident index, action), made once for every
+    drill of the scenario: an option is a value, and a sweep asks for the options at every decision."""
     _free: list[Token] = field(default_factory=list)
     _moves: dict[tuple[str, str], str] = field(default_factory=dict)
     _watch_cache: dict[tuple[frozenset[str], bool], Watch] = field(default_factory=dict)
@@ -418,7 +435,9 @@ class _Compiler:
         result.choices = {state: tuple(a for a in acts if not a.auto) for state, acts in offered.items()}
         result.watch = _watches(result)
         steps = dict.fromkeys(d.every for d in result.dynamics)
-        result.dynamic_groups = tuple((every, tuple(d for d in result.dynamics if d.every == every)) for every in steps)
+        result.dynamic_groups = tuple(
+            (every, tuple(d.fields for d in result.dynamics if d.every == every)) for every in steps
+        )
         clock = result.watch[NOW]
         result.clocked = bool(clock.transitions or clock.injects or clock.timers or clock.hazards)
         return result

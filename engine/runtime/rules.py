@@ -128,20 +128,8 @@ def check(
                 hazards.append(hazard)
                 missing += [a for a in lacking if a not in missing]
         if hazards:
-            # Quoted one by one: action labels often contain the list separators themselves.
-            labels_zh = "".join(f"「{scenario.actions[a].label.get('zh')}」" for a in missing)
-            labels_en = ", ".join(f"'{scenario.actions[a].label.get('en')}'" for a in missing)
-            names_zh = "、".join(h.label.get("zh") for h in hazards)
-            names_en = "; ".join(h.label.get("en") for h in hazards)
             found.append(
-                Breach(
-                    LIFE_FIRST,
-                    "order",
-                    Text(
-                        zh=f"{names_zh}尚未解除，须先开展：{labels_zh}",
-                        en=f"{names_en}: ongoing; first start: {labels_en}",
-                    ),
-                )
+                _life_first_order(tuple(h.label for h in hazards), tuple(scenario.actions[a].label for a in missing))
             )
     if action.stage == "handle" and action.life != "life-safety" and "report" not in stages_begun:
         found.append(_HANDLE_BEFORE_REPORT)
@@ -161,7 +149,15 @@ def loop_closed(stages_done: set[str]) -> bool:
 
 def open_loop(stages_done: set[str]) -> Breach:
     """The finding recorded when an incident ends with its loop open."""
-    missing = [s for s in ("report", "handle", "feedback") if s not in stages_done]
+    return _open_loop(tuple(s for s in ("report", "handle", "feedback") if s not in stages_done))
+
+
+# The breaches below are built from a handful of inputs and end nearly every random drill: cached,
+# a Monte Carlo run no longer validates a new bilingual Text (a pydantic model) for each.
+
+
+@functools.lru_cache(maxsize=8)
+def _open_loop(missing: tuple[str, ...]) -> Breach:
     zh_names = {"report": "上报", "handle": "处置", "feedback": "反馈"}
     return Breach(
         LOOP,
@@ -170,6 +166,21 @@ def open_loop(stages_done: set[str]) -> Breach:
             zh="闭环未完成，缺少：" + "、".join(zh_names[s] for s in missing),
             en="loop left open; missing: " + ", ".join(missing),
         ),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _life_first_order(hazards: tuple[Text, ...], missing: tuple[Text, ...]) -> Breach:
+    """Property or paperwork while ``hazards`` are open and the actions labelled ``missing`` have not started."""
+    # Quoted one by one: action labels often contain the list separators themselves.
+    labels_zh = "".join(f"「{label.get('zh')}」" for label in missing)
+    labels_en = ", ".join(f"'{label.get('en')}'" for label in missing)
+    names_zh = "、".join(h.get("zh") for h in hazards)
+    names_en = "; ".join(h.get("en") for h in hazards)
+    return Breach(
+        LIFE_FIRST,
+        "order",
+        Text(zh=f"{names_zh}尚未解除，须先开展：{labels_zh}", en=f"{names_en}: ongoing; first start: {labels_en}"),
     )
 
 

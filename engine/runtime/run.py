@@ -2,7 +2,8 @@
 
 SimPy owns sim time (minutes), through :class:`~engine.runtime.clockwork.Clockwork`, a plain
 ``Environment`` with the exact scheduling a drill needs. Everything timed is an event on its queue:
-action durations, staff queues (pools are ``simpy.Resource``s shared by every incident of the drill),
+action durations, staff queues (:class:`~engine.runtime.staff.Pool`, SimPy's ``Resource`` as a drill
+uses it, shared by every incident of the drill),
 timed injects, dynamics steps, deadlines, the time limit. ``transitions`` owns which state each
 incident is in, through a token borrowed from the compiled scenario.
 
@@ -29,7 +30,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import simpy
 from simpy.events import URGENT, Event
 
 from engine.errors import EngineError
@@ -60,7 +60,18 @@ from engine.format.events import (
 from engine.format.expressions import ACTIONS, STATE
 from engine.runtime import rules
 from engine.runtime.clockwork import LATE, Clockwork
-from engine.runtime.compile import CAction, CDynamic, CHazard, CInject, CompiledScenario, CTimer, Effect, Token, Watch
+from engine.runtime.compile import (
+    CAction,
+    CHazard,
+    CInject,
+    CompiledScenario,
+    CTimer,
+    DynamicFields,
+    Effect,
+    Token,
+    Watch,
+)
+from engine.runtime.staff import Pool, Request
 
 CLOCK_STEP = 0.1
 """Sim minutes between re-checks of conditions that read ``now`` (only in scenarios that have some)."""
@@ -192,7 +203,7 @@ class Incident:
         self.delivered: set[str] = set()
         self.timers: dict[str, str] = {}
         self.hazards_on: set[str] = set()
-        self.pending: list[simpy.resources.resource.Request] = []
+        self.pending: list[Request] = []
         self.running: dict[int, _Performance] = {}
         """Accepted decisions whose action has not finished, by the decision's ``seq`` (withdrawable)."""
         self.start_at = start_at
@@ -264,25 +275,24 @@ class Drill:
         self.outcome: str | None = None
         self._listeners: list[Listener] = []
         self._started = False
-        self._options: dict[tuple[int, str], Option] = {}
         self.incidents = [Incident(self, i, sc, at) for i, (sc, at) in enumerate(incidents)]
         self.triggers = dict(triggers or {})
         for index, (source, _when) in self.triggers.items():
             if not (0 <= source < len(self.incidents)) or source == index:
                 raise EngineError(f"incident {index} cannot wait for incident {source}")
         self.capacity = self._capacities(staffing or {})
-        self.pools: dict[str, simpy.Resource] = {}
+        self.pools: dict[str, Pool] = {}
         """Staff pools, made when first asked for (many drills never use some): see :meth:`pool`."""
         for pool, cap in self.capacity.items():
             if cap == 0:
                 self.pool(pool)  # at once: its slot is taken now, where it always was
 
-    def pool(self, name: str) -> simpy.Resource:
-        """The staff pool ``name`` as a SimPy resource (made on first use; it schedules nothing)."""
+    def pool(self, name: str) -> Pool:
+        """The staff pool ``name`` (made on first use; it schedules nothing)."""
         found = self.pools.get(name)
         if found is None:
             cap = self.capacity[name]
-            found = self.pools[name] = simpy.Resource(self.env, capacity=max(cap, 1))
+            found = self.pools[name] = Pool(self.env, max(cap, 1))
             if cap == 0:  # nobody on shift: the one slot is taken for good, so every request waits
                 found.request()
         return found
@@ -342,7 +352,7 @@ class Drill:
         if not self._started:
             raise EngineError("start the drill before running it")
         if not self.finished:
-            self.env.run()
+            self.env.run_to_end()
 
     def next_event_time(self) -> float | None:
         """When the next scheduled thing happens (for 'skip to the next event'), or None."""
@@ -352,11 +362,11 @@ class Drill:
     def options(self, incident: int | None = None) -> list[Option]:
         """Actions offered now, in scenario order (rule-breaking ones included: see :meth:`breaches`)."""
         found = []
-        made = self._options
         for inc in self.incidents if incident is None else [self.incidents[incident]]:
             if not inc.live or inc.ended:
                 continue
             started = inc.started
+            made = inc.sc.offers
             for act in inc.sc.choices.get(inc.state, ()):
                 if (act.repeatable or act.id not in started) and (act.when is None or act.when(inc)):
                     option = made.get((inc.index, act.id))
@@ -736,7 +746,9 @@ class Drill:
             self._move(inc, inject.goto, f"inject:{inject.id}")
         self._settle(inc)
 
-    def _dynamics_at(self, inc: Incident, every: float, group: tuple[CDynamic, ...], count: int, _event: Event) -> None:
+    def _dynamics_at(
+        self, inc: Incident, every: float, fields: tuple[DynamicFields, ...], count: int, _event: Event
+    ) -> None:
         """One step of every dynamic sharing this step length, then one settle for all they changed.
 
         Step times come from the count (no drift), and one event serves the whole group: dynamics
@@ -746,33 +758,38 @@ class Drill:
             return
         values = inc.values
         before: dict[str, Value] = {}
-        via: dict[str, list[str]] = {}
-        for dynamic in group:
-            if not dynamic.while_(inc):
+        via: dict[str, str] = {}
+        # Every field a step reads, unpacked from one tuple per dynamic (CDynamic.fields): a step of
+        # each dynamic runs every minute of every drill, and a tuple unpacks for less than the eight
+        # reads of a slotted attribute it replaces.
+        for while_, var, step, rate, every_, whole, id_, low, high in fields:
+            if not while_(inc):
                 continue
-            var = dynamic.var
             old: float = values[var]  # type: ignore[assignment]  # a number variable (checked at load)
-            step = dynamic.step
             if step is None:
-                step = dynamic.rate(inc) * dynamic.every  # type: ignore[operator]
-            if dynamic.whole:
-                step += inc.residue.get(dynamic.id, 0.0)
+                step = rate(inc) * every_  # type: ignore[operator]  # a number expression (checked at load)
+            if whole:
+                step += inc.residue.get(id_, 0.0)
             exact = old + step
-            exact = dynamic.low if exact < dynamic.low else dynamic.high if exact > dynamic.high else exact
-            if dynamic.whole:
+            exact = low if exact < low else high if exact > high else exact
+            # round() to some digits is the dearest thing in a step (it goes through decimal digits),
+            # and most steps land on a whole number (whole rates on whole variables), where rounding
+            # gives back the very number it is given, type and sign included: it is skipped there.
+            if whole:
                 # Keep the fraction for the next step, so a slow rate on a whole number still moves.
                 value: float = round(exact)
-                inc.residue[dynamic.id] = round(exact - value, 9)
+                fraction = exact - value
+                inc.residue[id_] = round(fraction, 9) if fraction else fraction
             else:
-                value = round(exact, 6)
+                value = exact if type(exact) is int or exact.is_integer() else round(exact, 6)
             if value == old:
                 continue
             values[var] = value
             if var not in before:
                 before[var] = old
-                via[var] = [dynamic.id]
+                via[var] = id_
             else:
-                via[var].append(dynamic.id)
+                via[var] += "," + id_
         if before:
             # One event per variable and step, with its value after all of them (two dynamics on one
             # variable, rising and easing, make one line in the timeline, not two).
@@ -781,13 +798,14 @@ class Drill:
                 if self.quiet_steps:
                     self._number()
                 else:
-                    self._emit(VariableStepped(incident=inc.index, var=var, value=values[var], via=",".join(via[var])))
+                    self._emit(VariableStepped(incident=inc.index, var=var, value=values[var], via=via[var]))
             if changed:
                 inc.changed.update(changed)
                 self._settle(inc)
         if not inc.ended:
             self.env.call_at(
-                inc.start_at + round((count + 1) * every, 9), partial(self._dynamics_at, inc, every, group, count + 1)
+                inc.start_at + round((count + 1) * every, 9),
+                partial(self._dynamics_at, inc, every, fields, count + 1),
             )
 
     def _settle(self, inc: Incident) -> None:
@@ -937,7 +955,7 @@ class _Performance:
         self.act = act
         self.decision = decision
         """The decision that started it (unset for an outside party acting on its own)."""
-        self.held: list[tuple[simpy.Resource, simpy.resources.resource.Request]] = []
+        self.held: list[tuple[Pool, Request]] = []
         self.next = 0
         self.begun = False
         """Whether its first step has run (a process's first resumption)."""
@@ -993,10 +1011,10 @@ class _Performance:
         else:
             self._finish(None)
 
-    def _granted(self, request: Event) -> None:
+    def _granted(self, request: Request) -> None:
         if self.over:
             return  # interrupted while this request was on its way
-        self.inc.pending.remove(request)  # type: ignore[arg-type]  # the request this waited on
+        self.inc.pending.remove(request)
         self._staff()
 
     def _interrupted(self, _event: Event) -> None:
