@@ -19,6 +19,8 @@ import hashlib
 import json
 import random
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -68,30 +70,25 @@ def fingerprint(path: Path, seeds: range, scripted: range, withdrawing: range = 
     setup = setup_of(path)
     digest = hashlib.blake2b(digest_size=16)
     events = 0
-    for seed in seeds:
-        drill = setup.drill(seed=seed, mode="observe" if seed % 2 else "strict")
+
+    def play(seed: int, mode: str, how: Callable[[Drill], None]) -> None:
+        nonlocal events
+        drill = setup.drill(seed=seed, mode=mode)
         drill.start()
-        play_random(drill, seed)
+        how(drill)
         for event in drill.events:
             digest.update(json.dumps(event.to_json(), ensure_ascii=False, separators=(",", ":")).encode())
         events += len(drill.events)
+
+    for seed in seeds:
+        play(seed, "observe" if seed % 2 else "strict", partial(play_random, seed=seed))
     script = CONTENT / "scripts" / f"{path.stem}.correct.yaml"
     if script.is_file():
         decisions = load_script(script).model.decisions
         for seed in scripted:
-            drill = setup.drill(seed=seed, mode="observe")
-            drill.start()
-            play_script(drill, decisions)
-            for event in drill.events:
-                digest.update(json.dumps(event.to_json(), ensure_ascii=False, separators=(",", ":")).encode())
-            events += len(drill.events)
+            play(seed, "observe", lambda d: play_script(d, decisions))
     for seed in withdrawing:
-        drill = setup.drill(seed=seed, mode="observe")
-        drill.start()
-        play_withdrawing(drill, seed)
-        for event in drill.events:
-            digest.update(json.dumps(event.to_json(), ensure_ascii=False, separators=(",", ":")).encode())
-        events += len(drill.events)
+        play(seed, "observe", partial(play_withdrawing, seed=seed))
     return {"events": events, "digest": digest.hexdigest()}
 
 
