@@ -96,10 +96,7 @@ class Setup:
     def titles(self) -> dict[str, str]:
         """The drill's name in each language (``zh``, ``en``): the plan's, else its scenarios' joined."""
         texts = [self.plan.model.title] if self.plan else [source.model.title for source in self.sources]
-        return {
-            lang: " + ".join(str(getattr(t, lang, None) or getattr(t, "zh", None) or t.en) for t in texts)
-            for lang in ("zh", "en")
-        }
+        return {lang: " + ".join(t.get(lang) for t in texts) for lang in ("zh", "en")}
 
     def pool_labels(self) -> dict[str, dict[str, str]]:
         """Each staff pool's name in each language, from the first scenario that declares it."""
@@ -107,9 +104,7 @@ class Setup:
         for source in self.sources:
             for pool, spec in source.model.staff.items():
                 if pool not in found:
-                    label = spec.label
-                    zh = (label.zh if label else None) or pool
-                    found[pool] = {"zh": zh, "en": (label.en if label else None) or zh}
+                    found[pool] = {lang: (spec.label.get(lang) if spec.label else "") or pool for lang in ("zh", "en")}
         return found
 
     @property

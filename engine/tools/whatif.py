@@ -270,7 +270,7 @@ def _task_label(sc: Any, task: str) -> dict[str, str] | None:
     for objective in rubric.objectives.values() if rubric else ():
         found = objective.tasks.get(task)
         if found is not None and found.label is not None:
-            return {"zh": found.label.zh or task, "en": found.label.en or found.label.zh or task}
+            return {lang: found.label.get(lang) or task for lang in ("zh", "en")}
     return None
 
 
