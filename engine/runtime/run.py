@@ -411,6 +411,15 @@ class Drill:
         self._settle(inc)
         return Verdict("accepted", None, found, seq)
 
+    def withdrawable(self) -> list[tuple[int, int, str]]:
+        """The accepted decisions whose action is still under way: (decision seq, incident, action), oldest first."""
+        return sorted(
+            (seq, inc.index, performance.act.id)
+            for inc in self.incidents
+            if not inc.ended
+            for seq, performance in inc.running.items()
+        )
+
     def withdraw(self, decision: int, *, wall: str | None = None) -> int:
         """Withdraw the accepted decision ``decision`` (its ``seq``) while its action has not finished.
 
@@ -963,11 +972,6 @@ class _Performance:
         self.over = False
         """Finished, dropped or interrupted: no step of it runs any more."""
         drill.env.call_at(drill.env.now, self._start, URGENT)
-
-    @property
-    def action(self) -> str:
-        """The action's id."""
-        return self.act.id
 
     def withdraw(self) -> None:
         """Stop it: before its first step it never starts; after, it is interrupted at this instant."""

@@ -396,7 +396,7 @@ class LiveScreen(SessionScreen):
         if self.session.finished or self.stopped is not None:
             return
         lang = self.lang
-        running = [(seq, inc.index, r.action) for inc in self.session.drill.incidents for seq, r in inc.running.items()]
+        running = self.session.drill.withdrawable()
         if not running:
             self.notify(tr("live.nothing_to_withdraw", lang), severity="warning")
             return
