@@ -11,8 +11,9 @@ private fields.
 
 What it adds:
 
-- :meth:`Clockwork.call_at`: call a function at an absolute sim time, with a priority (a bare
-  event, cheaper than a process: no generator, no ``Initialize`` event);
+- :meth:`Clockwork.call_at`: call a function at an absolute sim time, with a priority (the function
+  itself is the queue entry, where SimPy would put an event: no event object, no generator, no
+  ``Initialize`` event);
 - :meth:`Clockwork.run_until`: process everything ordered before a stop placed at exactly ``t``
   (as ``run(until=...)`` with an urgent stop event would), then stand at ``t``, with no spent
   stop left on the queue to read as something still due;
@@ -27,7 +28,9 @@ class existed are reproduced byte for byte (``tests/engine/test_record_compat.py
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from heapq import heappop, heappush
+from types import FunctionType, MethodType
 
 import simpy
 from simpy.core import StopSimulation
@@ -36,20 +39,11 @@ from simpy.events import NORMAL, URGENT, Event, EventPriority
 LATE = EventPriority(NORMAL + 1)
 """Priority of checks that must see everything else due at their instant first (deadlines)."""
 
-Callback = Callable[[Event], None]
-"""What :meth:`Clockwork.call_at` calls: SimPy's callback shape, given the (bare) event."""
+Callback = Callable[[], None]
+"""What :meth:`Clockwork.call_at` calls, with no argument."""
 
-
-class _Call(Event):
-    """A bare event that has already succeeded, carrying one callback: scheduled, never triggered."""
-
-    def __init__(self, env: simpy.Environment, callback: Callback) -> None:
-        # Event.__init__ and succeed() in one: the event is born triggered (ok, no value), and
-        # goes on the queue at the caller's absolute time rather than at now + delay.
-        self.env = env
-        self.callbacks = [callback]
-        self._ok = True
-        self._value = None
+_BARE = frozenset({partial, MethodType, FunctionType})
+"""Types of what :meth:`Clockwork.call_at` puts on the queue itself; every other entry is a SimPy event."""
 
 
 class Clockwork(simpy.Environment):
@@ -58,14 +52,21 @@ class Clockwork(simpy.Environment):
     def call_at(self, t: float, callback: Callback, priority: EventPriority = NORMAL) -> None:
         """Call ``callback`` at exactly sim time ``t`` (now, if ``t`` has passed).
 
+        The callback is the queue entry itself (SimPy's entries are ``(time, priority, id, event)``;
+        the id is unique, so the last field is never compared): it costs no event object. A drill
+        schedules a few dozen of these per run, each of them once.
+
         Args:
             t: The absolute sim time.
-            callback: Called with the bare event when it is processed.
+            callback: Called with no argument when its turn comes.
             priority: :data:`~simpy.events.URGENT` runs before ordinary events due at the same
                 instant, :data:`LATE` after them; same time and priority run in scheduling order.
         """
+        if callback.__class__ not in _BARE:
+            callback = partial(callback)  # a callable of another kind: the queue tells entries by type
         now = self._now
-        heappush(self._queue, (now if now > t else t, priority, next(self._eid), _Call(self, callback)))
+        entry = (now if now > t else t, priority, next(self._eid), callback)
+        heappush(self._queue, entry)  # type: ignore[misc]  # SimPy's stubs know event entries only
 
     def run_until(self, t: float) -> None:
         """Process everything due before ``t`` and stand at exactly ``t``, or stop early at :meth:`stop`.
@@ -92,13 +93,18 @@ class Clockwork(simpy.Environment):
 
         SimPy's ``step()`` inlined: a drill processes a few dozen events per advance, tens of thousands
         a second in Monte Carlo, and the call per event (with its ``try`` for an empty queue, which
-        the loop's own test makes needless) was a tenth of the engine's time. What each event does
-        is SimPy's to the letter: its callbacks in order, the rest of them put back when one stops
-        the run, and a failed event nobody defused raised again.
+        the loop's own test makes needless) was a tenth of the engine's time. An entry of
+        :meth:`call_at` is called; what a SimPy event does is SimPy's to the letter: its callbacks
+        in order, the rest of them put back when one stops the run, and a failed event nobody
+        defused raised again.
         """
         queue = self._queue
+        bare = _BARE
         while queue and (bound is None or queue[0] < bound):
             self._now, _, _, event = heappop(queue)
+            if event.__class__ in bare:
+                event()  # type: ignore[operator]  # an entry of call_at: a function, method or partial
+                continue
             callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # processed, as SimPy marks it
             try:
                 for callback in callbacks:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from simpy.events import URGENT, Event
+from simpy.events import URGENT
 
 from engine.errors import EngineError
 from engine.format import NOW, Evaluator, Value
@@ -326,7 +326,7 @@ class Drill:
                 self._begin(inc)  # at once, so a decision at minute 0 finds the incident open
             else:
                 # URGENT: the incident opens before anything else due at its start, decisions included.
-                self.env.call_at(inc.start_at, partial(self._begin_at, inc), URGENT)
+                self.env.call_at(inc.start_at, partial(self._begin, inc), URGENT)
 
     @property
     def now(self) -> float:
@@ -641,16 +641,7 @@ class Drill:
 
     # Incident life ----------------------------------------------------------------------------
 
-    def _begin_at(self, inc: Incident, _event: Event) -> None:
-        self._begin(inc)
-
-    def _deliver_at(self, inc: Incident, inject: CInject, _event: Event) -> None:
-        self._deliver(inc, inject)
-
-    def _expire_at(self, inc: Incident, timer: CTimer, _event: Event) -> None:
-        self._expire(inc, timer)
-
-    def _tick_at(self, inc: Incident, count: int, _event: Event) -> None:
+    def _tick_at(self, inc: Incident, count: int) -> None:
         """Re-check conditions that read the clock; nothing is recorded unless something fires.
 
         Tick times are computed from the count, not by adding steps, so they do not drift (10 x 0.1
@@ -671,7 +662,7 @@ class Drill:
         sc = inc.sc
         for inject in sc.injects:
             if inject.at is not None:
-                self.env.call_at(inc.start_at + inject.at, partial(self._deliver_at, inc, inject))
+                self.env.call_at(inc.start_at + inject.at, partial(self._deliver, inc, inject))
         for every, group in sc.dynamic_groups:
             self.env.call_at(inc.start_at + every, partial(self._dynamics_at, inc, every, group, 1))
         if sc.clocked:
@@ -739,7 +730,7 @@ class Drill:
             return inc.sc.endings[inc.ending]
         return "timeout" if inc.live else "not-started"
 
-    def _timeout_at(self, inc: Incident, _event: Event) -> None:
+    def _timeout_at(self, inc: Incident) -> None:
         if inc.live and not inc.ended:
             self._end(inc, None, "timeout")
 
@@ -755,9 +746,7 @@ class Drill:
             self._move(inc, inject.goto, f"inject:{inject.id}")
         self._settle(inc)
 
-    def _dynamics_at(
-        self, inc: Incident, every: float, fields: tuple[DynamicFields, ...], count: int, _event: Event
-    ) -> None:
+    def _dynamics_at(self, inc: Incident, every: float, fields: tuple[DynamicFields, ...], count: int) -> None:
         """One step of every dynamic sharing this step length, then one settle for all they changed.
 
         Step times come from the count (no drift), and one event serves the whole group: dynamics
@@ -896,7 +885,7 @@ class Drill:
                 inc.timers[timer.id] = status = "running"
                 due = self.env.now + timer.deadline
                 self._emit(TimerChanged(incident=inc.index, timer=timer.id, status="started", due=due))
-                self.env.call_at(due, partial(self._expire_at, inc, timer), LATE)
+                self.env.call_at(due, partial(self._expire, inc, timer), LATE)
             if status == "running" and timer.met(inc):
                 inc.timers[timer.id] = "met"
                 self._emit(TimerChanged(incident=inc.index, timer=timer.id, status="met"))
@@ -929,7 +918,7 @@ class Drill:
                 self._begin(waiting)
             elif not waiting.pending_start:
                 waiting.pending_start = True
-                self.env.call_at(waiting.start_at, partial(self._begin_at, waiting), URGENT)
+                self.env.call_at(waiting.start_at, partial(self._begin, waiting), URGENT)
 
     def _check_hazards(self, inc: Incident, hazards: tuple[CHazard, ...]) -> None:
         for hazard in hazards:
@@ -979,7 +968,7 @@ class _Performance:
         if self.begun and not self.over:
             self.drill.env.call_at(self.drill.env.now, self._interrupted, URGENT)
 
-    def _start(self, _event: Event) -> None:
+    def _start(self) -> None:
         self.begun = True
         if self.withdrawn:  # withdrawn in the instant it was decided, before its first step
             self.over = True
@@ -1013,7 +1002,7 @@ class _Performance:
             env = drill.env
             env.call_at(env.now + duration, self._finish)
         else:
-            self._finish(None)
+            self._finish()
 
     def _granted(self, request: Request) -> None:
         if self.over:
@@ -1021,7 +1010,7 @@ class _Performance:
         self.inc.pending.remove(request)
         self._staff()
 
-    def _interrupted(self, _event: Event) -> None:
+    def _interrupted(self) -> None:
         """Withdrawn while under way: give up its places in the queues, free its staff, say it was dropped."""
         if self.over:
             return  # it finished in the same instant, before the interruption came
@@ -1045,7 +1034,7 @@ class _Performance:
         if self.decision is not None:
             self.inc.running.pop(self.decision, None)
 
-    def _finish(self, _event: Event | None) -> None:
+    def _finish(self) -> None:
         if self.over:
             return  # withdrawn while it took its time
         self.over = True

@@ -27,7 +27,6 @@ the events they made with SimPy's pools).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from engine.runtime.clockwork import Clockwork
 
@@ -53,7 +52,7 @@ class Request:
         if not self.triggered:
             self.pool.line.remove(self)
 
-    def _granted(self, _event: Any) -> None:
+    def _granted(self) -> None:
         for callback in self.callbacks:
             callback(self)
 
@@ -89,7 +88,7 @@ class Pool:
             self.users.remove(request)
         self.env.call_at(self.env.now, self._released)
 
-    def _released(self, _event: Any) -> None:
+    def _released(self) -> None:
         self._serve_head()
 
     def _serve_head(self) -> None:

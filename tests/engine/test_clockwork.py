@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from simpy.events import NORMAL, URGENT, Event
+from simpy.events import NORMAL, URGENT
 
 from engine.runtime.clockwork import LATE, Callback, Clockwork
 
 
 def recorder(env: Clockwork, seen: list[tuple[float, str]], name: str) -> Callback:
-    def call(_event: Event) -> None:
+    def call() -> None:
         seen.append((env.now, name))
 
     return call
@@ -32,7 +32,7 @@ def test_run_until_stands_at_exactly_the_time_asked_and_leaves_no_spent_stop_beh
     env.run_until(2.5)
     assert env.now == 2.5
     assert env.peek() == float("inf")
-    env.call_at(4.0, lambda _e: None)
+    env.call_at(4.0, lambda: None)
     env.run_until(3.0)
     assert (env.now, env.peek()) == (3.0, 4.0)
 
@@ -44,7 +44,7 @@ def test_at_the_stopping_time_only_what_was_already_urgent_runs() -> None:
     env.call_at(1.0, recorder(env, seen, "normal"), NORMAL)
     env.call_at(1.0, recorder(env, seen, "urgent"), URGENT)
 
-    def later(_event: Event) -> None:
+    def later() -> None:
         env.call_at(1.0, recorder(env, seen, "urgent, scheduled during the run"), URGENT)
 
     env.call_at(0.5, later)
@@ -68,7 +68,7 @@ def test_stop_ends_the_run_where_it_is() -> None:
     """stop() (the drill ended) ends run_until early; time stays at the moment it stopped."""
     env = Clockwork()
     seen: list[tuple[float, str]] = []
-    env.call_at(1.0, lambda _e: env.stop())
+    env.call_at(1.0, lambda: env.stop())
     env.call_at(3.0, recorder(env, seen, "after the end"))
     env.run_until(10.0)
     assert env.now == 1.0 and seen == []
