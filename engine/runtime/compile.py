@@ -152,6 +152,8 @@ class CDynamic:
     whole: bool
     step: float | None = None
     """``rate * every`` worked out once, for a constant rate (None: the rate is an expression)."""
+    reads: frozenset[str] = frozenset()
+    """What its ``while`` condition reads."""
 
     @property
     def fields(self) -> DynamicFields:
@@ -161,6 +163,25 @@ class CDynamic:
 
 DynamicFields = tuple[Evaluator, str, "float | None", Evaluator, float, bool, str, float, float]
 """A :class:`CDynamic`'s ``while_, var, step, rate, every, whole, id, low, high``, in that order."""
+
+
+@dataclass(frozen=True, slots=True)
+class DynamicGroup:
+    """The dynamics that share a step length: one scheduled event per step serves them all.
+
+    Attributes:
+        every: The step length (sim minutes).
+        fields: Each dynamic as its :attr:`CDynamic.fields`, in scenario order.
+        reads: What their ``while`` conditions read.
+        cached: Whether which of them run can be kept from one step to the next until something
+            in :attr:`reads` changes: true unless a condition reads the clock or a variable the
+            group itself moves (then each is looked at in turn, after the steps before it).
+    """
+
+    every: float
+    fields: tuple[DynamicFields, ...]
+    reads: frozenset[str]
+    cached: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,9 +291,10 @@ class CompiledScenario:
     """Whether some automatic condition reads ``now`` and so must be re-checked as time passes."""
     watch: dict[str | None, Watch] = field(default_factory=dict)
     """Per variable (and None for 'anything may have changed'): what to re-check after a change."""
-    dynamic_groups: tuple[tuple[float, tuple[DynamicFields, ...]], ...] = ()
-    """Dynamics grouped by step length, so each group costs one scheduled event per step (each
-    dynamic as its :attr:`CDynamic.fields`)."""
+    dynamic_groups: tuple[DynamicGroup, ...] = ()
+    """Dynamics grouped by step length, so each group costs one scheduled event per step."""
+    dynamic_reads: frozenset[str] = frozenset()
+    """What any dynamic's ``while`` reads: a change to it may start or stop one."""
     transitions_in: dict[str, tuple[CTransition, ...]] = field(default_factory=dict)
     """State -> the transitions that may fire in it (those without ``in:`` and those naming it)."""
     auto: dict[str, tuple[CAction, ...]] = field(default_factory=dict)
@@ -436,8 +458,9 @@ class _Compiler:
         result.watch = _watches(result)
         steps = dict.fromkeys(d.every for d in result.dynamics)
         result.dynamic_groups = tuple(
-            (every, tuple(d.fields for d in result.dynamics if d.every == every)) for every in steps
+            _group(every, [d for d in result.dynamics if d.every == every]) for every in steps
         )
+        result.dynamic_reads = frozenset().union(*(d.reads for d in result.dynamics))
         clock = result.watch[NOW]
         result.clocked = bool(clock.transitions or clock.injects or clock.timers or clock.hazards)
         return result
@@ -550,7 +573,16 @@ class _Compiler:
             step = d.rate * d.every  # as the drill would work it out at every step
         assert variable.min is not None and variable.max is not None  # numbers are bounded (model)
         return CDynamic(
-            did, d.var, rate, self.cond(d.while_), d.every, variable.min, variable.max, variable.type == "int", step
+            did,
+            d.var,
+            rate,
+            self.cond(d.while_),
+            d.every,
+            variable.min,
+            variable.max,
+            variable.type == "int",
+            step,
+            self.reads(d.while_),
         )
 
     def sampler(self, duration: Duration) -> Sampler:
@@ -642,6 +674,12 @@ class _Machine(Machine):
         """Declare ``trigger``, moving to ``dest`` from whichever live state the model is in."""
         self.add_transition(trigger, source=[], dest=dest)
         self.events[trigger].transitions = _FromAnyLiveState(dest, live)
+
+
+def _group(every: float, dynamics: list[CDynamic]) -> DynamicGroup:
+    reads = frozenset().union(*(d.reads for d in dynamics))
+    moved = {d.var for d in dynamics}
+    return DynamicGroup(every, tuple(d.fields for d in dynamics), reads, NOW not in reads and moved.isdisjoint(reads))
 
 
 def _finite(run: Evaluator, reads: frozenset[str], what: str) -> Evaluator:

@@ -67,6 +67,7 @@ from engine.runtime.compile import (
     CompiledScenario,
     CTimer,
     DynamicFields,
+    DynamicGroup,
     Effect,
     Token,
     Watch,
@@ -175,6 +176,7 @@ class Incident:
         "pending_start",
         "residue",
         "running",
+        "running_dynamics",
         "sc",
         "stages_begun",
         "stages_done",
@@ -208,6 +210,8 @@ class Incident:
         """Accepted decisions whose action has not finished, by the decision's ``seq`` (withdrawable)."""
         self.start_at = start_at
         self.residue: dict[str, float] = {}
+        self.running_dynamics: dict[float, tuple[DynamicFields, ...]] = {}
+        """Per step length, the dynamics whose condition held when last looked at (see :meth:`Drill._dynamics_at`)."""
         self.pending_start = False
         self.changed: set[str] = set()
         """What changed since the incident was last settled: variables, and :data:`ACTIONS` and
@@ -663,8 +667,8 @@ class Drill:
         for inject in sc.injects:
             if inject.at is not None:
                 self.env.call_at(inc.start_at + inject.at, partial(self._deliver, inc, inject))
-        for every, group in sc.dynamic_groups:
-            self.env.call_at(inc.start_at + every, partial(self._dynamics_at, inc, every, group, 1))
+        for group in sc.dynamic_groups:
+            self.env.call_at(inc.start_at + group.every, partial(self._dynamics_at, inc, group, 1))
         if sc.clocked:
             self.env.call_at(inc.start_at + CLOCK_STEP, partial(self._tick_at, inc, 1))
         self.env.call_at(inc.start_at + sc.limit, partial(self._timeout_at, inc))
@@ -746,22 +750,37 @@ class Drill:
             self._move(inc, inject.goto, f"inject:{inject.id}")
         self._settle(inc)
 
-    def _dynamics_at(self, inc: Incident, every: float, fields: tuple[DynamicFields, ...], count: int) -> None:
+    def _dynamics_at(self, inc: Incident, group: DynamicGroup, count: int) -> None:
         """One step of every dynamic sharing this step length, then one settle for all they changed.
 
         Step times come from the count (no drift), and one event serves the whole group: dynamics
-        are the commonest events of a drill, so the step of each (:meth:`_step`) is inlined here.
+        are the commonest events of a drill, so the step of each is inlined here.
+
+        Which dynamics run is kept from step to step (:attr:`Incident.running_dynamics`) while
+        nothing their conditions read changes: the drill notes every such change in
+        :attr:`Incident.changed` and a settle forgets the list when it clears one
+        (:meth:`_settle`). A group whose conditions read the clock or what the group itself moves
+        looks at each condition in turn, as the step goes.
         """
         if inc.ended or self.finished:
             return
         values = inc.values
         before: dict[str, Value] = {}
         via: dict[str, str] = {}
+        every = group.every
+        cached = group.cached
+        if cached:
+            fields = inc.running_dynamics.get(every)
+            changed_now = inc.changed
+            if fields is None or (changed_now and not changed_now.isdisjoint(group.reads)):
+                fields = inc.running_dynamics[every] = tuple(f for f in group.fields if f[0](inc))
+        else:
+            fields = group.fields
         # Every field a step reads, unpacked from one tuple per dynamic (CDynamic.fields): a step of
         # each dynamic runs every minute of every drill, and a tuple unpacks for less than the eight
         # reads of a slotted attribute it replaces.
         for while_, var, step, rate, every_, whole, id_, low, high in fields:
-            if not while_(inc):
+            if not cached and not while_(inc):
                 continue
             old: float = values[var]  # type: ignore[assignment]  # a number variable (checked at load)
             if step is None:
@@ -803,7 +822,7 @@ class Drill:
         if not inc.ended:
             self.env.call_at(
                 inc.start_at + round((count + 1) * every, 9),
-                partial(self._dynamics_at, inc, every, fields, count + 1),
+                partial(self._dynamics_at, inc, group, count + 1),
             )
 
     def _settle(self, inc: Incident) -> None:
@@ -835,6 +854,8 @@ class Drill:
                 continue  # what it changed is noted; the next round re-checks that too
             if watch.autos_from(state) and self._start_auto(inc, watch, state):
                 continue
+            if inc.running_dynamics and not inc.changed.isdisjoint(sc.dynamic_reads):
+                inc.running_dynamics.clear()  # a dynamic's condition read something that changed
             inc.changed.clear()
             inc.moved = inc.unsettled = False
             if watch.timers:
