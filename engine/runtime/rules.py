@@ -27,7 +27,7 @@ Rule ids and kinds (stable: records, reports and history refer to them):
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from engine.format import Text
@@ -35,7 +35,7 @@ from engine.format.events import Finding, Reason
 
 if TYPE_CHECKING:
     from engine.format import Context
-    from engine.runtime.compile import CAction, CompiledScenario
+    from engine.runtime.compile import CAction, CompiledScenario, Forbidden
 
 LIFE_FIRST = "life-first"
 """Rule id of 生命优先."""
@@ -63,10 +63,15 @@ class Breach:
     kind: str
     detail: Text
     source: str | None = None
+    _detail: dict[str, str] = field(init=False, repr=False, compare=False)
+    """:attr:`detail` as a record writes it, worked out once (each event gets its own copy)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_detail", _text(self.detail))
 
     def reason(self) -> Reason:
         """The breach as a refused decision records it."""
-        return Reason(rule=self.rule, kind=self.kind, detail=_text(self.detail), source=self.source or None)
+        return Reason(rule=self.rule, kind=self.kind, detail=dict(self._detail), source=self.source or None)
 
     def finding(
         self, incident: int, *, timer: str | None = None, action: str | None = None, cause: int | None = None
@@ -79,7 +84,7 @@ class Breach:
             cause=cause,
             rule=self.rule,
             kind=self.kind,
-            detail=_text(self.detail),
+            detail=dict(self._detail),
             source=self.source or None,
         )
 
@@ -117,7 +122,7 @@ def check(
     found: list[Breach] = []
     for rule in action.forbidden:
         if rule.when(ctx):
-            found.append(Breach(rule.rule, "forbidden", rule.reason, rule.source))
+            found.append(_forbidden(rule))
     if action.life in _GATED:
         # One breach per decision, however many hazards are open: a single decision is one
         # mistake, and it should cost its penalty once.
@@ -184,9 +189,32 @@ def _life_first_order(hazards: tuple[Text, ...], missing: tuple[Text, ...]) -> B
     )
 
 
-@functools.lru_cache(maxsize=1024)
+_FORBIDDEN: dict[int, tuple[Forbidden, Breach]] = {}
+
+
+def _forbidden(rule: Forbidden) -> Breach:
+    """The breach of a forbidden rule (one per compiled rule, kept with it by identity)."""
+    found = _FORBIDDEN.get(id(rule))
+    if found is None or found[0] is not rule:
+        found = _FORBIDDEN[id(rule)] = (rule, Breach(rule.rule, "forbidden", rule.reason, rule.source))
+    return found[1]
+
+
+_DEADLINES: dict[tuple[int, float], tuple[Text, Breach]] = {}
+
+
 def missed_deadline(label: Text, deadline: float) -> Breach:
-    """The finding recorded when a timer expires unmet."""
+    """The finding recorded when a timer expires unmet (one per label and deadline, kept by identity).
+
+    Not an ``lru_cache``: its key would hash the label, a pydantic model, at every missed deadline.
+    """
+    found = _DEADLINES.get((id(label), deadline))
+    if found is None or found[0] is not label:
+        found = _DEADLINES[(id(label), deadline)] = (label, _missed_deadline(label, deadline))
+    return found[1]
+
+
+def _missed_deadline(label: Text, deadline: float) -> Breach:
     return Breach(
         DEADLINE,
         "missed",
