@@ -226,32 +226,34 @@ class Watch:
     """The scenario's automatic actions that may start in each state (shared by every watch)."""
     auto_ids: frozenset[str] | None = None
     """Ids of the automatic actions worth checking (None: all of them)."""
-    _from: dict[str, tuple[CTransition, ...]] = field(default_factory=dict)
-    _auto_from: dict[str, tuple[CAction, ...]] = field(default_factory=dict)
+    _plans: dict[str, Plan] = field(default_factory=dict)
 
-    def transitions_from(self, state: str) -> tuple[CTransition, ...]:
-        """The watched transitions that may fire in ``state``, in scenario order (cached).
+    def plan(self, state: str) -> Plan:
+        """What a settle looks at in ``state``: (transitions, injects, automatic actions), in scenario order (cached).
 
-        A drill checks transitions after every change: looking only at those of the present state
-        keeps a scenario of thousands of states, each with its own, as cheap to run as a small one.
+        Transitions: the watched ones that may fire in ``state`` and lead elsewhere (one back to
+        the same state never fires). A drill checks them after every change: looking only at those
+        of the present state keeps a scenario of thousands of states, each with its own, as cheap
+        to run as a small one.
+
+        Automatic actions: the watched ones that may start in ``state``. One starts the moment it
+        is on offer, so at the end of every settle each one not started has its condition false;
+        only a change to what that condition reads can start it (a repeatable one is always
+        checked: it may start again).
         """
-        found = self._from.get(state)
+        found = self._plans.get(state)
         if found is None:
-            found = self._from[state] = tuple(t for t in self.applicable.get(state, ()) if t.id in self.ids)
+            ids, auto_ids = self.ids, self.auto_ids
+            found = self._plans[state] = (
+                tuple(t for t in self.applicable.get(state, ()) if t.id in ids and t.goto != state),
+                self.injects,
+                tuple(a for a in self.auto.get(state, ()) if auto_ids is None or a.id in auto_ids),
+            )
         return found
 
-    def autos_from(self, state: str) -> tuple[CAction, ...]:
-        """The watched automatic actions that may start in ``state``, in scenario order (cached).
 
-        An automatic action starts the moment it is on offer, so at the end of every settle each
-        one not started has its condition false; only a change to what that condition reads can
-        start it (a repeatable one is always checked: it may start again).
-        """
-        found = self._auto_from.get(state)
-        if found is None:
-            ids = self.auto_ids
-            found = self._auto_from[state] = tuple(a for a in self.auto.get(state, ()) if ids is None or a.id in ids)
-        return found
+Plan = tuple[tuple[CTransition, ...], tuple[CInject, ...], tuple[CAction, ...]]
+"""What a settle checks in one state: see :meth:`Watch.plan`."""
 
 
 class Token:

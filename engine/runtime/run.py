@@ -66,11 +66,11 @@ from engine.runtime.compile import (
     CInject,
     CompiledScenario,
     CTimer,
+    CTransition,
     DynamicFields,
     DynamicGroup,
     Effect,
     Token,
-    Watch,
 )
 from engine.runtime.staff import Pool, Request
 
@@ -850,9 +850,10 @@ class Drill:
             token = inc.token
             state = token.state if token is not None else inc.final_state
             # Each check is called only when it has something to look at: most settles have little.
-            if (watch.injects or watch.transitions_from(state)) and self._fire_one(inc, watch, state):
+            transitions, injects, autos = watch.plan(state)
+            if (transitions or injects) and self._fire_one(inc, transitions, injects):
                 continue  # what it changed is noted; the next round re-checks that too
-            if watch.autos_from(state) and self._start_auto(inc, watch, state):
+            if autos and self._start_auto(inc, autos):
                 continue
             if inc.running_dynamics and not inc.changed.isdisjoint(sc.dynamic_reads):
                 inc.running_dynamics.clear()  # a dynamic's condition read something that changed
@@ -868,29 +869,32 @@ class Drill:
             return
         inc.unsettled = True
 
-    def _fire_one(self, inc: Incident, watch: Watch, state: str) -> bool:
-        """Fire the first automatic transition or conditional inject that is due; say if one fired."""
-        for trans in watch.transitions_from(state):
-            if trans.goto != state and (trans.states is None or state in trans.states) and trans.when(inc):
+    def _fire_one(self, inc: Incident, transitions: tuple[CTransition, ...], injects: tuple[CInject, ...]) -> bool:
+        """Fire the first automatic transition or conditional inject that is due; say if one fired.
+
+        ``transitions`` are those that may fire in the present state and lead elsewhere (:meth:`Watch.plan`).
+        """
+        for trans in transitions:
+            if trans.when(inc):
                 changes = self._apply(inc, trans.effects)
                 if changes:
                     self._emit(ValuesChanged(incident=inc.index, via=f"transition:{trans.id}", changes=changes))
                 self._move(inc, trans.goto, f"transition:{trans.id}")
                 return True
-        for inject in watch.injects:
+        for inject in injects:
             if inject.id not in inc.delivered and inject.when(inc):  # type: ignore[misc]
                 self._deliver(inc, inject)
                 return True
         return False
 
-    def _start_auto(self, inc: Incident, watch: Watch, state: str) -> bool:
+    def _start_auto(self, inc: Incident, autos: tuple[CAction, ...]) -> bool:
         """Start the first automatic action now offered (an outside party acting on its own); say if one did.
 
         It is not a decision: no decision event, no rules. Its ``begin`` and ``done`` events record
         it, and a replay starts it again at the same moment because the same situation arises.
         """
         started = inc.started
-        for act in watch.autos_from(state):
+        for act in autos:
             if (act.repeatable or act.id not in started) and (act.when is None or act.when(inc)):  # _offered
                 inc.started.add(act.id)
                 inc.stages_begun.add(act.stage)
