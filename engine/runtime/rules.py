@@ -133,9 +133,7 @@ def check(
                 hazards.append(hazard)
                 missing += [a for a in lacking if a not in missing]
         if hazards:
-            found.append(
-                _life_first_order(tuple(h.label for h in hazards), tuple(scenario.actions[a].label for a in missing))
-            )
+            found.append(_life_first(scenario, tuple(h.id for h in hazards), tuple(missing)))
     if action.stage == "handle" and action.life != "life-safety" and "report" not in stages_begun:
         found.append(_HANDLE_BEFORE_REPORT)
     elif action.stage == "feedback" and "handle" not in stages_begun:
@@ -174,7 +172,25 @@ def _open_loop(missing: tuple[str, ...]) -> Breach:
     )
 
 
-@functools.lru_cache(maxsize=1024)
+_LIFE_FIRST: dict[tuple[int, tuple[str, ...], tuple[str, ...]], tuple[CompiledScenario, Breach]] = {}
+
+
+def _life_first(scenario: CompiledScenario, hazards: tuple[str, ...], missing: tuple[str, ...]) -> Breach:
+    """The life-first breach for these open hazards and unstarted actions (by id: made once per scenario and ids).
+
+    Keyed by ids rather than labels: a label is a pydantic model, slow to hash at every gated decision.
+    """
+    key = (id(scenario), hazards, missing)
+    found = _LIFE_FIRST.get(key)
+    if found is None or found[0] is not scenario:
+        labels = {h.id: h.label for h in scenario.hazards}
+        breach = _life_first_order(tuple(labels[h] for h in hazards), tuple(scenario.actions[a].label for a in missing))
+        if len(_LIFE_FIRST) >= 4096:
+            _LIFE_FIRST.clear()  # a bound, as the cache it replaced had: combinations of hazards can be many
+        found = _LIFE_FIRST[key] = (scenario, breach)
+    return found[1]
+
+
 def _life_first_order(hazards: tuple[Text, ...], missing: tuple[Text, ...]) -> Breach:
     """Property or paperwork while ``hazards`` are open and the actions labelled ``missing`` have not started."""
     # Quoted one by one: action labels often contain the list separators themselves.
