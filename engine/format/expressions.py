@@ -41,7 +41,16 @@ NOW = "@now"
 """Pseudo-name in :attr:`Compiled.reads`: the expression reads the sim clock."""
 
 ACTIONS = "@actions"
-"""Pseudo-name in :attr:`Compiled.reads`: the expression reads started()/done()."""
+"""Pseudo-name of any action started, finished or withdrawn (what reads started()/done() of any)."""
+
+
+def action_read(action: str) -> str:
+    """Pseudo-name in :attr:`Compiled.reads`: the expression reads ``started(action)`` or ``done(action)``.
+
+    One per action, so that a decision re-checks only the conditions that name its action.
+    """
+    return f"{ACTIONS}:{action}"
+
 
 STATE = "@state"
 """Pseudo-name in :attr:`Compiled.reads`: the expression reads in_state()."""
@@ -88,8 +97,9 @@ class Names:
 class Compiled:
     """A checked expression: its source, its static type, what it reads, and its evaluator.
 
-    ``reads`` holds the variables it reads plus the pseudo-names :data:`NOW`, :data:`ACTIONS`
-    and :data:`STATE`, so the drill can skip re-evaluating it when none of those changed.
+    ``reads`` holds the variables it reads plus the pseudo-names :data:`NOW`, :data:`STATE` and
+    :func:`action_read` of each action it names, so the drill can skip re-evaluating it when none
+    of those changed.
     """
 
     source: str
@@ -303,10 +313,10 @@ class _Compiler:
             what = "state" if fname == "in_state" else "action"
             raise ExpressionError(f"{fname}(): unknown {what} '{target}'{did_you_mean(target, pool)}")
         if fname == "started":
-            self.reads.add(ACTIONS)
+            self.reads.add(action_read(target))
             return lambda c: target in c.started
         if fname == "done":
-            self.reads.add(ACTIONS)
+            self.reads.add(action_read(target))
             return lambda c: target in c.done
         self.reads.add(STATE)
         return lambda c: c.state == target

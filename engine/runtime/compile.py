@@ -54,6 +54,7 @@ from engine.format import (
     effect_expression,
     names_of,
 )
+from engine.format.expressions import action_read
 
 if TYPE_CHECKING:
     from engine.runtime.run import Option
@@ -113,6 +114,9 @@ class CAction:
     """What its condition reads (so an automatic action is re-checked only when that may have changed)."""
     needs: tuple[str, ...] = ()
     """:attr:`staff` spelt out: one pool id per person, in the order they are asked for."""
+    read: str = ""
+    """The pseudo-name a condition reads it by (:func:`~engine.format.expressions.action_read`):
+    noted as changed when it starts, finishes or is withdrawn."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +318,7 @@ class CompiledScenario:
         """What to re-check when the names in ``changed`` changed together (cached).
 
         Args:
-            changed: Variables, and the pseudo-names ``@actions`` and ``@state`` when an action
+            changed: Variables, and the pseudo-names ``@actions:<id>`` and ``@state`` when an action
                 started or finished or the incident moved.
             moved: The incident is in a state it was not in when last settled: every transition and
                 automatic action of that state is checked (their conditions were never looked at there).
@@ -561,6 +565,7 @@ class _Compiler:
             auto=a.auto,
             reads=self.reads(a.when),
             needs=tuple(pool for pool, count in staff for _ in range(count)),
+            read=action_read(aid),
         )
 
     def _dynamic(self, did: str) -> CDynamic:

@@ -57,7 +57,7 @@ from engine.format.events import (
     ValuesChanged,
     VariableStepped,
 )
-from engine.format.expressions import ACTIONS, STATE
+from engine.format.expressions import STATE
 from engine.runtime import rules
 from engine.runtime.clockwork import LATE, Clockwork
 from engine.runtime.compile import (
@@ -214,8 +214,9 @@ class Incident:
         """Per step length, the dynamics whose condition held when last looked at (see :meth:`Drill._dynamics_at`)."""
         self.pending_start = False
         self.changed: set[str] = set()
-        """What changed since the incident was last settled: variables, and :data:`ACTIONS` and
-        :data:`STATE` for an action started or done and a move (see :meth:`Drill._settle`)."""
+        """What changed since the incident was last settled: variables, an action's
+        :attr:`~engine.runtime.compile.CAction.read` when it started, finished or was withdrawn, and
+        :data:`STATE` for a move (see :meth:`Drill._settle`)."""
         self.moved = False
         """Whether it moved to another state since it was last settled."""
         self.unsettled = True
@@ -410,7 +411,7 @@ class Drill:
             self._emit(breach.finding(inc.index, action=act.id, cause=seq))
         inc.started.add(act.id)
         inc.stages_begun.add(act.stage)
-        inc.changed.add(ACTIONS)
+        inc.changed.add(act.read)
         inc.running[seq] = _Performance(self, inc, act, seq)
         self._settle(inc)
         return Verdict("accepted", None, found, seq)
@@ -448,7 +449,7 @@ class Drill:
         )
         found.started.discard(performance.act.id)
         found.stages_begun = {found.sc.actions[a].stage for a in found.started if a in found.sc.actions}
-        found.changed.add(ACTIONS)
+        found.changed.add(performance.act.read)
         performance.withdraw()
         self._settle(found)
         return seq
@@ -898,7 +899,7 @@ class Drill:
             if (act.repeatable or act.id not in started) and (act.when is None or act.when(inc)):  # _offered
                 inc.started.add(act.id)
                 inc.stages_begun.add(act.stage)
-                inc.changed.add(ACTIONS)
+                inc.changed.add(act.read)
                 _Performance(self, inc, act)
                 return True
         return False
@@ -1072,7 +1073,7 @@ class _Performance:
         changes = drill._apply(inc, act.effects)
         inc.done.add(act.id)
         inc.stages_done.add(act.stage)
-        inc.changed.add(ACTIONS)
+        inc.changed.add(act.read)
         drill._emit(ActionDone(incident=inc.index, action=act.id, changes=changes))
         if act.goto is not None:
             drill._move(inc, act.goto, f"action:{act.id}")

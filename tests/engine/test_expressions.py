@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from engine.errors import ExpressionError
-from engine.format.expressions import ACTIONS, NOW, STATE, Names, Value, compile_expression
+from engine.format.expressions import ACTIONS, NOW, STATE, Names, Value, action_read, compile_expression
 
 NAMES = Names(
     variables={"distress": "number", "talking": "bool", "car": "text", "water": "number"},
@@ -97,4 +97,11 @@ def test_a_condition_must_be_true_or_false() -> None:
 def test_reads_list_variables_and_what_else_an_expression_depends_on() -> None:
     """The engine uses reads to skip conditions that cannot have changed."""
     compiled = compile_expression("distress > 3 and started(talk) and in_state(trapped) and now > 2", NAMES)
-    assert compiled.reads == {"distress", ACTIONS, STATE, NOW}
+    assert compiled.reads == {"distress", action_read("talk"), STATE, NOW}
+
+
+def test_a_condition_on_actions_reads_only_the_actions_it_names() -> None:
+    """started(x) and done(x) read x alone: deciding another action need not re-check them."""
+    compiled = compile_expression("started(talk) or done(talk)", NAMES)
+    assert compiled.reads == {action_read("talk")}
+    assert ACTIONS not in compiled.reads
