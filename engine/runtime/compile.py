@@ -307,8 +307,8 @@ class CompiledScenario:
     """State -> the automatic actions that may start in it (only states that have some)."""
     choices: dict[str, tuple[CAction, ...]] = field(default_factory=dict)
     """State -> the actions people can decide in it (:attr:`offered` without the automatic ones)."""
-    offers: dict[tuple[int, str], Option] = field(default_factory=dict)
-    """The :class:`~engine.runtime.run.Option` of each (incident index, action), made once for every
+    offers: dict[int, dict[str, Option]] = field(default_factory=dict)
+    """The :class:`~engine.runtime.run.Option` of each action by incident index, made once for every
     drill of the scenario: an option is a value, and a sweep asks for the options at every decision."""
     _free: list[Token] = field(default_factory=list)
     _moves: dict[tuple[str, str], str] = field(default_factory=dict)

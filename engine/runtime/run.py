@@ -371,12 +371,14 @@ class Drill:
             if not inc.live or inc.ended:
                 continue
             started = inc.started
-            made = inc.sc.offers
+            made = inc.sc.offers.get(inc.index)
+            if made is None:
+                made = inc.sc.offers[inc.index] = {}
             for act in inc.sc.choices.get(inc.state, ()):
                 if (act.repeatable or act.id not in started) and (act.when is None or act.when(inc)):
-                    option = made.get((inc.index, act.id))
+                    option = made.get(act.id)
                     if option is None:  # an Option is a value: one per incident and action will do
-                        option = made[(inc.index, act.id)] = Option(inc.index, act.id, act.role, act.coach_judged)
+                        option = made[act.id] = Option(inc.index, act.id, act.role, act.coach_judged)
                     found.append(option)
         return found
 
@@ -821,10 +823,10 @@ class Drill:
                 inc.changed.update(changed)
                 self._settle(inc)
         if not inc.ended:
-            self.env.call_at(
-                inc.start_at + round((count + 1) * every, 9),
-                partial(self._dynamics_at, inc, group, count + 1),
-            )
+            after = (count + 1) * every
+            if type(after) is float and not after.is_integer():
+                after = round(after, 9)  # round() goes through decimal digits: a whole minute needs none
+            self.env.call_at(inc.start_at + after, partial(self._dynamics_at, inc, group, count + 1))
 
     def _settle(self, inc: Incident) -> None:
         """Take every automatic step the present situation calls for, until nothing changes.
