@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, RichLog, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, RichLog, Static, TabbedContent, TabPane
 
 from engine.display import sim_time
 from engine.format import Finding, base_id
@@ -30,6 +30,7 @@ from tui.i18n import colon, pick, tr
 from tui.lines import styled
 from tui.messages import GoHome, OpenReplay
 from tui.screens.base import ConsoleScreen
+from tui.widgets.footer import ConsoleFooter
 from tui.widgets.whatif_view import SEEDS, WhatIfView
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class DebriefScreen(ConsoleScreen):
             with TabPane(tr("debrief.whatif", self.lang), id="tab-whatif"):
                 unverified = bool(getattr(self.app, "unverified", False))
                 yield WhatIfView(self.path, lang=self.lang, seeds=self.whatif_seeds, unverified=unverified, id="whatif")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)

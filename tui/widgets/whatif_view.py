@@ -31,6 +31,7 @@ from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.display import cells
+from tui import keys
 from tui.i18n import tr
 from tui.messages import OpenReplay
 from tui.wrapping import Wrapped
@@ -310,6 +311,10 @@ class WhatIfView(Vertical):
             if parts:
                 text.append("\n")
         text.append(tr("whatif.open" if row["seq"] is not None else "whatif.open.moment", lang), style="dim italic")
+        if len(self.choices) > 1:  # the footer leaves this tab's own key to the tab
+            other = self.choices[(self.choices.index(self.seeds) + 1) % len(self.choices)]
+            key = keys.shown_key(self.screen, "debrief.whatif_seeds")
+            text.append(" · " + tr("whatif.seeds.hint", lang, k=key, n=other), style="dim italic")
         detail.update(Wrapped(text))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
