@@ -19,7 +19,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Header, RichLog, Static, TabbedContent, TabPane
 
-from engine.display import sim_time
+from engine.display import cells, sim_time
 from engine.format import Finding, base_id
 from engine.runtime import Timeline
 from tui import keys
@@ -32,6 +32,7 @@ from tui.messages import GoHome, OpenReplay
 from tui.screens.base import ConsoleScreen
 from tui.widgets.footer import ConsoleFooter
 from tui.widgets.whatif_view import SEEDS, WhatIfView
+from tui.wrapping import Wrapped
 
 if TYPE_CHECKING:
     from engine.runtime import CompiledScenario, Record
@@ -60,6 +61,8 @@ class DebriefScreen(ConsoleScreen):
         self.evaluation: Evaluation | None = None
         self.areas: dict[str, list[Area]] | None = None
         """The drill's areas for improvement in each language, once asked for (they take a report to find)."""
+        self.reasons: list[str] = []
+        """The breakdown's reasons in full, by row (the table cuts a long one at its edge)."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -67,6 +70,7 @@ class DebriefScreen(ConsoleScreen):
         with TabbedContent(id="debrief-body"):
             with TabPane(tr("debrief.breakdown", self.lang), id="tab-breakdown"):
                 yield DataTable(id="breakdown", cursor_type="row")
+                yield Static(id="breakdown-detail")
             with TabPane(tr("debrief.tasks", self.lang), id="tab-tasks"):
                 yield DataTable(id="tasks-table", cursor_type="row")
             with TabPane(tr("debrief.findings", self.lang), id="tab-findings"):
@@ -140,12 +144,13 @@ class DebriefScreen(ConsoleScreen):
         self._fill_logs()
 
     def _fill_breakdown(self) -> None:
+        """One row per point gained or lost; a reason too long for the table ends in "…", and is in full below it."""
         assert self.evaluation is not None
         lang = self.lang
         table = self.query_one("#breakdown", DataTable)
-        table.clear(columns=True)
-        table.add_columns(tr("debrief.col.points", lang), tr("debrief.col.when", lang), tr("debrief.breakdown", lang))
+        keep = table.cursor_row if table.row_count else 0
         words = Timeline([], lang)
+        rows: list[tuple[Text, str, str]] = []
         for inc in self.evaluation.incidents:
             for item in inc.breakdown:
                 when = sim_time(item.t) if item.t is not None else ""
@@ -153,7 +158,48 @@ class DebriefScreen(ConsoleScreen):
                 if "/" in item.what:  # a finding's rule/kind: the rule's name, never the internal id
                     reason = f"[{words.word(item.what.partition('/')[0])}] {reason}"
                 style = "green" if item.points > 0 else "red" if item.points < 0 else ""
-                table.add_row(Text(f"{item.points:+.1f}", style=style), when, cell(reason))
+                rows.append((Text(f"{item.points:+.1f}", style=style), when, reason.replace("\n", " ")))
+        self.reasons = [reason for _points, _when, reason in rows]
+        headings = [tr("debrief.col.points", lang), tr("debrief.col.when", lang), tr("debrief.breakdown", lang)]
+        points_width = max([cells(headings[0])] + [cells(points.plain) for points, _, _ in rows])
+        when_width = max([cells(headings[1])] + [cells(when) for _, when, _ in rows])
+        room = table.scrollable_content_region.width or self.size.width
+        padding = 2 * table.cell_padding * len(headings)
+        # The reason takes the rest of the table's width (2 spare for a scrollbar that comes and goes).
+        reason_width = max(10, room - points_width - when_width - padding - 2)
+        with table.prevent(DataTable.RowHighlighted):
+            table.clear(columns=True)
+            table.add_column(Text(headings[0]), width=points_width)
+            table.add_column(Text(headings[1]), width=when_width)
+            table.add_column(Text(headings[2]), width=reason_width)
+            for points, when, reason in rows:
+                table.add_row(points, cell(when), Text(reason, no_wrap=True, overflow="ellipsis", end=""))
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        self._breakdown_detail()
+
+    def _breakdown_detail(self) -> None:
+        """The highlighted row's reason in full under the table, when the table had to cut it."""
+        table = self.query_one("#breakdown", DataTable)
+        detail = self.query_one("#breakdown-detail", Static)
+        row = table.cursor_row if table.row_count else -1
+        reason = self.reasons[row] if 0 <= row < len(self.reasons) else ""
+        columns = table.ordered_columns
+        cut = bool(reason) and len(columns) == 3 and cells(reason) > columns[2].width
+        detail.display = cut
+        detail.update(Wrapped(reason) if cut else "")
+        if row >= 0:
+            # The table shrinks or grows with the detail: once both are laid out again (the detail's
+            # refresh, then the table's), scroll the highlighted row back into view.
+            self.call_after_refresh(table.call_after_refresh, lambda: table.move_cursor(row=table.cursor_row))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "breakdown":
+            self._breakdown_detail()
+
+    def on_resize(self) -> None:
+        if self.evaluation is not None:
+            self.call_after_refresh(self._fill_breakdown)  # the reasons' column follows the table's width
 
     def _fill_tasks(self) -> None:
         assert self.evaluation is not None
