@@ -281,6 +281,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "debrief.saved": ("已存入历史记录", "Saved to history"),
     "debrief.already": ("历史中已有这次演练", "This drill is already in history"),
     "debrief.caps": ("评级上限", "Rating caps"),
+    "debrief.caps.n": ("评级上限 {n} 项", "{n} rating caps"),
     "debrief.col.points": ("得分", "Points"),
     "debrief.col.when": ("时间", "When"),
     "debrief.col.status": ("完成情况", "Status"),
@@ -320,6 +321,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "debrief.observed": ("仅观察", "note only"),
     # The debrief's what-if tab
     "debrief.whatif": ("关键决策影响分析", "What would have changed the outcome"),
+    "debrief.whatif.tab": ("关键决策影响分析", "What-if analysis"),
     "whatif.running": ("正在分析：每个方案模拟 {n} 次……", "Analysing: {n} drills per alternative…"),
     "whatif.ready": ("每个方案模拟 {n} 次（{c}% 置信区间）。", "{n} drills per alternative ({c}% intervals)."),
     "whatif.failed": ("无法分析这次演练：{why}", "This drill cannot be analysed: {why}"),

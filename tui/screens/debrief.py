@@ -77,7 +77,7 @@ class DebriefScreen(ConsoleScreen):
                 yield RichLog(id="findings-log", wrap=True, markup=False, min_width=20)
             with TabPane(tr("debrief.timeline", self.lang), id="tab-timeline"):
                 yield RichLog(id="timeline-log", wrap=True, markup=False, min_width=20)
-            with TabPane(tr("debrief.whatif", self.lang), id="tab-whatif"):
+            with TabPane(tr("debrief.whatif.tab", self.lang), id="tab-whatif"):
                 unverified = bool(getattr(self.app, "unverified", False))
                 yield WhatIfView(self.path, lang=self.lang, seeds=self.whatif_seeds, unverified=unverified, id="whatif")
         yield ConsoleFooter()
@@ -113,16 +113,32 @@ class DebriefScreen(ConsoleScreen):
         if self.evaluation is None or self.record is None:
             return
         lang = self.lang
-        ev = self.evaluation
         tabs = self.query_one(TabbedContent)
         for pane, key in (
             ("tab-breakdown", "debrief.breakdown"),
             ("tab-tasks", "debrief.tasks"),
             ("tab-findings", "debrief.findings"),
             ("tab-timeline", "debrief.timeline"),
-            ("tab-whatif", "debrief.whatif"),
+            ("tab-whatif", "debrief.whatif.tab"),
         ):
             tabs.get_tab(pane).label = tr(key, lang)
+        self._summary()
+        self._fill_breakdown()
+        self._fill_tasks()
+        self._fill_logs()
+
+    def _summary(self) -> None:
+        """Score, rating and the caps that limited it; in the what-if tab, one line each, so its table has the rows.
+
+        Elsewhere each cap has its line; the what-if tab, at 80x24, needs those lines for its table and
+        detail, so there the caps share one line (cut with "…"; the other tabs have them in full).
+        """
+        if self.evaluation is None:
+            return
+        lang = self.lang
+        ev = self.evaluation
+        tabs = self.query(TabbedContent)
+        compact = bool(tabs) and tabs.first().active == "tab-whatif"
         verdict = tr("debrief.pass" if ev.passed else "debrief.fail", lang)
         title = " + ".join(pick(sc.model.title, lang) for sc in self.scenarios)
         summary = Text()
@@ -131,17 +147,20 @@ class DebriefScreen(ConsoleScreen):
             tr("debrief.score", lang, score=f"{ev.score:.0f}", rating=ev.rating, verdict=verdict),
             style="bold green" if ev.passed else "bold red",
         )
-        for inc in ev.incidents:
-            for cap in inc.caps:
-                why = cap.get(lang) or next(iter(cap.values()), "")
+        caps = [cap.get(lang) or next(iter(cap.values()), "") for inc in ev.incidents for cap in inc.caps]
+        if compact and len(caps) > 1:
+            joint = "；" if lang == "zh" else "; "
+            line = f"{tr('debrief.caps.n', lang, n=len(caps))}{colon(lang)}{joint.join(caps)}"
+            summary.append(f"\n{line}", style="yellow")
+        else:
+            for why in caps:
                 summary.append(f"\n{tr('debrief.caps', lang)}{colon(lang)}{why}", style="yellow")
         for index in ev.not_started:  # its trigger never came: no part of the score
             name = pick(self.scenarios[index].model.title, lang)
             summary.append(f"\n{tr('debrief.not_started', lang, name=name)}", style="dim")
-        self.query_one("#summary", Static).update(summary)
-        self._fill_breakdown()
-        self._fill_tasks()
-        self._fill_logs()
+        widget = self.query_one("#summary", Static)
+        widget.set_class(compact, "compact")  # one line each, cut with "…"
+        widget.update(summary)
 
     def _fill_breakdown(self) -> None:
         """One row per point gained or lost; a reason too long for the table ends in "…", and is in full below it."""
@@ -261,6 +280,7 @@ class DebriefScreen(ConsoleScreen):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "tab-whatif":
             self.query_one(WhatIfView).open()
+        self._summary()  # the caps take one line in the what-if tab, one each elsewhere
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -316,6 +316,10 @@ class WhatIfView(Vertical):
             key = keys.shown_key(self.screen, "debrief.whatif_seeds")
             text.append(" · " + tr("whatif.seeds.hint", lang, k=key, n=other), style="dim italic")
         detail.update(Wrapped(text))
+        # Rows are spelled out in more or fewer lines: once the detail and then the table are laid out
+        # again, scroll the highlighted row back into view.
+        table = self.query_one(DataTable)
+        self.call_after_refresh(table.call_after_refresh, lambda: table.move_cursor(row=table.cursor_row))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
