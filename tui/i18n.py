@@ -342,7 +342,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "whatif.open": ("回车：在回放中查看这个决策", "Enter: see this decision in the replay"),
     "whatif.open.moment": ("回车：在回放中查看这一时刻", "Enter: see this moment in the replay"),
     "whatif.seeds": ("切换模拟次数", "Fewer/more drills"),
-    "whatif.seeds.hint": ("{k}：改为每个方案模拟 {n} 次", "{k}: {n} drills per alternative instead"),
+    "whatif.seeds.hint": ("{k}：改为模拟 {n} 次", "{k}: {n} drills instead"),
     "whatif.replay": ("在回放中查看", "See in replay"),
     # Replay
     "replay.title": ("回放", "Replay"),
