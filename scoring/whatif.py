@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.tools.whatif import analyse
+from scoring.report.whatif import basis
 from scoring.scorecard import score_only
 
 
@@ -26,6 +27,9 @@ def whatif(
 ) -> dict[str, Any]:
     """The ranked alternatives of a recorded drill (``drillsim-whatif/1``), each scored.
 
+    Each alternative also says what its rank rests on (``basis``: :func:`scoring.report.whatif.basis`),
+    read from its differences; the analysis's figures and ranking are its own.
+
     Args:
         record: The record's path.
         seeds: Drills per alternative.
@@ -37,4 +41,7 @@ def whatif(
         RecordError: The record cannot be read, or does not verify (unless ``unverified``).
         ContentError: A scenario of the record cannot be loaded.
     """
-    return analyse(record, seeds=seeds, jobs=jobs, scorer=score_only, progress=progress, unverified=unverified)
+    result = analyse(record, seeds=seeds, jobs=jobs, scorer=score_only, progress=progress, unverified=unverified)
+    for row in result["alternatives"]:
+        row["basis"] = basis(row)  # what its rank rests on, for a reader of the JSON as for the reports
+    return result

@@ -131,4 +131,4 @@ class DrillsimApp(App[None]):
                     async def run(target: object = target, action: str = action) -> None:
                         await self.run_action(action, target)  # type: ignore[arg-type]
 
-                    yield SystemCommand(binding.description, binding.id, run)
+                    yield SystemCommand(keys.describe(binding.id, self.lang), binding.id, run)

@@ -3,7 +3,9 @@
 It words a what-if result (:func:`scoring.whatif.whatif`, ``drillsim-whatif/1``) as report blocks:
 a paragraph on how the figures were made, the alternatives proposed as good in rank order (the
 changes that would have mattered most first), the team's decisions whose omission would have made
-things worse, and what could not be tried. Each row names the team's decision by its event number
+things worse, and what could not be tried. Each row also says what its rank rests on (:func:`basis`:
+the first difference that decided it, in the ranking's own order), so that a row with no change in
+score is not a puzzle. Each row names the team's decision by its event number
 and minute, as the timeline annex does, so the reader can find it in the replay. The same rows give
 the command line's listing (:func:`lines`) and the console's debrief (:func:`rows`).
 
@@ -36,6 +38,18 @@ _W: dict[str, tuple[str, str]] = {
         " compared drill by drill with {n} drills that keep the team's own choice and play the rest as well;"
         " brackets give {c}% intervals. An alternative that breaks a rule is never proposed.",
     ),
+    "ranking": (
+        "排序：先列建议的方案，再列做对了的决策（去掉后最差的在前），最后是其余方案（按决策先后）。前两组内依次比较："
+        "失败占比、失败或超时占比、得分，最后是关键指标（明显下降的个数减去明显上升的个数）；只有置信区间不含 0 的"
+        "差别才算数。“影响依据”一栏写出决定该行结论的那一项：得分没有明显变化的方案，可能因为失败占比或关键指标而"
+        "排在前面。",
+        "Ranking: the proposals first, then the decisions that paid off (the one whose loss hurts most first),"
+        " then the rest (in the order the decisions came). Within the first two, rows are compared by the share"
+        " of drills ending in failure, then the share ending in failure or at the time limit, then the score,"
+        " then the key measures (how many surely fell less how many surely rose); a difference counts only when"
+        ' its interval leaves out zero. "Why it ranks" names the difference that decided the row: an'
+        " alternative with no clear change in score can rank high on its failures or its key measures.",
+    ),
     "actual": ("本次演练实际结局：{outcome}{score}。", "What happened in this drill: {outcome}{score}."),
     "actual.score": ("，得分 {score}（{rating}）", ", score {score} ({rating})"),
     "good": ("最值得改变的决策（按影响排序）", "The changes that would have mattered most, in order"),
@@ -44,8 +58,9 @@ _W: dict[str, tuple[str, str]] = {
         "No alternative would surely have improved the outcome, the score or the key measures.",
     ),
     "worse": (
-        "做对了的决策（若不这样做，结果会更差）",
-        "Decisions that paid off (without them it would have gone worse)",
+        "做对了的决策（与“只去掉这一步、其余照样正确处置”相比，去掉它结果会更差）",
+        "Decisions that paid off (compared with leaving out just that one and playing the rest well:"
+        " without it, it would have gone worse)",
     ),
     "unclear": (
         "另有 {n} 个替代方案与团队做法相比没有明显差别。",
@@ -59,11 +74,22 @@ _W: dict[str, tuple[str, str]] = {
     "rank": ("排名", "Rank"),
     "team": ("团队做法", "What the team did"),
     "alternative": ("替代方案", "Alternative"),
-    "outcome": ("结局（替代 / 原做法）", "Outcome (alternative / as done)"),
+    "outcome": ("结局（替代 / 此处照原做法）", "Outcome (alternative / team's choice)"),
+    "basis": ("影响依据", "Why it ranks"),
+    "basis.failure": ("失败占比 {d}", "share failed {d}"),
+    "basis.bad": ("失败或超时占比 {d}", "share failed or timed out {d}"),
+    "basis.score": ("得分 {d}", "score {d}"),
+    "basis.score.same": ("得分无明显变化", "no clear change in score"),
+    "basis.none": ("无明显差别", "no clear difference"),
+    "basis.even": (
+        "无明显差别（关键指标有升有降：{m}）",
+        "no clear difference (the key measures moved both ways: {m})",
+    ),
     "score": ("得分变化", "Score change"),
     "measures": ("关键指标变化", "Key measures"),
     "never": ("未做", "never done"),
     "did": ("{seq}（{t}）{label}", "{seq} at {t}: {label}"),
+    "did.short": ("{seq}（{t}）", "{seq} at {t}"),
     "on-time": ("提前到 {at} 做：{label}", "{label}, at {at}"),
     "on-time.later": ("等时机成熟再做：{label}", "{label}, only once the time is right"),
     "omitted": ("不做：{label}", "Not: {label}"),
@@ -94,11 +120,20 @@ def w(key: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
-def team_text(row: Mapping[str, Any], lang: str) -> str:
-    """What the team did about this decision: ``#12 at 5.8: Call the contractor``, or never done."""
+def team_text(row: Mapping[str, Any], lang: str, *, short: bool = False) -> str:
+    """What the team did about this decision: ``#12 at 5.8: Call the contractor``, or never done.
+
+    With ``short``, the action is left out where the alternative names it already (all but an
+    ``instead``, whose alternative names the other action): ``#12 at 5.8``, ``never done``.
+    """
     label = pick(row.get("action_label"), lang) or row["action"]
+    short = short and row["kind"] != "instead"
     if row["seq"] is None:
+        if short:
+            return w("never", lang)
         return f"{w('never', lang)}：{label}" if lang == "zh" else f"{w('never', lang)}: {label}"
+    if short:
+        return w("did.short", lang).format(seq=f"#{row['seq']}", t=minute(row["t"]))
     return w("did", lang).format(seq=f"#{row['seq']}", t=minute(row["t"]), label=label)
 
 
@@ -114,6 +149,64 @@ def alternative_text(row: Mapping[str, Any], lang: str) -> str:
     else:
         text = w(kind, lang).format(label=label, at=minute(row["at"]))
     return text + (w("broke", lang) if row["breaks_rule"] else "")
+
+
+CRITERIA = ("failure", "bad", "score", "measures")
+"""What the ranking compares, in its order (:func:`engine.tools.whatif` module notes): the share of
+drills ending in failure, the share ending in failure or at the time limit, the score, then the key
+measures (how many surely fell, less how many surely rose)."""
+
+
+def basis(row: Mapping[str, Any]) -> dict[str, Any]:
+    """What a row's verdict and rank rest on: the first of :data:`CRITERIA` that surely changed.
+
+    Returns ``{"by": criterion or None, "measures": [keys of the measures that surely changed]}``;
+    ``by`` is None when nothing surely changed (the row is ranked among the rest, by decision order).
+    It reads the paired differences the analysis made and changes nothing of them.
+    """
+    diff = row["difference"]
+    changed = [key for key, d in diff["measures"].items() if d["sure"]]
+    by: str | None = None
+    for name in CRITERIA[:3]:
+        d = diff.get(name)
+        if d is not None and d["sure"] and d["mean"] != 0:
+            by = name
+            break
+    else:
+        fell = sum(1 for key in changed if diff["measures"][key]["mean"] < 0)
+        if fell != len(changed) - fell:
+            by = "measures"
+    return {"by": by, "measures": changed}
+
+
+def basis_text(result: Mapping[str, Any], row: Mapping[str, Any], lang: str) -> str:
+    """Why a row ranks where it does, in words: ``no clear change in score; Time trapped -1.9 min``."""
+    found = row.get("basis") or basis(row)
+    by = found["by"]
+    diff = row["difference"]
+    labels = {m["key"]: m for m in result["measures"]}
+
+    def changes() -> str:
+        said = []
+        for key in found["measures"]:
+            m = labels.get(key)
+            if m is not None:
+                change = with_unit(_interval(diff["measures"][key], "+.1f"), m.get("unit"), lang)
+                said.append(f"{pick(m['label'], lang)} {change}")
+        return ("、" if lang == "zh" else ", ").join(said)
+
+    if by is None:
+        return w("basis.even", lang).format(m=changes()) if found["measures"] else w("basis.none", lang)
+    parts = []
+    if by in ("failure", "bad"):
+        parts.append(w(f"basis.{by}", lang).format(d=_interval(diff[by], "+.0f", 100, "%")))
+    elif by == "score":
+        parts.append(w("basis.score", lang).format(d=score_text(row)))
+    if by != "score" and "score" in diff and not diff["score"]["sure"]:
+        parts.append(w("basis.score.same", lang))
+    if by == "measures":
+        parts.append(changes())
+    return ("；" if lang == "zh" else "; ").join(p for p in parts if p)
 
 
 def _interval(d: Mapping[str, Any], fmt: str, scale: float = 1.0, unit: str = "") -> str:
@@ -169,7 +262,7 @@ def verdict_text(row: Mapping[str, Any], lang: str) -> str:
 
 
 def rows(result: Mapping[str, Any], lang: str, *, verdict: str | None = None) -> list[list[str]]:
-    """Table rows, ranked: rank, the team's decision, the alternative, outcome, score and measures.
+    """Table rows, ranked: rank, the team's decision, the alternative, why it ranks, outcome, score and measures.
 
     Args:
         result: A what-if result.
@@ -187,6 +280,7 @@ def rows(result: Mapping[str, Any], lang: str, *, verdict: str | None = None) ->
             str(r["rank"]),
             team_text(r, lang),
             alternative_text(r, lang),
+            basis_text(result, r, lang),
             outcome_text(r, lang),
             score_text(r),
             measures_text(result, r, lang),
@@ -197,7 +291,7 @@ def rows(result: Mapping[str, Any], lang: str, *, verdict: str | None = None) ->
 
 def columns(lang: str) -> list[str]:
     """The headings of :func:`rows`."""
-    return [w(k, lang) for k in ("rank", "team", "alternative", "outcome", "score", "measures")]
+    return [w(k, lang) for k in ("rank", "team", "alternative", "basis", "outcome", "score", "measures")]
 
 
 def actual_text(result: Mapping[str, Any], lang: str) -> str:
@@ -214,9 +308,12 @@ def section(result: Mapping[str, Any], style: str, lang: str) -> dict[str, Any]:
     """The report section, as the document's blocks (see :mod:`scoring.report.blocks`)."""
     zh, en = HEADINGS.get(style, HEADINGS["cn"])
     n, c = result["seeds"], round(result["confidence"] * 100)
-    widths = (6, 22, 22, 18, 12, 20)
+    widths = (5, 18, 18, 16, 15, 10, 18)
     blocks: list[dict[str, Any]] = [
-        {"type": "paragraph", "text": w("method", lang).format(n=n, c=c)},
+        {
+            "type": "paragraph",
+            "text": w("method", lang).format(n=n, c=c) + ("" if lang == "zh" else " ") + w("ranking", lang),
+        },
         {"type": "paragraph", "text": actual_text(result, lang)},
         {"type": "subheading", "text": w("good", lang)},
     ]
@@ -255,6 +352,7 @@ def lines(result: Mapping[str, Any], lang: str) -> list[str]:
     for r in result["alternatives"]:
         out.append(f"{r['rank']:>3}. {alternative_text(r, lang)}  [{verdict_text(r, lang)}]")
         out.append(f"     {team_text(r, lang)}")
+        out.append(f"     {w('basis', lang)}{'：' if lang == 'zh' else ': '}{basis_text(result, r, lang)}")
         detail = [outcome_text(r, lang).replace("\n", "  ")]
         if score_text(r):
             detail.append(f"{w('score', lang)} {score_text(r)}")

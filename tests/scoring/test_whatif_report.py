@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -54,7 +55,7 @@ def test_the_section_comes_before_the_appendices_with_the_proposed_change_first(
     table = next(b for b in content["sections"][at]["blocks"] if b["type"] == "table")
     assert table["rows"][0][0] == "1"
     assert "#" in table["rows"][0][1]  # names the team's decision by its event, as the timeline does
-    assert ("04:00" in table["rows"][0][2]) and ("-5" in table["rows"][0][5])
+    assert ("04:00" in table["rows"][0][2]) and ("-5" in table["rows"][0][-1])  # the key measures, last
 
 
 def test_markdown_html_and_json_all_carry_it(late: Path, result: dict[str, object]) -> None:
@@ -161,3 +162,106 @@ def test_tasks_that_could_not_be_tried_are_named_by_task_and_quoted() -> None:
     }
     assert unplaced_text(result, "zh") == "「回访被困乘客」、「共情」。"
     assert unplaced_text(result, "en") == "“Follow-up call”; “Empathy”."
+
+
+class Analysed(NamedTuple):
+    """A record and its what-if."""
+
+    path: Path
+    result: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def mistakes(tmp_path_factory: pytest.TempPathFactory) -> Analysed:
+    """The what-if of the lift entrapment's classic mistakes, 6 drills per alternative."""
+    from engine.format import load_script
+    from tests.conftest import ROOT
+
+    setup = prepare(str(ROOT / "scenarios" / "elevator-entrapment.yaml"))
+    decisions = load_script(ROOT / "scenarios" / "scripts" / "elevator-entrapment.mistakes.yaml").model.decisions
+    path = tmp_path_factory.mktemp("mistakes") / "mistakes.jsonl"
+    writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source="elevator-entrapment"), setup)
+    drill = setup.drill(seed=1, mode="observe")
+    drill.subscribe(writer.write)
+    drill.start()
+    play_script(drill, decisions)
+    writer.close()
+    return Analysed(path, whatif(path, seeds=6, jobs=2))
+
+
+def test_each_rows_basis_is_the_criterion_its_ranking_key_decided_on(mistakes: Analysed) -> None:
+    """What "why it ranks" names is the first criterion the analysis's ranking key sees surely changed."""
+    from engine.tools.whatif import _criteria
+
+    result = mistakes.result
+    names = ["failure", "bad", "score", "measures"]
+    seen = set()
+    for row in result["alternatives"]:
+        decided = next((name for name, value in zip(names, _criteria(row["difference"]), strict=True) if value), None)
+        assert row["basis"]["by"] == decided, (row["rank"], row["basis"], decided)
+        assert (decided is None) == (row["verdict"] == "unclear")
+        seen.add(decided)
+    assert {"failure", "score", "measures"} <= seen  # the classic mistakes show each kind of reason
+
+
+def test_the_basis_is_additive_the_analysis_own_figures_and_ranking_are_unchanged(
+    mistakes: Analysed,
+) -> None:
+    """Take the ``basis`` fields away and the result is the engine's analysis, figure for figure, rank for rank."""
+    from engine.tools.whatif import analyse
+    from scoring.scorecard import score_only
+
+    result = mistakes.result
+    plain = analyse(mistakes.path, seeds=6, jobs=2, scorer=score_only)
+    stripped = json.loads(json.dumps(result))
+    for row in stripped["alternatives"]:
+        assert set(row.pop("basis")) == {"by", "measures"}
+    assert stripped == json.loads(json.dumps(plain))
+
+
+@pytest.mark.parametrize(
+    ("lang", "unchanged", "why"),
+    [("zh", "得分无明显变化", "影响依据"), ("en", "no clear change in score", "Why it ranks")],
+)
+def test_a_row_with_no_clear_change_in_score_says_what_ranks_it(
+    mistakes: Analysed, lang: str, unchanged: str, why: str
+) -> None:
+    """A row proposed for its key measures alone says so, with those measures, in the reports, the listing and
+    the console's rows alike; the method paragraph says how rows are ranked."""
+    from scoring.report.whatif import basis_text, columns, lines, rows
+
+    result = mistakes.result
+    by_measures = [r for r in result["alternatives"] if r["basis"]["by"] == "measures" and r["good"]]
+    assert by_measures, "the classic mistakes have an alternative proposed for its measures alone"
+    row = by_measures[0]
+    assert row["difference"]["score"]["sure"] is False
+    text = basis_text(result, row, lang)
+    assert text.startswith(unchanged)
+    label = next(m["label"][lang] for m in result["measures"] if m["key"] == row["basis"]["measures"][0])
+    assert label in text
+    assert why in columns(lang)
+    table = rows(result, lang)
+    assert table[row["rank"] - 1][columns(lang).index(why)] == text
+    listing = "\n".join(lines(result, lang))
+    assert f"{why}{'：' if lang == 'zh' else ': '}{text}" in listing
+    content = build(read(mistakes.path), lang, "cn" if lang == "zh" else "hseep", whatif=result)
+    section = next(s for s in content["sections"] if s["id"] == "whatif")
+    method = section["blocks"][0]["text"]
+    assert ("排序" in method and "失败占比" in method) if lang == "zh" else ("Ranking:" in method and "share" in method)
+    page = render(content, "md")
+    assert why in page and text in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("zh", "只去掉这一步、其余照样正确处置"), ("en", "leaving out just that one and playing the rest well")],
+)
+def test_the_second_table_says_what_it_compares_with(mistakes: Analysed, lang: str, words: str) -> None:
+    """Decisions that paid off are compared with leaving just that one out, the rest played well, not the team's path."""
+    result = mistakes.result
+    content = build(read(mistakes.path), lang, "cn" if lang == "zh" else "hseep", whatif=result)
+    section = next(s for s in content["sections"] if s["id"] == "whatif")
+    headings = [b["text"] for b in section["blocks"] if b["type"] == "subheading"]
+    assert len(headings) == 2 and words in headings[1]
+    tables = [b for b in section["blocks"] if b["type"] == "table"]
+    assert all(len(t["widths"]) == len(t["columns"]) for t in tables)

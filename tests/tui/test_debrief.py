@@ -144,3 +144,42 @@ def test_an_incident_that_never_began_is_named_as_not_scored(tmp_path: Path) -> 
         assert "100" in text and "did not happen (its trigger never came); not scored" in text
 
     debrief_test(path, steps)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_reason_too_long_for_the_breakdown_ends_in_an_ellipsis_and_is_in_full_under_the_table(lang: str) -> None:
+    """At 80 columns the breakdown fits its width (no sideways scrolling); a long reason ends in "…" and the
+    highlighted row's reason is spelled out in full below the table, following the cursor."""
+    from engine.display import cells
+    from tests.tui.test_footer import screen_lines
+
+    path = recorded()
+
+    async def steps(console: Console) -> None:
+        await console.open(DebriefScreen(path))
+        debrief = console.on(DebriefScreen)
+        table = debrief.query_one("#breakdown", DataTable)
+        detail = debrief.query_one("#breakdown-detail", Static)
+        reason_width = table.ordered_columns[2].width
+        long_rows = [row for row, reason in enumerate(debrief.reasons) if cells(reason) > reason_width]
+        assert long_rows, "the lift entrapment has reasons longer than 80 columns allow"
+        assert table.max_scroll_x == 0  # it all fits: nothing hides off to the right
+        table.focus()
+        for row in (long_rows[0], long_rows[-1]):
+            table.move_cursor(row=row)
+            await console.settle()
+            reason = debrief.reasons[row]
+            assert detail.display and str(detail.content) == reason
+
+            def cut_in_view(reason: str = reason) -> bool:
+                return any("…" in line for line in screen_lines(console) if reason[:8] in line)
+
+            await console.until(cut_in_view, "the row in view, cut with an ellipsis")
+            under = "".join(line.strip() for line in screen_lines(console)[-6:-1])
+            assert reason.replace(" ", "") in under.replace(" ", "")  # wrapped in full below the table
+        short = next(row for row, reason in enumerate(debrief.reasons) if cells(reason) <= reason_width)
+        table.move_cursor(row=short)
+        await console.settle()
+        assert not detail.display  # nothing was cut: nothing to spell out
+
+    run(DrillsimApp(lang=lang), steps)

@@ -66,7 +66,7 @@ def test_every_word_the_console_uses_exists_in_both_languages() -> None:
     used: set[str] = set()
     for path in (ROOT / "tui").rglob("*.py"):
         used |= set(re.findall(r"""\btr\(\s*["']([a-z_.]+)["']""", path.read_text(encoding="utf-8")))
-    used |= {k.words for k in KEYS}
+    used |= {k.words for k in KEYS} | {w for k in KEYS for w in (k.short, k.group) if w}
     prefixes = {key for key in used if key.endswith(".")}  # tr(f"status.{status}"): a family of words
     missing = sorted(used - prefixes - set(WORDS))
     assert not missing
@@ -93,6 +93,21 @@ def test_the_guide_lists_every_binding() -> None:
     guide = (ROOT / "docs" / "console.md").read_text(encoding="utf-8")
     for key in KEYS:
         assert f"`{key.id}`" in guide, key.id
+
+
+def test_the_guide_says_what_the_footer_shows_as_the_registry_does() -> None:
+    """Each binding's row in docs/console.md gives its footer label in both languages, or "—" if only F1 has it."""
+    guide = (ROOT / "docs" / "console.md").read_text(encoding="utf-8")
+    rows = {m[1]: m[2] for m in re.finditer(r"^\| `([a-z0-9_.]+)` \|.*\| ([^|]+) \|$", guide, re.MULTILINE)}
+    for key in KEYS:
+        footer = rows[key.id]
+        if key.id == "app.palette":  # the footer adds it where it fits
+            assert footer.startswith(f"{tr(key.words, 'zh')} / {tr(key.words, 'en')}"), footer
+        elif not key.show:
+            assert footer.startswith("—"), (key.id, footer)
+        else:
+            words = key.group or key.short or key.words
+            assert footer.startswith(f"{tr(words, 'zh')} / {tr(words, 'en')}"), (key.id, footer)
 
 
 def test_a_key_map_remaps_by_id(tmp_path: Path) -> None:

@@ -241,3 +241,59 @@ def test_a_fault_inside_the_analysis_is_one_line_and_the_console_goes_on(
         assert console.app.is_running and isinstance(console.app.screen, DebriefScreen)
 
     run(DrillsimApp(lang="en"), steps)
+
+
+def mistakes_record(tmp_path: Path) -> Path:
+    """The classic mistakes in the lift entrapment: five rating caps above the debrief's tabs."""
+    from engine.format import load_script
+    from tests.conftest import ROOT
+
+    setup = prepare(str(ROOT / "scenarios" / "elevator-entrapment.yaml"))
+    decisions = load_script(ROOT / "scenarios" / "scripts" / "elevator-entrapment.mistakes.yaml").model.decisions
+    path = tmp_path / "mistakes.jsonl"
+    writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source="elevator-entrapment"), setup)
+    drill = setup.drill(seed=1, mode="observe")
+    drill.subscribe(writer.write)
+    drill.start()
+    play_script(drill, decisions)
+    writer.close()
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_at_80x24_the_tab_shows_six_rows_under_five_caps_and_its_label_in_full(lang: str, tmp_path: Path) -> None:
+    """With five rating caps, the what-if tab still shows at least six rows of its table and the row's detail;
+    the caps share one line there (in full again on the other tabs), and the tab bar's labels are whole."""
+    from tests.tui.test_footer import screen_lines
+    from tui.i18n import tr
+
+    path = mistakes_record(tmp_path)
+
+    async def steps(console: Console) -> None:
+        debrief_screen = DebriefScreen(path, whatif_seeds=(2,))
+        await console.open(debrief_screen)
+        evaluation = debrief_screen.evaluation
+        assert evaluation is not None and sum(len(i.caps) for i in evaluation.incidents) == 5
+        caps_label = tr("debrief.caps", lang)
+        assert sum(caps_label in line for line in screen_lines(console)) == 5  # one line each on the breakdown
+        tabs = debrief_screen.query_one(TabbedContent)
+        while tabs.active != "tab-whatif":
+            await console.pilot.press("right")
+        view = debrief_screen.query_one(WhatIfView)
+        await console.until(lambda: view.result is not None, "the analysis", timeout=60)
+        table = view.query_one(DataTable)
+        assert table.row_count >= 6
+        lines = screen_lines(console)
+        assert tr("debrief.caps.n", lang, n=5) in "\n".join(lines)
+        assert sum(caps_label in line for line in lines) <= 1
+        shown = [r for r in range(table.row_count) if any(line.lstrip().startswith(f"{r + 1} ") for line in lines)]
+        assert len(shown) >= 6, "\n".join(lines)
+        tab_bar = next(line for line in lines if tr("debrief.breakdown", lang) in line)
+        for key in ("debrief.breakdown", "debrief.tasks", "debrief.findings", "debrief.timeline", "debrief.whatif.tab"):
+            assert tr(key, lang) in tab_bar, tab_bar
+        assert str(view.query_one("#whatif-detail", Static).content)  # the highlighted row, spelled out
+        tabs.active = "tab-breakdown"
+        await console.settle()
+        assert sum(caps_label in line for line in screen_lines(console)) == 5  # and in full again
+
+    run(DrillsimApp(lang=lang), steps)

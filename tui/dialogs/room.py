@@ -22,12 +22,13 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.display import sim_time
 from tui import keys
 from tui.i18n import pick, tr
+from tui.widgets.footer import ConsoleFooter
 from tui.widgets.join_card import QR_ROWS, JoinCard
 from tui.wrapping import Wrapped
 
@@ -75,7 +76,7 @@ class RoomDialog(Screen[None]):
                 with Vertical():
                     yield Static(id="pending-title", classes="section-title")
                     yield OptionList(id="pending")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)

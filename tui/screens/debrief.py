@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, RichLog, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, RichLog, Static, TabbedContent, TabPane
 
-from engine.display import sim_time
+from engine.display import cells, sim_time
 from engine.format import Finding, base_id
 from engine.runtime import Timeline
 from tui import keys
@@ -30,7 +30,9 @@ from tui.i18n import colon, pick, tr
 from tui.lines import styled
 from tui.messages import GoHome, OpenReplay
 from tui.screens.base import ConsoleScreen
+from tui.widgets.footer import ConsoleFooter
 from tui.widgets.whatif_view import SEEDS, WhatIfView
+from tui.wrapping import Wrapped
 
 if TYPE_CHECKING:
     from engine.runtime import CompiledScenario, Record
@@ -59,6 +61,8 @@ class DebriefScreen(ConsoleScreen):
         self.evaluation: Evaluation | None = None
         self.areas: dict[str, list[Area]] | None = None
         """The drill's areas for improvement in each language, once asked for (they take a report to find)."""
+        self.reasons: list[str] = []
+        """The breakdown's reasons in full, by row (the table cuts a long one at its edge)."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -66,16 +70,17 @@ class DebriefScreen(ConsoleScreen):
         with TabbedContent(id="debrief-body"):
             with TabPane(tr("debrief.breakdown", self.lang), id="tab-breakdown"):
                 yield DataTable(id="breakdown", cursor_type="row")
+                yield Static(id="breakdown-detail")
             with TabPane(tr("debrief.tasks", self.lang), id="tab-tasks"):
                 yield DataTable(id="tasks-table", cursor_type="row")
             with TabPane(tr("debrief.findings", self.lang), id="tab-findings"):
                 yield RichLog(id="findings-log", wrap=True, markup=False, min_width=20)
             with TabPane(tr("debrief.timeline", self.lang), id="tab-timeline"):
                 yield RichLog(id="timeline-log", wrap=True, markup=False, min_width=20)
-            with TabPane(tr("debrief.whatif", self.lang), id="tab-whatif"):
+            with TabPane(tr("debrief.whatif.tab", self.lang), id="tab-whatif"):
                 unverified = bool(getattr(self.app, "unverified", False))
                 yield WhatIfView(self.path, lang=self.lang, seeds=self.whatif_seeds, unverified=unverified, id="whatif")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)
@@ -108,16 +113,32 @@ class DebriefScreen(ConsoleScreen):
         if self.evaluation is None or self.record is None:
             return
         lang = self.lang
-        ev = self.evaluation
         tabs = self.query_one(TabbedContent)
         for pane, key in (
             ("tab-breakdown", "debrief.breakdown"),
             ("tab-tasks", "debrief.tasks"),
             ("tab-findings", "debrief.findings"),
             ("tab-timeline", "debrief.timeline"),
-            ("tab-whatif", "debrief.whatif"),
+            ("tab-whatif", "debrief.whatif.tab"),
         ):
             tabs.get_tab(pane).label = tr(key, lang)
+        self._summary()
+        self._fill_breakdown()
+        self._fill_tasks()
+        self._fill_logs()
+
+    def _summary(self) -> None:
+        """Score, rating and the caps that limited it; in the what-if tab, one line each, so its table has the rows.
+
+        Elsewhere each cap has its line; the what-if tab, at 80x24, needs those lines for its table and
+        detail, so there the caps share one line (cut with "…"; the other tabs have them in full).
+        """
+        if self.evaluation is None:
+            return
+        lang = self.lang
+        ev = self.evaluation
+        tabs = self.query(TabbedContent)
+        compact = bool(tabs) and tabs.first().active == "tab-whatif"
         verdict = tr("debrief.pass" if ev.passed else "debrief.fail", lang)
         title = " + ".join(pick(sc.model.title, lang) for sc in self.scenarios)
         summary = Text()
@@ -126,25 +147,29 @@ class DebriefScreen(ConsoleScreen):
             tr("debrief.score", lang, score=f"{ev.score:.0f}", rating=ev.rating, verdict=verdict),
             style="bold green" if ev.passed else "bold red",
         )
-        for inc in ev.incidents:
-            for cap in inc.caps:
-                why = cap.get(lang) or next(iter(cap.values()), "")
+        caps = [cap.get(lang) or next(iter(cap.values()), "") for inc in ev.incidents for cap in inc.caps]
+        if compact and len(caps) > 1:
+            joint = "；" if lang == "zh" else "; "
+            line = f"{tr('debrief.caps.n', lang, n=len(caps))}{colon(lang)}{joint.join(caps)}"
+            summary.append(f"\n{line}", style="yellow")
+        else:
+            for why in caps:
                 summary.append(f"\n{tr('debrief.caps', lang)}{colon(lang)}{why}", style="yellow")
         for index in ev.not_started:  # its trigger never came: no part of the score
             name = pick(self.scenarios[index].model.title, lang)
             summary.append(f"\n{tr('debrief.not_started', lang, name=name)}", style="dim")
-        self.query_one("#summary", Static).update(summary)
-        self._fill_breakdown()
-        self._fill_tasks()
-        self._fill_logs()
+        widget = self.query_one("#summary", Static)
+        widget.set_class(compact, "compact")  # one line each, cut with "…"
+        widget.update(summary)
 
     def _fill_breakdown(self) -> None:
+        """One row per point gained or lost; a reason too long for the table ends in "…", and is in full below it."""
         assert self.evaluation is not None
         lang = self.lang
         table = self.query_one("#breakdown", DataTable)
-        table.clear(columns=True)
-        table.add_columns(tr("debrief.col.points", lang), tr("debrief.col.when", lang), tr("debrief.breakdown", lang))
+        keep = table.cursor_row if table.row_count else 0
         words = Timeline([], lang)
+        rows: list[tuple[Text, str, str]] = []
         for inc in self.evaluation.incidents:
             for item in inc.breakdown:
                 when = sim_time(item.t) if item.t is not None else ""
@@ -152,7 +177,48 @@ class DebriefScreen(ConsoleScreen):
                 if "/" in item.what:  # a finding's rule/kind: the rule's name, never the internal id
                     reason = f"[{words.word(item.what.partition('/')[0])}] {reason}"
                 style = "green" if item.points > 0 else "red" if item.points < 0 else ""
-                table.add_row(Text(f"{item.points:+.1f}", style=style), when, cell(reason))
+                rows.append((Text(f"{item.points:+.1f}", style=style), when, reason.replace("\n", " ")))
+        self.reasons = [reason for _points, _when, reason in rows]
+        headings = [tr("debrief.col.points", lang), tr("debrief.col.when", lang), tr("debrief.breakdown", lang)]
+        points_width = max([cells(headings[0])] + [cells(points.plain) for points, _, _ in rows])
+        when_width = max([cells(headings[1])] + [cells(when) for _, when, _ in rows])
+        room = table.scrollable_content_region.width or self.size.width
+        padding = 2 * table.cell_padding * len(headings)
+        # The reason takes the rest of the table's width (2 spare for a scrollbar that comes and goes).
+        reason_width = max(10, room - points_width - when_width - padding - 2)
+        with table.prevent(DataTable.RowHighlighted):
+            table.clear(columns=True)
+            table.add_column(Text(headings[0]), width=points_width)
+            table.add_column(Text(headings[1]), width=when_width)
+            table.add_column(Text(headings[2]), width=reason_width)
+            for points, when, reason in rows:
+                table.add_row(points, cell(when), Text(reason, no_wrap=True, overflow="ellipsis", end=""))
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        self._breakdown_detail()
+
+    def _breakdown_detail(self) -> None:
+        """The highlighted row's reason in full under the table, when the table had to cut it."""
+        table = self.query_one("#breakdown", DataTable)
+        detail = self.query_one("#breakdown-detail", Static)
+        row = table.cursor_row if table.row_count else -1
+        reason = self.reasons[row] if 0 <= row < len(self.reasons) else ""
+        columns = table.ordered_columns
+        cut = bool(reason) and len(columns) == 3 and cells(reason) > columns[2].width
+        detail.display = cut
+        detail.update(Wrapped(reason) if cut else "")
+        if row >= 0:
+            # The table shrinks or grows with the detail: once both are laid out again (the detail's
+            # refresh, then the table's), scroll the highlighted row back into view.
+            self.call_after_refresh(table.call_after_refresh, lambda: table.move_cursor(row=table.cursor_row))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "breakdown":
+            self._breakdown_detail()
+
+    def on_resize(self) -> None:
+        if self.evaluation is not None:
+            self.call_after_refresh(self._fill_breakdown)  # the reasons' column follows the table's width
 
     def _fill_tasks(self) -> None:
         assert self.evaluation is not None
@@ -214,6 +280,7 @@ class DebriefScreen(ConsoleScreen):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "tab-whatif":
             self.query_one(WhatIfView).open()
+        self._summary()  # the caps take one line in the what-if tab, one each elsewhere
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -24,7 +24,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.display import sim_time
@@ -42,6 +42,7 @@ from tui.room_link import RoomLink
 from tui.screens.base import SessionScreen
 from tui.widgets.clock_bar import ClockBar
 from tui.widgets.feed import Feed
+from tui.widgets.footer import ConsoleFooter
 from tui.widgets.join_card import QR_ROWS, JoinCard, spaced
 from tui.widgets.situation_view import SituationView
 from tui.wrapping import Wrapped
@@ -97,7 +98,7 @@ class LiveScreen(SessionScreen):
                 yield Feed(id="feed")
                 yield Static(id="actions-title", classes="section-title")
                 yield OptionList(id="actions")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from engine.display import sim_time
 from tui import keys
@@ -24,6 +24,7 @@ from tui.i18n import tr
 from tui.lines import style_of
 from tui.messages import ForkFrom, GoBack, OpenDebrief
 from tui.screens.base import ConsoleScreen
+from tui.widgets.footer import ConsoleFooter
 from tui.widgets.situation_view import SituationView
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class ReplayScreen(ConsoleScreen):
             yield DataTable(id="replay-events", cursor_type="row", show_header=False)
             with VerticalScroll(id="replay-side"):
                 yield Static(id="replay-slot")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)

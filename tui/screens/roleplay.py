@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, RichLog, Static
+from textual.widgets import Header, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
 from engine.display import REPLIES, wrap
@@ -42,6 +42,7 @@ from tui.i18n import pick, tr
 from tui.messages import DrillEvents, RolePlayFinished
 from tui.screens.base import SessionScreen
 from tui.widgets.clock_bar import clock_text
+from tui.widgets.footer import ConsoleFooter
 from tui.widgets.situation_view import meter
 from tui.wrapping import Wrapped
 
@@ -96,9 +97,7 @@ class RolePlayScreen(SessionScreen):
                 yield Static(id="rp-replies-title", classes="section-title")
                 yield OptionList(id="rp-replies")
             yield Static(id="rp-coach", classes="controller")
-        # This footer's keys overflow 80 columns, and the palette's key drawn over wide characters there
-        # lost half of its Chinese label; Ctrl+P still opens it, and F1 lists it with every key.
-        yield Footer(show_command_palette=False)
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.widgets import Header, Sparkline, Static
 
 from engine.display import sim_time
 from engine.runtime import Timeline
@@ -24,6 +24,7 @@ from tui import keys
 from tui.i18n import colon, pick, tr
 from tui.messages import GoHome, OpenReplay, StartRolePlay
 from tui.screens.base import ConsoleScreen
+from tui.widgets.footer import ConsoleFooter
 from tui.wrapping import Wrapped
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class RolePlayResultScreen(ConsoleScreen):
             yield Sparkline([0.0], id="rp-curve")
             yield Static(id="rp-hurts")
             yield Static(id="rp-trend")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Header, Input, Label, RadioButton, RadioSet, Select, Static
 
 from engine.runtime import SPEEDS
 from tui import keys
@@ -26,6 +26,7 @@ from tui.catalog import Entry
 from tui.i18n import colon, pick, tr
 from tui.messages import GoBack, RunDrill
 from tui.screens.base import ConsoleScreen
+from tui.widgets.footer import ConsoleFooter
 from tui.widgets.marked_radio import MarkedRadioButton
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class SetupScreen(ConsoleScreen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield VerticalScroll(id="setup-form")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)

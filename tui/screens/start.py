@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui import keys
 from tui.catalog import Catalog, Entry, RecordInfo, cached, recent_records, scan
@@ -21,6 +21,7 @@ from tui.dialogs.roleplay_setup import RolePlayChoice, RolePlayDialog
 from tui.i18n import pick, tr
 from tui.messages import OpenReplay, OpenSetup, ResumeDrill, StartRolePlay
 from tui.screens.base import ConsoleScreen
+from tui.widgets.footer import ConsoleFooter
 from tui.wrapping import Wrapped
 
 
@@ -44,7 +45,7 @@ class StartScreen(ConsoleScreen):
             yield Static(id="details")
             yield Static(id="records-title", classes="section-title")
             yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         keys.localise(self, self.lang)

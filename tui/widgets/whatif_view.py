@@ -31,6 +31,7 @@ from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.display import cells
+from tui import keys
 from tui.i18n import tr
 from tui.messages import OpenReplay
 from tui.wrapping import Wrapped
@@ -227,7 +228,9 @@ class WhatIfView(Vertical):
             status.update(Wrapped(Text(tr(words, lang, why=why), style="yellow")))
             return
         if self.result is None:
-            status.update(Wrapped(tr("whatif.running", lang, n=self.seeds)) if self.run else "")
+            running = Text(tr("whatif.running", lang, n=self.seeds))
+            running.append(self._seeds_hint())
+            status.update(Wrapped(running) if self.run else "")
             return
         from scoring.report.whatif import actual_text
 
@@ -238,10 +241,19 @@ class WhatIfView(Vertical):
         text.append(actual_text(result, lang) + " ")
         confidence = round(result["confidence"] * 100)
         text.append(tr("whatif.ready", lang, n=result["seeds"], c=confidence), style="dim")
+        text.append(self._seeds_hint())
         if "rubric" in result.get("trainee", []):
             text.append(" " + tr("whatif.rubric_only", lang), style="yellow")
         status.update(Wrapped(text))
         self._fill(result)
+
+    def _seeds_hint(self) -> Text:
+        """The key for the other number of drills per alternative, and that number (the footer leaves it to the tab)."""
+        if len(self.choices) < 2:
+            return Text()
+        other = self.choices[(self.choices.index(self.seeds) + 1) % len(self.choices)]
+        key = keys.shown_key(self.screen, "debrief.whatif_seeds")
+        return Text(" " + tr("whatif.seeds.hint", self.lang, k=key, n=other), style="dim italic")
 
     def _fill(self, result: dict[str, Any]) -> None:
         """The table: the reports' columns, with the verdict after the rank; the cursor stays on its row."""
@@ -263,7 +275,7 @@ class WhatIfView(Vertical):
             table.clear(columns=True)
             for number, heading in enumerate(headings):
                 widest = max([cells(heading)] + [cells(line[number]) for line in body])
-                table.add_column(Text(heading), width=min(widest, cut) if number in (2, 3) else widest)
+                table.add_column(Text(heading), width=min(widest, cut) if number in (2, 3, 4) else widest)
             for row, line in zip(self.shown, body, strict=True):
                 cells_ = [Text(t, no_wrap=True, overflow="ellipsis", end="") for t in line]
                 cells_[1].stylize(VERDICT_STYLES[_verdict(row)])
@@ -276,6 +288,7 @@ class WhatIfView(Vertical):
         """The highlighted row in full, below the table."""
         from scoring.report.whatif import (
             alternative_text,
+            basis_text,
             columns,
             measures_text,
             outcome_text,
@@ -292,13 +305,14 @@ class WhatIfView(Vertical):
             return
         lang = self.lang
         sep = "：" if lang == "zh" else ": "
-        _rank, team, _alt, outcome, score, measures = columns(lang)
+        _rank, team, _alt, why, outcome, score, measures = columns(lang)
         text = Text()
         text.append(alternative_text(row, lang), style="bold")
         text.append(f"  [{verdict_text(row, lang)}]\n", style=VERDICT_STYLES[_verdict(row)])
         joint = "；" if lang == "zh" else "; "
-        lines = [
-            [(team, team_text(row, lang))],
+        lines = [  # what the rank rests on first; the team's decision short where the line above names it
+            [(why, basis_text(self.result, row, lang))],
+            [(team, team_text(row, lang, short=True))],
             [(outcome, outcome_text(row, lang)), (score, score_text(row))],  # short ones share a line
             [(measures, measures_text(self.result, row, lang))],
         ]
@@ -311,6 +325,10 @@ class WhatIfView(Vertical):
                 text.append("\n")
         text.append(tr("whatif.open" if row["seq"] is not None else "whatif.open.moment", lang), style="dim italic")
         detail.update(Wrapped(text))
+        # Rows are spelled out in more or fewer lines: once the detail and then the table are laid out
+        # again, scroll the highlighted row back into view.
+        table = self.query_one(DataTable)
+        self.call_after_refresh(table.call_after_refresh, lambda: table.move_cursor(row=table.cursor_row))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
