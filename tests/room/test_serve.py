@@ -115,6 +115,15 @@ def test_ctrl_c_tells_an_open_phone_the_room_closed_and_exits_promptly(tmp_path:
         base = proc.stdout.readline().split()[3]
         fac = next(line.split()[-1] for line in (proc.stdout.readline() for _ in range(5)) if "/f/" in line)
         with httpx.Client(base_url=base, headers={"origin": base}, timeout=20) as client:
+            deadline = time.monotonic() + 20
+            while True:  # the links are printed just before uvicorn listens
+                try:
+                    client.get("/healthz")
+                    break
+                except httpx.ConnectError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
             opened = client.post(
                 fac.removeprefix(base) + "/open", data={"entry": "scenario:elevator-entrapment", "mode": "observe"}
             )
@@ -141,6 +150,7 @@ def test_ctrl_c_tells_an_open_phone_the_room_closed_and_exits_promptly(tmp_path:
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.communicate()
     assert seen and seen[-1] == "closed"
     assert proc.returncode == 0 and "Traceback" not in err, err
     assert "stopped" in out
