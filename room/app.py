@@ -292,6 +292,8 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         room = room_of(request)
         lang = lang_of(request)
         person = person_of(request, room, "r")
+        if room.closed:
+            return refuse(request, 409, "error.closed")
         if person is None:
             if room.finished:
                 return refuse(request, 409)
@@ -420,6 +422,11 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
                 if snap.finished:
                     yield sse("end", {})
                     return
+                if room.closed:  # after the last update: the phone keeps what it last saw
+                    yield sse(
+                        "closed", {"message": i18n.tr("room.closed", lang), "state": i18n.tr("room.state_closed", lang)}
+                    )
+                    return
                 try:
                     await asyncio.wait_for(changed.wait(), KEEPALIVE)
                 except TimeoutError:
@@ -506,6 +513,8 @@ def create_app(site: Site, *, rate: float = 8.0, burst: float = 30.0) -> ASGIApp
         lang = lang_of(request)
         person = person_of(request, room, "e")
         base = f"/e/{room.eval_token}"
+        if room.closed:
+            return refuse(request, 409, "error.closed")
         if person is None:
             if room.finished:
                 return refuse(request, 409)

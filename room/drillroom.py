@@ -20,11 +20,16 @@ only, so they never read a situation half-changed.
 
 Live updates: :attr:`DrillRoom.changed` is an :class:`asyncio.Event` replaced each time the
 snapshot changes; every open stream waits on it and then reads the new events by ``seq``.
+
+Closing: :meth:`DrillRoom.close` (the server stopping, the facilitator closing the room) wakes
+every stream the same way; each sends its last update and a ``closed`` event and returns, so the
+server's shutdown never waits for a keep-alive, and the phones say why they stopped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import secrets
 import threading
@@ -76,6 +81,10 @@ class RoomError(DrillError):
         super().__init__(message)
         self.status = status
         self.key = key
+
+
+def _closed_error() -> RoomError:
+    return RoomError("the room is closed", 409, "error.closed")
 
 
 @dataclass
@@ -209,6 +218,8 @@ class DrillRoom:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.changed = asyncio.Event()
         """Set (and replaced) each time the snapshot changes; streams wait on it."""
+        self.closed = False
+        """Whether the room was closed (see :meth:`close`): streams end, inputs are refused."""
         self._dirty = False
         self._wake_scheduled = False
         self._refreshed = time.monotonic()
@@ -236,6 +247,25 @@ class DrillRoom:
             self._loop.call_soon_threadsafe(self._wake)
         except RuntimeError:  # the loop has closed: nobody is listening any more
             self._wake_scheduled = False
+
+    def close(self) -> None:
+        """Close the room to phones (any thread): every stream says so and ends; inputs are refused.
+
+        The session is untouched (the console's stays the console's). Calls still waiting for the
+        console are answered at once with a refusal rather than left to time out, since nobody may
+        pump again. Closing twice does nothing more.
+        """
+        self.closed = True
+        self._refuse_waiting()
+        self._schedule_wake()
+
+    def _refuse_waiting(self) -> None:
+        while True:
+            try:
+                _call, future = self._inbox.get_nowait()
+            except queue.Empty:
+                return
+            self._settle(future, None, _closed_error())
 
     # Driving (on the session's thread) ---------------------------------------------------------
 
@@ -270,7 +300,8 @@ class DrillRoom:
                 future.set_result(result)
 
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(done)
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits for the answer
+                self._loop.call_soon_threadsafe(done)
 
     def refresh(self, *, force: bool = False) -> None:
         """Copy a new snapshot if anything happened (or a second has passed: the clock moves)."""
@@ -286,14 +317,18 @@ class DrillRoom:
         """Run ``call`` on the session's thread and return its result.
 
         Raises:
-            RoomError: The console did not take the call in time (503).
+            RoomError: The console did not take the call in time (503), or the room is closed (409).
         """
+        if self.closed:
+            raise _closed_error()
         if not self.external:
             result = call()
             self.refresh(force=True)
             return result
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._inbox.put((call, future))
+        if self.closed:  # closed while queueing: nobody will pump it
+            self._refuse_waiting()
         try:
             return await asyncio.wait_for(future, CONSOLE_TIMEOUT)
         except TimeoutError as exc:
@@ -305,8 +340,10 @@ class DrillRoom:
         """Let someone in with a name and a role (a scenario's staff role, or :data:`EVALUATOR`).
 
         Raises:
-            RoomError: Unknown role (400) or an empty name (400).
+            RoomError: Unknown role (400), an empty name (400), or the room is closed (409).
         """
+        if self.closed:
+            raise _closed_error()
         name = " ".join(name.split())[:40]
         if not name:
             raise RoomError("a participant needs a name", 400, "error.400")
@@ -359,6 +396,8 @@ class DrillRoom:
     # What participants do ----------------------------------------------------------------------
 
     def _check_running(self) -> None:
+        if self.closed:
+            raise _closed_error()
         if self.session.finished:
             raise RoomError("the drill is not running", 409, "error.409")
 

@@ -31,6 +31,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "服务器出了问题，已记录。请重试，或告诉导调。",
         "The server had a problem. Try again, or tell the facilitator.",
     ),
+    "error.closed": (
+        "导调已关闭演练室。如需继续，请向导调索取新的链接或参演码。",
+        "The facilitator closed the drill room. To go on, ask the facilitator for a new link or join code.",
+    ),
     "error.back": ("返回", "Back"),
     "join.title": ("扫码参演", "Join the drill"),
     "join.code": ("参演码", "Join code"),
@@ -62,6 +66,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "room.pending": ("等待导调确认", "Waiting for the facilitator"),
     "room.leave": ("退出", "Leave"),
     "room.offline": ("连接中断，正在重连……", "Connection lost, reconnecting…"),
+    "room.closed": (
+        "导调已关闭演练室，本页不再更新。可以关闭此页面了。",
+        "The facilitator closed the drill room; this page no longer updates. You can close it now.",
+    ),
+    "room.state_closed": ("演练室已关闭", "room closed"),
     "room.for_you": ("给你的", "for you"),
     "verdict.accepted": ("已执行：{what}", "Done: {what}"),
     "verdict.pending": ("已提交，等待导调确认：{what}", "Sent; waiting for the facilitator: {what}"),

@@ -100,8 +100,18 @@ class Site:
             room.bind(self._loop)
         self._ticker = asyncio.create_task(self._tick_forever())
 
+    def close(self) -> None:
+        """Close every drill room: each open stream tells its phone and ends (any thread).
+
+        The server calls it as it begins to shut down, before it waits for open connections: an
+        event stream would otherwise hold the shutdown until its keep-alive, and then be cut off.
+        """
+        for room in list(self.rooms.values()):
+            room.close()
+
     async def stop(self) -> None:
-        """Stop the ticker and close the records of the drills and conversations the server drives."""
+        """Close the rooms, stop the ticker, close the records of the drills and conversations the server drives."""
+        self.close()  # already done by the room's server; not by every server an app may run under
         if self._ticker is not None:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -195,9 +205,12 @@ class Site:
         return next((r for r in self.rooms.values() if secrets.compare_digest(r.eval_token, token)), None)
 
     def by_code(self, code: str) -> DrillRoom | None:
-        """The room with this join code, while its drill runs."""
+        """The room with this join code, while its drill runs and the room is open."""
         code = code.strip().upper().replace("-", "").replace(" ", "")
-        return next((r for r in self.rooms.values() if not r.finished and secrets.compare_digest(r.code, code)), None)
+        return next(
+            (r for r in self.rooms.values() if not (r.finished or r.closed) and secrets.compare_digest(r.code, code)),
+            None,
+        )
 
     # Practice --------------------------------------------------------------------------------------
 

@@ -55,6 +55,16 @@
     source.addEventListener("clock", function (message) { clock(JSON.parse(message.data)); });
     source.addEventListener("removed", function () { source.close(); window.location.reload(); });
     source.addEventListener("end", function () { source.close(); });
+    // The room was closed (the facilitator closed it, or the server is stopping): say so calmly,
+    // stop reconnecting to a server that is going away, and leave nothing to press that cannot work.
+    source.addEventListener("closed", function (message) {
+      source.close();
+      var data = JSON.parse(message.data);
+      live.setAttribute("data-closed", "");
+      live.querySelectorAll("button, textarea, input").forEach(function (control) { control.disabled = true; });
+      clock({ state: data.state });
+      flash(data.message);
+    });
     source.onerror = function () {
       if (source.readyState !== EventSource.CLOSED) { flash(live.getAttribute("data-offline")); }
     };
@@ -89,7 +99,10 @@
         form.querySelectorAll("input[type=radio]").forEach(function (r) { r.checked = false; });
       });
     }).catch(function () { form.submit(); })
-      .finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });
+      .finally(function () {
+        if (document.querySelector("[data-closed]")) { return; }  // the room closed meanwhile
+        buttons.forEach(function (b) { b.disabled = false; });
+      });
   });
 
   // Practice: the owner's patience runs while the trainee thinks ------------------------------------

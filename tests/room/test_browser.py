@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -163,3 +164,32 @@ def test_a_practice_role_play_is_played_to_its_result_and_found_in_history(
     shot(phone, "practice-result")
     phone.locator("svg.chart").first.scroll_into_view_if_needed()
     shot(phone, "practice-result-chart")
+
+
+def test_a_phone_is_told_calmly_when_the_room_closes_and_stops_reconnecting(
+    server: RoomServer, site: Site, phone: Page
+) -> None:
+    """At 390x844: the server stops under an open page; it says the facilitator closed the room, and stays quiet."""
+    room = open_drill(site)
+    streams: list[str] = []
+    phone.on("request", lambda r: streams.append(r.url) if "/stream" in r.url else None)
+    phone.goto(server.join_url(room))
+    phone.get_by_label("你的姓名").fill("张三")
+    phone.locator("input[value=control_room]").check()
+    phone.get_by_role("button", name="加入演练").click()
+    phone.wait_for_selector("#actions button")
+    person = next(iter(room.participants.values()))
+    deadline = time.monotonic() + 15
+    while person.streams == 0 and time.monotonic() < deadline:  # the page's event stream is open
+        time.sleep(0.05)
+    assert person.streams == 1
+    server.stop()
+    # A locator waits in Playwright's own world: the page's CSP forbids the eval a string predicate needs.
+    phone.locator("#flash", has_text="导调已关闭演练室").wait_for(timeout=5000)
+    assert phone.locator("#state").inner_text() == "演练室已关闭"
+    assert phone.locator("#actions button").first.is_disabled()
+    opened = len(streams)
+    phone.wait_for_timeout(3000)  # longer than the stream's retry (2 s): a reconnecting page would have tried
+    assert len(streams) == opened
+    assert "导调已关闭演练室" in phone.locator("#flash").inner_text()  # not replaced by "reconnecting"
+    shot(phone, "participant-closed")

@@ -92,3 +92,66 @@ def test_serve_prints_its_links_answers_healthz_and_stops_on_ctrl_c(tmp_path: Pa
             proc.kill()
     assert proc.returncode == 0, err
     assert "stopped" in out and "Traceback" not in err
+
+
+def test_ctrl_c_tells_an_open_phone_the_room_closed_and_exits_promptly(tmp_path: Path) -> None:
+    """A drill open, a phone following it: on SIGINT the phone gets ``closed`` and the server is gone within 2 s."""
+    import re
+
+    import httpx
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env["DRILLSIM_RECORDS"] = str(tmp_path / "records")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "serve", "--port", "0", "--db", f"sqlite:///{tmp_path / 'h.db'}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        base = proc.stdout.readline().split()[3]
+        fac = next(line.split()[-1] for line in (proc.stdout.readline() for _ in range(5)) if "/f/" in line)
+        with httpx.Client(base_url=base, headers={"origin": base}, timeout=20) as client:
+            deadline = time.monotonic() + 20
+            while True:  # the links are printed just before uvicorn listens
+                try:
+                    client.get("/healthz")
+                    break
+                except httpx.ConnectError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+            opened = client.post(
+                fac.removeprefix(base) + "/open", data={"entry": "scenario:elevator-entrapment", "mode": "observe"}
+            )
+            assert opened.status_code == 303, opened.text
+            room_page = opened.headers["location"]
+            token = re.search(r"/r/([A-Za-z0-9_-]{20,})", client.get(room_page).text)
+            assert token is not None
+            client.post(f"{room_page}/clock", data={"op": "start"})
+            client.post(f"/r/{token.group(1)}/join", data={"name": "张三", "role": "control_room"})
+            seen: list[str] = []
+            with client.stream("GET", f"/r/{token.group(1)}/stream") as stream:
+                rows = stream.iter_lines()
+                for row in rows:
+                    if row == "event: view":
+                        break
+                proc.send_signal(signal.SIGINT)
+                began = time.monotonic()
+                try:
+                    seen.extend(row[7:] for row in rows if row.startswith("event: "))
+                except httpx.RemoteProtocolError:
+                    seen.append("cut off")
+            out, err = proc.communicate(timeout=20)
+            took = time.monotonic() - began
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert seen and seen[-1] == "closed"
+    assert proc.returncode == 0 and "Traceback" not in err, err
+    assert "stopped" in out
+    assert took < 2.0, f"the server took {took:.2f} s to stop"
