@@ -11,8 +11,8 @@ console adds around it, and keeps the two threads apart:
 - :meth:`RoomLink.open` puts the screen's running session in the room, and :meth:`RoomLink.pump`
   runs what phones sent. Both touch the session, so both run on the console's thread (the screen's
   tick); the server's thread only queues.
-- :meth:`RoomLink.stop` wakes the phones' streams for a last look and stops the server; it returns
-  within a few seconds even if a phone keeps a stream open.
+- :meth:`RoomLink.stop` stops the server: each phone's stream sends its last update and a "room
+  closed" notice, then ends, so it returns in a fraction of a second even with phones connected.
 
 Where it listens: the address and port the console was given (``--room-host``/``--room-port`` or
 ``DRILLSIM_ROOM_HOST``/``DRILLSIM_ROOM_PORT``), else this machine's address on the site's network
@@ -99,7 +99,7 @@ class RoomLink:
             self.room.pump()
 
     def stop(self) -> None:
-        """Close the room: phones get a last update, then the server stops (within a few seconds)."""
+        """Close the room: phones get a last update and are told the room closed, then the server stops."""
         room, server = self.room, self.server
         self.room = None
         self.server = None
