@@ -10,6 +10,7 @@ app's state; never a bare sleep.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -22,6 +23,7 @@ from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
+from textual.worker import WorkerCancelled
 
 from engine.format import Event
 from engine.runtime import Record, Session, Setup, header_for, prepare, read
@@ -130,8 +132,14 @@ class Console:
     notices: list[Notification] = field(default_factory=list)
 
     async def settle(self) -> None:
-        """Wait for every worker to finish and every message to be handled."""
-        await self.app.workers.wait_for_complete()
+        """Wait for every worker to finish (or be cancelled) and every message to be handled.
+
+        A cancelled worker is the app's own doing (an exclusive worker started again, such as the
+        start screen re-reading the records folder when it comes back), not a failure.
+        """
+        for worker in list(self.app.workers):
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
         await self.pilot.pause()
 
     async def press(self, *keys: str) -> None:
