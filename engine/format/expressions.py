@@ -205,10 +205,38 @@ class _Compiler:
     # Operators --------------------------------------------------------------------------------
 
     def _BoolOp(self, node: ast.BoolOp, depth: int) -> tuple[str, Evaluator]:
-        parts = [self._expect_bool(v, depth, "and/or") for v in node.values]
+        parts = [self._expect_bool(v, depth, "and/or") for v in node.values]  # checks each, notes its reads
+        both = isinstance(node.op, ast.And)
+        terms = [self._term(v) for v in node.values]
+        if 2 <= len(terms) <= 4 and all(t is not None for t in terms):
+            # Every operand a plain test of one variable: one closure reads the values itself.
+            return "bool", (_all_terms if both else _any_terms)(cast(list[_Term], terms))
         # One flat closure for up to four operands: far cheaper per call than all()/any() over a
         # generator, or than a chain of two-operand closures (a call saved per operand).
-        return "bool", (_all_of if isinstance(node.op, ast.And) else _any_of)(parts)
+        return "bool", (_all_of if both else _any_of)(parts)
+
+    def _term(self, node: ast.expr) -> _Term | None:
+        """``flag``, ``not flag`` or ``variable OP constant`` as (variable, operator, operand); None for anything else.
+
+        Each gives the same true or false as its compiled closure: a true/false variable holds a
+        bool, so ``flag`` is ``flag != False`` and ``not flag`` is ``flag == False``.
+        """
+        variables = self.names.variables
+        if isinstance(node, ast.Name) and variables.get(node.id) == "bool":
+            return node.id, operator.ne, False
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            flag = node.operand
+            if isinstance(flag, ast.Name) and variables.get(flag.id) == "bool":
+                return flag.id, operator.eq, False
+        if (
+            isinstance(node, ast.Compare)
+            and len(node.ops) == 1
+            and isinstance(node.left, ast.Name)
+            and node.left.id in variables
+            and isinstance(node.comparators[0], ast.Constant)
+        ):
+            return node.left.id, COMPARISONS[type(node.ops[0])], cast(Value, node.comparators[0].value)
+        return None
 
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> tuple[str, Evaluator]:
         if isinstance(node.op, ast.Not):
@@ -394,6 +422,34 @@ def _any_of(parts: list[Evaluator]) -> Evaluator:
         return lambda c: a(c) or b(c) or d(c)
     a, b = parts
     return lambda c: a(c) or b(c)
+
+
+_Term = tuple[str, Callable[[Value, Value], bool], Value]
+"""A plain test of one variable: (variable, operator, operand); see :meth:`_Compiler._term`."""
+
+
+def _all_terms(terms: list[_Term]) -> Evaluator:
+    """``t0 and t1 ...`` (two to four plain tests) in one closure: one call, the comparisons in C."""
+    if len(terms) == 4:
+        (a, f, j), (b, g, k), (d, h, m), (e, i, n) = terms
+        return lambda c: f((v := c.values)[a], j) and g(v[b], k) and h(v[d], m) and i(v[e], n)
+    if len(terms) == 3:
+        (a, f, j), (b, g, k), (d, h, m) = terms
+        return lambda c: f((v := c.values)[a], j) and g(v[b], k) and h(v[d], m)
+    (a, f, j), (b, g, k) = terms
+    return lambda c: f((v := c.values)[a], j) and g(v[b], k)
+
+
+def _any_terms(terms: list[_Term]) -> Evaluator:
+    """``t0 or t1 ...`` (two to four plain tests) in one closure: one call, the comparisons in C."""
+    if len(terms) == 4:
+        (a, f, j), (b, g, k), (d, h, m), (e, i, n) = terms
+        return lambda c: f((v := c.values)[a], j) or g(v[b], k) or h(v[d], m) or i(v[e], n)
+    if len(terms) == 3:
+        (a, f, j), (b, g, k), (d, h, m) = terms
+        return lambda c: f((v := c.values)[a], j) or g(v[b], k) or h(v[d], m)
+    (a, f, j), (b, g, k) = terms
+    return lambda c: f((v := c.values)[a], j) or g(v[b], k)
 
 
 def _fused(op: type[ast.cmpop]) -> Callable[[str, Value], Evaluator]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.errors import ExpressionError
 from engine.format.expressions import ACTIONS, NOW, STATE, Names, Value, action_read, compile_expression
@@ -105,3 +107,38 @@ def test_a_condition_on_actions_reads_only_the_actions_it_names() -> None:
     compiled = compile_expression("started(talk) or done(talk)", NAMES)
     assert compiled.reads == {action_read("talk")}
     assert ACTIONS not in compiled.reads
+
+
+_PLAIN_TESTS = st.sampled_from(
+    [
+        "talking",
+        "not talking",
+        "distress > 30",
+        "distress <= 40",
+        "distress == 40",
+        "water != 2.5",
+        "water < 3",
+        "car == 'level'",
+        "car != 'between_floors'",
+        "distress >= 41",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tests=st.lists(_PLAIN_TESTS, min_size=1, max_size=6),
+    joiner=st.sampled_from([" and ", " or "]),
+    distress=st.integers(0, 100),
+    water=st.sampled_from([0, 2.5, 3.0, 7.25]),
+    talking=st.booleans(),
+    car=st.sampled_from(["between_floors", "level"]),
+)
+def test_and_or_of_plain_tests_give_what_python_gives(
+    tests: list[str], joiner: str, distress: int, water: float, talking: bool, car: str
+) -> None:
+    """Conditions made of plain tests of variables (compiled as one closure) agree with Python's own and/or."""
+    source = joiner.join(tests)  # the test's own text, read by Python to compare
+    values: dict[str, Value] = {"distress": distress, "talking": talking, "car": car, "water": water}
+    compiled = compile_expression(source, NAMES, want="bool")
+    assert compiled.run(Ctx(values=values)) == eval(source, {}, dict(values))
