@@ -174,7 +174,11 @@ class _Compiler:
         if isinstance(value, bool):
             return "bool", lambda c, v=value: v
         if isinstance(value, int | float):
-            if not math.isfinite(value):
+            try:
+                finite = math.isfinite(value)
+            except OverflowError:  # a whole number too large for a float (isfinite converts it)
+                finite = False
+            if not finite:
                 raise ExpressionError("a figure in the expression is too large: it reads as infinity")
             return "number", lambda c, v=value: v
         if isinstance(value, str):

@@ -81,6 +81,8 @@ def test_expressions_compute_what_they_say(source: str, expected: Value) -> None
         ("distress = 3", "to compare, write '=='"),
         ("talking && talking", "write 'and' / 'or'"),
         ("!talking", "write 'not'"),
+        ("1" + "0" * 400, "too large"),
+        ("distress > 1" + "0" * 400, "too large"),
     ],
 )
 def test_bad_expressions_are_refused_with_a_helpful_message(source: str, message: str) -> None:
