@@ -30,7 +30,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from heapq import heappop, heappush
+from operator import attrgetter
 from types import FunctionType, MethodType
+from typing import TYPE_CHECKING
 
 import simpy
 from simpy.core import StopSimulation
@@ -48,6 +50,17 @@ _BARE = frozenset({partial, MethodType, FunctionType})
 
 class Clockwork(simpy.Environment):
     """A ``simpy.Environment`` with absolute-time callbacks and exact stops; see the module docstring."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def now(self) -> float:
+            """The current sim time."""
+
+    else:
+        # SimPy's ``now``, read by a getter written in C (no Python call): a drill reads the time for
+        # every event it makes.
+        now = property(attrgetter("_now"), doc="The current sim time.")
 
     def call_at(self, t: float, callback: Callback, priority: EventPriority = NORMAL) -> None:
         """Call ``callback`` at exactly sim time ``t`` (now, if ``t`` has passed).
