@@ -98,6 +98,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "live.upcoming": ("即将注入（仅导调可见）", "Upcoming injects (controller only)"),
     "live.pause": ("暂停/继续", "Pause/resume"),
     "live.pause.short": ("暂停", "Pause"),
+    "live.resume.short": ("继续", "Resume"),
     "live.faster": ("加速", "Faster"),
     "live.slower": ("减速", "Slower"),
     "live.skip": ("跳到下一事件", "Next event"),

@@ -143,6 +143,24 @@ def _described(binding: Binding, lang: str) -> Binding:
     return dataclasses.replace(binding, description=description, tooltip=tooltip, group=group)
 
 
+PAUSE_KEYS = frozenset({"live.pause", "roleplay.pause"})
+"""The bindings that pause and resume the clock: the footer names what pressing them would do."""
+
+
+def word_pause(node: DOMNode, lang: str, *, paused: bool) -> None:
+    """Label the pause key on ``node`` for what it would do now: "继续/Resume" while paused, else "暂停/Pause"."""
+    key_to_bindings = node._bindings.key_to_bindings
+    for key, found in key_to_bindings.items():
+        key_to_bindings[key] = [
+            dataclasses.replace(_described(b, lang), description=tr("live.resume.short", lang))
+            if paused and b.id in PAUSE_KEYS
+            else _described(b, lang)
+            if b.id in PAUSE_KEYS
+            else b
+            for b in found
+        ]
+
+
 def bindings(scope: str, lang: str) -> list[BindingType]:
     """Textual bindings for one scope, described in ``lang``."""
     return [

@@ -237,3 +237,26 @@ def test_the_what_if_tab_names_its_own_key_that_the_footer_leaves_out(lang: str,
         assert hint.replace("2", "3") in joined(screen_lines(console))
 
     run(DrillsimApp(lang=lang), steps)
+
+
+@pytest.mark.parametrize(("lang", "resume", "pause"), [("zh", "继续", "暂停"), ("en", "Resume", "Pause")])
+def test_the_pause_key_is_named_for_what_it_would_do(lang: str, resume: str, pause: str, tmp_path: Path) -> None:
+    """A drill opens paused: its footer offers to resume; once running, to pause; F2 keeps the right word."""
+
+    async def steps(console: Console) -> None:
+        await live(console, tmp_path)
+        await console.settle()
+        footer = screen_lines(console)[-1]
+        assert f"space {resume}" in footer and f"space {pause}" not in footer
+        await console.press("space")
+        await console.until(lambda: f"space {pause}" in screen_lines(console)[-1], "the pause label")
+        await console.press("f2")
+        other = "Pause" if lang == "zh" else "暂停"
+        await console.until(
+            lambda: f"space {other}" in screen_lines(console)[-1], "the pause label in the other language"
+        )
+        await console.press("space")
+        again = "Resume" if lang == "zh" else "继续"
+        await console.until(lambda: f"space {again}" in screen_lines(console)[-1], "the resume label")
+
+    run(DrillsimApp(lang=lang), steps)

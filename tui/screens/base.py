@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 from textual.app import App
 from textual.screen import Screen
 
+from tui import keys
 from tui.dialogs.confirm import ConfirmDialog
 from tui.i18n import pick, tr
 from tui.messages import Collector, DrillEvents
@@ -81,6 +82,8 @@ class SessionScreen(ConsoleScreen):
         session.subscribe(self.collector)
         self._done = False
         self._held = False
+        self._pause_words: tuple[bool, str] | None = None
+        """(paused, language) the pause key's footer label was last written for."""
         self.stopped: str | None = None
         """Why the engine stopped the drill (its events cap, a number that is not finite), if it did."""
 
@@ -108,6 +111,15 @@ class SessionScreen(ConsoleScreen):
             self.safely(self.session.tick)
         self.flush()
         self.draw_clock()
+        self.word_pause()
+
+    def word_pause(self) -> None:
+        """Name the pause key for what it would do now (继续/Resume while paused), when that changed."""
+        now = (self.session.clock.paused, self.lang)
+        if now != self._pause_words:
+            self._pause_words = now
+            keys.word_pause(self, self.lang, paused=now[0])
+            self.refresh_bindings()
 
     def safely(self, step: Callable[[], T]) -> T | None:
         """Run ``step`` (a session call that moves the drill); an engine error stops the drill, not the console.
@@ -173,6 +185,7 @@ class SessionScreen(ConsoleScreen):
         if not self.session.finished and self.stopped is None:
             self.session.clock.toggle()
         self.draw_clock()
+        self.word_pause()
 
     def action_faster(self) -> None:
         """Step the clock up a speed."""
