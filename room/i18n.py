@@ -147,6 +147,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "pr.own_move": ("这句话最接近", "Closest to"),
     "pr.say": ("说", "Say"),
     "pr.wait": ("业主正在说话……", "The owner is speaking…"),
+    "pr.lost": (
+        "与服务器的连接断开了，正在重试。一直恢复不了的话，请告诉教练。",
+        "Lost the connection to the server; trying again. If it does not come back, tell your coach.",
+    ),
     "pr.call_over": ("通话结束", "Call over"),
     "pr.days_later": ("（{days} 天后回访）", "({days} days later, the follow-up call)"),
     "pr.result": ("练习结果", "Result"),

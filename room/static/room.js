@@ -109,10 +109,19 @@
   var practice = document.querySelector("[data-practice]");
   if (practice && window.fetch) {
     var turn = practice.getAttribute("data-turn");
+    var failed = 0;  // polls in a row that found no server: two say so on the page, one may be a blip
+    var lost = function () {
+      failed += 1;
+      if (failed >= 2) { flash(practice.getAttribute("data-lost")); }
+    };
     var timer = window.setInterval(function () {
       fetch(practice.getAttribute("data-practice"), { headers: { "Accept": "application/json" }, credentials: "same-origin" })
-        .then(function (response) { return response.json(); })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("status " + response.status); }
+          return response.json();
+        })
         .then(function (data) {
+          if (failed) { failed = 0; flash(""); }  // back again
           if (data.finished || (data.turn !== undefined && data.turn !== turn)) {
             window.clearInterval(timer);
             window.location.reload();
@@ -125,7 +134,7 @@
               if (byId(key + "-n")) { byId(key + "-n").textContent = value; }
             });
           }
-        }).catch(function () {});
+        }).catch(lost);
     }, 3000);
   }
 })();

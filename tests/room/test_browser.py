@@ -193,3 +193,16 @@ def test_a_phone_is_told_calmly_when_the_room_closes_and_stops_reconnecting(
     assert len(streams) == opened
     assert "导调已关闭演练室" in phone.locator("#flash").inner_text()  # not replaced by "reconnecting"
     shot(phone, "participant-closed")
+
+
+def test_a_practice_page_says_when_the_server_is_gone(server: RoomServer, site: Site, phone: Page) -> None:
+    """At 390x844: mid-call, the server stops; after two missed polls the chat says the connection is lost."""
+    phone.goto(f"{site.base_url}/p/{site.keys.practice}")
+    card = phone.locator("section.card", has=phone.locator("input[value='roleplay:leak-complaint']"))
+    card.get_by_label("你的姓名").fill("王五")
+    card.get_by_role("button", name="开始通话").click()
+    phone.wait_for_selector("ol.chat")
+    assert phone.locator("#flash").is_hidden()
+    server.stop()
+    phone.locator("#flash", has_text="与服务器的连接断开了").wait_for(timeout=15_000)
+    shot(phone, "practice-lost")
