@@ -27,8 +27,9 @@ Rule ids and kinds (stable: records, reports and history refer to them):
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.format import Text
 from engine.format.events import Finding, Reason
@@ -172,23 +173,37 @@ def _open_loop(missing: tuple[str, ...]) -> Breach:
     )
 
 
-_LIFE_FIRST: dict[tuple[int, tuple[str, ...], tuple[str, ...]], tuple[CompiledScenario, Breach]] = {}
+_KEPT: dict[tuple[object, ...], tuple[object, Breach]] = {}
+"""Breaches made once and found again (see :func:`_kept`)."""
+
+KEPT_MAX = 4096
+"""Most breaches kept: combinations of open hazards and unstarted actions can be many."""
+
+
+def _kept(owner: object, key: tuple[object, ...], make: Callable[..., Breach], *args: Any) -> Breach:
+    """The breach ``make(*args)`` gives for ``owner`` and ``key``, made once and then found by the owner's identity.
+
+    Not an ``lru_cache``: its key would hash the owner (a pydantic label, a compiled scenario) at every
+    breach, on the drill's hot path. The owner is kept with its breach, so its id cannot be reused
+    while the entry stands.
+    """
+    full = (id(owner), *key)
+    found = _KEPT.get(full)
+    if found is None or found[0] is not owner:
+        if len(_KEPT) >= KEPT_MAX:
+            _KEPT.clear()
+        found = _KEPT[full] = (owner, make(*args))
+    return found[1]
 
 
 def _life_first(scenario: CompiledScenario, hazards: tuple[str, ...], missing: tuple[str, ...]) -> Breach:
-    """The life-first breach for these open hazards and unstarted actions (by id: made once per scenario and ids).
+    """The life-first breach for these open hazards and unstarted actions, found by their ids."""
+    return _kept(scenario, ("life-first", hazards, missing), _life_first_labelled, scenario, hazards, missing)
 
-    Keyed by ids rather than labels: a label is a pydantic model, slow to hash at every gated decision.
-    """
-    key = (id(scenario), hazards, missing)
-    found = _LIFE_FIRST.get(key)
-    if found is None or found[0] is not scenario:
-        labels = {h.id: h.label for h in scenario.hazards}
-        breach = _life_first_order(tuple(labels[h] for h in hazards), tuple(scenario.actions[a].label for a in missing))
-        if len(_LIFE_FIRST) >= 4096:
-            _LIFE_FIRST.clear()  # a bound, as the cache it replaced had: combinations of hazards can be many
-        found = _LIFE_FIRST[key] = (scenario, breach)
-    return found[1]
+
+def _life_first_labelled(scenario: CompiledScenario, hazards: tuple[str, ...], missing: tuple[str, ...]) -> Breach:
+    labels = {h.id: h.label for h in scenario.hazards}
+    return _life_first_order(tuple(labels[h] for h in hazards), tuple(scenario.actions[a].label for a in missing))
 
 
 def _life_first_order(hazards: tuple[Text, ...], missing: tuple[Text, ...]) -> Breach:
@@ -205,29 +220,14 @@ def _life_first_order(hazards: tuple[Text, ...], missing: tuple[Text, ...]) -> B
     )
 
 
-_FORBIDDEN: dict[int, tuple[Forbidden, Breach]] = {}
-
-
 def _forbidden(rule: Forbidden) -> Breach:
-    """The breach of a forbidden rule (one per compiled rule, kept with it by identity)."""
-    found = _FORBIDDEN.get(id(rule))
-    if found is None or found[0] is not rule:
-        found = _FORBIDDEN[id(rule)] = (rule, Breach(rule.rule, "forbidden", rule.reason, rule.source))
-    return found[1]
-
-
-_DEADLINES: dict[tuple[int, float], tuple[Text, Breach]] = {}
+    """The breach of a forbidden rule (one per compiled rule)."""
+    return _kept(rule, ("forbidden",), Breach, rule.rule, "forbidden", rule.reason, rule.source)
 
 
 def missed_deadline(label: Text, deadline: float) -> Breach:
-    """The finding recorded when a timer expires unmet (one per label and deadline, kept by identity).
-
-    Not an ``lru_cache``: its key would hash the label, a pydantic model, at every missed deadline.
-    """
-    found = _DEADLINES.get((id(label), deadline))
-    if found is None or found[0] is not label:
-        found = _DEADLINES[(id(label), deadline)] = (label, _missed_deadline(label, deadline))
-    return found[1]
+    """The finding recorded when a timer expires unmet (one per label and deadline)."""
+    return _kept(label, ("deadline", deadline), _missed_deadline, label, deadline)
 
 
 def _missed_deadline(label: Text, deadline: float) -> Breach:
