@@ -137,28 +137,16 @@ def _words(k: Key, lang: str) -> tuple[str, str, Binding.Group | None]:
     return tr(k.short or k.words, lang), tr(k.words, lang), group
 
 
-def _described(binding: Binding, lang: str) -> Binding:
-    """``binding`` (of the registry) described in ``lang``."""
-    description, tooltip, group = _words(BY_ID[str(binding.id)], lang)
-    return dataclasses.replace(binding, description=description, tooltip=tooltip, group=group)
-
-
 PAUSE_KEYS = frozenset({"live.pause", "roleplay.pause"})
 """The bindings that pause and resume the clock: the footer names what pressing them would do."""
 
 
-def word_pause(node: DOMNode, lang: str, *, paused: bool) -> None:
-    """Label the pause key on ``node`` for what it would do now: "继续/Resume" while paused, else "暂停/Pause"."""
-    key_to_bindings = node._bindings.key_to_bindings
-    for key, found in key_to_bindings.items():
-        key_to_bindings[key] = [
-            dataclasses.replace(_described(b, lang), description=tr("live.resume.short", lang))
-            if paused and b.id in PAUSE_KEYS
-            else _described(b, lang)
-            if b.id in PAUSE_KEYS
-            else b
-            for b in found
-        ]
+def _described(binding: Binding, lang: str, *, paused: bool = False) -> Binding:
+    """``binding`` (of the registry) described in ``lang`` (the pause key as 继续/Resume while ``paused``)."""
+    description, tooltip, group = _words(BY_ID[str(binding.id)], lang)
+    if paused and binding.id in PAUSE_KEYS:
+        description = tr("live.resume.short", lang)
+    return dataclasses.replace(binding, description=description, tooltip=tooltip, group=group)
 
 
 def bindings(scope: str, lang: str) -> list[BindingType]:
@@ -184,13 +172,16 @@ def shown_key(node: DOMNode, binding_id: str) -> str:
     return BY_ID[binding_id].key.split(",")[0]
 
 
-def localise(node: DOMNode, lang: str) -> None:
-    """Describe the bindings already on ``node`` in ``lang`` (keeps any remapped keys)."""
+def localise(node: DOMNode, lang: str, *, paused: bool = False) -> None:
+    """Describe the bindings already on ``node`` in ``lang`` (keeps any remapped keys).
+
+    ``paused``: the clock stands still, so the pause key is labelled for what it would do (继续/Resume).
+    """
     # Textual copies a class's bindings into each node; rewriting that copy is the only way to
     # change a description without re-creating the screen.
     key_to_bindings = node._bindings.key_to_bindings
     for key, found in key_to_bindings.items():
-        key_to_bindings[key] = [_described(b, lang) if b.id in BY_ID else b for b in found]
+        key_to_bindings[key] = [_described(b, lang, paused=paused) if b.id in BY_ID else b for b in found]
 
 
 def keymap_path() -> Path:

@@ -118,7 +118,7 @@ class SessionScreen(ConsoleScreen):
         now = (self.session.clock.paused, self.lang)
         if now != self._pause_words:
             self._pause_words = now
-            keys.word_pause(self, self.lang, paused=now[0])
+            keys.localise(self, self.lang, paused=now[0])
             self.refresh_bindings()
 
     def safely(self, step: Callable[[], T]) -> T | None:
