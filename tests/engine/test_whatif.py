@@ -100,22 +100,40 @@ TEAM_LATE = [
 ]
 
 
+def played_into(path: Path, scenario: Path, decisions: list[Decision], *, seed: int, source: str) -> Path:
+    """Play ``decisions`` on ``scenario`` in observe mode and keep the record at ``path``."""
+    setup = prepare(str(scenario))
+    writer = RecordWriter(path, header_for(setup, seed=seed, mode="observe", source=source), setup)
+    drill = setup.drill(seed=seed, mode="observe")
+    drill.subscribe(writer.write)
+    drill.start()
+    play_script(drill, decisions)
+    writer.close()
+    return path
+
+
+def late_lift(folder: Path, *, seed: int) -> Path:
+    """The stuck lift (its correct script beside it) where the team called the crew at minute 9, recorded in ``folder``."""
+    (folder / "scripts").mkdir(parents=True)
+    scenario = folder / "stuck-lift.yaml"
+    scenario.write_text(STUCK, encoding="utf-8")
+    (folder / "scripts" / "stuck-lift.correct.yaml").write_text(GOOD, encoding="utf-8")
+    # The good trainee's script is looked for beside the record.
+    return played_into(folder / "late.jsonl", scenario, TEAM_LATE, seed=seed, source=str(scenario))
+
+
+def elevator_mistakes(path: Path) -> Path:
+    """The lift entrapment played by its classic-mistakes script, recorded at ``path``."""
+    decisions = load_script(ROOT / "scenarios" / "scripts" / "elevator-entrapment.mistakes.yaml").model.decisions
+    return played_into(
+        path, ROOT / "scenarios" / "elevator-entrapment.yaml", decisions, seed=1, source="elevator-entrapment"
+    )
+
+
 @pytest.fixture
 def late_record(tmp_path: Path) -> Path:
     """A record of the stuck lift where the team called the crew at minute 9 (the good trainee: 4)."""
-    (tmp_path / "scripts").mkdir()
-    scenario = tmp_path / "stuck-lift.yaml"
-    scenario.write_text(STUCK, encoding="utf-8")
-    (tmp_path / "scripts" / "stuck-lift.correct.yaml").write_text(GOOD, encoding="utf-8")
-    setup = prepare(str(scenario))
-    drill = setup.drill(seed=7, mode="observe")
-    path = tmp_path / "late.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=7, mode="observe", source=str(scenario)), setup)
-    drill.subscribe(writer.write)
-    drill.start()
-    play_script(drill, TEAM_LATE)
-    writer.close()
-    return path
+    return late_lift(tmp_path, seed=7)
 
 
 def _row(result: dict, kind: str, action: str) -> dict:  # type: ignore[type-arg]
@@ -179,16 +197,7 @@ def test_a_rule_breaking_shortcut_is_never_proposed_even_when_it_would_help(late
 
 def test_no_planned_alternative_breaks_a_rule_on_the_elevator_mistakes(tmp_path: Path) -> None:
     """Over the classic mistakes, every alternative the analysis proposes breaks no rule in any drill."""
-    setup = prepare(str(ROOT / "scenarios" / "elevator-entrapment.yaml"))
-    decisions = load_script(ROOT / "scenarios" / "scripts" / "elevator-entrapment.mistakes.yaml").model.decisions
-    path = tmp_path / "mistakes.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source="elevator-entrapment"), setup)
-    drill = setup.drill(seed=1, mode="observe")
-    drill.subscribe(writer.write)
-    drill.start()
-    play_script(drill, decisions)
-    writer.close()
-    result = analyse(path, seeds=6, jobs=2, scorer=score_only)
+    result = analyse(elevator_mistakes(tmp_path / "mistakes.jsonl"), seeds=6, jobs=2, scorer=score_only)
     # The record lives apart from the scenario (it carries its sources): the good trainee still
     # plays the scenario's correct script, found in the library, not the rubric's bare list.
     assert [Path(t).name for t in result["trainee"]] == ["elevator-entrapment.correct.yaml"]

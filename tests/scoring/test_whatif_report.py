@@ -8,30 +8,17 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from engine.runtime import RecordWriter, header_for, play_script, prepare, read
+from engine.runtime import read
 from scoring.report import build, render
 from scoring.whatif import whatif
-from tests.engine.test_whatif import GOOD, STUCK, TEAM_LATE
+from tests.engine.test_whatif import elevator_mistakes, late_lift
 from tui.cli import main
 
 
 @pytest.fixture(scope="module")
 def late(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The stuck lift, where the team called the crew at minute 9 instead of 4."""
-    folder = tmp_path_factory.mktemp("whatif")
-    (folder / "scripts").mkdir()
-    scenario = folder / "stuck-lift.yaml"
-    scenario.write_text(STUCK, encoding="utf-8")
-    (folder / "scripts" / "stuck-lift.correct.yaml").write_text(GOOD, encoding="utf-8")
-    setup = prepare(str(scenario))
-    path = folder / "late.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=3, mode="observe", source=str(scenario)), setup)
-    drill = setup.drill(seed=3, mode="observe")
-    drill.subscribe(writer.write)
-    drill.start()
-    play_script(drill, TEAM_LATE)
-    writer.close()
-    return path
+    return late_lift(tmp_path_factory.mktemp("whatif"), seed=3)
 
 
 @pytest.fixture(scope="module")
@@ -174,18 +161,7 @@ class Analysed(NamedTuple):
 @pytest.fixture(scope="module")
 def mistakes(tmp_path_factory: pytest.TempPathFactory) -> Analysed:
     """The what-if of the lift entrapment's classic mistakes, 6 drills per alternative."""
-    from engine.format import load_script
-    from tests.conftest import ROOT
-
-    setup = prepare(str(ROOT / "scenarios" / "elevator-entrapment.yaml"))
-    decisions = load_script(ROOT / "scenarios" / "scripts" / "elevator-entrapment.mistakes.yaml").model.decisions
-    path = tmp_path_factory.mktemp("mistakes") / "mistakes.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source="elevator-entrapment"), setup)
-    drill = setup.drill(seed=1, mode="observe")
-    drill.subscribe(writer.write)
-    drill.start()
-    play_script(drill, decisions)
-    writer.close()
+    path = elevator_mistakes(tmp_path_factory.mktemp("mistakes") / "mistakes.jsonl")
     return Analysed(path, whatif(path, seeds=6, jobs=2))
 
 

@@ -15,8 +15,8 @@ import pytest
 from textual.widgets import DataTable, ProgressBar, Static, TabbedContent
 
 from engine.format import DecisionMade
-from engine.runtime import RecordWriter, header_for, play_script, prepare, read
-from tests.engine.test_whatif import GOOD, STUCK, TEAM_LATE
+from engine.runtime import read
+from tests.engine.test_whatif import elevator_mistakes, late_lift
 from tests.tui.harness import SIZE, Console, recorded, run
 from tui.app import DrillsimApp
 from tui.screens.debrief import DebriefScreen
@@ -30,20 +30,7 @@ FEW = (6, 3)
 
 def late_record(tmp_path: Path) -> Path:
     """A record of the stuck lift where the team called the crew at minute 9 instead of 4."""
-    folder = tmp_path / "content"
-    (folder / "scripts").mkdir(parents=True)
-    scenario = folder / "stuck-lift.yaml"
-    scenario.write_text(STUCK, encoding="utf-8")
-    (folder / "scripts" / "stuck-lift.correct.yaml").write_text(GOOD, encoding="utf-8")
-    setup = prepare(str(scenario))
-    path = folder / "late.jsonl"  # the good trainee's script is looked for beside the record
-    writer = RecordWriter(path, header_for(setup, seed=3, mode="observe", source=str(scenario)), setup)
-    drill = setup.drill(seed=3, mode="observe")
-    drill.subscribe(writer.write)
-    drill.start()
-    play_script(drill, TEAM_LATE)
-    writer.close()
-    return path
+    return late_lift(tmp_path / "content", seed=3)
 
 
 @pytest.fixture
@@ -245,19 +232,7 @@ def test_a_fault_inside_the_analysis_is_one_line_and_the_console_goes_on(
 
 def mistakes_record(tmp_path: Path) -> Path:
     """The classic mistakes in the lift entrapment: five rating caps above the debrief's tabs."""
-    from engine.format import load_script
-    from tests.conftest import ROOT
-
-    setup = prepare(str(ROOT / "scenarios" / "elevator-entrapment.yaml"))
-    decisions = load_script(ROOT / "scenarios" / "scripts" / "elevator-entrapment.mistakes.yaml").model.decisions
-    path = tmp_path / "mistakes.jsonl"
-    writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source="elevator-entrapment"), setup)
-    drill = setup.drill(seed=1, mode="observe")
-    drill.subscribe(writer.write)
-    drill.start()
-    play_script(drill, decisions)
-    writer.close()
-    return path
+    return elevator_mistakes(tmp_path / "mistakes.jsonl")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
