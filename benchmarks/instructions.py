@@ -96,6 +96,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300, help="drills in the larger run (default 300)")
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "elevator-entrapment.yaml"))
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     drill = per_unit(DRILL.format(root=str(ROOT), scenario=args.scenario), 10, 10 + args.runs)

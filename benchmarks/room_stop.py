@@ -86,6 +86,8 @@ def main() -> int:
     parser.add_argument("--streams", type=int, default=3, help="participants with a stream open (default 3)")
     parser.add_argument("--repeat", type=int, default=3, help="runs (default 3)")
     args = parser.parse_args()
+    if args.streams < 0 or args.repeat < 1:
+        parser.error("--streams must be 0 or more and --repeat at least 1")
     times = []
     last: list[str] = []
     lingering = False

@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.display import default_lang
 from engine.format import base_id
-from engine.tools.cli import UsageError, cannot_write, parse_person
+from engine.tools.cli import UsageError, cannot_write, parse_person, positive
 from scoring import columns
 from scoring.ledger import cli as ledger_cli
 
@@ -142,20 +142,10 @@ def add_commands(sub: Any) -> None:
     f.set_defaults(handler=cmd_history_feedback)
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
 def _whatif_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--seeds", type=_count, default=200, metavar="N", help="drills per alternative (default 200)")
+    p.add_argument("--seeds", type=positive, default=200, metavar="N", help="drills per alternative (default 200)")
     p.add_argument(
-        "--jobs", type=_count, default=1, metavar="K", help="worker processes (default 1; the result is the same)"
+        "--jobs", type=positive, default=1, metavar="K", help="worker processes (default 1; the result is the same)"
     )
 
 

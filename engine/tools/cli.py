@@ -229,10 +229,10 @@ def add_commands(sub: Any) -> None:
         ),
     )
     p.add_argument("scenario", metavar="SCENARIO|PLAN", help="scenario or plan file, or a shipped id")
-    p.add_argument("--runs", type=_positive, default=1000, metavar="N", help="number of drills (default 1000)")
+    p.add_argument("--runs", type=positive, default=1000, metavar="N", help="number of drills (default 1000)")
     p.add_argument("--policy", choices=["random", "idle"], default="random", help="who decides (default random)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="first seed (default 1)")
-    p.add_argument("--jobs", type=_positive, default=1, metavar="K", help="worker processes (default 1)")
+    p.add_argument("--jobs", type=positive, default=1, metavar="K", help="worker processes (default 1)")
     p.add_argument(
         "--mode", choices=["strict", "observe"], dest="mode_given", help="default observe (with --staff: the plan's)"
     )
@@ -593,7 +593,8 @@ def cmd_key_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
+def positive(text: str) -> int:
+    """An argument that must be a whole number of at least 1 (``argparse`` type)."""
     try:
         value = int(text)
     except ValueError:
