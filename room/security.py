@@ -160,7 +160,7 @@ async def parse(request: Request, model: type[M]) -> M:
         else:
             raise HTTPException(400)
         return model.model_validate(data)
-    except (ValueError, ValidationError) as exc:  # bad JSON, bad UTF-8, too many fields, wrong values
+    except (ValueError, RecursionError, ValidationError) as exc:  # bad or too deeply nested JSON, bad UTF-8, bad fields
         raise HTTPException(400) from exc
 
 

@@ -302,7 +302,7 @@ def _info(path: Path) -> RecordInfo:
             size = handle.tell()
             handle.seek(max(0, size - 4096))
             tail = handle.read().splitlines()
-    except (OSError, ValueError, AttributeError, DrillError):
+    except (OSError, ValueError, RecursionError, AttributeError, DrillError):
         return RecordInfo(path, path.stem, "", "bad")
     when = header.wall_start[:16].replace("T", " ")
     return RecordInfo(path, header.id, when, "done" if _ended(tail) else "cut", header.fork is not None)
@@ -315,5 +315,5 @@ def _ended(tail: list[bytes]) -> bool:
 
     try:
         return isinstance(parse_event(json.loads(tail[-1])), DrillEnded)
-    except (IndexError, ValueError, AttributeError, DrillError):
+    except (IndexError, ValueError, RecursionError, AttributeError, DrillError):
         return False

@@ -326,7 +326,7 @@ def read(path: str | Path) -> Record:
             item = json.loads(line)
             if not isinstance(item, dict):
                 raise ValueError("not an object")
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: brackets nested thousands deep
             if number == len(lines) and number > 1:
                 bad_tail = number
                 break

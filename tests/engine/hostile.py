@@ -106,6 +106,17 @@ def _append_garbage_without_newline(path: Path) -> None:
         handle.write('{"seq": 999, "t"')
 
 
+def _nest(index: int) -> Alteration:
+    """Line ``index`` replaced by brackets nested far deeper than Python's JSON reader recurses."""
+
+    def alter(path: Path) -> None:
+        lines = lines_of(path)
+        lines[index] = "[" * 20_000 + "]" * 20_000
+        write_lines(path, lines)
+
+    return alter
+
+
 def _append_a_copy_of_the_last_line(path: Path) -> None:
     lines = lines_of(path)
     write_lines(path, [*lines, lines[-1]])
@@ -122,7 +133,8 @@ def _append_a_chained_decision(path: Path) -> None:
 
 def alterations(lines: int) -> list[tuple[str, Alteration]]:
     """Every alteration of a record of ``lines`` lines: each line edited, deleted, swapped with the next,
-    the record cut after each line, cut mid-line, and four kinds of appended lines."""
+    the record cut after each line, cut mid-line, lines nested too deep to read, and four kinds of
+    appended lines."""
     found: list[tuple[str, Alteration]] = []
     for index in range(lines):
         found.append((f"edit line {index + 1}", _edit(index)))
@@ -133,6 +145,8 @@ def alterations(lines: int) -> list[tuple[str, Alteration]]:
     found += [
         ("cut mid-line", _cut_mid_line),
         ("append garbage", _append_garbage),
+        ("a line nested 20,000 deep", _nest(1)),
+        ("a last line nested 20,000 deep", _nest(lines - 1)),
         ("append a torn line", _append_garbage_without_newline),
         ("append a copy of the last line", _append_a_copy_of_the_last_line),
         ("append a chained decision", _append_a_chained_decision),

@@ -161,6 +161,18 @@ def test_an_oversized_body_is_refused(client: TestClient, site: Site) -> None:
     assert decisions(site) == []
 
 
+def test_json_nested_too_deep_is_a_400(client: TestClient, site: Site) -> None:
+    """Brackets nested past what Python's JSON reader recurses (within the size limit) are bad input, not a crash."""
+    room = open_drill(site)
+    join(client, room, "张三", "control_room")
+    deep = "[" * 4000 + "]" * 4000
+    response = client.post(
+        f"/r/{room.token}/decide", content=deep, headers={**ORIGIN, "content-type": "application/json"}
+    )
+    assert response.status_code == 400 and "Traceback" not in response.text
+    assert decisions(site) == []
+
+
 @pytest.mark.parametrize(
     "body",
     [{"action": "log_alarm"}, {"action": "0|log alarm; drop"}, {"action": "0|log_alarm", "note": "x" * 501}, {}],

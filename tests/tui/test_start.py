@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import DataTable, Static
 
+from tests.engine.test_record_hostile import sample
 from tests.tui.harness import Console, run
 from tui.app import DrillsimApp
+from tui.catalog import recent_records
 from tui.screens.start import StartScreen
 
 PLANS = [
@@ -69,3 +73,22 @@ def test_the_details_follow_the_highlighted_drill() -> None:
         assert "lift entrapment" not in second
 
     run(DrillsimApp(lang="en"), steps)
+
+
+def test_damaged_records_are_listed_as_such_and_never_stop_the_list(tmp_path: Path) -> None:
+    """The start screen reads each record's first and last line: garbage, or brackets nested far
+    deeper than Python's JSON reader recurses, mark that record bad (or not finished), nothing more."""
+    deep = "[" * 20_000 + "]" * 20_000
+    (tmp_path / "nested-header.jsonl").write_text(deep + "\n", encoding="utf-8")
+    (tmp_path / "garbage.jsonl").write_bytes(b"\xff\xfe not a record\n")
+    good = tmp_path / "drill.jsonl"
+    good.write_text(sample(), encoding="utf-8")
+    short = "[" * 2_000 + "]" * 2_000  # the whole last line within the 4 KiB read from the end
+    (tmp_path / "nested-tail.jsonl").write_text(good.read_text(encoding="utf-8") + short + "\n", encoding="utf-8")
+    found = {info.path.name: info.status for info in recent_records(tmp_path)}
+    assert found == {
+        "nested-header.jsonl": "bad",
+        "garbage.jsonl": "bad",
+        good.name: "done",
+        "nested-tail.jsonl": "cut",
+    }
