@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -70,6 +70,13 @@ CHANNELS: tuple[str, ...] = get_args(Channel)
 
 _IDENT = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 _SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+MAX_ROWS = 5_000
+"""Most injects read from one sheet: a scenario's inject list is tens of rows, hundreds at most."""
+
+MAX_PROBLEMS = 200
+"""Problems listed before reading stops: past that the sheet is the wrong file or wholly out of shape."""
 
 
 class MselError(DrillError):
@@ -160,22 +167,34 @@ def read_sheet(path: str | Path, scenario: Scenario) -> list[_Row]:
     """
     name = str(path)
     try:
-        book = load_workbook(path, data_only=True)
+        # Read-only: rows are streamed as the file holds them. A normal load makes a cell object for
+        # every position asked for, so one stray value at row 1,048,576 cost 3 GB and 44 s.
+        book = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError as exc:
         raise MselError([f"{name}: no such file"]) from exc
     except (OSError, ValueError, KeyError, BadZipFile) as exc:
         raise MselError([f"{name}: not an .xlsx workbook ({exc})"]) from exc
-    if SHEET not in book.sheetnames:
-        raise MselError([f"{name}: no sheet {SHEET!r} (sheets: {', '.join(book.sheetnames)})"])
-    ws = book[SHEET]
+    try:
+        if SHEET not in book.sheetnames:
+            raise MselError([f"{name}: no sheet {SHEET!r} (sheets: {', '.join(book.sheetnames)})"])
+        return _rows(name, book[SHEET].iter_rows(values_only=True), scenario)
+    except (OSError, ValueError, KeyError, BadZipFile) as exc:  # a part of the file that cannot be read
+        raise MselError([f"{name}: not an .xlsx workbook ({exc})"]) from exc
+    finally:
+        book.close()
+
+
+def _rows(name: str, sheet: Iterator[tuple[Any, ...]], scenario: Scenario) -> list[_Row]:
+    """The injects of the sheet's rows (the first one the headings), checked cell by cell."""
     problems: list[str] = []
 
     def at(cell: str, message: str) -> None:
         problems.append(f"{name}:{SHEET}!{cell}: {message}")
 
+    headings = next(sheet, ())
     columns: dict[str, int] = {}
-    for c in range(1, ws.max_column + 1):
-        heading = _text(ws.cell(row=1, column=c).value)
+    for c, value in enumerate(headings, start=1):
+        heading = _text(value)
         if heading is None:
             continue
         key = heading.split()[-1]
@@ -188,15 +207,23 @@ def read_sheet(path: str | Path, scenario: Scenario) -> list[_Row]:
             columns[key] = c
     for key in REQUIRED:
         if key not in columns:
-            at(f"{get_column_letter(ws.max_column + 1)}1", f"missing column {key!r}")
+            at(f"{get_column_letter(len(headings) + 1)}1", f"missing column {key!r}")
     if problems:
         raise MselError(problems)
     rows: list[_Row] = []
     seen: dict[str, str] = {}
-    for r in range(2, ws.max_row + 1):
-        raw = {key: ws.cell(row=r, column=c).value for key, c in columns.items()}
+    filled = 0
+    for r, line in enumerate(sheet, start=2):
+        raw = {key: line[c - 1] if c <= len(line) else None for key, c in columns.items()}
         if all(_text(v) is None for v in raw.values()):
             continue  # a blank line in the sheet
+        filled += 1
+        if filled > MAX_ROWS:
+            many = f"more than {MAX_ROWS:,} injects; an inject list holds far fewer (is this the file?)"
+            raise MselError([f"{name}:{SHEET}!A{r}: {many}"])
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(f"{name}:{SHEET}: stopped at row {r} after {MAX_PROBLEMS} problems; mend these first")
+            break
         cells = {key: f"{get_column_letter(c)}{r}" for key, c in columns.items()}
         values: dict[str, Any] = {}
         iid = _text(raw["id"])

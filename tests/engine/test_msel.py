@@ -193,3 +193,45 @@ def test_removing_and_reordering_rows_removes_and_reorders_the_injects(lift: Pat
     book.save(sheet)
     out = import_sheet(sheet, lift, tmp_path / "out.yaml")
     assert list(load_scenario(out).model.injects) == [i for i in ids if i != "resident_offers_help"]
+
+
+def test_a_stray_value_far_down_the_sheet_is_reported_at_its_cell(lift: Path, tmp_path: Path) -> None:
+    """Blank rows are skipped however many there are; a value typed a million rows down is named by its cell."""
+    sheet = sheet_of(lift, tmp_path)
+    book = load_workbook(sheet)
+    book[SHEET].cell(row=1_048_576, column=1, value="stray")
+    book.save(sheet)
+    with pytest.raises(MselError) as caught:
+        import_sheet(sheet, lift)
+    assert caught.value.problems[0] == (
+        f"{sheet}:{SHEET}!B1048576: give exactly one of a time (a sim minute) or a condition"
+    )
+    assert all("1048576" in problem for problem in caught.value.problems)
+
+
+def test_a_sheet_of_thousands_of_rows_is_refused_in_one_line_and_problems_stop_at_a_limit(
+    lift: Path, tmp_path: Path
+) -> None:
+    """Past MAX_ROWS injects the sheet is taken for the wrong file; past MAX_PROBLEMS problems, reading stops."""
+    from engine.tools.msel import MAX_PROBLEMS, MAX_ROWS
+
+    sheet = sheet_of(lift, tmp_path)
+    book = load_workbook(sheet)
+    ws = book[SHEET]
+    first = ws.max_row + 1
+    for row in range(first, first + MAX_ROWS):
+        ws.cell(row=row, column=1, value=f"extra_{row}")
+    book.save(sheet)
+    with pytest.raises(MselError) as caught:
+        import_sheet(sheet, lift)
+    assert len(caught.value.problems) == MAX_PROBLEMS + 1
+    assert caught.value.problems[-1].endswith(f"after {MAX_PROBLEMS} problems; mend these first")
+    model = [ws.cell(row=2, column=c).value for c in range(1, ws.max_column + 1)]
+    for row in range(first, first + MAX_ROWS):  # well-formed rows, copies of the first with their own ids
+        for c, value in enumerate(model[1:], start=2):
+            ws.cell(row=row, column=c, value=value)
+    book.save(sheet)
+    with pytest.raises(MselError) as caught:
+        import_sheet(sheet, lift)
+    [problem] = caught.value.problems
+    assert f"more than {MAX_ROWS:,} injects" in problem
