@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 
+from engine.tools.cli import port
 from room.app import create_app
 from room.site import Site
 
@@ -208,8 +209,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)"
     )
-    parser.add_argument("--port", type=int, default=8765, help="port (default 8765)")
-    parser.add_argument("--db", metavar="URL", help="history database URL (default: SQLite in the user's data folder)")
+    parser.add_argument("--port", type=port, default=8765, help="port (default 8765)")
+    parser.add_argument("--db", metavar="URL", help="history database: SQLite file or URL (default: in user data)")
 
 
 if __name__ == "__main__":

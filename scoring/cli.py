@@ -87,7 +87,7 @@ def add_commands(sub: Any) -> None:
             " participant's hot-wash answers."
         ),
     )
-    p.add_argument("--db", metavar="URL", help="database URL (default: SQLite in the user's data folder)")
+    p.add_argument("--db", metavar="URL", help="database: SQLite file or URL (default: in the user's data folder)")
     p.add_argument("--person", help="only drills this person took part in")
     p.add_argument("--team", help="only this team's drills")
     p.add_argument("--scenario", help="only this scenario (or plan) id")
@@ -117,7 +117,7 @@ def add_commands(sub: Any) -> None:
 
     a = actions.add_parser("add", help="store a finished drill's record (adding it twice stores it once)")
     a.add_argument("record", metavar="RECORD")
-    a.add_argument("--db", metavar="URL", help="database URL")
+    a.add_argument("--db", metavar="URL", help="database: an SQLite file or a URL")
     a.add_argument("--person", action="append", metavar="NAME[:ROLE]", help="someone who took part (repeat)")
     a.add_argument("--team")
     a.add_argument("--site")
@@ -134,7 +134,7 @@ def add_commands(sub: Any) -> None:
 
     f = actions.add_parser("feedback", help="record one participant's hot-wash feedback on a stored drill")
     f.add_argument("record", metavar="RECORD", help="the drill's record file, or its key")
-    f.add_argument("--db", metavar="URL", help="database URL")
+    f.add_argument("--db", metavar="URL", help="database: an SQLite file or a URL")
     f.add_argument("--name", required=True, help="who gives the feedback")
     f.add_argument("--satisfaction", type=int, required=True, help="0-100")
     f.add_argument("--helped", default="", help="what helped")

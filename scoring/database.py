@@ -28,6 +28,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import create_engine, event, text
@@ -72,16 +73,21 @@ _WRITE = "drillsim_write"
 """Execution option of a connection whose next transaction writes (SQLite: BEGIN IMMEDIATE)."""
 
 
+_WRITE_AS = "give a file path (SQLite) or a URL such as postgresql://user@host/db"
+
+
 def open_engine(url: str) -> Engine:
-    """A SQLAlchemy engine for ``url``, set up for several processes at once.
+    """A SQLAlchemy engine for ``url`` (or an SQLite file at a plain path), set up for several processes at once.
 
     Raises:
         HistoryError: The URL is malformed, or names a database whose driver is not installed.
     """
+    if url and "://" not in url:  # a plain path: an SQLite file there
+        url = "sqlite:///" + Path(url).expanduser().absolute().as_posix()
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
-        raise HistoryError(f"--db {url!r}: not a usable database URL ({exc})") from exc
+        raise HistoryError(f"--db {url!r}: not a usable database URL ({exc}); {_WRITE_AS}") from exc
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")  # the driver of drillsim[postgres]
     shown = parsed.render_as_string(hide_password=True)
@@ -92,7 +98,7 @@ def open_engine(url: str) -> Engine:
         how = f"; {hint}" if hint else ""
         raise HistoryError(f"history database {shown}: its driver ({exc.name}) is not installed{how}") from exc
     except (SQLAlchemyError, ValueError, ImportError) as exc:
-        raise HistoryError(f"--db {shown!r}: not a usable database URL ({exc})") from exc
+        raise HistoryError(f"--db {shown!r}: not a usable database URL ({exc}); {_WRITE_AS}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

@@ -130,9 +130,15 @@ def add_serve(sub: Any) -> None:
     )
     p.add_argument("folders", nargs="*", metavar="FOLDER", help="more folders (or files) of scenarios and plans")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this computer only)")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
-    p.add_argument("--db", metavar="URL", help="history database URL (default: SQLite in the user's data folder)")
+    p.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
+    p.add_argument("--db", metavar="URL", help="history database: SQLite file or URL (default: in user data)")
     p.set_defaults(handler=_run_serve)
+
+
+def _port(text: str) -> int:
+    from engine.tools.cli import port  # the engine's tools are imported when a command runs
+
+    return port(text)
 
 
 def _run_serve(args: argparse.Namespace) -> int:

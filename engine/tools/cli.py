@@ -159,7 +159,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--team", help="the team taking part; with --record the drill also goes into history")
     p.add_argument("--site", help="the site (project) the team works at")
     p.add_argument("--kind", choices=["practice", "assessment"], help="practice (default) or assessment")
-    p.add_argument("--db", metavar="URL", help="history database (default: SQLite in the user's data folder)")
+    p.add_argument("--db", metavar="URL", help="history database: SQLite file or URL (default: in user data)")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
@@ -601,6 +601,17 @@ def positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def port(text: str) -> int:
+    """An argument that must be a TCP port, 0 to 65535 (``argparse`` type; 0 lets the system choose)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a whole number from 0 to 65535, got {value}")
     return value
 
 

@@ -143,7 +143,7 @@ def add_commands(sub: Any) -> None:
 
 
 def _db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="URL", help="database URL (default: SQLite in the user's data folder)")
+    p.add_argument("--db", metavar="URL", help="database: SQLite file or URL (default: in the user's data folder)")
 
 
 def _usage(p: argparse.ArgumentParser) -> int:

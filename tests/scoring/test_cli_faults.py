@@ -1,8 +1,9 @@
-"""`drillsim report -o` into a folder it cannot write: one line, exit code 2."""
+"""Command-line faults: a report into a folder it cannot write, a database given as a path, a port out of range."""
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 from pathlib import Path
 
@@ -70,3 +71,26 @@ def test_a_report_onto_a_full_disk_is_one_line_and_exit_code_2(
     code, err = _report(record, Path("/dev/full"), capsys)
     assert code == 2
     assert err == "drillsim: /dev/full: cannot write: no space left on device\n"
+
+
+def test_a_database_given_as_a_plain_path_is_an_sqlite_file_there(
+    record: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--db drills.db` works as `--db sqlite:///…/drills.db` would; a path that cannot be opened is one line."""
+    db = tmp_path / "drills.db"
+    assert main(["history", "add", str(record), "--db", str(db)]) == 0
+    assert db.is_file()
+    capsys.readouterr()
+    assert main(["history", "--db", str(db), "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["results"]) == 1
+    assert main(["history", "--db", str(tmp_path / "no-such-folder" / "x.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no-such-folder" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["99999", "-1", "http"])
+def test_serve_refuses_a_port_out_of_range_in_one_line(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A port past 65535 was an OverflowError from the socket; now argparse's one line, exit code 2."""
+    assert main(["serve", "--port", value]) == 2
+    err = capsys.readouterr().err
+    assert "--port" in err and "Traceback" not in err and err.strip().count("\n") == 0
