@@ -437,6 +437,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise ContentError(problems)
     if args.speed is not None and args.speed <= 0:
         raise UsageError("drillsim run: --speed must be greater than 0")
+    participants = [parse_person(p) for p in args.person or []]
+    check_team(args.team, args.site)
     lang = args.lang or default_lang()
     drill = setup.drill(seed=args.seed, mode=mode)
     timeline = Timeline(setup.scenarios(args.seed), lang)
@@ -447,7 +449,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             seed=args.seed,
             mode=mode,
             source=args.scenario,
-            participants=[parse_person(p) for p in args.person or []],
+            participants=participants,
             team=args.team,
             site=args.site,
             kind=args.kind,
@@ -504,7 +506,23 @@ def parse_person(text: str) -> dict[str, str]:
     name, _, role = text.partition(":")
     if not name.strip():
         raise UsageError(f"drillsim: --person needs a name, got {text!r}")
+    if len(name.strip()) > LONGEST_NAME:
+        raise UsageError(f"drillsim: --person: a name of {len(name.strip()):,} characters; at most {LONGEST_NAME}")
     return {"name": name.strip(), "role": role.strip()}
+
+
+LONGEST_NAME = 40
+"""Most characters in a person's name (as the room's join form allows)."""
+
+LONGEST_TEAM = 100
+"""Most characters in a team's or site's name (as the room's set-up form allows)."""
+
+
+def check_team(team: str | None, site: str | None) -> None:
+    """Refuse a ``--team`` or ``--site`` longer than :data:`LONGEST_TEAM`."""
+    for option, text in (("--team", team), ("--site", site)):
+        if text is not None and len(text.strip()) > LONGEST_TEAM:
+            raise UsageError(f"drillsim: {option}: {len(text.strip()):,} characters; at most {LONGEST_TEAM}")
 
 
 def _print_line(line: str | None) -> None:

@@ -322,6 +322,9 @@ class Ledger(History):
             raise HistoryError("a corrective action needs the issue it corrects")
         if not owner.strip():
             raise HistoryError("a corrective action needs an owner (--owner)")
+        # An area's issue is the report's own wording (as long as the scenario's texts make it); one
+        # typed by hand is held to a paragraph.
+        _fits(issue=issue if area is None else None, action=action, note=note, owner=owner, site=site, team=team)
         if element is not None and element not in ELEMENTS:
             raise HistoryError(f"unknown element {element!r}; one of: {', '.join(ELEMENTS)}")
         when = _day(due, "--due")
@@ -380,6 +383,7 @@ class Ledger(History):
             raise HistoryError(f"unknown status {status!r}; one of: {', '.join(STATUSES)}")
         if owner is not None and not owner.strip():
             raise HistoryError("--owner: give a name")
+        _fits(owner=owner, action=action, note=note)
         changes: dict[str, Any] = {}
         if status is not None:
             changes["status"] = status
@@ -481,3 +485,15 @@ class Ledger(History):
     def _write(self, doing: str, work: Callable[[Connection], T]) -> T:
         """One writing transaction (retried while the database is busy, see :mod:`scoring.database`)."""
         return transact(self._engine, doing, work, write=True)
+
+
+LONGEST = {"issue": 2000, "action": 2000, "note": 2000, "owner": 200, "site": 200, "team": 200}
+"""Most characters of each text of a corrective action: a name fits the database's column on every
+backend (SQLite would store more, PostgreSQL refuse it), a statement is a paragraph, not a file."""
+
+
+def _fits(**texts: str | None) -> None:
+    """Refuse a text longer than :data:`LONGEST` allows, naming the option it came from."""
+    for what, text in texts.items():
+        if text is not None and len(text.strip()) > LONGEST[what]:
+            raise HistoryError(f"--{what}: {len(text.strip()):,} characters; at most {LONGEST[what]:,}")

@@ -94,3 +94,21 @@ def test_serve_refuses_a_port_out_of_range_in_one_line(value: str, capsys: pytes
     assert main(["serve", "--port", value]) == 2
     err = capsys.readouterr().err
     assert "--port" in err and "Traceback" not in err and err.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--person", "名" * 41, "--person: a name of 41 characters; at most 40"),
+        ("--team", "班" * 101, "--team: 101 characters; at most 100"),
+        ("--site", "苑" * 101, "--site: 101 characters; at most 100"),
+    ],
+)
+def test_run_refuses_names_longer_than_history_keeps(
+    option: str, value: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One line, exit code 2, before anything is played or written."""
+    record = tmp_path / "drill.jsonl"
+    assert main(["run", "elevator-entrapment", "--record", str(record), option, value]) == 2
+    assert capsys.readouterr().err == f"drillsim: {message}\n"
+    assert not record.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.events import Paste
 from textual.widgets import Input, RadioButton, RadioSet
 
 from engine.runtime import read
@@ -56,5 +57,26 @@ def test_enter_sets_up_the_drill_and_what_the_form_says_is_in_the_record_header(
         assert live.session.drill.mode == "strict"
         assert live.session.clock.paused
         assert live.session.now == 0
+
+    run(DrillsimApp(lang="en"), steps)
+
+
+def test_the_team_and_names_stop_at_the_lengths_history_keeps() -> None:
+    """A pasted paragraph cannot become a team's name: typing stops at 100 characters (a role's names
+    at 200), and a paste that would go past is refused whole."""
+
+    async def steps(console: Console) -> None:
+        await console.press("enter")
+        setup = await console.reach(SetupScreen)
+        for field, limit in (("#team-name", 100), ("#role-control_room", 200)):
+            widget = setup.query_one(field, Input)
+            widget.focus()
+            widget.post_message(Paste("班" * (limit + 1)))  # as a terminal delivers a paste
+            await console.pilot.pause()
+            assert widget.value == ""
+            widget.value = "班" * (limit - 1)
+            widget.cursor_position = limit - 1
+            await console.pilot.press("a", "b", "c")
+            assert widget.value == "班" * (limit - 1) + "a"
 
     run(DrillsimApp(lang="en"), steps)

@@ -29,6 +29,12 @@ from tui.screens.base import ConsoleScreen
 from tui.widgets.footer import ConsoleFooter
 from tui.widgets.marked_radio import MarkedRadioButton
 
+LONGEST_TEAM = 100
+"""Most characters in the team's name (as ``drillsim run --team`` and the room's form allow)."""
+
+LONGEST_NAMES = 200
+"""Most characters in one role's field of names (a few people, each name at most 40 characters)."""
+
 if TYPE_CHECKING:
     from engine.runtime import Setup
 
@@ -100,7 +106,7 @@ class SetupScreen(ConsoleScreen):
         widgets.append(
             Horizontal(
                 Label(tr("setup.team_name", lang), classes="field-label"),
-                Input(id="team-name", classes="field", compact=True),
+                Input(id="team-name", classes="field", compact=True, max_length=LONGEST_TEAM),
                 classes="field-row",
             )
         )
@@ -114,6 +120,7 @@ class SetupScreen(ConsoleScreen):
                         id=f"role-{rid}",
                         classes="field",
                         compact=True,
+                        max_length=LONGEST_NAMES,
                         placeholder=tr("setup.names", lang),
                     ),
                     classes="field-row",

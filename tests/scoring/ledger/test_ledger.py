@@ -279,6 +279,10 @@ def test_a_corrective_action_with_no_later_drill_has_no_proposal(seeded: Seeded)
         ({"issue": "x", "owner": ""}, "needs an owner"),
         ({"issue": "x", "owner": "张伟", "due": "30/04/2026"}, "--due: '30/04/2026' is not a date"),
         ({"issue": "x", "owner": "张伟", "element": "money"}, "unknown element 'money'"),
+        ({"issue": "漏" * 2001, "owner": "张伟"}, "--issue: 2,001 characters; at most 2,000"),
+        ({"issue": "x", "owner": "张" * 201}, "--owner: 201 characters; at most 200"),
+        ({"issue": "x", "owner": "张伟", "team": "班" * 201}, "--team: 201 characters"),
+        ({"issue": "x", "owner": "张伟", "action": "改" * 2001}, "--action: 2,001 characters"),
     ],
 )
 def test_a_corrective_action_needs_an_issue_an_owner_and_sound_fields(
@@ -299,6 +303,9 @@ def test_updating_an_unknown_action_or_to_an_unknown_status_is_refused(seeded: S
         number = ledger.raise_action("x", "张伟")
         with pytest.raises(HistoryError, match="unknown status 'closed'"):
             ledger.update_action(number, status="closed")
+        with pytest.raises(HistoryError, match="--owner: 201 characters; at most 200"):
+            ledger.update_action(number, owner="张" * 201)  # SQLite would store it; PostgreSQL would not
+        assert ledger.action(number).owner == "张伟"
 
 
 # The database ---------------------------------------------------------------------------------
