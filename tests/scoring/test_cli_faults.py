@@ -112,3 +112,21 @@ def test_run_refuses_names_longer_than_history_keeps(
     assert main(["run", "elevator-entrapment", "--record", str(record), option, value]) == 2
     assert capsys.readouterr().err == f"drillsim: {message}\n"
     assert not record.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["actions", "add", "--text", "x", "--owner", "y"], "drillsim actions add"),
+        (["run", "elevator-entrapment", "--bogus"], "drillsim run"),
+        (["history", "--x"], "drillsim history"),
+        (["--bogus"], "drillsim"),
+    ],
+)
+def test_an_unknown_option_is_named_with_the_command_it_was_given_to(
+    argv: list[str], command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'see drillsim actions add --help', not 'see drillsim --help', for a mistyped option of actions add."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{command}: unrecognized arguments: ") and err.endswith(f"(see {command} --help)\n"), err
