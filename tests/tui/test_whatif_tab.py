@@ -267,6 +267,12 @@ def test_at_80x24_the_tab_shows_six_rows_under_five_caps_and_its_label_in_full(l
         for key in ("debrief.breakdown", "debrief.tasks", "debrief.findings", "debrief.timeline", "debrief.whatif.tab"):
             assert tr(key, lang) in tab_bar, tab_bar
         assert str(view.query_one("#whatif-detail", Static).content)  # the highlighted row, spelled out
+        hints = (tr("whatif.open", lang), tr("whatif.open.moment", lang))
+        table.focus()
+        for row in range(table.row_count):  # however long a row's detail, the way to the replay shows
+            table.move_cursor(row=row)
+            await console.settle()
+            assert any(hint in line for line in screen_lines(console) for hint in hints), "\n".join(screen_lines(console))
         tabs.active = "tab-breakdown"
         await console.settle()
         assert sum(caps_label in line for line in screen_lines(console)) == 5  # and in full again

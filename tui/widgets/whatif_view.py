@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -308,7 +309,13 @@ class WhatIfView(Vertical):
         _rank, team, _alt, why, outcome, score, measures = columns(lang)
         text = Text()
         text.append(alternative_text(row, lang), style="bold")
-        text.append(f"  [{verdict_text(row, lang)}]\n", style=VERDICT_STYLES[_verdict(row)])
+        text.append(f"  [{verdict_text(row, lang)}]", style=VERDICT_STYLES[_verdict(row)])
+        # How to see it comes first (the detail has a few lines, and the longest rows fill them): at
+        # the end of the first line if it fits there whole, else on a line of its own.
+        hint = tr("whatif.open" if row["seq"] is not None else "whatif.open.moment", lang)
+        room = detail.content_region.width
+        fits = text.cell_len + 2 + cell_len(hint) <= room
+        text.append(f"  {hint}\n" if fits else f"\n{hint}\n", style="dim italic")
         joint = "；" if lang == "zh" else "; "
         lines = [  # what the rank rests on first; the team's decision short where the line above names it
             [(why, basis_text(self.result, row, lang))],
@@ -323,7 +330,7 @@ class WhatIfView(Vertical):
                 text.append(value)
             if parts:
                 text.append("\n")
-        text.append(tr("whatif.open" if row["seq"] is not None else "whatif.open.moment", lang), style="dim italic")
+        text.rstrip()
         detail.update(Wrapped(text))
         # Rows are spelled out in more or fewer lines: once the detail and then the table are laid out
         # again, scroll the highlighted row back into view.
