@@ -177,7 +177,11 @@ def read_sheet(path: str | Path, scenario: Scenario) -> list[_Row]:
     try:
         if SHEET not in book.sheetnames:
             raise MselError([f"{name}: no sheet {SHEET!r} (sheets: {', '.join(book.sheetnames)})"])
-        return _rows(name, book[SHEET].iter_rows(values_only=True), scenario)
+        sheet = book[SHEET].iter_rows(values_only=True)
+        try:
+            return _rows(name, sheet, scenario)
+        finally:
+            sheet.close()  # the sheet's part of the file, open while rows are read (stopped early or not)
     except (OSError, ValueError, KeyError, BadZipFile) as exc:  # a part of the file that cannot be read
         raise MselError([f"{name}: not an .xlsx workbook ({exc})"]) from exc
     finally:

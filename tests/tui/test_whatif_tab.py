@@ -272,7 +272,9 @@ def test_at_80x24_the_tab_shows_six_rows_under_five_caps_and_its_label_in_full(l
         for row in range(table.row_count):  # however long a row's detail, the way to the replay shows
             table.move_cursor(row=row)
             await console.settle()
-            assert any(hint in line for line in screen_lines(console) for hint in hints), "\n".join(screen_lines(console))
+            assert any(hint in line for line in screen_lines(console) for hint in hints), "\n".join(
+                screen_lines(console)
+            )
         tabs.active = "tab-breakdown"
         await console.settle()
         assert sum(caps_label in line for line in screen_lines(console)) == 5  # and in full again
