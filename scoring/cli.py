@@ -10,11 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from engine.display import default_lang
+from engine.errors import DrillError, RecordError
 from engine.format import base_id
-from engine.tools.cli import UsageError, cannot_write, parse_person, positive
+from engine.tools.cli import UsageError, cannot_write, check_team, parse_person, positive
 from scoring import columns
 from scoring.ledger import cli as ledger_cli
 
@@ -115,8 +118,16 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(handler=cmd_history)
     actions = p.add_subparsers(dest="history_command", metavar="{add,feedback}")
 
-    a = actions.add_parser("add", help="store a finished drill's record (adding it twice stores it once)")
-    a.add_argument("record", metavar="RECORD")
+    a = actions.add_parser(
+        "add",
+        help="store finished drills' records (a folder: every record in it; adding one twice stores it once)",
+        description=(
+            "Store each RECORD in history (a folder stands for the .jsonl records in it). A record that"
+            " cannot be stored is named in one line and the others are still stored; the exit code is 1"
+            " if any was refused."
+        ),
+    )
+    a.add_argument("records", nargs="+", metavar="RECORD")
     a.add_argument("--db", metavar="URL", help="database: an SQLite file or a URL")
     a.add_argument("--person", action="append", metavar="NAME[:ROLE]", help="someone who took part (repeat)")
     a.add_argument("--team")
@@ -337,32 +348,74 @@ def _person(entry: str, roles: dict[str, str], lang: str) -> str:
 
 def cmd_history_add(args: argparse.Namespace) -> int:
     people = [parse_person(p) for p in args.person or []]
+    check_team(args.team, args.site)
+    records = _records(args.records)
+    if args.makes_up and len(records) != 1:
+        raise UsageError("drillsim history add: --makes-up takes one RECORD (the make-up drill)")
+    refused = 0
     with _history(args) as db:
-        added = db.add(
-            args.record,
-            participants=people or None,
-            team=args.team,
-            site=args.site,
-            kind=args.kind,
-            require_signed=args.require_signed,
-        )
-        said = "added to history"
-        if not added:
-            # Filed before: ratings may have been added to the record since (an evaluator's late
-            # rating, a coach's judgement). Score it again; what was filed about it stays.
-            before = db.standing(args.record)
-            db.rescore(args.record)
-            after = db.standing(args.record)
-            said = "already in history; nothing changed"
-            if before is not None and after is not None and before != after:
-                said = (
-                    "already in history; score and rating brought up to date with the ratings added since"
-                    f" ({before[0]:g} {before[1]} -> {after[0]:g} {after[1]})"
-                )
-    print(f"{args.record}: {said}")
+        for record in records:
+            try:
+                said = _add_one(db, record, people, args)
+            except RecordError as exc:
+                print(f"drillsim: {exc}", file=sys.stderr)
+                refused += 1
+                continue
+            except DrillError as exc:
+                if len(records) == 1:
+                    raise  # the one record: the command's own one-line error and exit code
+                print(f"drillsim: {exc}", file=sys.stderr)
+                refused += 1
+                continue
+            print(f"{record}: {said}")
+    if refused:
+        if len(records) > 1:
+            print(f"drillsim: {refused} of {len(records)} records not added (see above)", file=sys.stderr)
+        return 1
     if args.makes_up:
+        args.record = records[0]
         ledger_cli.link_makeup(args)
     return 0
+
+
+def _records(given: Sequence[str]) -> list[str]:
+    """The records named: files as given, a folder as the ``.jsonl`` files in it (sorted by name)."""
+    found: list[str] = []
+    for item in given:
+        path = Path(item)
+        if path.is_dir():
+            inside = sorted(str(p) for p in path.glob("*.jsonl") if p.is_file())
+            if not inside:
+                raise UsageError(f"drillsim history add: {item}: no .jsonl records in this folder")
+            found += inside
+        else:
+            found.append(item)
+    return list(dict.fromkeys(found))  # a record named twice is added once
+
+
+def _add_one(db: Any, record: str, people: list[dict[str, str]], args: argparse.Namespace) -> str:
+    """Store one record (or rescore it, when filed before); what to say of it."""
+    added = db.add(
+        record,
+        participants=people or None,
+        team=args.team,
+        site=args.site,
+        kind=args.kind,
+        require_signed=args.require_signed,
+    )
+    if added:
+        return "added to history"
+    # Filed before: ratings may have been added to the record since (an evaluator's late rating,
+    # a coach's judgement). Score it again; what was filed about it stays.
+    before = db.standing(record)
+    db.rescore(record)
+    after = db.standing(record)
+    if before is not None and after is not None and before != after:
+        return (
+            "already in history; score and rating brought up to date with the ratings added since"
+            f" ({before[0]:g} {before[1]} -> {after[0]:g} {after[1]})"
+        )
+    return "already in history; nothing changed"
 
 
 def cmd_history_feedback(args: argparse.Namespace) -> int:

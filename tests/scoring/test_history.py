@@ -717,3 +717,36 @@ def test_history_add_of_a_filed_drill_brings_its_rating_up_to_date(
     assert said.rstrip().endswith(" U)")
     assert main(["history", "add", str(path), "--db", url]) == 0
     assert capsys.readouterr().out == f"{path}: already in history; nothing changed\n"
+
+
+def test_history_add_takes_several_records_or_a_folder_and_stores_every_good_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A training officer files a folder of records at once: each good one is stored, a bad one is named
+    in one line and the rest still go in; exit 1 says something was refused. Named again, nothing doubles."""
+    from tui.cli import main
+
+    url = url_in(tmp_path)
+    folder = tmp_path / "records"
+    folder.mkdir()
+    good = [
+        write_record(folder / "a.jsonl", "elevator-entrapment", passing=True),
+        write_record(folder / "c.jsonl", "elevator-entrapment", passing=False, seed=4),
+    ]
+    (folder / "b.jsonl").write_text("not a record\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("not looked at\n", encoding="utf-8")
+    assert main(["history", "add", str(folder), "--db", url]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "".join(f"{path}: added to history\n" for path in good)
+    assert captured.err.splitlines() == [
+        f"drillsim: {folder / 'b.jsonl'}:1: not a valid record line; not added to history",
+        "drillsim: 1 of 3 records not added (see above)",
+    ]
+    with History(url) as db:
+        assert len(db.results()) == 2
+    assert main(["history", "add", *map(str, good), str(good[0]), "--db", url]) == 0
+    assert capsys.readouterr().out.count("already in history; nothing changed") == 2  # named twice, added once
+    assert main(["history", "add", *map(str, good), "--makes-up", str(good[0]), "--db", url]) == 2
+    assert "--makes-up takes one RECORD" in capsys.readouterr().err
+    with History(url) as db:
+        assert len(db.results()) == 2
