@@ -6,7 +6,9 @@ figures): the same record always gives the same result, and nothing here reads a
 How a score comes about, so that "why 72?" always has an answer:
 
 1. **Critical tasks** (the scenario's ``rubric``). A task is *done* when one of its actions is
-   accepted; *late* when its SLA timer was missed (or its ``within`` minutes passed first);
+   accepted and then gets under way (its staff found: a guard sent when no guard is free, who never
+   goes, did not do it), timed from the decision;
+   *late* when its SLA timer was missed (or its ``within`` minutes passed first);
    *out of order* when one of its ``after`` actions had not started yet. Done scores 100 (P),
    out of order 70 (S), late 50 (S), late and out of order 40 (M), missed 0 (U).
 2. **The drill's base score** is the weighted mean of its task scores (100 with no rubric).
@@ -37,6 +39,7 @@ from typing import Any
 
 from engine.display import sim_time
 from engine.format import (
+    ActionBegun,
     AnyEvent,
     DecisionMade,
     DecisionWithdrawn,
@@ -287,16 +290,23 @@ def _incident(index: int, sc: CompiledScenario, events: Sequence[AnyEvent]) -> I
     evaluations: list[Evaluated] = []
     outcome: str | None = None
     withdrawn = {e.decision for e in events if isinstance(e, DecisionWithdrawn) and e.incident == index}
+    waiting: dict[str, list[tuple[float, int]]] = {}
+    """Per action, accepted decisions whose action has not got under way yet, first decided first."""
     for e in events:
         match e:
-            case DecisionMade(incident=i, status="accepted") if e.seq in withdrawn:
-                pass  # withdrawn before its action finished (a mis-keyed decision): it did not happen
             case Finding(cause=cause) if cause is not None and cause in withdrawn:
                 pass  # caused by a withdrawn decision: kept in the record, not held against the team
             case IncidentStarted(incident=i) if i == index and started is None:
                 started = float(e.t)
             case DecisionMade(incident=i, status="accepted") if i == index:
-                accepted.setdefault(e.action, (float(e.t), e.seq))
+                waiting.setdefault(e.action, []).append((float(e.t), e.seq))
+            case ActionBegun(incident=i) if i == index and waiting.get(e.action):
+                # Decisions of one action get their staff in the order they were made.
+                t, seq = waiting[e.action].pop(0)
+                if (
+                    seq not in withdrawn
+                ):  # withdrawn before its action finished (a mis-keyed decision): it did not happen
+                    accepted.setdefault(e.action, (t, seq))
             case TimerChanged(incident=i, status="missed") if i == index:
                 missed_timers[e.timer] = (float(e.t), e.seq)
             case Finding(incident=i) if i == index:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.format import (
+    ActionBegun,
     AnyEvent,
     DecisionMade,
     DecisionWithdrawn,
@@ -111,10 +112,17 @@ def score_only(events: Sequence[AnyEvent], scenarios: Sequence[Any]) -> dict[str
     count = len(seen)
     # A withdrawn decision did not happen, nor did the findings it caused (as the evaluation has it).
     withdrawn = {e.decision for e in events if isinstance(e, DecisionWithdrawn)}
+    waiting: dict[tuple[int, str], list[tuple[float, int]]] = {}  # decisions not under way yet, as the evaluation
     for e in events:
         if isinstance(e, DecisionMade):
-            if e.status == "accepted" and e.incident < count and e.seq not in withdrawn:
-                seen[e.incident].accepted.setdefault(e.action, float(e.t))
+            if e.status == "accepted" and e.incident < count:
+                waiting.setdefault((e.incident, e.action), []).append((float(e.t), e.seq))
+        elif isinstance(e, ActionBegun):
+            queue = waiting.get((e.incident, e.action))
+            if queue:
+                t, seq = queue.pop(0)
+                if seq not in withdrawn:
+                    seen[e.incident].accepted.setdefault(e.action, t)
         elif isinstance(e, Finding):
             if e.incident < count and (e.cause is None or e.cause not in withdrawn):
                 seen[e.incident].findings.append((e.rule, e.kind, e.timer))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.format import (
+    ActionBegun,
     ActionDone,
     AnyEvent,
     DecisionMade,
@@ -37,7 +38,11 @@ BAD = ("failure", "timeout")
 Scorer = Callable[[list[AnyEvent], list[Any]], dict[str, Any]]
 """Gives ``score``, ``rating`` and ``passed`` of a drill from its events and compiled scenarios."""
 
-_SCORED: frozenset[type] = frozenset({IncidentStarted, DecisionMade, TimerChanged, Finding, IncidentEnded, Evaluated})
+SCORED: frozenset[type] = frozenset(
+    {IncidentStarted, DecisionMade, ActionBegun, TimerChanged, Finding, IncidentEnded, Evaluated}
+)
+"""The event kinds a scorer reads (a decision counts once its action gets under way): a sweep keeps
+only these for the length of one run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +107,7 @@ class Collector:
             if self.track:
                 for var, value in event.changes.items():
                     self._set(event.incident, var, value)
-        elif type(event) in _SCORED:
+        elif type(event) in SCORED:
             self.kept.append(event)
             if isinstance(event, DecisionMade):
                 if event.source in self.ours:

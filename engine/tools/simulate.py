@@ -30,16 +30,14 @@ from engine.format import (
     ActionBegun,
     AnyEvent,
     DecisionMade,
-    Evaluated,
-    Event,
     Finding,
     IncidentEnded,
     IncidentStarted,
     StateChanged,
-    TimerChanged,
     incident_names,
 )
 from engine.runtime import Drill, Setup, play_random, prepare
+from engine.tools.outcomes import SCORED
 
 POLICIES = ("random", "idle")
 """``random`` picks uniformly among the actions offered at random times; ``idle`` decides nothing."""
@@ -102,7 +100,7 @@ class _Run:
 
     def __call__(self, event: AnyEvent) -> None:
         kind = type(event)
-        if self.keep and kind in _SCORED:
+        if self.keep and kind in SCORED:
             self.kept.append(event)
         # Most events (variables stepping, timers, actions done) count and nothing more: one
         # dictionary look-up sends the few that matter on, rather than a match over every kind.
@@ -145,10 +143,6 @@ _NOTES: dict[type, Callable[[_Run, Any], None]] = {
 }
 """The event kinds a run notes something of, and what it notes."""
 
-_SCORED: frozenset[type[Event]] = frozenset(
-    {IncidentStarted, DecisionMade, TimerChanged, Finding, IncidentEnded, Evaluated}
-)
-"""The event kinds a scorer reads; only these are kept for the length of one run."""
 
 Scorer = Callable[[list[AnyEvent], list[Any]], dict[str, Any]]
 """Gives ``score``, ``rating`` and ``passed`` from a run's events and its compiled scenarios."""

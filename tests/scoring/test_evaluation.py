@@ -204,3 +204,23 @@ def test_run_json_reports_score_rating_and_passed() -> None:
     data = json.loads(result.stdout)
     assert {"score", "rating", "passed", "breakdown"} <= set(data)
     assert 0 <= data["score"] <= 100 and data["rating"] in "PSMU"
+
+
+def test_a_task_counts_once_its_action_gets_under_way_timed_from_the_decision(scored: CompiledScenario) -> None:
+    """Deciding to talk while the only desk is busy counts, from the decision, once the desk is free; with
+    nobody at the desk all night the call never happens, and the task is missed though it was decided."""
+    from scoring.scorecard import score_only
+
+    decisions = [(0.0, "control", "log"), (0.1, "control", "talk"), *CORRECT[2:]]
+    for staffing, status in (({}, "done"), ({"desk": 0}, "missed")):
+        drill = Drill([(scored, 0.0)], seed=1, mode="observe", staffing=staffing)
+        drill.start()
+        play(drill, decisions)
+        assert any(isinstance(e, DecisionMade) and e.action == "talk" and e.status == "accepted" for e in drill.events)
+        result = evaluate(drill.events, [scored])
+        talk = next(t for t in result.incidents[0].tasks if t.id == "talk")
+        assert talk.status == status, staffing
+        if status == "done":
+            assert talk.t == 0.1  # the decision's minute, though the desk was free only at 0.5
+        quick = score_only(drill.events, [scored])
+        assert (quick["score"], quick["rating"], quick["passed"]) == (result.score, result.rating, result.passed)
