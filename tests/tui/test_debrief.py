@@ -122,12 +122,13 @@ def test_the_tasks_table_shows_each_evaluators_rating_beside_the_automatic_one(
 
 
 def test_an_incident_that_never_began_is_named_as_not_scored(tmp_path: Path) -> None:
-    """The cascade played well: the lift entrapment never began; the debrief says so, and scores 100."""
+    """The cascade played well with the outside supply held: the lift entrapment never began; the debrief says so, and scores 100."""
     from engine.runtime import RecordWriter, header_for, prepare
     from engine.runtime.trainee import good_trainee, play_good
     from tests.conftest import ROOT
 
-    setup = prepare(str(ROOT / "drills" / "rainstorm-cascade.yaml"))
+    # The plan's own locale fails the outside supply at minute 75; the county locale keeps it.
+    setup = prepare(str(ROOT / "drills" / "rainstorm-cascade.yaml"), locale="county")
     path = tmp_path / "cascade.jsonl"
     writer = RecordWriter(path, header_for(setup, seed=1, mode="observe", source="rainstorm-cascade"), setup)
     drill = setup.drill(seed=1, mode="observe")
