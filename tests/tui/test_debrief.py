@@ -178,9 +178,10 @@ def test_a_reason_too_long_for_the_breakdown_ends_in_an_ellipsis_and_is_in_full_
             await console.until(cut_in_view, "the row in view, cut with an ellipsis")
             under = "".join(line.strip() for line in screen_lines(console)[-6:-1])
             assert reason.replace(" ", "") in under.replace(" ", "")  # wrapped in full below the table
-        short = next(row for row, reason in enumerate(debrief.reasons) if cells(reason) <= reason_width)
-        table.move_cursor(row=short)
-        await console.settle()
-        assert not detail.display  # nothing was cut: nothing to spell out
+        short = next((row for row, reason in enumerate(debrief.reasons) if cells(reason) <= reason_width), None)
+        if short is not None:  # (in English every reason of this drill may be long)
+            table.move_cursor(row=short)
+            await console.settle()
+            assert not detail.display  # nothing was cut: nothing to spell out
 
     run(DrillsimApp(lang=lang), steps)
