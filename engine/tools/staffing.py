@@ -230,6 +230,7 @@ _WORDS = {
     "staffing": ("在岗人数", "On duty"),
     "success": ("成功", "Success"),
     "bad": ("失败或超时", "Failure or time limit"),
+    "partial": ("部分解决", "Partly resolved"),
     "score": ("得分（均值 [95%区间]）", "Score (mean [95% CI])"),
     "passed": ("合格", "Passed"),
     "chart": ("成功比例与平均得分", "Share of drills resolved, and mean score"),
@@ -264,14 +265,24 @@ def _name(result: dict[str, Any], lang: str) -> str:
 
 def table(result: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
     """The result as a table: a row per staffing level."""
-    columns = [_w(k, lang) for k in ("staffing", "success", "bad", "score", "passed")]
+    # Partly resolved (a near miss, losses) has a column only when some level ends so: without it a
+    # level could read 0% success and 0% failure.
+    partial = any(row["outcomes"].get("partial", 0.0) for row in result["levels"])
+    keys = (
+        ("staffing", "success", "partial", "bad", "score", "passed")
+        if partial
+        else ("staffing", "success", "bad", "score", "passed")
+    )
+    columns = [_w(k, lang) for k in keys]
     columns += [_measure_heading(m, lang) for m in result["measures"]]
     rows = []
     for row in result["levels"]:
         score = row.get("score")
+        shares = [f"{row['outcomes'].get('partial', 0.0):.0%}"] if partial else []
         cells = [
             _level(result, row["staffing"], lang),
             f"{row['outcomes'].get('success', 0.0):.0%}",
+            *shares,
             f"{row['bad']:.0%}",
             f"{score['mean']:.1f} [{score['ci'][0]:.1f}, {score['ci'][1]:.1f}]" if score else "-",
             f"{row['passed']:.0%}" if "passed" in row else "-",

@@ -53,6 +53,24 @@ def test_one_flood_team_member_cannot_keep_the_garage_dry_two_can() -> None:
     assert one["measures"]["0.garage_water_cm"]["mean"] > two["measures"]["0.garage_water_cm"]["mean"]
 
 
+def test_the_cascade_with_no_guards_ends_in_a_near_miss_and_the_table_says_so() -> None:
+    """No guard to close the car park at red: the cascade ends partly resolved (a near miss) and fails; with
+    one guard the grid fails, the lift traps people and the good trainee still resolves it. The table gets a
+    'partly resolved' column, so no level reads 0% success and 0% failure."""
+    result = staffing.sweep("rainstorm-cascade", {"security": [0, 1]}, runs=2, scorer=score_only)
+    none, one = result["levels"]
+    assert none["outcomes"] == {"partial": 1.0} and none["passed"] == 0.0
+    assert one["outcomes"] == {"success": 1.0} and one["passed"] == 1.0
+    assert one["measures"]["1.minutes_trapped"]["mean"] > 0  # the lift entrapment happened
+    columns, rows = staffing.table(result, "en")
+    assert columns[:4] == ["On duty", "Success", "Partly resolved", "Failure or time limit"]
+    assert rows[0][1:4] == ["0%", "100%", "0%"] and rows[1][1:4] == ["100%", "0%", "0%"]
+    columns, _ = staffing.table(
+        staffing.sweep("elevator-entrapment", {"security": [1]}, runs=2, scorer=score_only), "en"
+    )
+    assert "Partly resolved" not in columns  # only where some level ends so
+
+
 def test_the_sweep_is_the_same_for_any_number_of_jobs() -> None:
     """Each drill is seeded by its place: one process or two, the same figures."""
     one = staffing.sweep("elevator-entrapment", {"security": [1, 2]}, runs=6, jobs=1, scorer=score_only)
