@@ -34,6 +34,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from engine import limits
 from engine.display import sim_time
 from engine.errors import DrillError
 from engine.format import DecisionMade
@@ -104,7 +105,7 @@ class CodeForm(_Form):
 
 
 class JoinForm(_Form):
-    name: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=limits.NAME)
     role: str = Field(default=EVALUATOR, min_length=1, max_length=64)
 
 
@@ -124,8 +125,8 @@ class OpenForm(_Form):
     mode: Literal["strict", "observe"] = "observe"
     approve: Literal["now", "wait"] = "now"
     speed: float = Field(default=1.0, gt=0, le=600)
-    team: str = Field(default="", max_length=100)
-    site: str = Field(default="", max_length=100)
+    team: str = Field(default="", max_length=limits.TEAM)
+    site: str = Field(default="", max_length=limits.TEAM)
 
 
 class ClockForm(_Form):
@@ -138,7 +139,7 @@ class IdForm(_Form):
 
 class StartForm(_Form):
     entry: str = Field(max_length=200)
-    name: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=limits.NAME)
     persona: str = Field(default="", max_length=64)
 
 
@@ -152,7 +153,7 @@ class JudgeForm(_Form):
     seq: int = Field(ge=1, le=10_000_000)
     move: str = Field(max_length=40)
     rating: Literal["", "P", "S", "M", "U"] = ""
-    coach: str = Field(min_length=1, max_length=40)
+    coach: str = Field(min_length=1, max_length=limits.NAME)
 
 
 # The application ------------------------------------------------------------------------------------

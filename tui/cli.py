@@ -93,10 +93,9 @@ def _room_port(args: argparse.Namespace) -> int | None:
     """The room's port from ``--room-port``, else ``DRILLSIM_ROOM_PORT``, else 8765; None if not a port."""
     raw = args.room_port if args.room_port is not None else os.environ.get("DRILLSIM_ROOM_PORT") or "8765"
     try:
-        port = int(str(raw).strip())
-    except ValueError:
+        return _port(str(raw).strip())
+    except argparse.ArgumentTypeError:
         return None
-    return port if 0 <= port <= 65535 else None
 
 
 def _run_console(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 
 from pydantic import BaseModel
 
-from engine import __version__
+from engine import __version__, limits
 from engine.display import cells, default_lang
 from engine.errors import ContentError, DrillError, EngineError, RecordError
 from engine.format import (
@@ -510,23 +510,16 @@ def parse_person(text: str) -> dict[str, str]:
     name, _, role = text.partition(":")
     if not name.strip():
         raise UsageError(f"drillsim: --person needs a name, got {text!r}")
-    if len(name.strip()) > LONGEST_NAME:
-        raise UsageError(f"drillsim: --person: a name of {len(name.strip()):,} characters; at most {LONGEST_NAME}")
+    if len(name.strip()) > limits.NAME:
+        raise UsageError(f"drillsim: --person: a name of {len(name.strip()):,} characters; at most {limits.NAME}")
     return {"name": name.strip(), "role": role.strip()}
 
 
-LONGEST_NAME = 40
-"""Most characters in a person's name (as the room's join form allows)."""
-
-LONGEST_TEAM = 100
-"""Most characters in a team's or site's name (as the room's set-up form allows)."""
-
-
 def check_team(team: str | None, site: str | None) -> None:
-    """Refuse a ``--team`` or ``--site`` longer than :data:`LONGEST_TEAM`."""
+    """Refuse a ``--team`` or ``--site`` longer than :data:`engine.limits.TEAM`."""
     for option, text in (("--team", team), ("--site", site)):
-        if text is not None and len(text.strip()) > LONGEST_TEAM:
-            raise UsageError(f"drillsim: {option}: {len(text.strip()):,} characters; at most {LONGEST_TEAM}")
+        if text is not None and len(text.strip()) > limits.TEAM:
+            raise UsageError(f"drillsim: {option}: {len(text.strip()):,} characters; at most {limits.TEAM}")
 
 
 def _print_line(line: str | None) -> None:

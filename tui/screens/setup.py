@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Header, Input, Label, RadioButton, RadioSet, Select, Static
 
+from engine import limits
 from engine.runtime import SPEEDS
 from tui import keys
 from tui.catalog import Entry
@@ -29,11 +30,8 @@ from tui.screens.base import ConsoleScreen
 from tui.widgets.footer import ConsoleFooter
 from tui.widgets.marked_radio import MarkedRadioButton
 
-LONGEST_TEAM = 100
-"""Most characters in the team's name (as ``drillsim run --team`` and the room's form allow)."""
-
-LONGEST_NAMES = 200
-"""Most characters in one role's field of names (a few people, each name at most 40 characters)."""
+LONGEST_NAMES = 5 * limits.NAME
+"""Most characters in one role's field of names (a few people, each name at most :data:`engine.limits.NAME`)."""
 
 if TYPE_CHECKING:
     from engine.runtime import Setup
@@ -106,7 +104,7 @@ class SetupScreen(ConsoleScreen):
         widgets.append(
             Horizontal(
                 Label(tr("setup.team_name", lang), classes="field-label"),
-                Input(id="team-name", classes="field", compact=True, max_length=LONGEST_TEAM),
+                Input(id="team-name", classes="field", compact=True, max_length=limits.TEAM),
                 classes="field-row",
             )
         )
